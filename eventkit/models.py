@@ -1,0 +1,201 @@
+"""Plain data models shared by storage, pages, exports and tests.
+
+Every model is a frozen dataclass of plain values so it can be cached by
+Streamlit (pickled), compared in tests and serialised to the event file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+POLL_STATES = ("draft", "open", "closed", "revealed")
+POLL_KINDS = ("choice", "estimate")
+NOTE_STATES = ("visible", "hidden", "pending")
+EVAL_KINDS = ("score", "likert", "text")
+LIVE_KINDS = ("welcome", "poll", "wall", "tables", "evaluation")
+LIKERT_LABELS = (
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+)
+SCORE_RANGE = (1, 5)
+NOTE_MAX_CHARS = 500
+TABLE_NOTE_MAX_CHARS = 2000
+EVAL_TEXT_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    code: str
+    title: str
+    subtitle: str = ""
+    date: str = ""
+    venue: str = ""
+    welcome: str = ""
+    status: str = "open"
+    premoderate: bool = False
+    word_filter: tuple[str, ...] = ()
+    retention_days: int = 180
+    eval_open: bool = False
+    public_base_url: str = ""
+    has_passcode: bool = False
+
+
+@dataclass(frozen=True)
+class Live:
+    """What the facilitator has made live: attendees and projector follow it."""
+
+    kind: str = "welcome"
+    poll_id: int | None = None
+    changed_at: str = ""
+
+
+@dataclass(frozen=True)
+class PollOption:
+    id: int
+    label: str
+    is_correct: bool = False
+
+
+@dataclass(frozen=True)
+class Poll:
+    id: int
+    event_id: int
+    position: int
+    kind: str
+    question: str
+    options: tuple[PollOption, ...] = ()
+    true_value: float | None = None
+    unit: str = ""
+    min_value: float | None = None
+    max_value: float | None = None
+    fact: str = ""
+    source: str = ""
+    state: str = "draft"
+    results_visible: bool = False
+    repeat_of: int | None = None
+
+    @property
+    def correct_option(self) -> PollOption | None:
+        return next((o for o in self.options if o.is_correct), None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    option_id: int
+    label: str
+    is_correct: bool
+    votes: int
+    manual: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.votes + self.manual
+
+
+@dataclass(frozen=True)
+class PollResults:
+    poll_id: int
+    votes: int
+    counts: tuple[OptionCount, ...] = ()
+    estimates: tuple[float, ...] = ()
+    manual_total: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.votes + self.manual_total
+
+
+@dataclass(frozen=True)
+class WallPrompt:
+    id: int
+    event_id: int
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    prompt_id: int
+    text: str
+    status: str
+    created_at: str
+    plus_ones: int = 0
+    held_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Vignette:
+    id: int
+    table_id: int
+    position: int
+    title: str
+    story: str
+    prompts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    id: int
+    event_id: int
+    number: int
+    name: str
+    vignettes: tuple[Vignette, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableNote:
+    id: int
+    table_id: int
+    vignette_id: int
+    prompt: str
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: int
+    event_id: int
+    position: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    event_id: int
+    seq: int
+    table_no: int | None = None
+
+    @property
+    def pseudonym(self) -> str:
+        return f"P{self.seq:03d}"
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """A whole event as described by the event file, before it has ids."""
+
+    code: str
+    title: str
+    subtitle: str = ""
+    date: str = ""
+    venue: str = ""
+    welcome: str = ""
+    facilitator_passcode_hash: str = ""
+    settings: dict = field(default_factory=dict)
+    polls: list[dict] = field(default_factory=list)
+    wall_prompts: list[str] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    evaluation: list[dict] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)

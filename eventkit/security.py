@@ -1,0 +1,56 @@
+"""Passcode hashing and participant tokens.
+
+Passcodes are stored as salted PBKDF2-SHA256 hashes and compared in
+constant time. Participant tokens live only in the attendee's page URL; the
+database keeps a one-way hash of them, so neither the file nor an export
+can link an answer back to a URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+PBKDF2_ITERATIONS = 200_000
+TOKEN_BYTES = 16
+
+
+def hash_passcode(passcode: str, *, iterations: int = PBKDF2_ITERATIONS) -> str:
+    """A salted slow hash of a passcode, as 'pbkdf2_sha256$iter$salt$hash'."""
+    salt = secrets.token_hex(16)
+    digest = _pbkdf2(passcode, salt, iterations)
+    return f"pbkdf2_sha256${iterations}${salt}${digest}"
+
+
+def verify_passcode(passcode: str, stored: str) -> bool:
+    """True when the passcode matches the stored hash (constant-time compare)."""
+    try:
+        scheme, iterations, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "pbkdf2_sha256" or not passcode:
+        return False
+    return hmac.compare_digest(_pbkdf2(passcode, salt, int(iterations)), digest)
+
+
+def _pbkdf2(passcode: str, salt: str, iterations: int) -> str:
+    raw = hashlib.pbkdf2_hmac("sha256", passcode.encode(), salt.encode(), iterations)
+    return raw.hex()
+
+
+def new_token() -> str:
+    """A fresh random participant token for a page URL."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hash(event_id: int, token: str) -> str:
+    """The one-way hash of a participant token stored in the database."""
+    return hashlib.sha256(f"{event_id}:{token}".encode()).hexdigest()
+
+
+def looks_like_token(value: str | None) -> bool:
+    """True for a string shaped like a token we issued (URL-safe, right length)."""
+    if not value or not 16 <= len(value) <= 64:
+        return False
+    return all(c.isalnum() or c in "-_" for c in value)

@@ -1,0 +1,79 @@
+"""The exit evaluation: items, one editable response per participant."""
+
+from __future__ import annotations
+
+from ..models import EVAL_TEXT_MAX_CHARS, SCORE_RANGE, EvalItem
+from ..text import TextError, clean_text
+from .base import StoreBase, StoreError, utc_now
+
+
+class EvaluationMixin(StoreBase):
+    def list_eval_items(self, event_id: int) -> list[EvalItem]:
+        """The evaluation form's items in order."""
+        with self.read() as db:
+            rows = db.query("SELECT * FROM eval_items WHERE event_id = ? ORDER BY position", [event_id])
+            return [EvalItem(r["id"], r["event_id"], r["position"], r["kind"], r["text"]) for r in rows]
+
+    def submit_evaluation(self, event_id: int, participant_id: int, answers: dict[int, int | str | None]) -> None:
+        """Save (or replace) a participant's evaluation while it is open.
+
+        Scores and agree-scale answers are 1-5; free text is cleaned; blank
+        answers are skipped. Raises StoreError or TextError with a message.
+        """
+        items = {i.id: i for i in self.list_eval_items(event_id)}
+        clean = {item_id: _clean_answer(items, item_id, value) for item_id, value in answers.items()}
+        clean = {k: v for k, v in clean.items() if v is not None}
+        if not clean:
+            raise StoreError("Please answer at least one question.")
+        now = utc_now()
+        with self.write() as db:
+            if not db.execute("SELECT eval_open FROM events WHERE id = ?", [event_id]).fetchone()[0]:
+                raise StoreError("The evaluation is closed.")
+            db.execute(
+                """INSERT INTO eval_responses (event_id, participant_id, submitted_at, updated_at)
+                   VALUES (?, ?, ?, ?) ON CONFLICT (event_id, participant_id) DO UPDATE SET updated_at = excluded.updated_at""",
+                [event_id, participant_id, now, now],
+            )
+            response_id = db.execute(
+                "SELECT id FROM eval_responses WHERE event_id = ? AND participant_id = ?", [event_id, participant_id]
+            ).fetchone()[0]
+            db.execute("DELETE FROM eval_answers WHERE response_id = ?", [response_id])
+            for item_id, value in clean.items():
+                is_text = isinstance(value, str)
+                db.execute(
+                    "INSERT INTO eval_answers (response_id, item_id, value_int, value_text) VALUES (?, ?, ?, ?)",
+                    [response_id, item_id, None if is_text else value, value if is_text else None],
+                )
+
+    def my_evaluation(self, event_id: int, participant_id: int) -> dict[int, int | str]:
+        """A participant's saved answers by item id ({} when none)."""
+        with self.read() as db:
+            rows = db.execute(
+                """SELECT a.item_id, a.value_int, a.value_text FROM eval_answers a
+                   JOIN eval_responses r ON r.id = a.response_id
+                   WHERE r.event_id = ? AND r.participant_id = ?""",
+                [event_id, participant_id],
+            )
+            return {r[0]: (r[2] if r[2] is not None else r[1]) for r in rows}
+
+    def count_eval_responses(self, event_id: int) -> int:
+        """How many participants have submitted the evaluation."""
+        with self.read() as db:
+            return db.execute("SELECT COUNT(*) FROM eval_responses WHERE event_id = ?", [event_id]).fetchone()[0]
+
+
+def _clean_answer(items: dict, item_id: int, value: int | str | None) -> int | str | None:
+    item = items.get(item_id)
+    if item is None:
+        raise StoreError("That question is not part of this evaluation.")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if item.kind == "text":
+        try:
+            return clean_text(str(value), EVAL_TEXT_MAX_CHARS)
+        except TextError as err:
+            raise TextError(f"“{item.text}”: {err}") from None
+    low, high = SCORE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise StoreError(f"“{item.text}”: choose a value from {low} to {high}.")
+    return value

@@ -1,0 +1,182 @@
+"""Schema migrations, applied in order and recorded in the `migrations` table.
+
+Append new migrations to MIGRATIONS; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+CORE = """
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    subtitle TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '',
+    venue TEXT NOT NULL DEFAULT '',
+    welcome TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    facilitator_hash TEXT NOT NULL DEFAULT '',
+    premoderate INTEGER NOT NULL DEFAULT 0,
+    word_filter TEXT NOT NULL DEFAULT '',
+    retention_days INTEGER NOT NULL DEFAULT 180,
+    eval_open INTEGER NOT NULL DEFAULT 0,
+    public_base_url TEXT NOT NULL DEFAULT '',
+    live_kind TEXT NOT NULL DEFAULT 'welcome',
+    live_poll_id INTEGER,
+    live_changed_at TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    table_no INTEGER,
+    joined_at TEXT NOT NULL,
+    UNIQUE (event_id, token_hash),
+    UNIQUE (event_id, seq)
+);
+CREATE TABLE polls (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('choice', 'estimate')),
+    question TEXT NOT NULL,
+    true_value REAL,
+    unit TEXT NOT NULL DEFAULT '',
+    min_value REAL,
+    max_value REAL,
+    fact TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'draft'
+        CHECK (state IN ('draft', 'open', 'closed', 'revealed')),
+    results_visible INTEGER NOT NULL DEFAULT 0,
+    repeat_of INTEGER REFERENCES polls(id) ON DELETE SET NULL
+);
+CREATE TABLE poll_options (
+    id INTEGER PRIMARY KEY,
+    poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    is_correct INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE votes (
+    id INTEGER PRIMARY KEY,
+    poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    option_id INTEGER REFERENCES poll_options(id) ON DELETE CASCADE,
+    value REAL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    changes INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (poll_id, participant_id)
+);
+CREATE TABLE manual_counts (
+    poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,
+    option_id INTEGER NOT NULL REFERENCES poll_options(id) ON DELETE CASCADE,
+    count INTEGER NOT NULL CHECK (count >= 0),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (poll_id, option_id)
+);
+CREATE TABLE wall_prompts (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    prompt_id INTEGER NOT NULL REFERENCES wall_prompts(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'visible'
+        CHECK (status IN ('visible', 'hidden', 'pending')),
+    held_reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE TABLE note_plus_ones (
+    note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (note_id, participant_id)
+);
+CREATE TABLE event_tables (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    UNIQUE (event_id, number)
+);
+CREATE TABLE vignettes (
+    id INTEGER PRIMARY KEY,
+    table_id INTEGER NOT NULL REFERENCES event_tables(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    story TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE vignette_prompts (
+    id INTEGER PRIMARY KEY,
+    vignette_id INTEGER NOT NULL REFERENCES vignettes(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE TABLE consents (
+    table_id INTEGER NOT NULL REFERENCES event_tables(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (table_id, participant_id)
+);
+CREATE TABLE table_notes (
+    id INTEGER PRIMARY KEY,
+    table_id INTEGER NOT NULL REFERENCES event_tables(id) ON DELETE CASCADE,
+    vignette_id INTEGER NOT NULL REFERENCES vignettes(id) ON DELETE CASCADE,
+    prompt TEXT NOT NULL DEFAULT '',
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE eval_items (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('score', 'likert', 'text')),
+    text TEXT NOT NULL
+);
+CREATE TABLE eval_responses (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    submitted_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (event_id, participant_id)
+);
+CREATE TABLE eval_answers (
+    response_id INTEGER NOT NULL REFERENCES eval_responses(id) ON DELETE CASCADE,
+    item_id INTEGER NOT NULL REFERENCES eval_items(id) ON DELETE CASCADE,
+    value_int INTEGER,
+    value_text TEXT,
+    PRIMARY KEY (response_id, item_id)
+);
+CREATE TABLE themes (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    UNIQUE (event_id, name)
+);
+CREATE TABLE codings (
+    theme_id INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    source TEXT NOT NULL CHECK (source IN ('note', 'table_note', 'eval_answer')),
+    item_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (theme_id, source, item_key)
+);
+CREATE INDEX idx_votes_poll ON votes(poll_id);
+CREATE INDEX idx_notes_prompt ON notes(prompt_id, status);
+CREATE INDEX idx_table_notes_table ON table_notes(table_id);
+CREATE INDEX idx_participants_event ON participants(event_id);
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_core", CORE),
+]

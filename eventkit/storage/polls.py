@@ -1,0 +1,168 @@
+"""Polls: states, votes, estimates, show-of-hands counts and results."""
+
+from __future__ import annotations
+
+import math
+
+import sqlite_utils
+
+from ..models import POLL_STATES, OptionCount, Poll, PollOption, PollResults
+from .base import StoreBase, StoreError, utc_now
+
+
+def _options(db: sqlite_utils.Database, poll_ids: list[int]) -> dict[int, list[PollOption]]:
+    by_poll: dict[int, list[PollOption]] = {pid: [] for pid in poll_ids}
+    if not poll_ids:
+        return by_poll
+    marks = ",".join("?" * len(poll_ids))
+    for r in db.query(
+        f"SELECT * FROM poll_options WHERE poll_id IN ({marks}) ORDER BY poll_id, position", poll_ids
+    ):
+        by_poll[r["poll_id"]].append(PollOption(id=r["id"], label=r["label"], is_correct=bool(r["is_correct"])))
+    return by_poll
+
+
+def _poll(row: dict, options: list[PollOption]) -> Poll:
+    return Poll(
+        id=row["id"], event_id=row["event_id"], position=row["position"], kind=row["kind"],
+        question=row["question"], options=tuple(options), true_value=row["true_value"],
+        unit=row["unit"], min_value=row["min_value"], max_value=row["max_value"],
+        fact=row["fact"], source=row["source"], state=row["state"],
+        results_visible=bool(row["results_visible"]), repeat_of=row["repeat_of"],
+    )
+
+
+class PollsMixin(StoreBase):
+    def list_polls(self, event_id: int) -> list[Poll]:
+        """The event's polls in running order."""
+        with self.read() as db:
+            rows = list(db.query("SELECT * FROM polls WHERE event_id = ? ORDER BY position", [event_id]))
+            options = _options(db, [r["id"] for r in rows])
+        return [_poll(r, options[r["id"]]) for r in rows]
+
+    def get_poll(self, poll_id: int) -> Poll | None:
+        """One poll, or None."""
+        with self.read() as db:
+            rows = list(db.query("SELECT * FROM polls WHERE id = ?", [poll_id]))
+            if not rows:
+                return None
+            return _poll(rows[0], _options(db, [poll_id])[poll_id])
+
+    def set_poll_state(self, poll_id: int, state: str) -> None:
+        """Move a poll to draft, open, closed or revealed."""
+        if state not in POLL_STATES:
+            raise StoreError(f"Unknown poll state {state!r}.")
+        self._update_poll(poll_id, state=state)
+
+    def set_results_visible(self, poll_id: int, visible: bool) -> None:
+        """Show or hide live results on the projector."""
+        self._update_poll(poll_id, results_visible=int(visible))
+
+    def _update_poll(self, poll_id: int, **values: object) -> None:
+        cols = ", ".join(f"{k} = ?" for k in values)
+        with self.write() as db:
+            if db.execute(f"UPDATE polls SET {cols} WHERE id = ?", [*values.values(), poll_id]).rowcount == 0:
+                raise StoreError("No such poll.")
+
+    def cast_vote(self, poll_id: int, participant_id: int, option_id: int) -> None:
+        """Record (or change) a participant's choice while the poll is open."""
+        with self.write() as db:
+            self._require_open(db, poll_id, "choice")
+            if not db.execute(
+                "SELECT 1 FROM poll_options WHERE id = ? AND poll_id = ?", [option_id, poll_id]
+            ).fetchone():
+                raise StoreError("That option is not part of this poll.")
+            _upsert_vote(db, poll_id, participant_id, option_id, None)
+
+    def cast_estimate(self, poll_id: int, participant_id: int, value: float) -> None:
+        """Record (or change) a participant's numeric estimate while the poll is open."""
+        with self.write() as db:
+            kind, low, high = self._require_open(db, poll_id, "estimate")
+            if not math.isfinite(value):
+                raise StoreError("Please enter a number.")
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise StoreError(f"Please enter a number between {_fmt(low)} and {_fmt(high)}.")
+            _upsert_vote(db, poll_id, participant_id, None, float(value))
+
+    def _require_open(self, db: sqlite_utils.Database, poll_id: int, kind: str) -> tuple:
+        row = db.execute("SELECT state, kind, min_value, max_value FROM polls WHERE id = ?", [poll_id]).fetchone()
+        if row is None:
+            raise StoreError("No such poll.")
+        if row[1] != kind:
+            raise StoreError("That answer does not fit this poll.")
+        if row[0] != "open":
+            raise StoreError("Voting on this question is closed.")
+        return row[1], row[2], row[3]
+
+    def my_vote(self, poll_id: int, participant_id: int) -> int | float | None:
+        """A participant's current answer: option id, estimate, or None."""
+        with self.read() as db:
+            row = db.execute(
+                "SELECT option_id, value FROM votes WHERE poll_id = ? AND participant_id = ?",
+                [poll_id, participant_id],
+            ).fetchone()
+        if row is None:
+            return None
+        return row[0] if row[0] is not None else row[1]
+
+    def vote_count(self, poll_id: int) -> int:
+        """How many participants have answered (phones only)."""
+        with self.read() as db:
+            return db.execute("SELECT COUNT(*) FROM votes WHERE poll_id = ?", [poll_id]).fetchone()[0]
+
+    def poll_results(self, poll_id: int) -> PollResults:
+        """Counts per option (phones and show of hands) or the list of estimates."""
+        with self.read() as db:
+            votes = db.execute("SELECT COUNT(*) FROM votes WHERE poll_id = ?", [poll_id]).fetchone()[0]
+            counts = tuple(
+                OptionCount(r["id"], r["label"], bool(r["is_correct"]), r["votes"], r["manual"])
+                for r in db.query(_COUNTS_SQL, [poll_id])
+            )
+            estimates = tuple(
+                r[0] for r in db.execute(
+                    "SELECT value FROM votes WHERE poll_id = ? AND value IS NOT NULL ORDER BY value", [poll_id]
+                )
+            )
+        return PollResults(poll_id, votes, counts, estimates, sum(c.manual for c in counts))
+
+    def set_manual_counts(self, poll_id: int, counts: dict[int, int]) -> None:
+        """Replace the show-of-hands counts for a poll (kept apart from phone votes)."""
+        if any(int(n) < 0 for n in counts.values()):
+            raise StoreError("Counts cannot be negative.")
+        with self.write() as db:
+            valid = {r[0] for r in db.execute("SELECT id FROM poll_options WHERE poll_id = ?", [poll_id])}
+            if not set(counts) <= valid:
+                raise StoreError("Those options are not part of this poll.")
+            db.execute("DELETE FROM manual_counts WHERE poll_id = ?", [poll_id])
+            for option_id, n in counts.items():
+                if int(n):
+                    db.execute(
+                        "INSERT INTO manual_counts (poll_id, option_id, count, updated_at) VALUES (?, ?, ?, ?)",
+                        [poll_id, option_id, int(n), utc_now()],
+                    )
+
+
+_COUNTS_SQL = """
+SELECT o.id, o.label, o.is_correct,
+       (SELECT COUNT(*) FROM votes v WHERE v.option_id = o.id) AS votes,
+       COALESCE((SELECT m.count FROM manual_counts m WHERE m.option_id = o.id), 0) AS manual
+FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position
+"""
+
+
+def _upsert_vote(db: sqlite_utils.Database, poll_id: int, pid: int, option_id: int | None, value: float | None) -> None:
+    now = utc_now()
+    db.execute(
+        """INSERT INTO votes (poll_id, participant_id, option_id, value, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (poll_id, participant_id) DO UPDATE SET
+             changes = changes + (option_id IS NOT excluded.option_id OR value IS NOT excluded.value),
+             option_id = excluded.option_id, value = excluded.value, updated_at = excluded.updated_at""",
+        [poll_id, pid, option_id, value, now, now],
+    )
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "any"
+    return f"{value:g}"

@@ -1,0 +1,91 @@
+"""Tables: vignettes with their prompts, recording consent, scribe notes."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
+from ..text import clean_text
+from .base import StoreBase, StoreError, utc_now
+
+
+def _vignettes(db: sqlite_utils.Database, table_id: int) -> tuple[Vignette, ...]:
+    out = []
+    for v in db.query("SELECT * FROM vignettes WHERE table_id = ? ORDER BY position", [table_id]):
+        prompts = tuple(
+            r[0] for r in db.execute(
+                "SELECT text FROM vignette_prompts WHERE vignette_id = ? ORDER BY position", [v["id"]]
+            )
+        )
+        out.append(Vignette(v["id"], table_id, v["position"], v["title"], v["story"], prompts))
+    return tuple(out)
+
+
+class TablesMixin(StoreBase):
+    def list_tables(self, event_id: int) -> list[Table]:
+        """The event's tables with their vignettes, by table number."""
+        with self.read() as db:
+            rows = list(db.query("SELECT * FROM event_tables WHERE event_id = ? ORDER BY number", [event_id]))
+            return [Table(r["id"], event_id, r["number"], r["name"], _vignettes(db, r["id"])) for r in rows]
+
+    def table_by_number(self, event_id: int, number: int) -> Table | None:
+        """One table by its number, or None."""
+        return next((t for t in self.list_tables(event_id) if t.number == number), None)
+
+    def give_consent(self, table_id: int, participant_id: int) -> None:
+        """Record that a participant consents to their table's discussion being recorded."""
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO consents (table_id, participant_id, created_at) VALUES (?, ?, ?)",
+                [table_id, participant_id, utc_now()],
+            )
+
+    def withdraw_consent(self, table_id: int, participant_id: int) -> None:
+        """Withdraw a participant's recording consent."""
+        with self.write() as db:
+            db.execute("DELETE FROM consents WHERE table_id = ? AND participant_id = ?", [table_id, participant_id])
+
+    def has_consent(self, table_id: int, participant_id: int) -> bool:
+        """Whether this participant has consented at this table."""
+        with self.read() as db:
+            return bool(db.execute(
+                "SELECT 1 FROM consents WHERE table_id = ? AND participant_id = ?", [table_id, participant_id]
+            ).fetchone())
+
+    def add_table_note(self, vignette_id: int, participant_id: int, prompt: str, text: str) -> TableNote:
+        """The scribe adds a note for a vignette (and optionally one of its prompts)."""
+        text = clean_text(text, TABLE_NOTE_MAX_CHARS)
+        with self.write() as db:
+            row = db.execute("SELECT table_id FROM vignettes WHERE id = ?", [vignette_id]).fetchone()
+            if row is None:
+                raise StoreError("That vignette does not exist.")
+            now = utc_now()
+            note_id = db.execute(
+                """INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [row[0], vignette_id, prompt, participant_id, text, now],
+            ).lastrowid
+        return TableNote(note_id, row[0], vignette_id, prompt, text, now)
+
+    def list_table_notes(self, table_id: int) -> list[TableNote]:
+        """A table's scribe notes, oldest first."""
+        with self.read() as db:
+            rows = db.query("SELECT * FROM table_notes WHERE table_id = ? ORDER BY id", [table_id])
+            return [
+                TableNote(r["id"], r["table_id"], r["vignette_id"], r["prompt"], r["text"], r["created_at"])
+                for r in rows
+            ]
+
+    def table_summary(self, event_id: int) -> list[dict]:
+        """Per table: number, name, people seated, consents and scribe notes."""
+        with self.read() as db:
+            return list(db.query(_SUMMARY_SQL, [event_id]))
+
+
+_SUMMARY_SQL = """
+SELECT t.id, t.number, t.name,
+       (SELECT COUNT(*) FROM participants p WHERE p.event_id = t.event_id AND p.table_no = t.number) AS seated,
+       (SELECT COUNT(*) FROM consents c WHERE c.table_id = t.id) AS consents,
+       (SELECT COUNT(*) FROM table_notes n WHERE n.table_id = t.id) AS notes
+FROM event_tables t WHERE t.event_id = ? ORDER BY t.number
+"""

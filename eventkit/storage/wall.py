@@ -1,0 +1,105 @@
+"""The anonymous wall: prompts, notes, +1s and moderation."""
+
+from __future__ import annotations
+
+from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
+from ..text import clean_text
+from .base import StoreBase, StoreError, utc_now
+
+_NOTES_SQL = """
+SELECT n.id, n.prompt_id, n.text, n.status, n.created_at, n.held_reason,
+       (SELECT COUNT(*) FROM note_plus_ones p WHERE p.note_id = n.id) AS plus_ones
+FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id
+WHERE w.event_id = ? {where}
+ORDER BY n.created_at DESC, n.id DESC
+"""
+
+
+def _note(r: dict) -> Note:
+    return Note(
+        id=r["id"], prompt_id=r["prompt_id"], text=r["text"], status=r["status"],
+        created_at=r["created_at"], plus_ones=r["plus_ones"], held_reason=r["held_reason"],
+    )
+
+
+def held_word(text: str, words: tuple[str, ...]) -> str:
+    """The first filtered word found in the text (case-insensitive), or ''."""
+    lowered = text.lower()
+    return next((w for w in words if w and w in lowered), "")
+
+
+class WallMixin(StoreBase):
+    def list_prompts(self, event_id: int) -> list[WallPrompt]:
+        """The wall's prompts in order."""
+        with self.read() as db:
+            rows = db.query("SELECT * FROM wall_prompts WHERE event_id = ? ORDER BY position", [event_id])
+            return [WallPrompt(r["id"], r["event_id"], r["position"], r["text"]) for r in rows]
+
+    def add_note(self, prompt_id: int, participant_id: int, text: str) -> Note:
+        """Post a note; it waits for approval under pre-moderation or a held word.
+
+        Raises TextError for empty or over-long text.
+        """
+        text = clean_text(text, NOTE_MAX_CHARS)
+        with self.write() as db:
+            row = db.execute(
+                """SELECT e.premoderate, e.word_filter FROM wall_prompts w
+                   JOIN events e ON e.id = w.event_id WHERE w.id = ?""",
+                [prompt_id],
+            ).fetchone()
+            if row is None:
+                raise StoreError("That wall prompt does not exist.")
+            held = held_word(text, tuple(row[1].split("\n")))
+            status = "pending" if (row[0] or held) else "visible"
+            reason = f"contains “{held}”" if held else ("pre-approval" if row[0] else "")
+            now = utc_now()
+            note_id = db.execute(
+                """INSERT INTO notes (prompt_id, participant_id, text, status, held_reason, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [prompt_id, participant_id, text, status, reason, now],
+            ).lastrowid
+        return Note(note_id, prompt_id, text, status, now, 0, reason)
+
+    def list_notes(self, event_id: int, statuses: tuple[str, ...] = ("visible",)) -> list[Note]:
+        """Notes across the event's prompts, newest first, in the given states."""
+        marks = ",".join("?" * len(statuses))
+        sql = _NOTES_SQL.format(where=f"AND n.status IN ({marks})")
+        with self.read() as db:
+            return [_note(r) for r in db.query(sql, [event_id, *statuses])]
+
+    def notes_by_participant(self, event_id: int, participant_id: int) -> list[Note]:
+        """A participant's own notes, whatever their state."""
+        sql = _NOTES_SQL.format(where="AND n.participant_id = ?")
+        with self.read() as db:
+            return [_note(r) for r in db.query(sql, [event_id, participant_id])]
+
+    def plus_one(self, note_id: int, participant_id: int) -> bool:
+        """Add a participant's +1 to a visible note; False if already given."""
+        with self.write() as db:
+            status = db.execute("SELECT status FROM notes WHERE id = ?", [note_id]).fetchone()
+            if status is None or status[0] != "visible":
+                raise StoreError("That note is not on the wall.")
+            cur = db.execute(
+                "INSERT OR IGNORE INTO note_plus_ones (note_id, participant_id, created_at) VALUES (?, ?, ?)",
+                [note_id, participant_id, utc_now()],
+            )
+            return cur.rowcount == 1
+
+    def my_plus_ones(self, event_id: int, participant_id: int) -> set[int]:
+        """Ids of the notes this participant has +1'd."""
+        with self.read() as db:
+            rows = db.execute(
+                """SELECT p.note_id FROM note_plus_ones p JOIN notes n ON n.id = p.note_id
+                   JOIN wall_prompts w ON w.id = n.prompt_id
+                   WHERE w.event_id = ? AND p.participant_id = ?""",
+                [event_id, participant_id],
+            )
+            return {r[0] for r in rows}
+
+    def set_note_status(self, note_id: int, status: str) -> None:
+        """Show, hide or hold a note. Notes are never deleted, only hidden."""
+        if status not in NOTE_STATES:
+            raise StoreError(f"Unknown note state {status!r}.")
+        with self.write() as db:
+            if db.execute("UPDATE notes SET status = ? WHERE id = ?", [status, note_id]).rowcount == 0:
+                raise StoreError("No such note.")

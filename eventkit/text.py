@@ -1,0 +1,74 @@
+"""Cleaning attendee text on the way in, and neutralising it on the way out."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidirectional embeddings, overrides and isolates: they can make a note
+# display as something other than what was typed, so they are dropped.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_MAX_COMBINING_RUN = 3
+_FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+class TextError(ValueError):
+    """Text that cannot be accepted; the message says why, for the person."""
+
+
+def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> str:
+    """Normalise attendee text and enforce its limits.
+
+    NFC-normalises, drops control characters (keeping newlines when
+    multiline), bidi overrides and runs of stacked combining marks, trims
+    the ends, and raises TextError when nothing is left or it is too long.
+    """
+    text = unicodedata.normalize("NFC", raw or "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.translate(_BIDI_CONTROLS)
+    text = "".join(ch for ch in text if _keep(ch, multiline))
+    text = _limit_combining(text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if not text:
+        raise TextError("Please write something first.")
+    if len(text) > max_chars:
+        raise TextError(f"That is {len(text):,} characters; the limit is {max_chars:,}. Please shorten it.")
+    return text
+
+
+def _keep(ch: str, multiline: bool) -> bool:
+    if ch == "\n":
+        return multiline
+    return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn") or ch == " "
+
+
+def _limit_combining(text: str) -> str:
+    """Keep at most a few combining marks after each base character."""
+    out: list[str] = []
+    run = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            run += 1
+            if run > _MAX_COMBINING_RUN:
+                continue
+        else:
+            run = 0
+        out.append(ch)
+    return "".join(out)
+
+
+def neutralise_cell(value: object) -> object:
+    """Make a value safe for a spreadsheet cell.
+
+    Text that a spreadsheet would run as a formula (starting with = + - @,
+    tab, CR or LF) gets a leading apostrophe; numbers pass through unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTERS):
+        return "'" + value
+    return value
+
+
+def one_line(text: str, max_chars: int = 80) -> str:
+    """A short single-line preview of a longer text."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= max_chars else flat[: max_chars - 1] + "…"
