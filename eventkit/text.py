@@ -25,11 +25,13 @@ def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> st
     """
     text = unicodedata.normalize("NFC", raw or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not multiline:
+        text = text.replace("\n", " ")
     text = text.translate(_BIDI_CONTROLS)
     text = "".join(ch for ch in text if _keep(ch, multiline))
     text = _limit_combining(text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    if not text:
+    if not text or all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):
         raise TextError("Please write something first.")
     if len(text) > max_chars:
         raise TextError(f"That is {len(text):,} characters; the limit is {max_chars:,}. Please shorten it.")
@@ -39,7 +41,17 @@ def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> st
 def _keep(ch: str, multiline: bool) -> bool:
     if ch == "\n":
         return multiline
-    return unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn") or ch == " "
+    category = unicodedata.category(ch)
+    if category == "Cn":
+        # Unassigned in this Python's Unicode data, which lags behind phones:
+        # keep it (it may be a new emoji) unless it is a noncharacter.
+        return not _is_noncharacter(ch)
+    return category not in ("Cc", "Cs", "Co")
+
+
+def _is_noncharacter(ch: str) -> bool:
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
 
 
 def _limit_combining(text: str) -> str:
@@ -72,3 +84,9 @@ def one_line(text: str, max_chars: int = 80) -> str:
     """A short single-line preview of a longer text."""
     flat = " ".join(text.split())
     return flat if len(flat) <= max_chars else flat[: max_chars - 1] + "…"
+
+
+def reflow(text: str) -> list[str]:
+    """Paragraphs of a hard-wrapped text, each joined onto one line."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return [" ".join(p.split()) for p in paragraphs if p.strip()]

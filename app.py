@@ -1,0 +1,23 @@
+"""eventkit: the router. Each page is a short script under pages/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="eventkit", page_icon=":material/event:", layout="centered")
+
+pages = [
+    # Attendees (phones): the QR code opens /?event=CODE&table=N
+    st.Page("pages/attendee_now.py", title="Now", url_path="now", default=True),
+    st.Page("pages/attendee_wall.py", title="Wall", url_path="wall"),
+    st.Page("pages/attendee_table.py", title="Table", url_path="table"),
+    st.Page("pages/attendee_evaluation.py", title="Feedback", url_path="feedback"),
+    st.Page("pages/privacy.py", title="Privacy", url_path="privacy"),
+    # Facilitators: the projector and the control panel
+    st.Page("pages/projector.py", title="Projector", url_path="projector"),
+    st.Page("pages/facilitator.py", title="Control panel", url_path="facilitator"),
+    # Organisers: before and after the event
+    st.Page("pages/organiser.py", title="Organiser", url_path="organiser"),
+]
+
+# Navigation is hidden: every screen carries its own links, so attendees
+# never see staff pages, and pages check roles themselves.
+st.navigation(pages, position="hidden").run()

@@ -1,0 +1,56 @@
+"""Attendee: the exit evaluation, one editable response per person."""
+
+import streamlit as st
+
+from eventkit import ui
+from eventkit.models import EVAL_TEXT_MAX_CHARS, LIKERT_LABELS, EvalItem
+from eventkit.storage import StoreError
+from eventkit.text import TextError
+
+attendee = ui.current_attendee()
+if attendee is None:
+    ui.join_form()
+    st.stop()
+
+ui.use_css("attendee")
+event, me = attendee.event, attendee.participant
+ui.attendee_nav(attendee)
+ui.live_banner(attendee)
+st.title("Your feedback")
+
+items = ui.store().list_eval_items(event.id)
+is_open = ui.event_by_code(event.code).eval_open
+saved = ui.store().my_evaluation(event.id, me.id)
+if not items:
+    st.info("This event has no evaluation form.")
+    st.stop()
+if not is_open:
+    st.info("The evaluation opens at the end of the day. You will find it here.")
+    if not saved:
+        st.stop()
+elif saved:
+    st.success("Thank you, your feedback is saved. You can change it until the evaluation closes.")
+
+
+def ask(item: EvalItem) -> int | str | None:
+    key, old = f"eval-{item.id}", saved.get(item.id)
+    if item.kind == "text":
+        return st.text_area(item.text, value=old or "", max_chars=EVAL_TEXT_MAX_CHARS, key=key, disabled=not is_open)
+    if item.kind == "likert":
+        return st.radio(item.text, range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
+                        index=None if old is None else old - 1, disabled=not is_open)
+    return st.radio(f"{item.text} (1 = poor, 5 = excellent)", range(1, 6), horizontal=True, key=key,
+                    index=None if old is None else old - 1, disabled=not is_open)
+
+
+with st.form("evaluation"):
+    answers = {item.id: ask(item) for item in items}
+    st.caption("Every question is optional. Your answers are anonymous.")
+    if st.form_submit_button("Send my feedback", type="primary", width="stretch", disabled=not is_open):
+        try:
+            ui.store().submit_evaluation(event.id, me.id, answers)
+            st.rerun()
+        except (TextError, StoreError) as err:
+            st.error(str(err))
+
+ui.attendee_footer(attendee)

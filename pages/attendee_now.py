@@ -1,0 +1,100 @@
+"""Attendee: the Now screen follows whatever the facilitator has made live."""
+
+import streamlit as st
+
+from eventkit import ui
+from eventkit.models import Poll
+from eventkit.storage import StoreError
+
+attendee = ui.current_attendee()
+if attendee is None:
+    ui.join_form()
+    st.stop()
+
+ui.use_css("attendee")
+event, me = attendee.event, attendee.participant
+ui.attendee_nav(attendee)
+st.caption(event.title)
+ui.follow_live(event.id, ui.live_signature(event.id))
+now = ui.live(event.id)
+
+
+def vote_choice(poll: Poll) -> None:
+    mine = ui.store().my_vote(poll.id, me.id)
+    for option in poll.options:
+        chosen = option.id == mine
+        label = f"✓ {option.label}" if chosen else option.label
+        if st.button(label, key=f"vote-{poll.id}-{option.id}", type="primary" if chosen else "secondary",
+                     width="stretch", disabled=not poll.is_open):
+            try:
+                ui.store().cast_vote(poll.id, me.id, option.id)
+                st.rerun()
+            except StoreError as err:
+                st.error(str(err))
+    if mine is not None and poll.is_open:
+        picked = next(o.label for o in poll.options if o.id == mine)
+        st.success(f"Your answer “{picked}” is recorded. You can change it until voting closes.")
+
+
+def vote_estimate(poll: Poll) -> None:
+    mine = ui.store().my_vote(poll.id, me.id)
+    with st.form(f"estimate-{poll.id}"):
+        value = st.number_input(f"Your estimate{f' ({poll.unit})' if poll.unit else ''}",
+                                min_value=poll.min_value, max_value=poll.max_value,
+                                value=mine, placeholder="Type a number", disabled=not poll.is_open)
+        if st.form_submit_button("Send my estimate", type="primary", width="stretch", disabled=not poll.is_open):
+            try:
+                if value is None:
+                    raise StoreError("Please type a number first.")
+                ui.store().cast_estimate(poll.id, me.id, float(value))
+                st.rerun()
+            except StoreError as err:
+                st.error(str(err))
+    if mine is not None and poll.is_open:
+        st.success(f"Your estimate {mine:g}{poll.unit and ' ' + poll.unit} is recorded. You can change it until voting closes.")
+
+
+def show_poll(poll: Poll) -> None:
+    st.subheader(poll.question)
+    if poll.state == "draft":
+        st.info("This question opens in a moment. Get ready!")
+        return
+    if poll.state == "closed":
+        st.info("Voting has closed. Watch the big screen for the answer.")
+    (vote_estimate if poll.kind == "estimate" else vote_choice)(poll)
+    if poll.state == "revealed":
+        answer = f"{poll.true_value:g} {poll.unit}" if poll.kind == "estimate" else (
+            poll.correct_option.label if poll.correct_option else None)
+        if answer:
+            st.success(f"The answer: {answer}")
+        if poll.fact:
+            ui.show_prose(poll.fact)
+        if poll.source:
+            st.caption(f"Source: {poll.source}")
+
+
+if now.kind == "poll" and (current := ui.poll(event.id, now.poll_id)) is not None:
+    show_poll(current)
+elif now.kind == "wall":
+    st.subheader("The wall is open")
+    st.write("Add your thoughts to the questions on the wall. Notes are anonymous.")
+    st.page_link("pages/attendee_wall.py", label="Go to the wall", icon=":material/sticky_note_2:",
+                 query_params=attendee.link_params(), width="stretch")
+elif now.kind == "tables":
+    st.subheader("Table discussions")
+    st.write("Read your table's case stories and discuss them together.")
+    st.page_link("pages/attendee_table.py", label="Open my table", icon=":material/groups:",
+                 query_params=attendee.link_params(), width="stretch")
+elif now.kind == "evaluation":
+    st.subheader("Before you go: your feedback")
+    st.write("Please tell us how the day went. It takes about two minutes.")
+    st.page_link("pages/attendee_evaluation.py", label="Give feedback", icon=":material/rate_review:",
+                 query_params=attendee.link_params(), width="stretch")
+else:
+    st.title(event.title)
+    if event.subtitle:
+        st.subheader(event.subtitle)
+    ui.show_prose(event.welcome or "Welcome! This screen changes as the day goes on.")
+    st.info("Keep this page open: questions appear here as soon as they open.")
+
+ui.attendee_footer(attendee)

@@ -1,0 +1,78 @@
+"""Attendee: my table's vignettes and prompts, recording consent, scribe notes."""
+
+import streamlit as st
+
+from eventkit import ui
+from eventkit.models import TABLE_NOTE_MAX_CHARS, Table
+from eventkit.storage import StoreError
+from eventkit.text import TextError
+
+attendee = ui.current_attendee()
+if attendee is None:
+    ui.join_form()
+    st.stop()
+
+ui.use_css("attendee")
+event, me = attendee.event, attendee.participant
+ui.attendee_nav(attendee)
+ui.live_banner(attendee)
+
+tables = ui.tables(event.id)
+if not tables:
+    st.info("This event has no table discussions.")
+    st.stop()
+table = next((t for t in tables if t.number == me.table_no), None)
+if table is None:
+    st.title("Which table are you at?")
+    st.write("The table number is on the card in the middle of your table.")
+    choice = st.selectbox("Your table", tables, index=None, format_func=lambda t: t.name,
+                          placeholder="Choose your table")
+    if choice is not None:
+        ui.remember_participant(attendee, ui.store().join(event.id, attendee.token, choice.number))
+        st.rerun()
+    st.stop()
+
+st.title(table.name)
+
+
+def consent(table: Table) -> None:
+    given = ui.store().has_consent(table.id, me.id)
+    wants = st.checkbox("I agree to our table's discussion being recorded for the event report "
+                        "(notes, and audio if your facilitator records). No names are kept.", value=given)
+    if wants != given:
+        (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)
+        st.rerun()
+
+
+def scribe_form(table: Table) -> None:
+    with st.expander("Scribe: add the table's notes"):
+        with st.form("scribe", clear_on_submit=True):
+            vignette = st.selectbox("Case", table.vignettes, format_func=lambda v: v.title)
+            prompt = st.selectbox("Prompt", ["(general)", *vignette.prompts] if vignette else ["(general)"])
+            text = st.text_area("Note", max_chars=TABLE_NOTE_MAX_CHARS, height=120)
+            if st.form_submit_button("Add note", type="primary", width="stretch"):
+                try:
+                    ui.store().add_table_note(vignette.id, me.id, "" if prompt == "(general)" else prompt, text)
+                    st.success("Note added.")
+                except (TextError, StoreError) as err:
+                    st.error(str(err))
+        notes = ui.store().list_table_notes(table.id)
+        st.caption(f"{len(notes)} note{'s' if len(notes) != 1 else ''} from this table")
+        titles = {v.id: v.title for v in table.vignettes}
+        for note in reversed(notes):
+            with st.container(border=True):
+                st.caption(titles.get(note.vignette_id, "") + (f" · {note.prompt}" if note.prompt else ""))
+                ui.show_literal(note.text)
+
+
+consent(table)
+for vignette in table.vignettes:
+    with st.expander(vignette.title, expanded=len(table.vignettes) == 1):
+        ui.show_prose(vignette.story)
+        if vignette.prompts:
+            st.markdown("**Discuss:**")
+            for prompt in vignette.prompts:
+                st.text(f"• {prompt}")
+scribe_form(table)
+st.caption("Wrong table? Scan the QR code on your table, or ask a facilitator.")
+ui.attendee_footer(attendee)

@@ -1,0 +1,112 @@
+"""eventkit.security: passcode hashes and participant tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventkit.security import hash_passcode, looks_like_token, new_token, token_hash, verify_passcode
+
+FAST = 1_000  # iterations for tests; the real default is deliberately slow
+
+
+@pytest.fixture(scope="module")
+def stored():
+    return hash_passcode("fife-demo", iterations=FAST)
+
+
+def test_hash_format(stored):
+    scheme, iterations, salt, digest = stored.split("$")
+    assert (scheme, iterations) == ("pbkdf2_sha256", str(FAST))
+    assert len(salt) == 32 and len(digest) == 64
+    assert "fife-demo" not in stored
+
+
+def test_default_iterations_are_slow():
+    assert hash_passcode("x").split("$")[1] == "200000"
+
+
+@pytest.mark.parametrize(
+    "passcode,expected",
+    [
+        ("fife-demo", True),
+        ("fife-demo ", False),
+        ("Fife-demo", False),
+        ("fife-dem", False),
+        ("wrong", False),
+        ("", False),
+    ],
+)
+def test_verify_passcode(stored, passcode, expected):
+    assert verify_passcode(passcode, stored) is expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "nonsense",
+        "pbkdf2_sha256$1000$salt",  # too few parts
+        "pbkdf2_sha256$1000$salt$digest$extra",  # too many parts
+        "md5$1000$salt$0123",  # unknown scheme
+        "pbkdf2_sha256$many$salt$0123",  # iterations not a number
+        "pbkdf2_sha256$0$salt$0123",  # iterations out of range
+        "pbkdf2_sha256$-5$salt$0123",
+        "pbkdf2_sha256$1000$salt$d\u00e9j\u00e0",  # non-ASCII digest
+        None,
+    ],
+)
+def test_verify_passcode_malformed_stored_hash_is_false(bad):
+    assert verify_passcode("fife-demo", bad) is False
+
+
+def test_unicode_passcode_round_trips():
+    stored = hash_passcode("caf\u00e9-\U0001f511", iterations=FAST)
+    assert verify_passcode("caf\u00e9-\U0001f511", stored)
+    assert not verify_passcode("cafe-\U0001f511", stored)
+
+
+def test_salts_differ():
+    first, second = (hash_passcode("same", iterations=FAST) for _ in range(2))
+    assert first != second
+    assert first.split("$")[2] != second.split("$")[2]
+    assert verify_passcode("same", first) and verify_passcode("same", second)
+
+
+def test_token_hash_is_deterministic_per_event():
+    token = new_token()
+    assert token_hash(1, token) == token_hash(1, token)
+    assert len(token_hash(1, token)) == 64
+    assert token not in token_hash(1, token)
+
+
+@pytest.mark.parametrize("a,b", [((1, "tok"), (2, "tok")), ((1, "tok"), (1, "tok2")), ((1, "2:x"), (12, ":x"))])
+def test_token_hash_differs(a, b):
+    assert token_hash(*a) != token_hash(*b)
+
+
+def test_new_tokens_are_fresh_and_look_like_tokens():
+    tokens = {new_token() for _ in range(50)}
+    assert len(tokens) == 50
+    assert all(looks_like_token(t) for t in tokens)
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("a" * 16, True),
+        ("A-b_9" * 4, True),
+        ("x" * 64, True),
+        ("x" * 15, False),
+        ("x" * 65, False),
+        ("", False),
+        (None, False),
+        ("abc def ghi jkl mno", False),
+        ("abcdefghijklmnop/", False),
+        ("abcdefghijklmnop=", False),
+        ("<script>alert(1)</script>", False),
+        ("\u00e9" * 20, False),  # letters, but not URL-safe ASCII
+        ("\u0663" * 20, False),  # Arabic-Indic digits
+    ],
+)
+def test_looks_like_token(value, expected):
+    assert looks_like_token(value) is expected
