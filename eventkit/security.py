@@ -27,11 +27,11 @@ def verify_passcode(passcode: str, stored: str) -> bool:
     """True when the passcode matches the stored hash (constant-time compare)."""
     try:
         scheme, iterations, salt, digest = stored.split("$")
-    except ValueError:
+        if scheme != "pbkdf2_sha256" or not passcode:
+            return False
+        return hmac.compare_digest(_pbkdf2(passcode, salt, int(iterations)), digest)
+    except (AttributeError, OverflowError, TypeError, ValueError):  # a malformed stored hash matches nothing
         return False
-    if scheme != "pbkdf2_sha256" or not passcode:
-        return False
-    return hmac.compare_digest(_pbkdf2(passcode, salt, int(iterations)), digest)
 
 
 def _pbkdf2(passcode: str, salt: str, iterations: int) -> str:
@@ -53,4 +53,4 @@ def looks_like_token(value: str | None) -> bool:
     """True for a string shaped like a token we issued (URL-safe, right length)."""
     if not value or not 16 <= len(value) <= 64:
         return False
-    return all(c.isalnum() or c in "-_" for c in value)
+    return all((c.isascii() and c.isalnum()) or c in "-_" for c in value)

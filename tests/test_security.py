@@ -51,6 +51,7 @@ def test_verify_passcode(stored, passcode, expected):
         "pbkdf2_sha256$many$salt$0123",  # iterations not a number
         "pbkdf2_sha256$0$salt$0123",  # iterations out of range
         "pbkdf2_sha256$-5$salt$0123",
+        "pbkdf2_sha256$99999999999999999999999$salt$0123",  # iterations too big for C
         "pbkdf2_sha256$1000$salt$d\u00e9j\u00e0",  # non-ASCII digest
         None,
     ],

@@ -9,18 +9,20 @@ here.
 
 from __future__ import annotations
 
+import hmac
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from . import security
-from .demo import ensure_demo
-from .models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
-from .storage import Store, default_path
-from .text import reflow
+from .. import security
+from ..demo import ensure_demo
+from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
+from ..storage import Store, default_path
+from ..text import reflow
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parents[1] / "static"
 ATTENDEE_REFRESH_SECONDS = 3
 PROJECTOR_REFRESH_SECONDS = 1
 _PARTICIPANT_KEY = "ek_participant"  # (event_id, token) -> Participant for this browser tab
@@ -180,6 +182,12 @@ def use_css(name: str) -> None:
 
 
 # --- Roles --------------------------------------------------------------------
+# Pages call require_*() before showing anything protected, and again through
+# the same check inside every action handler, so hiding a link is never the
+# only protection.
+
+DEFAULT_ADMIN_PASSWORD = "eventkit-admin"
+_EVENT_KEY = "ek_organiser_event"  # the event the organiser is working on
 
 
 def facilitator_unlocked(event_id: int) -> bool:
@@ -196,13 +204,63 @@ def unlock_facilitator(event_id: int, passcode: str) -> bool:
     return False
 
 
+def admin_password() -> tuple[str, bool]:
+    """The organiser password and whether it is the built-in default.
+
+    Taken from Streamlit secrets (admin_password) or $EVENTKIT_ADMIN_PASSWORD.
+    """
+    try:
+        secret = st.secrets.get("admin_password")
+    except Exception:  # no secrets.toml at all
+        secret = None
+    chosen = secret or os.environ.get("EVENTKIT_ADMIN_PASSWORD")
+    return (chosen, False) if chosen else (DEFAULT_ADMIN_PASSWORD, True)
+
+
 def organiser_unlocked() -> bool:
     """Whether this session has given the organiser password."""
     return bool(st.session_state.get(_ORGANISER_KEY))
 
 
-def set_organiser(unlocked: bool) -> None:
-    st.session_state[_ORGANISER_KEY] = unlocked
+def unlock_organiser(password: str) -> bool:
+    """Check the organiser password (constant time); unlock on success."""
+    expected, _ = admin_password()
+    ok = hmac.compare_digest(password.encode(), expected.encode())
+    st.session_state[_ORGANISER_KEY] = ok
+    return ok
+
+
+def require_organiser() -> None:
+    """Show the organiser sign-in and stop the page unless signed in."""
+    _, is_default = admin_password()
+    if is_default:
+        st.warning(
+            f"The organiser password is the built-in default ({DEFAULT_ADMIN_PASSWORD}). "
+            "Set EVENTKIT_ADMIN_PASSWORD or admin_password in .streamlit/secrets.toml before a real event."
+        )
+    if organiser_unlocked():
+        return
+    st.title("Organiser sign-in")
+    with st.form("organiser-login"):
+        password = st.text_input("Organiser password", type="password")
+        if st.form_submit_button("Sign in", type="primary"):
+            if unlock_organiser(password):
+                st.rerun()
+            st.error("That password is not right.")
+    st.stop()
+
+
+def organiser_event() -> Event | None:
+    """The event the organiser has chosen to work on (None if none exist)."""
+    events = store().list_events()
+    if not events:
+        return None
+    chosen = st.session_state.get(_EVENT_KEY)
+    return next((e for e in events if e.id == chosen), events[0])
+
+
+def choose_organiser_event(event_id: int) -> None:
+    st.session_state[_EVENT_KEY] = event_id
 
 
 def show_literal(text: str) -> None:
