@@ -16,6 +16,13 @@ pages = [
     st.Page("pages/facilitator.py", title="Control panel", url_path="facilitator"),
     # Organisers: before and after the event
     st.Page("pages/organiser.py", title="Organiser", url_path="organiser"),
+    st.Page("pages/organiser_editor.py", title="Event editor", url_path="organiser-editor"),
+    st.Page("pages/organiser_dashboard.py", title="Dashboard", url_path="organiser-dashboard"),
+    st.Page("pages/organiser_coding.py", title="Coding", url_path="organiser-coding"),
+    st.Page("pages/organiser_report.py", title="Report", url_path="organiser-report"),
+    st.Page("pages/organiser_exports.py", title="Exports", url_path="organiser-exports"),
+    st.Page("pages/organiser_seating.py", title="Seating plan", url_path="organiser-seating"),
+    st.Page("pages/organiser_qr.py", title="QR codes", url_path="organiser-qr"),
 ]
 
 # Navigation is hidden: every screen carries its own links, so attendees

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 from .demo import ensure_demo
+from .rehearse import commands as rehearse_commands
 from .eventfile import EventFileError, dump_event_file, load_event_file
+from .report import add_report_parser, cmd_report
+from .retention import add_purge_parser, cmd_purge_expired
 from .storage import Store, StoreError, default_path
 
 
@@ -24,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("code")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     sub.add_parser("list", help="list events")
+    add_purge_parser(sub)
+    add_report_parser(sub)
+    _add_data_out_parsers(sub)
+    rehearse_commands.add_parsers(sub)
     return parser
 
 
@@ -76,9 +83,71 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_data_out_parsers(sub: argparse._SubParsersAction) -> None:
+    csvs = sub.add_parser("export-csv", help="write an event's CSVs (per activity, long format, codebook)")
+    csvs.add_argument("code")
+    csvs.add_argument("-o", "--output", type=Path, required=True, help="folder to write into")
+    zipped = sub.add_parser("export-zip", help="write a ZIP of all CSVs, codebook, event file and database copy")
+    zipped.add_argument("code")
+    zipped.add_argument("-o", "--output", type=Path, required=True, help="ZIP file to write")
+    qr = sub.add_parser("qr-sheet", help="write QR code PNGs and a printable HTML sheet")
+    qr.add_argument("code")
+    qr.add_argument("-o", "--output", type=Path, required=True, help="folder to write into")
+    qr.add_argument("--base-url", help="address phones open (saved on the event; default: saved or LAN address)")
+
+
+def _event_or_fail(store: Store, code: str):
+    event = store.event_by_code(code)
+    if event is None:
+        raise StoreError(f"No event with code {code}.")
+    return event
+
+
+def cmd_export_csv(store: Store, args: argparse.Namespace) -> int:
+    from .exports import activity_csvs
+
+    event = _event_or_fail(store, args.code)
+    args.output.mkdir(parents=True, exist_ok=True)
+    for name, data in activity_csvs(store, event.id).items():
+        (args.output / name).write_bytes(data)
+        print(f"wrote {args.output / name}")
+    return 0
+
+
+def cmd_export_zip(store: Store, args: argparse.Namespace) -> int:
+    from .exports import zip_bytes
+
+    event = _event_or_fail(store, args.code)
+    args.output.write_bytes(zip_bytes(store, event))
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_qr_sheet(store: Store, args: argparse.Namespace) -> int:
+    from . import qrsheet
+
+    event = _event_or_fail(store, args.code)
+    try:
+        base = qrsheet.normalise_base_url(args.base_url or event.public_base_url or qrsheet.suggest_base_url())
+    except qrsheet.QrError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if args.base_url:
+        store.set_public_base_url(event.id, base)
+    cards = qrsheet.make_cards(base, event, store.list_tables(event.id))
+    args.output.mkdir(parents=True, exist_ok=True)
+    for card in cards:
+        (args.output / f"{event.code}-{card.file_name}").write_bytes(card.png)
+    (args.output / "qr-sheet.html").write_text(qrsheet.sheet_html(event, cards, base), encoding="utf-8")
+    print(f"wrote {len(cards)} QR codes for {base} and {args.output / 'qr-sheet.html'}")
+    return 0
+
+
 def _extension(args: argparse.Namespace) -> int:
     print(f"unknown command {args.command}", file=sys.stderr)
     return 2
 
 
-COMMANDS = {"init": cmd_init, "import": cmd_import, "export": cmd_export, "list": cmd_list}
+COMMANDS = {"init": cmd_init, "import": cmd_import, "export": cmd_export, "list": cmd_list, "purge-expired": cmd_purge_expired,
+            "export-csv": cmd_export_csv, "export-zip": cmd_export_zip, "qr-sheet": cmd_qr_sheet, "report": cmd_report,
+            **rehearse_commands.COMMANDS}

@@ -8,6 +8,7 @@ from a file that has any mistake in it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,13 @@ TOP_KEYS = {
     "facilitator_passcode_hash", "settings", "polls", "wall_prompts", "discussion_prompts",
     "tables", "evaluation", "themes",
 }
+SETTINGS_KEYS = {"premoderate", "word_filter", "retention_days", "public_base_url"}
+POLL_KEYS = {
+    "kind", "question", "options", "correct", "true_value", "unit", "min", "max", "fact", "source", "repeat_of",
+}
+TABLE_KEYS = {"number", "name", "vignettes"}
+VIGNETTE_KEYS = {"title", "story", "prompts"}
+EVAL_KEYS = {"kind", "text"}
 CODE_RE = re.compile(r"^[A-Z0-9]{3,12}$")
 DEFAULT_THEMES = ["Referrals", "Resources", "Knowledge", "Data protection", "Who"]
 
@@ -59,7 +67,8 @@ def parse_event_file(text: str) -> EventSpec:
         mark = getattr(err, "problem_mark", None)
         raise EventFileError([FieldError("file", mark.line + 1 if mark else None, f"not valid YAML: {err}")]) from None
     if not isinstance(data, dict):
-        raise EventFileError([FieldError("file", 1, "must be a mapping of fields such as code, title, polls")])
+        line = root.start_mark.line + 1 if root is not None else 1
+        raise EventFileError([FieldError("file", line, "must be a mapping of fields such as code, title, polls")])
     checker = _Checker(root)
     spec = checker.spec(data)
     if checker.errors:
@@ -103,28 +112,32 @@ class _Checker:
             if required:
                 self.fail(path + (key,), "is required")
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             self.fail(path + (key,), "must be a number")
             return None
         return value
 
-    def items(self, data: dict, key: str) -> list[tuple[tuple, dict]]:
+    def items(self, data: dict, key: str, path: tuple = ()) -> list[tuple[tuple, dict]]:
         value = data.get(key) or []
         if not isinstance(value, list):
-            self.fail((key,), "must be a list")
+            self.fail(path + (key,), "must be a list")
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
-                out.append(((key, i), item))
+                out.append((path + (key, i), item))
             else:
-                self.fail((key, i), "must be a mapping of fields")
+                self.fail(path + (key, i), "must be a mapping of fields")
         return out
 
-    def spec(self, data: dict) -> EventSpec:
+    def known(self, data: dict, path: tuple, allowed: set[str]) -> None:
+        """Report keys that are not fields here (a typo would otherwise be silently ignored)."""
         for key in data:
-            if key not in TOP_KEYS:
-                self.fail((key,), f"unknown field (expected one of: {', '.join(sorted(TOP_KEYS))})")
+            if key not in allowed:
+                self.fail(path + (str(key),), f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+
+    def spec(self, data: dict) -> EventSpec:
+        self.known(data, (), TOP_KEYS)
         code = self.text(data, (), "code", required=True).upper()
         if code and not CODE_RE.match(code):
             self.fail(("code",), "must be 3-12 letters or digits, e.g. FIFE16")
@@ -159,7 +172,11 @@ class _Checker:
         if not isinstance(s, dict):
             self.fail(("settings",), "must be a mapping")
             return {}
-        out: dict = {"premoderate": bool(s.get("premoderate", False))}
+        self.known(s, ("settings",), SETTINGS_KEYS)
+        premoderate = s.get("premoderate")
+        if premoderate is not None and not isinstance(premoderate, bool):
+            self.fail(("settings", "premoderate"), "must be true or false")
+        out: dict = {"premoderate": premoderate is True}
         out["word_filter"] = self.texts(s, ("settings",), "word_filter")
         days = self.number(s, ("settings",), "retention_days")
         if days is not None and (int(days) != days or days < 1):
@@ -171,6 +188,7 @@ class _Checker:
         return out
 
     def poll(self, path: tuple, p: dict, index: int) -> dict:
+        self.known(p, path, POLL_KEYS)
         kind = p.get("kind", "choice")
         if kind not in POLL_KINDS:
             self.fail(path + ("kind",), f"must be one of {', '.join(POLL_KINDS)}")
@@ -217,15 +235,17 @@ class _Checker:
     def tables(self, data: dict, discussion: list[str]) -> list[dict]:
         out, seen = [], set()
         for path, t in self.items(data, "tables"):
+            self.known(t, path, TABLE_KEYS)
             number = t.get("number")
             if isinstance(number, bool) or not isinstance(number, int) or number < 1:
                 self.fail(path + ("number",), "must be a whole number, 1 or more")
             elif number in seen:
                 self.fail(path + ("number",), f"table {number} appears twice")
-            seen.add(number)
+            else:
+                seen.add(number)
             vignettes = []
-            for v_path, v in self.items(t, "vignettes"):
-                full = path + v_path
+            for full, v in self.items(t, "vignettes", path):
+                self.known(v, full, VIGNETTE_KEYS)
                 prompts = self.texts(v, full, "prompts") if "prompts" in v else list(discussion)
                 vignettes.append({
                     "title": self.text(v, full, "title", required=True),
@@ -235,6 +255,7 @@ class _Checker:
         return out
 
     def eval_item(self, path: tuple, e: dict) -> dict:
+        self.known(e, path, EVAL_KEYS)
         kind = e.get("kind")
         if kind not in EVAL_KINDS:
             self.fail(path + ("kind",), f"must be one of {', '.join(EVAL_KINDS)}")
@@ -249,21 +270,23 @@ def _dotted(path: tuple) -> str:
 
 
 def _line(node: yaml.Node | None, path: tuple) -> int | None:
-    """The 1-based line of the deepest node along the path that exists."""
+    """The 1-based line of the deepest field along the path that exists."""
     line = node.start_mark.line + 1 if node is not None else None
     for part in path:
         child = _child(node, part)
         if child is None:
             break
-        node, line = child, child.start_mark.line + 1
+        node, line = child
     return line
 
 
-def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, int] | None:
+    """The node at a key or index, with the line of its key (a value may start lines later)."""
     if isinstance(node, yaml.MappingNode):
-        return next((v if k.value == part else None for k, v in node.value if k.value == part), None)
+        return next(((v, k.start_mark.line + 1) for k, v in node.value if k.value == part), None)
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part]
+        item = node.value[part]
+        return item, item.start_mark.line + 1
     return None
 
 

@@ -54,3 +54,37 @@ def looks_like_token(value: str | None) -> bool:
     if not value or not 16 <= len(value) <= 64:
         return False
     return all((c.isascii() and c.isalnum()) or c in "-_" for c in value)
+
+
+# --- Slowing down guessing and spam --------------------------------------------
+# Counted from rows in the database (login_attempts, notes, table_notes), so
+# the limits hold across sessions, browser tabs, server processes and restarts.
+
+FREE_LOGIN_ATTEMPTS = 5  # wrong passcodes allowed before sign-in slows down
+LOGIN_WINDOW_SECONDS = 15 * 60  # failures older than this are forgotten
+MAX_LOGIN_DELAY_SECONDS = 300  # at worst one guess per 5 minutes per event and role
+
+POST_LIMIT = 5  # notes one participant may post ...
+POST_WINDOW_SECONDS = 60  # ... within this many seconds
+
+
+def login_delay_seconds(recent_failures: int) -> int:
+    """How long sign-in stays closed after the latest of `recent_failures` wrong attempts.
+
+    The first few mistakes cost nothing (people mistype); after that the
+    wait doubles with each failure, capped so a guesser in the room can at
+    worst pause new sign-ins for a few minutes (open sessions stay signed in).
+    """
+    extra = recent_failures - FREE_LOGIN_ATTEMPTS
+    if extra <= 0:
+        return 0
+    return min(2 ** (extra - 1), MAX_LOGIN_DELAY_SECONDS)
+
+
+def login_wait_message(seconds: int) -> str:
+    return (f"Too many wrong attempts. Sign-in is paused for {seconds} second"
+            f"{'s' if seconds != 1 else ''}; please wait and try again.")
+
+
+def posting_wait_message(seconds: int) -> str:
+    return f"You are posting very fast — please wait {seconds} second{'s' if seconds != 1 else ''}."

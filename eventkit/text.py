@@ -23,6 +23,10 @@ def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> st
     multiline), bidi overrides and runs of stacked combining marks, trims
     the ends, and raises TextError when nothing is left or it is too long.
     """
+    if raw and len(raw) > _flood_limit(max_chars):
+        # Refuse floods before the per-character work: a 20 MB websocket
+        # message would otherwise cost seconds of CPU per post.
+        raise TextError(f"That is {len(raw):,} characters; the limit is {max_chars:,}. Please shorten it.")
     text = unicodedata.normalize("NFC", raw or "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not multiline:
@@ -36,6 +40,11 @@ def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> st
     if len(text) > max_chars:
         raise TextError(f"That is {len(text):,} characters; the limit is {max_chars:,}. Please shorten it.")
     return text
+
+
+def _flood_limit(max_chars: int) -> int:
+    """Raw length refused outright: generous, as cleaning seldom removes much from real text."""
+    return 4 * max_chars + 1_000
 
 
 def _keep(ch: str, multiline: bool) -> bool:

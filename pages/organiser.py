@@ -1,2 +1,85 @@
+"""Organiser: the events — choose, create, duplicate, import, delete — and links to every tool."""
+
 import streamlit as st
-st.title("organiser")
+
+from eventkit import event_editing, ui
+from eventkit.eventfile import EventFileError, parse_event_file
+from eventkit.storage import StoreError
+from eventkit.ui.organiser import organiser_page, show_errors
+
+event = organiser_page("Organiser")
+store = ui.store()
+
+if event is not None:
+    st.caption("Set the event up, print its QR codes and seat people before the day; "
+               "export, analyse, code and report afterwards. Choose a page above.")
+    events = store.list_events()
+    st.dataframe([{"code": e.code, "title": e.title, "date": e.date, "status": e.status,
+                   "people": store.count_participants(e.id)} for e in events], hide_index=True)
+
+
+def start_on(event_id: int, message: str) -> None:
+    ui.choose_organiser_event(event_id)
+    ui.clear_shared_reads()
+    st.toast(message)
+    st.rerun()
+
+
+with st.expander("Create a new event", expanded=event is None):
+    with st.form("create-event"):
+        code = st.text_input("Code (3-12 letters or digits; attendees type it)", max_chars=12)
+        title = st.text_input("Title")
+        date = st.text_input("Date (YYYY-MM-DD)")
+        if st.form_submit_button("Create event", type="primary"):
+            try:
+                start_on(store.import_event(event_editing.new_event_spec(code, title, date)), "Event created.")
+            except EventFileError as err:
+                show_errors(err.errors)
+            except StoreError as err:
+                st.error(str(err))
+
+with st.expander("Import an event file (YAML)"):
+    upload = st.file_uploader("Event file", type=["yaml", "yml"])
+    replace_existing = st.checkbox("Replace an event with the same code (deletes all its data)")
+    if upload is not None and st.button("Import", type="primary"):
+        try:
+            spec = parse_event_file(upload.getvalue().decode("utf-8", errors="replace"))
+            start_on(store.import_event(spec, replace=replace_existing), f"Imported {spec.code}.")
+        except EventFileError as err:
+            show_errors(err.errors)
+        except StoreError as err:
+            st.error(str(err))
+
+if event is None:
+    st.stop()
+
+with st.expander(f"Duplicate {event.code} (set-up only, no attendee data)"):
+    with st.form("duplicate-event"):
+        new_code = st.text_input("New code", max_chars=12)
+        new_title = st.text_input("New title", value=f"{event.title} (copy)")
+        if st.form_submit_button("Duplicate"):
+            try:
+                event_editing.new_event_spec(new_code, new_title)  # checks the code's shape
+                start_on(store.duplicate_event(event.id, new_code, new_title), "Event duplicated.")
+            except EventFileError as err:
+                show_errors(err.errors)
+            except StoreError as err:
+                st.error(str(err))
+
+with st.expander(f"Delete {event.code} and all its data"):
+    st.warning("This removes the event, its votes, notes and answers from the database file for good. "
+               "Download the exports first if you need them.")
+    with st.form("delete-event"):
+        typed = st.text_input(f"Type {event.code} to confirm")
+        if st.form_submit_button("Delete for good"):
+            if typed.strip().upper() != event.code:
+                st.error(f"Type the code {event.code} exactly to confirm. Nothing was deleted.")
+            else:
+                ui.require_organiser()  # the action checks the role again
+                store.delete_event(event.id)
+                ui.clear_shared_reads()
+                remaining = store.list_events()
+                if remaining:
+                    ui.choose_organiser_event(remaining[0].id)
+                st.toast(f"{event.code} deleted.")
+                st.rerun()

@@ -8,6 +8,7 @@ code = (st.query_params.get("event") or "").strip().upper()
 event = ui.event_by_code(code) if code else None
 days = event.retention_days if event else 180
 
+ui.use_css("attendee")
 st.title("Privacy notice")
 st.markdown(f"""
 **What we store.** Your votes, estimates, wall notes, +1s, your table's notes, your recording

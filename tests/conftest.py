@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from eventkit.demo import DEMO_FILE
 from eventkit.eventfile import load_event_file
 from eventkit.storage import Store
+
+TMPFS = Path("/dev/shm")
+
+
+@pytest.fixture(scope="session")
+def db_dirs(tmp_path_factory):
+    """Call it for a fresh temporary directory for database files.
+
+    On tmpfs when the machine has one: the store fsyncs every commit
+    (synchronous=FULL), which is free there, so database-heavy tests stay
+    fast however busy the disk is. Removed at the end of the run.
+    """
+    made: list[Path] = []
+    on_tmpfs = TMPFS.is_dir() and os.access(TMPFS, os.W_OK)
+
+    def make(name: str = "db") -> Path:
+        if not on_tmpfs:
+            return tmp_path_factory.mktemp(name)
+        made.append(Path(tempfile.mkdtemp(prefix=f"eventkit-{name}-", dir=TMPFS)))
+        return made[-1]
+
+    yield make
+    for path in made:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -19,9 +48,9 @@ def demo_spec():
 
 
 @pytest.fixture
-def store(tmp_path):
-    """An empty Store on a fresh database file."""
-    return Store(tmp_path / "eventkit.db")
+def store(db_dirs):
+    """An empty Store on a fresh temporary database file."""
+    return Store(db_dirs() / "eventkit.db")
 
 
 @pytest.fixture

@@ -170,6 +170,7 @@ def test_awkward_values_round_trip_through_store(store):
 # -- invalid files -----------------------------------------------------------
 
 HEAD = "code: TEST1\ntitle: A test\n"
+DEFAULT_SETTINGS = {"premoderate": False, "word_filter": [], "retention_days": 180}
 
 INVALID = [
     # (id, text, field path, line)
@@ -180,6 +181,7 @@ INVALID = [
     ("code too short", "title: A test\ncode: ab\n", "code", 2),
     ("code with punctuation", "title: A test\nvenue: Hall\ncode: FIFE-16\n", "code", 3),
     ("unknown top-level key", HEAD + "venu: Hall\n", "venu", 3),
+    ("unknown key that is a number", HEAD + "2016: Fife\n", "2016", 3),
     ("unknown key with a block value", HEAD + "extras:\n  colour: red\n  size: 3\n", "extras", 3),
     (
         "correct not among options",
@@ -193,7 +195,8 @@ INVALID = [
     ("unknown poll kind", HEAD + "polls:\n  - kind: quiz\n    question: Q\n", "polls[1].kind", 4),
     (
         "estimate without true_value",
-        HEAD + "polls:\n  - question: Pick\n    options: [Red, Blue]\n  - kind: estimate\n    question: How many?\n    min: 0\n",
+        HEAD + "polls:\n  - question: Pick\n    options: [Red, Blue]\n"
+        "  - kind: estimate\n    question: How many?\n    min: 0\n",
         "polls[2].true_value",
         6,
     ),
@@ -276,6 +279,17 @@ INVALID = [
         6,
     ),
     ("eval item without text", HEAD + "evaluation:\n  - kind: text\n", "evaluation[1].text", 4),
+    ("settings key misspelt", HEAD + "settings:\n  premoderat: true\n", "settings.premoderat", 4),
+    ("premoderate not a boolean", HEAD + "settings:\n  premoderate: 'no'\n", "settings.premoderate", 4),
+    ("poll key misspelt", HEAD + "polls:\n  - question: Q\n    options: [a, b]\n    corect: a\n", "polls[1].corect", 6),
+    ("table key misspelt", HEAD + "tables:\n  - number: 1\n    vignette: []\n", "tables[1].vignette", 5),
+    (
+        "vignette key misspelt",
+        HEAD + "tables:\n  - number: 1\n    vignettes:\n      - title: T\n        stroy: Once\n",
+        "tables[1].vignettes[1].stroy",
+        7,
+    ),
+    ("eval item key misspelt", HEAD + "evaluation:\n  - kind: text\n    txt: Q\n", "evaluation[1].txt", 5),
     ("settings not a mapping", HEAD + "settings: [premoderate]\n", "settings", 3),
     ("retention not whole", HEAD + "settings:\n  retention_days: 1.5\n", "settings.retention_days", 4),
     ("retention zero", HEAD + "settings:\n  retention_days: 0\n", "settings.retention_days", 4),
@@ -328,7 +342,9 @@ def test_event_file_error_is_a_value_error():
         ("code: fife16\ntitle: '  padded  '\n", {"code": "FIFE16", "title": "padded"}),
         ("code: 2016\ntitle: Numbers\ndate: 2016-05-18\n", {"code": "2016", "date": "2016-05-18"}),
         (HEAD + "tables:\n  - number: 2\n", {"tables": [{"number": 2, "name": "Table 2", "vignettes": []}]}),
-        (HEAD + "settings:\n  retention_days: 30\n", {"settings": {"premoderate": False, "word_filter": [], "retention_days": 30}}),
+        (HEAD + "settings:\n  premoderate:\n", {"settings": {**DEFAULT_SETTINGS}}),
+        (HEAD + "settings:\n  premoderate: yes\n", {"settings": {**DEFAULT_SETTINGS, "premoderate": True}}),
+        (HEAD + "settings:\n  retention_days: 30\n", {"settings": {**DEFAULT_SETTINGS, "retention_days": 30}}),
     ],
 )
 def test_minimal_valid_files(text, expected):

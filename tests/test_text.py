@@ -82,9 +82,16 @@ def test_clean_text_caps_combining_floods(raw):
     assert len(cleaned) < len(raw)
 
 
-def test_clean_text_keeps_up_to_three_combining_marks():
-    raw = "a\u0300\u0316\u0317"  # three marks of different classes: NFC leaves them stacked
-    assert clean_text(raw, 10) == unicodedata.normalize("NFC", raw)
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("q\u0316\u0317\u0318", "q\u0316\u0317\u0318"),  # three stacked marks are kept
+        ("q\u0316\u0317\u0318\u0319\u031c", "q\u0316\u0317\u0318"),  # the fourth and on are dropped
+        ("q\u0316\u0317\u0318\u0319 q\u0316", "q\u0316\u0317\u0318 q\u0316"),  # the count restarts
+    ],
+)
+def test_clean_text_keeps_up_to_three_combining_marks(raw, expected):
+    assert clean_text(raw, 20) == expected
 
 
 @pytest.mark.parametrize(

@@ -6,16 +6,23 @@ never sqlite-utils objects, so another backend can offer the same methods.
 
 from __future__ import annotations
 
+from .attempts import AttemptsMixin
 from .base import StoreError, default_path, utc_now
+from .coding import CodingMixin
+from .editing import EditingMixin
+from .insights import InsightsMixin
 from .evaluation import EvaluationMixin
 from .events import EventsMixin
+from .exports import ExportsMixin
+from .facilitation import FacilitationMixin
 from .participants import ParticipantsMixin
 from .polls import PollsMixin
+from .retention import RetentionMixin
 from .tables import TablesMixin
 from .wall import WallMixin
 
 
-class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, EvaluationMixin):
+class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, EvaluationMixin, FacilitationMixin, ExportsMixin, EditingMixin, CodingMixin, InsightsMixin, AttemptsMixin, RetentionMixin):
     """An eventkit database file and every operation on it."""
 
 

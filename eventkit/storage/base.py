@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -43,14 +44,23 @@ class StoreBase:
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = str(path or default_path())
-        if self.path != ":memory:":
+        self._uri: str | None = None
+        if self.path == ":memory:":
+            # Every operation opens its own connection, and a plain ":memory:"
+            # would be a new, empty database each time. Share one named
+            # in-memory database instead, kept alive as long as this Store.
+            self._uri = f"file:eventkit-{uuid.uuid4().hex}?mode=memory&cache=shared"
+            self._keepalive = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+        else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._migrate()
 
     def _connect(self) -> sqlite_utils.Database:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a
         # read-then-write never hits SQLite's lock-upgrade deadlock.
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            self._uri or self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, uri=self._uri is not None
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # WAL with synchronous=FULL: every acknowledged write survives a

@@ -41,8 +41,11 @@ class EventsMixin(StoreBase):
 
     def event_by_code(self, code: str) -> Event | None:
         """The event with this join code (case-insensitive), or None."""
+        code = code.strip().upper()
+        if not code.isascii():  # codes are A-Z and 0-9; this also keeps lone surrogates from SQLite
+            return None
         with self.read() as db:
-            rows = list(db.query("SELECT * FROM events WHERE code = ?", [code.strip().upper()]))
+            rows = list(db.query("SELECT * FROM events WHERE code = ?", [code]))
         return _event(rows[0]) if rows else None
 
     def import_event(self, spec: EventSpec, *, replace: bool = False) -> int:

@@ -177,6 +177,21 @@ CREATE INDEX idx_table_notes_table ON table_notes(table_id);
 CREATE INDEX idx_participants_event ON participants(event_id);
 """
 
+# Wrong sign-ins, keyed by role and event only (no IP, no session); the
+# participant indexes make the per-participant posting limit a quick lookup.
+LOGIN_ATTEMPTS = """
+CREATE TABLE login_attempts (
+    id INTEGER PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'organiser')),
+    event_id INTEGER REFERENCES events(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_login_attempts ON login_attempts(role, event_id, created_at);
+CREATE INDEX idx_notes_participant ON notes(participant_id, created_at);
+CREATE INDEX idx_table_notes_participant ON table_notes(participant_id, created_at)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
+    ("0003_login_attempts", LOGIN_ATTEMPTS),
 ]

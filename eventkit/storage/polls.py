@@ -67,7 +67,7 @@ class PollsMixin(StoreBase):
     def cast_vote(self, poll_id: int, participant_id: int, option_id: int) -> None:
         """Record (or change) a participant's choice while the poll is open."""
         with self.write() as db:
-            self._require_open(db, poll_id, "choice")
+            self._require_open(db, poll_id, "choice", participant_id)
             if not db.execute(
                 "SELECT 1 FROM poll_options WHERE id = ? AND poll_id = ?", [option_id, poll_id]
             ).fetchone():
@@ -77,17 +77,23 @@ class PollsMixin(StoreBase):
     def cast_estimate(self, poll_id: int, participant_id: int, value: float) -> None:
         """Record (or change) a participant's numeric estimate while the poll is open."""
         with self.write() as db:
-            kind, low, high = self._require_open(db, poll_id, "estimate")
+            kind, low, high = self._require_open(db, poll_id, "estimate", participant_id)
             if not math.isfinite(value):
                 raise StoreError("Please enter a number.")
             if (low is not None and value < low) or (high is not None and value > high):
                 raise StoreError(f"Please enter a number between {_fmt(low)} and {_fmt(high)}.")
             _upsert_vote(db, poll_id, participant_id, None, float(value))
 
-    def _require_open(self, db: sqlite_utils.Database, poll_id: int, kind: str) -> tuple:
-        row = db.execute("SELECT state, kind, min_value, max_value FROM polls WHERE id = ?", [poll_id]).fetchone()
+    def _require_open(self, db: sqlite_utils.Database, poll_id: int, kind: str, participant_id: int) -> tuple:
+        row = db.execute(
+            """SELECT p.state, p.kind, p.min_value, p.max_value, t.id FROM polls p
+               LEFT JOIN participants t ON t.event_id = p.event_id AND t.id = ? WHERE p.id = ?""",
+            [participant_id, poll_id],
+        ).fetchone()
         if row is None:
             raise StoreError("No such poll.")
+        if row[4] is None:
+            raise StoreError("Please rejoin the event from its link or QR code.")
         if row[1] != kind:
             raise StoreError("That answer does not fit this poll.")
         if row[0] != "open":

@@ -6,6 +6,7 @@ import sqlite_utils
 
 from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
+from .attempts import check_posting_rate
 from .base import StoreBase, StoreError, utc_now
 
 
@@ -60,6 +61,7 @@ class TablesMixin(StoreBase):
             if row is None:
                 raise StoreError("That vignette does not exist.")
             now = utc_now()
+            check_posting_rate(db, "table_notes", participant_id, now)
             note_id = db.execute(
                 """INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)
                    VALUES (?, ?, ?, ?, ?, ?)""",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
 from ..text import clean_text
+from .attempts import check_posting_rate
 from .base import StoreBase, StoreError, utc_now
 
 _NOTES_SQL = """
@@ -38,7 +39,8 @@ class WallMixin(StoreBase):
     def add_note(self, prompt_id: int, participant_id: int, text: str) -> Note:
         """Post a note; it waits for approval under pre-moderation or a held word.
 
-        Raises TextError for empty or over-long text.
+        Raises TextError for empty or over-long text, ThrottledError (a
+        StoreError) when the participant posts too fast.
         """
         text = clean_text(text, NOTE_MAX_CHARS)
         with self.write() as db:
@@ -49,10 +51,11 @@ class WallMixin(StoreBase):
             ).fetchone()
             if row is None:
                 raise StoreError("That wall prompt does not exist.")
+            now = utc_now()
+            check_posting_rate(db, "notes", participant_id, now)
             held = held_word(text, tuple(row[1].split("\n")))
             status = "pending" if (row[0] or held) else "visible"
             reason = f"contains “{held}”" if held else ("pre-approval" if row[0] else "")
-            now = utc_now()
             note_id = db.execute(
                 """INSERT INTO notes (prompt_id, participant_id, text, status, held_reason, created_at)
                    VALUES (?, ?, ?, ?, ?, ?)""",

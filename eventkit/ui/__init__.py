@@ -146,7 +146,8 @@ def remember_participant(attendee: Attendee, participant: Participant) -> None:
 
 def _int_param(name: str) -> int | None:
     value = st.query_params.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 6 else None
+    # isascii: "²" and "١" are digits to str.isdigit but not to int() (or people)
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else None
 
 
 ATTENDEE_PAGES = (
@@ -159,7 +160,8 @@ ATTENDEE_PAGES = (
 
 def attendee_nav(attendee: Attendee) -> None:
     """The attendee's page links, carrying their identity in the URL."""
-    with st.container(horizontal=True, wrap=False, gap="small", horizontal_alignment="distribute"):
+    # wrap=True: at 200% zoom (about 195 CSS px) four links no longer fit on one row.
+    with st.container(horizontal=True, wrap=True, gap="small", horizontal_alignment="distribute"):
         for page, label, icon in ATTENDEE_PAGES:
             st.page_link(page, label=label, icon=icon, query_params=attendee.link_params())
 
@@ -196,12 +198,33 @@ def facilitator_unlocked(event_id: int) -> bool:
 
 
 def unlock_facilitator(event_id: int, passcode: str) -> bool:
-    """Check a facilitator passcode against the stored hash; unlock on success."""
+    """Check a facilitator passcode against the stored hash; unlock on success.
+
+    Repeated wrong passcodes pause sign-in for the event (shown as an error).
+    """
+    if _sign_in_paused("facilitator", event_id):
+        return False
     stored = store().facilitator_hash(event_id)
-    if stored and security.verify_passcode(passcode, stored):
+    ok = bool(stored) and security.verify_passcode(passcode, stored)
+    _record_sign_in("facilitator", event_id, ok)
+    if ok:
         st.session_state.setdefault(_FACILITATOR_KEY, set()).add(event_id)
-        return True
-    return False
+    return ok
+
+
+def _sign_in_paused(role: str, event_id: int | None) -> bool:
+    """Show why sign-in is paused after repeated wrong attempts; True while it is."""
+    wait = store().login_wait_seconds(role, event_id)
+    if wait:
+        st.error(security.login_wait_message(wait))
+    return bool(wait)
+
+
+def _record_sign_in(role: str, event_id: int | None, ok: bool) -> None:
+    if ok:
+        store().clear_login_failures(role, event_id)
+    else:
+        store().record_login_failure(role, event_id)
 
 
 def admin_password() -> tuple[str, bool]:
@@ -224,8 +247,11 @@ def organiser_unlocked() -> bool:
 
 def unlock_organiser(password: str) -> bool:
     """Check the organiser password (constant time); unlock on success."""
+    if _sign_in_paused("organiser", None):
+        return False
     expected, _ = admin_password()
     ok = hmac.compare_digest(password.encode(), expected.encode())
+    _record_sign_in("organiser", None, ok)
     st.session_state[_ORGANISER_KEY] = ok
     return ok
 
@@ -303,6 +329,7 @@ def live_banner(attendee: Attendee) -> None:
 
 def join_form() -> None:
     """Ask for an event code when the URL carries none."""
+    use_css("attendee")
     st.title("Join an event")
     with st.form("join"):
         code = st.text_input("Event code", max_chars=12, placeholder="e.g. FIFE16",

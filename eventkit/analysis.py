@@ -1,0 +1,244 @@
+"""The analysis behind the dashboard and the report: data frames and Altair charts.
+
+Plain Python: each `*_frame` function reads the Store and returns a pandas
+DataFrame; each `*_chart` function turns one into an Altair chart of a
+fixed width, so the same chart works in Streamlit and as a static image.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from .models import LIKERT_LABELS, Poll
+from .storage import Store
+from .storage.coding import SOURCE_LABELS, MatrixCell
+
+WIDTH = 560
+CORRECT, OTHER = "#1a7f37", "#9aa4b2"
+BEFORE, AFTER = "#9aa4b2", "#1f6feb"
+LIKERT_COLOURS = ["#c0392b", "#e59866", "#d5d8dc", "#7fb3d5", "#1f618d"]
+BIN_MINUTES = 15
+
+
+def wrap(text: str, width: int = 70) -> list[str]:
+    """A long question as title lines."""
+    return textwrap.wrap(text, width) or [""]
+
+
+# --- Polls ---------------------------------------------------------------------
+
+
+def poll_summary_frame(store: Store, event_id: int) -> pd.DataFrame:
+    """One row per poll: answers, response rate, share correct or median estimate."""
+    joined = store.count_participants(event_id)
+    rows = []
+    for poll in store.list_polls(event_id):
+        res = store.poll_results(poll.id)
+        row = {"#": poll.position, "question": poll.question, "kind": poll.kind, "answers": res.total,
+               "response rate": res.votes / joined if joined else None, "share correct": None,
+               "median estimate": None, "true value": poll.true_value}
+        correct = next((c for c in res.counts if c.is_correct), None)
+        if correct is not None and res.total:
+            row["share correct"] = correct.total / res.total
+        if res.estimates:
+            row["median estimate"] = float(pd.Series(res.estimates).median())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def choice_frame(store: Store, poll: Poll) -> pd.DataFrame:
+    """What the room believed: votes and share per option, the correct one marked."""
+    res = store.poll_results(poll.id)
+    rows = [{"option": c.label, "votes": c.total, "correct": c.is_correct} for c in res.counts]
+    frame = pd.DataFrame(rows, columns=["option", "votes", "correct"])
+    frame["share"] = frame["votes"] / res.total if res.total else 0.0
+    return frame
+
+
+def perception_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
+    """Bars of what the room believed; the real answer in green."""
+    data = frame.assign(answer=frame["correct"].map({True: "real answer", False: "other options"}))
+    legend = alt.Legend(orient="bottom", title=None) if frame["correct"].any() else None
+    base = alt.Chart(data).encode(
+        y=alt.Y("option:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("answer:N", scale=alt.Scale(domain=["real answer", "other options"], range=[CORRECT, OTHER]),
+                        legend=legend),
+        tooltip=["option", "votes", alt.Tooltip("share:Q", format=".0%")],
+    )
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
+    return (bars + labels).properties(width=WIDTH, title=wrap(f"{poll.position}. {poll.question}"))
+
+
+def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
+    """The spread of estimates as ticks, the median dashed, the true value as a green line.
+
+    One data frame feeds every layer (Streamlit drops layers that bring their own data).
+    """
+    rows = [{"value": float(v), "what": "estimate"} for v in estimates]
+    if estimates:
+        rows.append({"value": float(pd.Series(estimates).median()), "what": "median"})
+    if poll.true_value is not None:
+        rows.append({"value": float(poll.true_value), "what": "true value"})
+    data = pd.DataFrame(rows, columns=["value", "what"])
+    unit = f" ({poll.unit})" if poll.unit else ""
+    base = alt.Chart(data).encode(x=alt.X("value:Q", title=f"estimates{unit}"))
+    ticks = base.transform_filter("datum.what == 'estimate'").mark_tick(thickness=2, size=30, opacity=0.6)
+    median = base.transform_filter("datum.what == 'median'").mark_rule(color=OTHER, strokeDash=[4, 3], size=2)
+    truth = base.transform_filter("datum.what == 'true value'")
+    label = truth.mark_text(color=CORRECT, align="left", dx=4, dy=-28).encode(
+        text=alt.Text("value:Q", format="~g"))
+    return alt.layer(ticks.encode(tooltip=["value"]), median, truth.mark_rule(color=CORRECT, size=3), label).properties(
+        width=WIDTH, height=80, title=wrap(f"{poll.position}. {poll.question}") + ["green: true value · dashed: median"])
+
+
+def shift_frame(store: Store, poll: Poll) -> pd.DataFrame:
+    """Before and after shares per option for a poll that repeats an earlier one."""
+    parts = []
+    for when, poll_id in (("before", poll.repeat_of), ("after", poll.id)):
+        res = store.poll_results(poll_id)
+        for c in res.counts:
+            parts.append({"when": when, "option": c.label, "correct": c.is_correct,
+                          "share": c.total / res.total if res.total else 0.0})
+    return pd.DataFrame(parts, columns=["when", "option", "correct", "share"])
+
+
+def shift_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
+    """Grouped bars: the share per option before and after the day's evidence."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("option:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("when:N", sort=["before", "after"]),
+        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("when:N", sort=["before", "after"], scale=alt.Scale(range=[BEFORE, AFTER]),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=["when", "option", alt.Tooltip("share:Q", format=".0%")],
+    ).properties(width=WIDTH, title=wrap(f"Before and after: {poll.question}"))
+
+
+# --- Wall, evaluation, participation ------------------------------------------------
+
+
+def notes_frame(store: Store, event_id: int) -> pd.DataFrame:
+    rows = store.notes_per_prompt(event_id)
+    frame = pd.DataFrame(rows, columns=["position", "text", "visible", "hidden", "pending"]).fillna(0)
+    return frame.astype({"visible": int, "hidden": int, "pending": int})
+
+
+def notes_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Wall notes per prompt, by moderation state."""
+    long = frame.melt(id_vars=["position", "text"], value_vars=["visible", "pending", "hidden"],
+                      var_name="state", value_name="notes")
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("text:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("notes:Q", title="notes", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("state:N", sort=["visible", "pending", "hidden"],
+                        scale=alt.Scale(range=["#1f6feb", "#d4a72c", "#9aa4b2"]), legend=alt.Legend(orient="bottom")),
+        tooltip=["text", "state", "notes"],
+    ).properties(width=WIDTH - 160, title="Wall notes per prompt")
+
+
+def eval_frame(store: Store, event_id: int) -> pd.DataFrame:
+    """Counts per evaluation item and value (scores and agree scales)."""
+    rows = store.eval_value_counts(event_id)
+    return pd.DataFrame(rows, columns=["item_id", "position", "kind", "text", "value", "n"])
+
+
+def likert_chart(frame: pd.DataFrame) -> alt.Chart | None:
+    """Diverging stacked bars: disagreement left of zero, agreement right, neutral split."""
+    data = frame[frame["kind"] == "likert"].copy()
+    if data.empty:
+        return None
+    data["share"] = data["n"] / data.groupby("item_id")["n"].transform("sum")
+    data["label"] = data["value"].map(lambda v: LIKERT_LABELS[int(v) - 1])
+    parts = []
+    for _, item in data.groupby("item_id"):
+        shares = {int(v): s for v, s in zip(item["value"], item["share"])}
+        start = -(shares.get(1, 0) + shares.get(2, 0) + shares.get(3, 0) / 2)
+        for value in range(1, 6):
+            share = shares.get(value, 0.0)
+            parts.append({"item": item["text"].iloc[0], "label": LIKERT_LABELS[value - 1], "value": value,
+                          "share": share, "x": start, "x2": start + share})
+            start += share
+    long = pd.DataFrame(parts)
+    bars = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("item:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
+        x=alt.X("x:Q", axis=alt.Axis(format="%"), title="share of answers (disagree ← | → agree)",
+                scale=alt.Scale(domain=[-1, 1])),
+        x2="x2:Q",
+        color=alt.Color("label:N", sort=list(LIKERT_LABELS),
+                        scale=alt.Scale(domain=list(LIKERT_LABELS), range=LIKERT_COLOURS),
+                        legend=alt.Legend(orient="bottom", title=None, columns=3)),
+        tooltip=["item", "label", alt.Tooltip("share:Q", format=".0%")],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
+    return (bars + zero).properties(width=WIDTH - 240, title="Agreement with outcome statements")
+
+
+def score_chart(frame: pd.DataFrame) -> alt.Chart | None:
+    """The distribution of scores (1-5) for each scored aspect of the day."""
+    data = frame[frame["kind"] == "score"]
+    if data.empty:
+        return None
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:O", title="score (1 = poor, 5 = excellent)", scale=alt.Scale(domain=[1, 2, 3, 4, 5])),
+        y=alt.Y("n:Q", title="answers", axis=alt.Axis(tickMinStep=1)),
+        color=alt.value("#1f6feb"),
+        column=alt.Column("text:N", title=None, sort=alt.SortField("position")),
+        tooltip=["text", "value", "n"],
+    ).properties(width=150, height=140, title="Scores")
+
+
+def response_rate(store: Store, event_id: int) -> tuple[int, int, float | None]:
+    """(participants joined, evaluations submitted, share who gave feedback)."""
+    responses, joined = store.response_rate(event_id)
+    return joined, responses, (responses / joined if joined else None)
+
+
+def participation_frame(store: Store, event_id: int) -> pd.DataFrame:
+    """Joins, votes, notes and evaluations per 15 minutes (empty slots included)."""
+    frame = pd.DataFrame(store.activity_times(event_id), columns=["kind", "at"])
+    if frame.empty:
+        return pd.DataFrame(columns=["slot", "kind", "count"])
+    frame["slot"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601").dt.floor(f"{BIN_MINUTES}min")
+    counts = frame.groupby(["slot", "kind"]).size()
+    slots = pd.date_range(frame["slot"].min(), frame["slot"].max(), freq=f"{BIN_MINUTES}min")
+    full = pd.MultiIndex.from_product([slots, sorted(frame["kind"].unique())], names=["slot", "kind"])
+    out = counts.reindex(full, fill_value=0).reset_index(name="count")
+    out["slot"] = out["slot"].dt.strftime("%H:%M")
+    return out
+
+
+def participation_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Stacked bars of actions per 15-minute slot."""
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("slot:O", title=f"time (UTC, {BIN_MINUTES}-minute slots)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("count:Q", title="actions"),
+        color=alt.Color("kind:N", legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=["slot", "kind", "count"],
+    ).properties(width=WIDTH, title="Participation over the day")
+
+
+# --- Thematic coding --------------------------------------------------------------------
+
+
+def matrix_frame(cells: list[MatrixCell]) -> pd.DataFrame:
+    """The analysis matrix: a row per theme, a count column per source, and a total."""
+    if not cells:
+        return pd.DataFrame(columns=["theme", *SOURCE_LABELS.values(), "total"])
+    long = pd.DataFrame([{"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count} for c in cells])
+    wide = long.pivot(index="theme", columns="source", values="count")
+    wide = wide.reindex(index=list(dict.fromkeys(c.theme for c in cells)), columns=list(SOURCE_LABELS.values()))
+    wide["total"] = wide.sum(axis=1)
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def matrix_long_frame(cells: list[MatrixCell]) -> pd.DataFrame:
+    """The matrix with its texts: one row per theme × source × text (for CSV)."""
+    rows = [{"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count, "text": t}
+            for c in cells for t in (c.texts or ("",)) if c.count or t]
+    return pd.DataFrame(rows, columns=["theme", "source", "count", "text"])

@@ -1,0 +1,196 @@
+"""Charts for the projector and the control panel: Altair specs and the join QR code.
+
+Plain Python returning alt.Chart objects (Streamlit draws them). Fonts are
+large so the back of a hall can read them. Attendee input only ever reaches
+a chart as data values (counts, numbers); labels come from the organiser.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+
+import altair as alt
+import pandas as pd
+import qrcode
+
+from .models import Poll, PollResults
+
+INK = "#111827"
+BAR = "#1d4ed8"
+RIGHT = "#15803d"
+MUTED = "#9ca3af"
+BEFORE = "#93c5fd"
+FONT_SIZE = 26
+TEXT_SIZE = 30
+ESTIMATE_TOLERANCE = 0.10  # an estimate within 10% of the true value counts as right
+
+
+def _style(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
+    """Big, plain, high-contrast styling shared by every projector chart."""
+    return (
+        chart.properties(height=height)
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=INK,
+                        titleColor=INK, labelLimit=900, grid=False)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, symbolSize=400, labelColor=INK,
+                          orient="top", labelLimit=600)
+        .configure_view(stroke=None)
+    )
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole) if whole else 0
+
+
+def poll_frame(poll: Poll, results: PollResults, *, reveal: bool) -> pd.DataFrame:
+    """One row per option: label, total (phones + show of hands), share and colour."""
+    total = results.total
+    rows = []
+    for order, c in enumerate(results.counts):
+        label = f"✓ {c.label}" if reveal and c.is_correct else c.label
+        colour = (RIGHT if c.is_correct else MUTED) if reveal and poll.correct_option else BAR
+        rows.append({"option": label, "order": order, "votes": c.total, "share": _pct(c.total, total),
+                     "text": f"{c.total} ({_pct(c.total, total)}%)", "colour": colour})
+    return pd.DataFrame(rows, columns=["option", "order", "votes", "share", "text", "colour"])
+
+
+def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
+    """Horizontal bars of a choice poll; at reveal the correct option is green, others grey."""
+    data = poll_frame(poll, results, reveal=reveal)
+    top = max(1, int(data["votes"].max()) if len(data) else 1)
+    base = alt.Chart(data).encode(
+        y=alt.Y("option:N", sort=alt.SortField("order"), title=None,
+                axis=alt.Axis(labelFontWeight="bold", labelPadding=12)),
+        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.25])),
+    )
+    bars = base.mark_bar(cornerRadiusEnd=6, height={"band": 0.75}).encode(
+        color=alt.Color("colour:N", scale=None), tooltip=["option", "votes", "share"])
+    labels = base.mark_text(align="left", dx=10, fontSize=TEXT_SIZE, fontWeight="bold", color=INK).encode(
+        text="text:N")
+    return _style(alt.layer(bars, labels), height=max(220, 110 * len(data)))
+
+
+def median(values: tuple[float, ...] | list[float]) -> float | None:
+    """The median of the values, or None when there are none."""
+    return statistics.median(values) if values else None
+
+
+def _estimate_domain(poll: Poll, values: list[float]) -> list[float]:
+    points = [*values, *([poll.true_value] if poll.true_value is not None else [])]
+    low = poll.min_value if poll.min_value is not None else min(points, default=0)
+    high = poll.max_value if poll.max_value is not None else max(points, default=1)
+    return [low, high if high > low else low + 1]
+
+
+def _marker(value: float, colour: str, label: str, dy: int, left: bool = False) -> alt.LayerChart:
+    frame = pd.DataFrame({"value": [value], "label": [label]})
+    rule = alt.Chart(frame).mark_rule(color=colour, strokeWidth=6).encode(x="value:Q")
+    text = alt.Chart(frame).mark_text(color=colour, fontSize=TEXT_SIZE, fontWeight="bold",
+                                      align="right" if left else "left", dx=-10 if left else 10,
+                                      dy=dy, baseline="top").encode(
+        x="value:Q", y=alt.value(0), text="label:N")
+    return alt.layer(rule, text)
+
+
+def estimate_bins(poll: Poll, values: list[float], bins: int = 20) -> pd.DataFrame:
+    """Guesses counted into equal bins across the poll's range: start, end, people."""
+    low, high = _estimate_domain(poll, values)
+    step = (high - low) / bins
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, max(0, int((v - low) // step)))] += 1
+    return pd.DataFrame({"start": [low + i * step for i in range(bins)],
+                         "end": [low + (i + 1) * step for i in range(bins)], "people": counts})
+
+
+def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
+    """The spread of guesses as a histogram, with the median guess and (at reveal) the true value."""
+    values = list(results.estimates)
+    domain = _estimate_domain(poll, values)
+    data = estimate_bins(poll, values)
+    top = max(1, int(data["people"].max()))
+    unit = f" {poll.unit}" if poll.unit and poll.unit != "%" else poll.unit
+    bars = alt.Chart(data).mark_rect(color=BAR, opacity=0.85, stroke="white", strokeWidth=2).encode(
+        x=alt.X("start:Q", scale=alt.Scale(domain=domain, nice=False),
+                title=f"Guesses{f' ({poll.unit})' if poll.unit else ''}"),
+        x2="end:Q",
+        y=alt.Y("people:Q", title="People", scale=alt.Scale(domain=[0, top * 1.6]),
+                axis=alt.Axis(tickMinStep=1)),
+        y2=alt.datum(0))
+    layers: list[alt.TopLevelMixin] = [bars]
+    mid = median(values)
+    if mid is not None:
+        left = reveal and poll.true_value is not None and poll.true_value > mid  # keep labels apart
+        layers.append(_marker(mid, INK, f"Median guess {mid:,.4g}{unit}", dy=0, left=left))
+    if reveal and poll.true_value is not None:
+        layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:,.4g}{unit}", dy=44))
+    return _style(alt.layer(*layers), height=460)
+
+
+def right_share(poll: Poll, results: PollResults) -> tuple[int, int]:
+    """(answers that were right, all answers). Estimates count within ±10% of the true value."""
+    if poll.kind == "estimate":
+        if poll.true_value is None:
+            return 0, len(results.estimates)
+        margin = abs(poll.true_value) * ESTIMATE_TOLERANCE
+        right = sum(1 for v in results.estimates if abs(v - poll.true_value) <= margin)
+        return right, len(results.estimates)
+    right = sum(c.total for c in results.counts if c.is_correct)
+    return right, results.total
+
+
+def before_after_frame(before: PollResults, after: PollResults, *, reveal: bool) -> pd.DataFrame:
+    """Share of answers per option in the earlier poll and in its repeat, matched by label."""
+    rows = []
+    for name, res in (("Before", before), ("After", after)):
+        for order, c in enumerate(res.counts):
+            label = f"✓ {c.label}" if reveal and c.is_correct else c.label
+            share = _pct(c.total, res.total)
+            rows.append({"option": label, "order": order, "round": name, "share": share,
+                         "text": f"{share}%", "votes": c.total})
+    return pd.DataFrame(rows, columns=["option", "order", "round", "share", "text", "votes"])
+
+
+def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
+    """Before vs after for a repeat poll: shares per option, or guesses side by side for estimates."""
+    if poll.kind == "estimate":
+        return _estimate_before_after(poll, before, after, reveal=reveal)
+    data = before_after_frame(before, after, reveal=reveal)
+    colour = alt.Color("round:N", title=None, sort=["Before", "After"],
+                       scale=alt.Scale(domain=["Before", "After"], range=[BEFORE, BAR]))
+    base = alt.Chart(data).encode(
+        y=alt.Y("option:N", sort=alt.SortField("order"), title=None,
+                axis=alt.Axis(labelFontWeight="bold", labelPadding=12)),
+        yOffset=alt.YOffset("round:N", sort=["Before", "After"]),
+        x=alt.X("share:Q", title=None, axis=None, scale=alt.Scale(domain=[0, 125])),
+    )
+    bars = base.mark_bar(cornerRadiusEnd=6).encode(color=colour, tooltip=["round", "option", "share", "votes"])
+    labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(
+        text="text:N")
+    options = max(1, len(data) // 2)
+    return _style(alt.layer(bars, labels), height=max(260, 150 * options))
+
+
+def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> alt.TopLevelMixin:
+    rows = [{"round": name, "value": v} for name, res in (("Before", before), ("After", after)) for v in res.estimates]
+    data = pd.DataFrame(rows, columns=["round", "value"])
+    domain = _estimate_domain(poll, list(data["value"]))
+    y = alt.Y("round:N", sort=["Before", "After"], title=None)
+    ticks = alt.Chart(data).mark_tick(thickness=4, size=60, opacity=0.7).encode(
+        x=alt.X("value:Q", scale=alt.Scale(domain=domain), title=poll.unit or None), y=y,
+        color=alt.Color("round:N", legend=None, scale=alt.Scale(domain=["Before", "After"], range=[BEFORE, BAR])))
+    medians = alt.Chart(data).mark_tick(thickness=10, size=90, color=INK).encode(x="median(value):Q", y=y)
+    layers: list[alt.TopLevelMixin] = [ticks, medians]
+    if reveal and poll.true_value is not None:
+        layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", dy=0))
+    return _style(alt.layer(*layers), height=320)
+
+
+def qr_png(url: str, *, box_size: int = 14) -> bytes:
+    """A QR code for the URL as PNG bytes (medium error correction, dark on white)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()

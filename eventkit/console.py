@@ -1,0 +1,150 @@
+"""Facilitator actions, reachable only through a Console unlocked by the passcode.
+
+A Console is a capability: the only way to get one is Console.unlock(), which
+checks the event's facilitator passcode against its stored hash. Every action
+is a method of the Console, so code running for an attendee (who has no
+Console) cannot change polls, the wall or the run of show, whatever it calls.
+Each action also re-checks that the passcode has not changed since the
+Console was unlocked, so changing the passcode locks out every open panel.
+"""
+
+from __future__ import annotations
+
+from . import security
+from .models import Live
+from .storage import Store, StoreError
+
+_UNLOCKED = object()  # only Console.unlock has it, so only unlock() makes Consoles
+
+
+class ConsoleLocked(PermissionError):
+    """The passcode was wrong, or has changed since the Console was unlocked."""
+
+
+class Console:
+    """The facilitator's controls for one event."""
+
+    __slots__ = ("store", "event_id", "_hash")
+
+    def __init__(self, store: Store, event_id: int, passcode_hash: str, _token: object = None) -> None:
+        if _token is not _UNLOCKED:
+            raise ConsoleLocked("A Console is only obtained with Console.unlock(store, event_id, passcode).")
+        self.store, self.event_id, self._hash = store, event_id, passcode_hash
+
+    @classmethod
+    def unlock(cls, store: Store, event_id: int, passcode: str) -> Console:
+        """A Console for the event if the passcode is right; raises ConsoleLocked otherwise."""
+        stored = store.facilitator_hash(event_id)
+        if not stored:
+            raise ConsoleLocked("This event has no facilitator passcode yet: the organiser sets one.")
+        # Repeated wrong passcodes pause sign-in for this event (counted in login_attempts).
+        if wait := store.login_wait_seconds("facilitator", event_id):
+            raise ConsoleLocked(security.login_wait_message(wait))
+        if not security.verify_passcode(passcode or "", stored):
+            store.record_login_failure("facilitator", event_id)
+            raise ConsoleLocked("That passcode is not right.")
+        store.clear_login_failures("facilitator", event_id)
+        return cls(store, event_id, stored, _UNLOCKED)
+
+    def _check(self) -> Store:
+        """The store, once the passcode this Console was unlocked with is still current."""
+        if self.store.facilitator_hash(self.event_id) != self._hash:
+            raise ConsoleLocked("The facilitator passcode has changed: please sign in again.")
+        return self.store
+
+    def _own_poll(self, poll_id: int) -> None:
+        poll = self._check().get_poll(poll_id)
+        if poll is None or poll.event_id != self.event_id:
+            raise StoreError("That poll is not part of this event.")
+
+    # --- Run of show -------------------------------------------------------
+
+    def set_live(self, kind: str, poll_id: int | None = None) -> Live:
+        """Make welcome, a poll, the wall, the tables or the evaluation live."""
+        return self._check().set_live(self.event_id, kind, poll_id)
+
+    # --- Polls ---------------------------------------------------------------
+
+    def open_poll(self, poll_id: int) -> None:
+        """Open voting (results stay as they were: hidden unless shown)."""
+        self._own_poll(poll_id)
+        self.store.set_poll_state(poll_id, "open")
+
+    def close_poll(self, poll_id: int) -> None:
+        """Stop voting; the answers so far are kept."""
+        self._own_poll(poll_id)
+        self.store.set_poll_state(poll_id, "closed")
+
+    def reveal(self, poll_id: int) -> None:
+        """Close voting, show the results and reveal the answer with its source."""
+        self._own_poll(poll_id)
+        with_results = self.store.get_poll(poll_id)
+        self.store.set_poll_state(poll_id, "revealed")
+        if with_results is not None and not with_results.results_visible:
+            self.store.set_results_visible(poll_id, True)
+
+    def show_results(self, poll_id: int, visible: bool) -> None:
+        """Show or hide the live results on the projector."""
+        self._own_poll(poll_id)
+        self.store.set_results_visible(poll_id, visible)
+
+    def next_poll(self, current_id: int | None) -> int | None:
+        """Close the current poll if open, then make the next poll live and open it.
+
+        Returns the next poll's id, or None when the current one was the last.
+        """
+        store = self._check()
+        if current_id is not None:
+            self._own_poll(current_id)
+            current = store.get_poll(current_id)
+            if current is not None and current.state == "open":
+                store.set_poll_state(current_id, "closed")
+        upcoming = store.next_poll(self.event_id, current_id)
+        if upcoming is None:
+            return None
+        store.set_live(self.event_id, "poll", upcoming.id)
+        if upcoming.state == "draft":
+            store.set_poll_state(upcoming.id, "open")
+        return upcoming.id
+
+    def set_repeat_of(self, poll_id: int, earlier_id: int | None) -> None:
+        """Mark a poll as a repeat of an earlier one, so the projector shows before/after."""
+        self._own_poll(poll_id)
+        self.store.set_poll_repeat(poll_id, earlier_id)
+
+    def set_manual_counts(self, poll_id: int, counts: dict[int, int]) -> None:
+        """Record show-of-hands counts for a poll (kept apart from phone votes)."""
+        self._own_poll(poll_id)
+        self.store.set_manual_counts(poll_id, counts)
+
+    # --- Wall ------------------------------------------------------------------
+
+    def set_note_status(self, note_id: int, status: str) -> None:
+        """Hide, unhide or approve a note ('hidden' / 'visible'). Notes are never deleted."""
+        store = self._check()
+        if note_id not in {n.id for n in store.notes_for_moderation(self.event_id)}:
+            raise StoreError("That note is not part of this event.")
+        store.set_note_status(note_id, status)
+
+    def hide_note(self, note_id: int) -> None:
+        self.set_note_status(note_id, "hidden")
+
+    def show_note(self, note_id: int) -> None:
+        """Unhide a hidden note, or approve a pending one."""
+        self.set_note_status(note_id, "visible")
+
+    def set_moderation(self, premoderate: bool, words: list[str]) -> None:
+        """Turn pre-approval on or off and set the words that hold a note for review."""
+        self._check().set_moderation(self.event_id, premoderate=premoderate, word_filter=words)
+
+    # --- Evaluation ------------------------------------------------------------
+
+    def set_eval_open(self, is_open: bool) -> None:
+        """Open or close the exit evaluation."""
+        self._check().set_eval_open(self.event_id, is_open)
+
+
+def parse_words(text: str) -> list[str]:
+    """Held words from a text box: one per line or comma-separated, blanks dropped."""
+    words = (w.strip().lower() for line in (text or "").splitlines() for w in line.split(","))
+    return list(dict.fromkeys(w for w in words if w))

@@ -1,0 +1,184 @@
+"""QR codes for the event and its tables, as PNGs and a print-ready HTML sheet.
+
+Each card encodes `<base>/?event=CODE` (or `&table=N` for a table), where the
+base is the address phones can reach: by default this machine's address on
+the local network and the Streamlit port.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import socket
+import zipfile
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+
+from .models import Event, Table
+
+DEFAULT_PORT = 8501
+BOX_SIZE = 12  # pixels per QR module: sharp when printed 8 cm wide
+BORDER = 4  # the quiet zone scanners need, in modules
+
+
+class QrError(ValueError):
+    """A base URL that phones could not use; the message says why."""
+
+
+@dataclass(frozen=True)
+class Card:
+    """One printed card: the event's join code or one table's."""
+
+    heading: str  # "Join" or "Table 3"
+    table_no: int | None
+    url: str
+    png: bytes
+
+    @property
+    def file_name(self) -> str:
+        return "event.png" if self.table_no is None else f"table-{self.table_no}.png"
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, or 'localhost'.
+
+    Connecting a UDP socket sends nothing; it only makes the OS pick the
+    interface it would route a private address through.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+    except OSError:
+        return "localhost"
+    return address if address and not address.startswith(("0.", "127.")) else "localhost"
+
+
+def suggest_base_url(port: int | None = None) -> str:
+    """http://<LAN address>:<port>, the address to print when nothing is configured."""
+    return f"http://{lan_address()}:{port or DEFAULT_PORT}"
+
+
+def normalise_base_url(text: str) -> str:
+    """A cleaned base URL (scheme added when missing, no trailing slash); QrError if unusable."""
+    raw = (text or "").strip()
+    if not raw:
+        raise QrError("Please enter the address phones will open, e.g. http://192.168.1.20:8501.")
+    if "://" not in raw:
+        raw = "http://" + raw
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise QrError(f"“{text.strip()[:80]}” is not a web address.") from None
+    if parts.scheme not in ("http", "https"):
+        raise QrError("The address must start with http:// or https://.")
+    if not parts.hostname or any(c.isspace() for c in raw):
+        raise QrError(f"“{text.strip()[:80]}” is not a web address.")
+    if parts.query or parts.fragment:
+        raise QrError("Give the address without ?… or #…; the event code is added for you.")
+    return raw.rstrip("/")
+
+
+def join_url(base_url: str, code: str, table_no: int | None = None) -> str:
+    """The link a QR code opens: the event, and the table when given."""
+    params = {"event": code} if table_no is None else {"event": code, "table": table_no}
+    return f"{base_url.rstrip('/')}/?{urlencode(params)}"
+
+
+def qr_code(url: str) -> qrcode.QRCode:
+    """The QR symbol for a URL (medium error correction: survives a smudge)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=BOX_SIZE, border=BORDER)
+    code.add_data(url)
+    code.make(fit=True)
+    return code
+
+
+def qr_png(url: str) -> bytes:
+    """A black-on-white PNG of the QR code for a URL."""
+    buffer = io.BytesIO()
+    qr_code(url).make_image().save(buffer)
+    return buffer.getvalue()
+
+
+def make_cards(base_url: str, event: Event, tables: list[Table]) -> list[Card]:
+    """The event's join card followed by one card per table."""
+    event_url = join_url(base_url, event.code)
+    cards = [Card("Join", None, event_url, qr_png(event_url))]
+    for table in tables:
+        url = join_url(base_url, event.code, table.number)
+        cards.append(Card(f"Table {table.number}", table.number, url, qr_png(url)))
+    return cards
+
+
+def cards_zip(event: Event, cards: list[Card]) -> bytes:
+    """A ZIP of the cards' PNGs, named CODE-event.png, CODE-table-N.png."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for card in cards:
+            zf.writestr(f"{event.code}-{card.file_name}", card.png)
+    return buffer.getvalue()
+
+
+def sheet_html(event: Event, cards: list[Card], base_url: str) -> str:
+    """A self-contained HTML page, one card per printed page (A4)."""
+    title, code, base = html.escape(event.title), html.escape(event.code), html.escape(base_url)
+    body = "\n".join(_card_html(card, title, code, base) for card in cards)
+    return _PAGE.format(title=title, code=code, style=_STYLE, body=body)
+
+
+def _card_html(card: Card, title: str, code: str, base: str) -> str:
+    image = base64.b64encode(card.png).decode("ascii")
+    url = html.escape(card.url)
+    if card.table_no is None:
+        label, big, what, then = "Everyone", "Join in", "Vote, post notes and give feedback. No app or account needed.", ""
+    else:
+        label, big, what = "Table", str(card.table_no), "Scan to join this table: your table's cases and notes."
+        then = f", then choose table {card.table_no}"
+    return f"""<section class="card">
+  <p class="event">{title}</p>
+  <p class="label">{label}</p>
+  <h1 class="{'join' if card.table_no is None else 'table'}">{html.escape(big)}</h1>
+  <img src="data:image/png;base64,{image}" alt="QR code for {url}">
+  <p class="what">{html.escape(what)}</p>
+  <p class="words">No camera? Go to <strong>{base}</strong><br>and enter the event code <strong>{code}</strong>{then}.</p>
+  <p class="link">{url}</p>
+</section>"""
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>QR codes – {title} ({code})</title>
+<style>{style}</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+_STYLE = """
+@page { size: A4 portrait; margin: 12mm; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "Helvetica Neue", Arial, sans-serif; color: #111; background: #fff; }
+.card { height: 265mm; display: flex; flex-direction: column; align-items: center;
+        justify-content: center; text-align: center; padding: 6mm;
+        break-after: page; page-break-after: always; break-inside: avoid; }
+.card:last-child { break-after: auto; page-break-after: auto; }
+.event { font-size: 20pt; margin: 0 0 2mm; }
+.label { font-size: 36pt; font-weight: 700; margin: 0; text-transform: uppercase; letter-spacing: 0.08em; }
+h1 { margin: 0; line-height: 0.95; font-weight: 800; }
+h1.table { font-size: 210pt; }
+h1.join { font-size: 96pt; }
+img { width: 105mm; height: 105mm; image-rendering: pixelated; margin: 6mm 0; }
+.what { font-size: 18pt; margin: 0 0 5mm; max-width: 170mm; }
+.words { font-size: 16pt; margin: 0 0 3mm; overflow-wrap: anywhere; }
+.link { font-size: 10pt; color: #555; margin: 0; overflow-wrap: anywhere; }
+@media screen { .card { border-bottom: 2px dashed #bbb; min-height: 100vh; height: auto; } }
+"""

@@ -1,0 +1,178 @@
+"""Export queries: every answer of an event as plain rows, and database backups.
+
+Rows carry the participant's per-event sequence number (`participant_seq`),
+never their token hash; eventkit.exports turns it into the pseudonym P001.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from .base import StoreBase, StoreError
+
+_VOTES_SQL = """
+SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question,
+       o.id AS option_id, o.position AS option_position, o.label AS option_label,
+       o.is_correct, EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct) AS has_correct,
+       pa.seq AS participant_seq, pa.table_no, v.created_at, v.updated_at, v.changes
+FROM votes v JOIN polls p ON p.id = v.poll_id
+JOIN poll_options o ON o.id = v.option_id
+JOIN participants pa ON pa.id = v.participant_id
+WHERE p.event_id = ? AND p.kind = 'choice'
+ORDER BY p.position, v.created_at, v.id
+"""
+
+_MANUAL_SQL = """
+SELECT p.id AS poll_id, p.position AS poll_position, p.question,
+       o.id AS option_id, o.position AS option_position, o.label AS option_label,
+       o.is_correct, EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct) AS has_correct,
+       m.count, m.updated_at
+FROM manual_counts m JOIN polls p ON p.id = m.poll_id
+JOIN poll_options o ON o.id = m.option_id
+WHERE p.event_id = ?
+ORDER BY p.position, o.position
+"""
+
+_ESTIMATES_SQL = """
+SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question,
+       v.value, p.true_value, p.unit, pa.seq AS participant_seq, pa.table_no,
+       v.created_at, v.updated_at, v.changes
+FROM votes v JOIN polls p ON p.id = v.poll_id
+JOIN participants pa ON pa.id = v.participant_id
+WHERE p.event_id = ? AND p.kind = 'estimate' AND v.value IS NOT NULL
+ORDER BY p.position, v.created_at, v.id
+"""
+
+_WALL_SQL = """
+SELECT n.id AS note_id, w.id AS prompt_id, w.position AS prompt_position, w.text AS prompt,
+       pa.seq AS participant_seq, pa.table_no, n.text, n.status, n.held_reason,
+       (SELECT COUNT(*) FROM note_plus_ones x WHERE x.note_id = n.id) AS plus_ones, n.created_at
+FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id
+JOIN participants pa ON pa.id = n.participant_id
+WHERE w.event_id = ?
+ORDER BY w.position, n.created_at, n.id
+"""
+
+_TABLE_NOTES_SQL = """
+SELECT n.id AS note_id, t.number AS table_number, t.name AS table_name,
+       v.id AS vignette_id, v.position AS vignette_position, v.title AS vignette_title,
+       n.prompt, pa.seq AS participant_seq, n.text, n.created_at
+FROM table_notes n JOIN event_tables t ON t.id = n.table_id
+JOIN vignettes v ON v.id = n.vignette_id
+JOIN participants pa ON pa.id = n.participant_id
+WHERE t.event_id = ?
+ORDER BY t.number, v.position, n.created_at, n.id
+"""
+
+_EVAL_SQL = """
+SELECT r.id AS response_id, pa.seq AS participant_seq, pa.table_no,
+       i.id AS item_id, i.position AS item_position, i.kind, i.text AS item,
+       a.value_int, a.value_text, r.submitted_at, r.updated_at
+FROM eval_answers a JOIN eval_responses r ON r.id = a.response_id
+JOIN eval_items i ON i.id = a.item_id
+JOIN participants pa ON pa.id = r.participant_id
+WHERE r.event_id = ?
+ORDER BY pa.seq, i.position
+"""
+
+_PARTICIPANTS_SQL = "SELECT seq AS participant_seq, table_no, joined_at FROM participants WHERE event_id = ? ORDER BY seq"
+
+# Per-event row counts, table by table: used to check a backup against its source.
+_EVENT_COUNTS = {
+    "participants": "SELECT COUNT(*) FROM participants WHERE event_id = ?",
+    "polls": "SELECT COUNT(*) FROM polls WHERE event_id = ?",
+    "votes": "SELECT COUNT(*) FROM votes v JOIN polls p ON p.id = v.poll_id WHERE p.event_id = ?",
+    "manual_counts": "SELECT COUNT(*) FROM manual_counts m JOIN polls p ON p.id = m.poll_id WHERE p.event_id = ?",
+    "notes": "SELECT COUNT(*) FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id WHERE w.event_id = ?",
+    "note_plus_ones": """SELECT COUNT(*) FROM note_plus_ones x JOIN notes n ON n.id = x.note_id
+                         JOIN wall_prompts w ON w.id = n.prompt_id WHERE w.event_id = ?""",
+    "table_notes": "SELECT COUNT(*) FROM table_notes n JOIN event_tables t ON t.id = n.table_id WHERE t.event_id = ?",
+    "eval_responses": "SELECT COUNT(*) FROM eval_responses WHERE event_id = ?",
+    "eval_answers": """SELECT COUNT(*) FROM eval_answers a JOIN eval_responses r ON r.id = a.response_id
+                       WHERE r.event_id = ?""",
+}
+
+
+class ExportsMixin(StoreBase):
+    def _rows(self, sql: str, event_id: int) -> list[dict]:
+        with self.read() as db:
+            return [dict(r) for r in db.query(sql, [event_id])]
+
+    def export_votes(self, event_id: int) -> list[dict]:
+        """Phone votes on choice polls, one row per participant and poll."""
+        return self._rows(_VOTES_SQL, event_id)
+
+    def export_manual_counts(self, event_id: int) -> list[dict]:
+        """Show-of-hands counts entered by a facilitator, one row per option."""
+        return self._rows(_MANUAL_SQL, event_id)
+
+    def export_estimates(self, event_id: int) -> list[dict]:
+        """Numeric estimates, one row per participant and poll."""
+        return self._rows(_ESTIMATES_SQL, event_id)
+
+    def export_wall_notes(self, event_id: int) -> list[dict]:
+        """Every wall note in every moderation state, with its +1 count."""
+        return self._rows(_WALL_SQL, event_id)
+
+    def export_table_notes(self, event_id: int) -> list[dict]:
+        """Scribe notes from the tables."""
+        return self._rows(_TABLE_NOTES_SQL, event_id)
+
+    def export_eval_answers(self, event_id: int) -> list[dict]:
+        """Evaluation answers, one row per participant and answered item."""
+        return self._rows(_EVAL_SQL, event_id)
+
+    def export_participants(self, event_id: int) -> list[dict]:
+        """Participants by sequence number, with table and joining time."""
+        return self._rows(_PARTICIPANTS_SQL, event_id)
+
+    def event_row_counts(self, event_id: int) -> dict[str, int]:
+        """How many rows of each kind the event has (counted by SQLite)."""
+        with self.read() as db:
+            return {name: db.execute(sql, [event_id]).fetchone()[0] for name, sql in _EVENT_COUNTS.items()}
+
+    def table_row_counts(self) -> dict[str, int]:
+        """Rows per table in the whole database file."""
+        with self.read() as db:
+            names = [r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )]
+            return {n: db.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+
+    def set_public_base_url(self, event_id: int, url: str) -> None:
+        """Remember the public address the event's QR codes point at."""
+        with self.write() as db:
+            if db.execute("UPDATE events SET public_base_url = ? WHERE id = ?", [url, event_id]).rowcount == 0:
+                raise StoreError("No such event.")
+
+    def backup_to(self, path: str | os.PathLike, *, only_event: int | None = None) -> None:
+        """Write a consistent copy of the database file to `path`, while the app runs.
+
+        Uses SQLite's backup API in one step, so the copy is a single snapshot
+        even if attendees are writing. With only_event, the copy keeps just
+        that event and replaces the token hashes by sequence numbers, so it
+        cannot be matched to any attendee's link; its free pages are wiped.
+        """
+        if os.path.exists(path):
+            os.remove(path)
+        src = sqlite3.connect(self.path, timeout=10)
+        dst = sqlite3.connect(path, isolation_level=None)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+            if only_event is not None:
+                _keep_only_event(dst, only_event)
+        finally:
+            dst.close()
+            src.close()
+
+
+def _keep_only_event(db: sqlite3.Connection, event_id: int) -> None:
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("DELETE FROM events WHERE id != ?", [event_id])
+    db.execute("UPDATE participants SET token_hash = 'P' || printf('%03d', seq)")
+    db.execute("COMMIT")
+    db.execute("VACUUM")

@@ -1,0 +1,51 @@
+"""Aggregate reads for the analysis dashboard and the event report.
+
+Counts come from COUNT(*) over rows; no attendee identity leaves here.
+"""
+
+from __future__ import annotations
+
+from .base import StoreBase
+
+# Every timestamped action of an event: (kind, ISO timestamp). Parameters: event id x5.
+_ACTIVITY_SQL = """
+SELECT 'join' AS kind, joined_at AS at FROM participants WHERE event_id = ?
+UNION ALL
+SELECT 'vote', v.created_at FROM votes v JOIN polls p ON p.id = v.poll_id WHERE p.event_id = ?
+UNION ALL
+SELECT 'note', n.created_at FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id WHERE w.event_id = ?
+UNION ALL
+SELECT 'table note', tn.created_at FROM table_notes tn JOIN event_tables t ON t.id = tn.table_id WHERE t.event_id = ?
+UNION ALL
+SELECT 'evaluation', submitted_at FROM eval_responses WHERE event_id = ?
+"""
+
+
+class InsightsMixin(StoreBase):
+    def activity_times(self, event_id: int) -> list[tuple[str, str]]:
+        """(kind, timestamp) for every join, vote, wall note, table note and evaluation, oldest first."""
+        with self.read() as db:
+            return [tuple(r) for r in db.execute(f"SELECT kind, at FROM ({_ACTIVITY_SQL}) ORDER BY at", [event_id] * 5)]
+
+    def notes_per_prompt(self, event_id: int) -> list[dict]:
+        """Per wall prompt: position, text, and counts of visible, hidden and pending notes."""
+        with self.read() as db:
+            return list(db.query(
+                """SELECT w.position, w.text,
+                          SUM(n.status = 'visible') AS visible, SUM(n.status = 'hidden') AS hidden,
+                          SUM(n.status = 'pending') AS pending
+                   FROM wall_prompts w LEFT JOIN notes n ON n.prompt_id = w.id
+                   WHERE w.event_id = ? GROUP BY w.id ORDER BY w.position""",
+                [event_id],
+            ))
+
+    def eval_value_counts(self, event_id: int) -> list[dict]:
+        """Per score or agree-scale item and value: how many answered it so."""
+        with self.read() as db:
+            return list(db.query(
+                """SELECT i.id AS item_id, i.position, i.kind, i.text, a.value_int AS value, COUNT(*) AS n
+                   FROM eval_answers a JOIN eval_items i ON i.id = a.item_id
+                   WHERE i.event_id = ? AND a.value_int IS NOT NULL
+                   GROUP BY i.id, a.value_int ORDER BY i.position, a.value_int""",
+                [event_id],
+            ))

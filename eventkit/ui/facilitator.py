@@ -1,0 +1,166 @@
+"""Streamlit helpers for the facilitator's two screens: control panel and projector.
+
+The control panel's actions go through an eventkit.console.Console, which
+only Console.unlock (the passcode) hands out; the Console is kept in this
+session's state under one key, per event. The projector is view-only: it
+reads the shared cached reads of eventkit.ui and shows nothing private.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from .. import charts, ui
+from ..console import Console, ConsoleLocked
+from ..models import Event, Note, PollResults
+from ..storage import StoreError
+from ..text import TextError
+
+_CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
+PANEL_REFRESH_SECONDS = 2
+
+
+# --- Which event -----------------------------------------------------------------
+
+
+def event_from_url(screen: str) -> Event | None:
+    """The event named by ?event=CODE; shows a code form (and returns None) otherwise."""
+    code = (st.query_params.get("event") or "").strip().upper()[:12]
+    event = ui.event_by_code(code) if code else None
+    if event is not None:
+        return event
+    st.title(screen)
+    if code:
+        st.error(f"There is no event with the code “{code}”. Check the code and try again.")
+    with st.form("event-code"):
+        typed = st.text_input("Event code", max_chars=12, placeholder="e.g. FIFE16")
+        if st.form_submit_button("Open", type="primary"):
+            if typed.strip():
+                st.query_params["event"] = typed.strip().upper()[:12]
+                st.rerun()
+            st.error("Please type the event code first.")
+    return None
+
+
+def join_url(event: Event, page: str = "") -> str:
+    """The attendees' join address: the event's public URL if set, else this server's."""
+    base = event.public_base_url.rstrip("/") or _this_server()
+    return f"{base}/{page}?{urlencode({'event': event.code})}"
+
+
+def _this_server() -> str:
+    """Scheme, host and base path the browser used to reach this page."""
+    url = st.context.url
+    if url:
+        parts = urlsplit(url)
+        prefix = parts.path.rsplit("/", 1)[0]  # drop the page's own url_path
+        return f"{parts.scheme}://{parts.netloc}{prefix}"
+    host = st.context.headers.get("host") or "localhost:8501"
+    return f"http://{host}"
+
+
+# --- The facilitator's capability ----------------------------------------------------
+
+
+def console(event: Event) -> Console | None:
+    """This session's Console for the event, if the passcode was given."""
+    return st.session_state.get(_CONSOLES_KEY, {}).get(event.id)
+
+
+def _forget(event: Event) -> None:
+    st.session_state.get(_CONSOLES_KEY, {}).pop(event.id, None)
+
+
+def require_facilitator(event: Event) -> Console:
+    """The Console for the event, or the passcode form and st.stop()."""
+    found = console(event)
+    if found is not None:
+        return found
+    st.title("Facilitator sign-in")
+    st.caption(event.title)
+    if not event.has_passcode:
+        st.warning("This event has no facilitator passcode yet. The organiser sets one in the organiser area.")
+        st.stop()
+    with st.form("facilitator-login"):
+        passcode = st.text_input("Facilitator passcode", type="password")
+        if st.form_submit_button("Open the control panel", type="primary"):
+            try:
+                unlocked = Console.unlock(ui.store(), event.id, passcode)
+                st.session_state.setdefault(_CONSOLES_KEY, {})[event.id] = unlocked
+                st.rerun()
+            except ConsoleLocked as err:
+                st.error(str(err))
+    st.stop()
+
+
+def act(event: Event, action: Callable[..., object], *args: object) -> None:
+    """Run a facilitator action, refresh every screen's reads and rerun; errors are shown."""
+    try:
+        action(*args)
+    except ConsoleLocked as err:
+        _forget(event)
+        st.error(str(err))
+        return
+    except (StoreError, TextError, ValueError) as err:
+        st.error(str(err))
+        return
+    clear_reads()
+    st.rerun()
+
+
+# --- Cached reads for the facilitator screens (short TTL, shared) -----------------------
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def response_rate(event_id: int) -> tuple[int, int]:
+    return ui.store().response_rate(event_id)
+
+
+@st.cache_data(ttl=1, show_spinner=False)
+def votes_per_poll(event_id: int) -> dict[int, int]:
+    return ui.store().votes_per_poll(event_id)
+
+
+@st.cache_data(ttl=1, show_spinner=False)
+def before_after(poll_id: int) -> tuple[PollResults, PollResults] | None:
+    return ui.store().before_after(poll_id)
+
+
+@st.cache_data(ttl=1, show_spinner=False)
+def moderation_notes(event_id: int) -> list[Note]:
+    return ui.store().notes_for_moderation(event_id)
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def table_summary(event_id: int) -> list[dict]:
+    return ui.store().table_summary(event_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def qr_png(url: str) -> bytes:
+    return charts.qr_png(url)
+
+
+def clear_reads() -> None:
+    """Drop every cached read a facilitator action may have changed."""
+    ui.clear_shared_reads()
+    for fn in (response_rate, votes_per_poll, before_after, moderation_notes, table_summary):
+        fn.clear()
+
+
+# --- Small widgets -------------------------------------------------------------------
+
+
+def big_text(text: str, style: str, ident: object = "") -> None:
+    """Text shown literally (st.text), sized by projector.css through its key (style: question, fact…)."""
+    with st.container(key=f"ek-{style}-{ident}"):
+        st.text(text)
+
+
+def rate_caption(responses: int, joined: int) -> str:
+    """'15 of 60 (25%)' style response rate."""
+    share = f" ({round(100 * responses / joined)}%)" if joined else ""
+    return f"{responses} of {joined}{share}"

@@ -1,0 +1,66 @@
+"""Organiser area widgets: the sidebar navigation, the event picker, error lists."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import choose_organiser_event, organiser_event, require_organiser, store
+from ..models import Event
+
+ORGANISER_PAGES = (
+    ("pages/organiser.py", "Events", ":material/event:"),
+    ("pages/organiser_editor.py", "Event editor", ":material/edit_note:"),
+    ("pages/organiser_dashboard.py", "Dashboard", ":material/monitoring:"),
+    ("pages/organiser_coding.py", "Thematic coding", ":material/label:"),
+    ("pages/organiser_report.py", "Event report", ":material/description:"),
+    ("pages/organiser_exports.py", "Exports", ":material/download:"),
+    ("pages/organiser_seating.py", "Seating plan", ":material/table_restaurant:"),
+    ("pages/organiser_qr.py", "QR codes", ":material/qr_code_2:"),
+)
+
+
+def organiser_nav() -> None:
+    """Links to every organiser page, across the top (the sidebar would also show
+    Streamlit's own page list, which must stay hidden)."""
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for page, label, icon in ORGANISER_PAGES:
+            st.page_link(page, label=label, icon=icon)
+
+
+def event_picker() -> Event | None:
+    """A choice of the event to work on; returns it (None when there are none)."""
+    events = store().list_events()
+    current = organiser_event()
+    if current is None:
+        return None
+    # No key: the widget follows the chosen event when another page changes it.
+    chosen = st.selectbox(
+        "Event", events, index=next(i for i, e in enumerate(events) if e.id == current.id),
+        format_func=lambda e: f"{e.code} · {e.title}" + (f" · {e.date}" if e.date else ""),
+    )
+    if chosen.id != current.id:
+        choose_organiser_event(chosen.id)
+    return chosen
+
+
+def organiser_page(title: str) -> Event | None:
+    """The start of every organiser page: sign-in, navigation, the chosen event."""
+    require_organiser()
+    organiser_nav()
+    st.title(title)
+    return event_picker()
+
+
+def require_event(event: Event | None) -> Event:
+    """Stop the page with a pointer to the events page when there is no event."""
+    if event is None:
+        st.info("There are no events yet. Create or import one first.")
+        st.page_link("pages/organiser.py", label="Events", icon=":material/event:")
+        st.stop()
+    return event
+
+
+def show_errors(errors: list) -> None:
+    """One message listing every problem (each names its field, and line when known)."""
+    st.error("Nothing was saved. Please fix:")
+    st.text("\n".join(f"• {e}" for e in errors))

@@ -1,0 +1,206 @@
+"""The control panel's sections. Every action goes through the session's Console.
+
+Sections that show shared state rerun on a timer (fragments), so two
+facilitators at once (laptop and phone) see the same state within seconds;
+forms that people type into stay outside timers so nothing is lost mid-edit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from .. import charts, ui
+from ..console import Console, parse_words
+from ..models import Event, Poll
+from . import facilitator as fx
+
+SEED_RATE = (15, 60)  # the seed event's evaluation: 15 forms from 60 people
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}<>#|~$])")
+
+
+def label(text: str, limit: int = 70) -> str:
+    """Organiser text made safe for a widget label (labels accept Markdown)."""
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return _MARKDOWN.sub(r"\\\1", short)
+
+
+def _poll_name(p: Poll) -> str:
+    return f"Q{p.position}. {label(p.question, 60)} · {p.state}"
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+def live_status(event: Event) -> None:
+    """One line of live figures: what is live, votes, devices, pending notes, feedback."""
+    now = ui.live(event.id)
+    responses, joined = fx.response_rate(event.id)
+    pending = sum(1 for n in fx.moderation_notes(event.id) if n.status == "pending")
+    current = ui.poll(event.id, now.poll_id) if now.kind == "poll" else None
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        st.metric("Live now", f"Q{current.position}" if current else now.kind.title(), width="content")
+        st.metric("Joined devices", joined, width="content")
+        st.metric("Votes on live poll", ui.vote_count(current.id) if current else "–", width="content")
+        st.metric("Notes waiting", pending, width="content")
+    state = f"Live poll is {current.state}; results {'shown' if current.results_visible else 'hidden'}. " if current else ""
+    st.caption(f"{state}Feedback: {fx.rate_caption(responses, joined)}. Figures refresh every {fx.PANEL_REFRESH_SECONDS} s.")
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+def run_of_show(event: Event, con: Console) -> None:
+    """Buttons that make each activity live; the live one is highlighted."""
+    now = ui.live(event.id)
+    steps = [("welcome", None, "Welcome and join QR"),
+             *[("poll", p.id, _poll_name(p)) for p in ui.polls(event.id)],
+             ("wall", None, "The wall"), ("tables", None, "Table discussions"),
+             ("evaluation", None, "Evaluation (feedback form)")]
+    for kind, poll_id, name in steps:
+        is_live = now.kind == kind and now.poll_id == poll_id
+        if st.button(("● " if is_live else "") + name, key=f"live-{kind}-{poll_id}", width="stretch",
+                     type="primary" if is_live else "secondary"):
+            fx.act(event, con.set_live, kind, poll_id)
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+def poll_controls(event: Event, con: Console) -> Poll | None:
+    """Open, close, show/hide results, reveal and next, for the live poll (or one chosen)."""
+    polls, now = ui.polls(event.id), ui.live(event.id)
+    if not polls:
+        st.info("This event has no polls.")
+        return None
+    start = next((i for i, p in enumerate(polls) if p.id == now.poll_id), 0)
+    poll = st.selectbox("Poll", polls, index=start, format_func=_poll_name, key=f"poll-pick-{now.poll_id}")
+    poll = ui.poll(event.id, poll.id) or poll
+    with st.container(horizontal=True, wrap=True):
+        if now.poll_id != poll.id and st.button("Make live", icon=":material/cast:"):
+            fx.act(event, con.set_live, "poll", poll.id)
+        if st.button("Open voting", icon=":material/play_arrow:", disabled=poll.is_open,
+                     type="primary" if poll.state in ("draft", "closed") else "secondary"):
+            fx.act(event, con.open_poll, poll.id)
+        if st.button("Close voting", icon=":material/stop:", disabled=not poll.is_open):
+            fx.act(event, con.close_poll, poll.id)
+        shown = poll.results_visible
+        if st.button("Hide results" if shown else "Show results", icon=":material/bar_chart:"):
+            fx.act(event, con.show_results, poll.id, not shown)
+        if st.button("Reveal answer", icon=":material/visibility:", disabled=poll.state == "revealed"):
+            fx.act(event, con.reveal, poll.id)
+        if st.button("Next question", icon=":material/skip_next:"):
+            fx.act(event, con.next_poll, poll.id)
+    st.caption(f"Poll state: {poll.state}. Results are {'shown' if shown else 'hidden'} on the projector.")
+    _private_results(event, poll)
+    return poll
+
+
+def _private_results(event: Event, poll: Poll) -> None:
+    """What the room answered, for the facilitator's eyes (shown whether or not the projector shows it)."""
+    results = ui.results(poll.id)
+    joined = fx.response_rate(event.id)[1]
+    st.write(f"**{results.votes}** phone votes from **{joined}** joined devices"
+             + (f", plus **{results.manual_total}** by show of hands" if results.manual_total else ""))
+    if poll.kind == "choice":
+        st.dataframe(pd.DataFrame([{"Option": c.label, "Correct": c.is_correct, "Phones": c.votes,
+                                    "Show of hands": c.manual} for c in results.counts]),
+                     hide_index=True, width="stretch")
+    elif results.estimates:
+        st.write(f"Median guess **{charts.median(results.estimates):g}**"
+                 + (f"; true value **{poll.true_value:g}**" if poll.true_value is not None else ""))
+
+
+def manual_counts(event: Event, con: Console, poll: Poll) -> None:
+    """Show-of-hands counts for the poll, kept apart from phone votes."""
+    if poll.kind != "choice":
+        st.caption("Show-of-hands counts are for multiple-choice polls.")
+        return
+    current = {c.option_id: c.manual for c in ui.results(poll.id).counts}
+    with st.form(f"hands-{poll.id}"):
+        st.caption("If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
+        typed = {o.id: st.number_input(label(o.label), min_value=0, max_value=100_000, step=1,
+                                       value=current.get(o.id, 0), key=f"hands-{poll.id}-{o.id}")
+                 for o in poll.options}
+        if st.form_submit_button("Save show-of-hands counts"):
+            fx.act(event, con.set_manual_counts, poll.id, {k: int(v) for k, v in typed.items()})
+
+
+def repeat_setting(event: Event, con: Console, poll: Poll) -> None:
+    """Mark the poll as a repeat of an earlier one (the projector then shows before/after)."""
+    earlier = [p for p in ui.polls(event.id) if p.position < poll.position and p.kind == poll.kind]
+    choices = [None, *[p.id for p in earlier]]
+    names = {p.id: _poll_name(p) for p in earlier}
+    picked = st.selectbox("Repeat of", choices, index=choices.index(poll.repeat_of) if poll.repeat_of in choices else 0,
+                          format_func=lambda i: "Not a repeat" if i is None else names[i], key=f"repeat-{poll.id}")
+    if picked != poll.repeat_of and st.button("Save repeat setting"):
+        fx.act(event, con.set_repeat_of, poll.id, picked)
+
+
+def turnout(event: Event) -> None:
+    """Joined devices against votes per poll: shows token churn (re-scans count as new devices)."""
+    votes, joined = fx.votes_per_poll(event.id), fx.response_rate(event.id)[1]
+    st.dataframe(pd.DataFrame([{"Poll": f"Q{p.position}", "State": p.state, "Votes": votes.get(p.id, 0),
+                                "Joined devices": joined} for p in ui.polls(event.id)]),
+                 hide_index=True, width="stretch")
+    st.caption("Far more devices than people in the room means phones re-scanned the QR code "
+               "(each new scan counts as a new device).")
+
+
+def moderation_settings(event: Event, con: Console) -> None:
+    with st.form("moderation"):
+        pre = st.toggle("Pre-approval: new notes wait for a facilitator", value=event.premoderate)
+        words = st.text_area("Held words (one per line): notes containing them wait for review",
+                             value="\n".join(event.word_filter), height=100)
+        if st.form_submit_button("Save moderation settings"):
+            fx.act(event, con.set_moderation, pre, parse_words(words))
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+def note_queue(event: Event, con: Console) -> None:
+    """Every note with its state; hide, unhide or approve. Notes are never deleted."""
+    notes = fx.moderation_notes(event.id)
+    prompts = {p.id: p.text for p in ui.prompts(event.id)}
+    show = st.segmented_control("Show", ["Waiting", "On the wall", "Hidden", "All"], default="Waiting",
+                                key="note-filter")
+    wanted = {"Waiting": ("pending",), "On the wall": ("visible",), "Hidden": ("hidden",)}.get(show or "All",
+                                                                                              ("pending", "visible", "hidden"))
+    chosen = [n for n in notes if n.status in wanted]
+    if not chosen:
+        st.caption("No notes here.")
+    for note in chosen[:100]:
+        with st.container(border=True):
+            why = f" · held: {note.held_reason}" if note.held_reason else ""
+            st.caption(f"{note.status} · {label(prompts.get(note.prompt_id, ''), 50)} · {note.created_at[11:16]}{why}")
+            ui.show_literal(note.text)
+            if note.status == "visible":
+                if st.button("Hide", key=f"hide-{note.id}", icon=":material/visibility_off:"):
+                    fx.act(event, con.hide_note, note.id)
+            elif st.button("Approve" if note.status == "pending" else "Unhide", key=f"show-{note.id}",
+                           icon=":material/check:"):
+                fx.act(event, con.show_note, note.id)
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+def evaluation(event: Event, con: Console) -> None:
+    """Open or close the evaluation and watch the response rate."""
+    fresh = ui.event_by_code(event.code) or event
+    responses, joined = fx.response_rate(event.id)
+    st.metric("Feedback received", fx.rate_caption(responses, joined))
+    st.progress(min(1.0, responses / joined) if joined else 0.0)
+    st.caption(f"The seed event got {SEED_RATE[0]} of {SEED_RATE[1]} (25%): the point is to beat that. "
+               "Make the evaluation live before people leave, and leave it up for a few minutes.")
+    with st.container(horizontal=True, wrap=True):
+        if st.button("Close the evaluation" if fresh.eval_open else "Open the evaluation", type="primary"):
+            fx.act(event, con.set_eval_open, not fresh.eval_open)
+        if st.button("Open it and make it live", disabled=fresh.eval_open and ui.live(event.id).kind == "evaluation"):
+            fx.act(event, _open_and_show, con)
+
+
+def _open_and_show(con: Console) -> None:
+    con.set_eval_open(True)
+    con.set_live("evaluation")
+
+
+def tables(event: Event) -> None:
+    rows = fx.table_summary(event.id)
+    st.dataframe(pd.DataFrame([{"Table": r["name"] or f"Table {r['number']}", "Seated": r["seated"],
+                                "Consents": r["consents"], "Scribe notes": r["notes"]} for r in rows]),
+                 hide_index=True, width="stretch")
+    st.caption("Discussions are recorded only where people at the table have consented.")

@@ -1,0 +1,180 @@
+"""The projector's screens, drawn inside one fragment that reruns on a timer.
+
+Everything here is view-only and public: it reads the shared cached reads of
+eventkit.ui (one query per TTL however many screens are open) and never shows
+hidden or pending notes. Live results stay hidden until the facilitator
+shows them, so the room is not swayed. Charts are drawn only when results
+are visible, because a chart costs several times a text update.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import charts, ui
+from ..models import Event, Poll
+from . import facilitator as fx
+
+WALL_NOTES_PER_PROMPT = 8
+
+
+@st.fragment(run_every=ui.PROJECTOR_REFRESH_SECONDS)
+def live_screen(event: Event) -> None:
+    """Whatever is live now; switches by itself when the facilitator changes it."""
+    now = ui.live(event.id)
+    current = ui.poll(event.id, now.poll_id) if now.kind == "poll" else None
+    if current is not None:
+        poll_screen(event, current)
+    elif now.kind == "wall":
+        wall_screen(event)
+    elif now.kind == "tables":
+        tables_screen(event)
+    elif now.kind == "evaluation":
+        evaluation_screen(event)
+    else:
+        welcome_screen(event)
+
+
+def _qr(event: Event, page: str = "", width: int = 520) -> str:
+    url = fx.join_url(event, page)
+    st.image(fx.qr_png(url), width=width)
+    return url
+
+
+def welcome_screen(event: Event) -> None:
+    words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
+    with words:
+        fx.big_text(event.title, "title", "welcome")
+        if event.subtitle:
+            fx.big_text(event.subtitle, "subtitle", "welcome")
+        fx.big_text("Join on your phone: scan the code, or go to", "label", "join")
+        fx.big_text(fx.join_url(event), "url", "join")
+        fx.big_text(f"Event code  {event.code}", "code", "join")
+        fx.big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
+    with code:
+        _qr(event, width=720)
+
+
+def _join_corner(event: Event) -> None:
+    """A small QR and the code, so latecomers can still join during a poll."""
+    _qr(event, width=220)
+    fx.big_text(f"Code {event.code}", "small", "corner")
+
+
+def poll_screen(event: Event, poll: Poll) -> None:
+    main, side = st.columns([5, 1], gap="large")
+    with side:
+        _join_corner(event)
+    with main:
+        fx.big_text(poll.question, "question", poll.id)
+        shown = poll.results_visible or poll.state == "revealed"
+        if poll.state == "draft":
+            fx.big_text("Voting opens in a moment…", "label", "draft")
+        elif not shown:
+            _hidden_results(poll)
+        else:
+            _results(poll)
+        if poll.state == "revealed":
+            _reveal(poll)
+
+
+def _hidden_results(poll: Poll) -> None:
+    """While results are hidden: the options and how many have voted, nothing more."""
+    if poll.kind == "choice":
+        for letter, option in zip("ABCDEFGHIJ", poll.options):
+            fx.big_text(f"{letter}.  {option.label}", "option", option.id)
+    else:
+        low, high = poll.min_value, poll.max_value
+        if low is not None and high is not None:
+            fx.big_text(f"Type a number from {low:g} to {high:g}{' ' + poll.unit if poll.unit else ''}", "option", "range")
+    n = ui.vote_count(poll.id)
+    status = "so far" if poll.is_open else "· voting closed"
+    fx.big_text(f"{n} vote{'s' if n != 1 else ''} {status}", "count", poll.id)
+
+
+def _results(poll: Poll) -> None:
+    revealed = poll.state == "revealed"
+    results = ui.results(poll.id)
+    paired = fx.before_after(poll.id) if poll.repeat_of else None
+    if paired is not None:
+        before, after = paired
+        fx.big_text(f"Before: {before.total} answers   ·   Now: {after.total} answers", "count", "repeat")
+        st.altair_chart(charts.before_after_chart(poll, before, after, reveal=revealed), width="stretch")
+        return
+    hands = f" (including {results.manual_total} by show of hands)" if results.manual_total else ""
+    fx.big_text(f"{results.total} answer{'s' if results.total != 1 else ''}{hands}", "count", poll.id)
+    if poll.kind == "estimate":
+        if results.estimates:
+            st.altair_chart(charts.estimate_chart(poll, results, reveal=revealed), width="stretch")
+    elif results.total:
+        st.altair_chart(charts.poll_chart(poll, results, reveal=revealed), width="stretch")
+
+
+def _reveal(poll: Poll) -> None:
+    """The answer, the share of the room that got it right, the fact and its source."""
+    results = ui.results(poll.id)
+    right, total = charts.right_share(poll, results)
+    if poll.kind == "estimate" and poll.true_value is not None:
+        answer = f"The answer: {poll.true_value:g}{' ' + poll.unit if poll.unit else ''}"
+        within = " (within 10%)"
+    else:
+        answer = f"The answer: {poll.correct_option.label}" if poll.correct_option else ""
+        within = ""
+    if answer:
+        fx.big_text(answer, "answer", poll.id)
+        if total:
+            fx.big_text(f"{round(100 * right / total)}% of the room got it right{within}", "label", "right")
+    if poll.fact:
+        fx.big_text(" ".join(poll.fact.split()), "fact", poll.id)
+    if poll.source:
+        fx.big_text(f"Source: {poll.source}", "source", poll.id)
+
+
+def wall_screen(event: Event) -> None:
+    prompts = ui.prompts(event.id)
+    notes = ui.visible_notes(event.id)  # visible only: hidden and pending never reach here
+    fx.big_text("The wall: add your note on your phone", "heading", "wall")
+    if not prompts:
+        return
+    for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium")):
+        mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
+        with column:
+            fx.big_text(prompt.text, "prompt", prompt.id)
+            for note in mine[:WALL_NOTES_PER_PROMPT]:
+                with st.container(border=True, key=f"ek-note-{note.id}"):
+                    st.text(note.text)
+                    if note.plus_ones:
+                        st.caption(f"+{note.plus_ones}")
+            if len(mine) > WALL_NOTES_PER_PROMPT:
+                st.caption(f"and {len(mine) - WALL_NOTES_PER_PROMPT} more on your phones")
+
+
+def tables_screen(event: Event) -> None:
+    tables = ui.tables(event.id)
+    fx.big_text("Table discussions", "heading", "tables")
+    if not tables:
+        return
+    for table, column in zip(tables, st.columns(len(tables), gap="medium")):
+        with column, st.container(border=True, key=f"ek-table-{table.id}"):
+            fx.big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
+            for v in table.vignettes:
+                fx.big_text(v.title, "vignette", v.id)
+    prompts = list(dict.fromkeys(p for t in tables for v in t.vignettes for p in v.prompts))
+    if prompts:
+        fx.big_text("Discuss:", "label", "discuss")
+        for i, text in enumerate(prompts, start=1):
+            fx.big_text(f"{i}. {text}", "option", f"dp{i}")
+
+
+def evaluation_screen(event: Event) -> None:
+    responses, joined = fx.response_rate(event.id)
+    words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
+    with words:
+        fx.big_text("Before you go: tell us how the day went", "title", "eval")
+        fx.big_text("About two minutes, anonymous. Your phone shows the form already, or scan the code.",
+                    "label", "eval")
+        fx.big_text(f"{fx.rate_caption(responses, joined)} have answered", "count", "eval")
+        if joined:
+            st.progress(min(1.0, responses / joined))
+    with code:
+        _qr(event, "feedback", width=520)

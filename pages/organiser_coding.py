@@ -1,0 +1,73 @@
+"""Organiser: thematic coding — tag notes and answers with themes; the analysis matrix."""
+
+import pandas as pd
+import streamlit as st
+
+from eventkit import analysis, ui
+from eventkit.storage import StoreError
+from eventkit.storage.coding import SOURCE_LABELS, SOURCES
+from eventkit.text import neutralise_cell
+from eventkit.ui.organiser import organiser_page, require_event
+
+event = require_event(organiser_page("Thematic coding"))
+store = ui.store()
+themes = store.list_themes(event.id)
+names = {t.id: t.name for t in themes}
+
+with st.expander(f"Themes ({len(themes)})", expanded=not themes):
+    with st.form("add-theme", clear_on_submit=True):
+        new = st.text_input("New theme")
+        if st.form_submit_button("Add theme"):
+            try:
+                store.add_theme(event.id, new)
+                st.rerun()
+            except StoreError as err:
+                st.error(str(err))
+    for theme in themes:
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            renamed = st.text_input("Theme", theme.name, key=f"theme-{theme.id}", label_visibility="collapsed")
+            if st.button("Rename", key=f"rename-{theme.id}", disabled=renamed == theme.name):
+                try:
+                    store.rename_theme(theme.id, renamed)
+                    st.rerun()
+                except StoreError as err:
+                    st.error(str(err))
+            if st.button("Delete", key=f"delete-{theme.id}", help="Deletes the theme and its tags"):
+                store.delete_theme(theme.id)
+                st.rerun()
+
+source = st.segmented_control("Source", SOURCES, format_func=SOURCE_LABELS.get, default="note", required=True)
+items = store.codable_items(event.id, source)
+uncoded_only = st.toggle("Only items without a theme")
+shown = [i for i in items if not (uncoded_only and i.theme_ids)]
+st.caption(f"{len(items)} items, {sum(1 for i in items if i.theme_ids)} coded.")
+
+with st.form(f"code-{source}"):
+    chosen = {}
+    for item in shown:
+        with st.container(border=True):
+            st.caption(item.context)
+            ui.show_literal(item.text)
+            chosen[item.item_key] = st.multiselect("Themes", list(names), default=list(item.theme_ids),
+                                                   format_func=names.get, key=f"c-{source}-{item.item_key}",
+                                                   label_visibility="collapsed", placeholder="Choose themes")
+    if not shown:
+        st.info("Nothing to code here yet.")
+    if st.form_submit_button("Save themes", type="primary", disabled=not shown):
+        ui.require_organiser()  # the action checks the role again
+        try:
+            changed = store.set_codings(event.id, source, chosen)
+            st.success(f"Saved. {changed} item{'s' if changed != 1 else ''} changed.")
+        except StoreError as err:
+            st.error(str(err))
+
+st.subheader("Analysis matrix")
+cells = store.analysis_matrix(event.id)
+st.dataframe(analysis.matrix_frame(cells), hide_index=True)
+for theme in dict.fromkeys(c.theme for c in cells):
+    with st.expander(f"{theme}: the texts"):
+        texts = [(SOURCE_LABELS[c.source], t) for c in cells if c.theme == theme for t in c.texts]
+        st.dataframe(pd.DataFrame(texts, columns=["source", "text"]), hide_index=True)
+long = analysis.matrix_long_frame(cells).map(neutralise_cell)
+st.download_button("Download the matrix (CSV)", long.to_csv(index=False).encode("utf-8-sig"),
+                   f"{event.code.lower()}-analysis-matrix.csv", "text/csv", icon=":material/download:")

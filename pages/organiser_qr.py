@@ -1,0 +1,46 @@
+"""Organiser: QR codes for the event and each table, as PNGs and a printable sheet."""
+
+import streamlit as st
+
+from eventkit import qrsheet, ui
+from eventkit.ui.organiser import organiser_page, require_event
+
+event = require_event(organiser_page("QR codes"))
+store = ui.store()
+suggested = qrsheet.suggest_base_url(st.get_option("server.port"))
+
+with st.form("base-url"):
+    typed = st.text_input("Public address phones will open", value=event.public_base_url or suggested,
+                          help="The address of this app as seen from the venue Wi-Fi, e.g. http://192.168.1.20:8501 "
+                               "or https://events.example.org")
+    if st.form_submit_button("Save address", type="primary"):
+        try:
+            store.set_public_base_url(event.id, qrsheet.normalise_base_url(typed))
+            event = store.get_event(event.id)
+            st.success("Saved. The codes below use the new address.")
+        except qrsheet.QrError as err:
+            st.error(str(err))
+st.caption(f"Suggested for this machine: {suggested} (its address on the local network). "
+           "Check on a phone on the venue Wi-Fi that it opens before printing.")
+
+try:
+    base = qrsheet.normalise_base_url(event.public_base_url or suggested)
+except qrsheet.QrError:
+    base = suggested
+cards = qrsheet.make_cards(base, event, store.list_tables(event.id))
+
+with st.container(horizontal=True):
+    st.download_button("Printable sheet (HTML)", data=qrsheet.sheet_html(event, cards, base), type="primary",
+                       file_name=f"{event.code}-qr-sheet.html", mime="text/html",
+                       icon=":material/print:", on_click="ignore")
+    st.download_button("QR images (ZIP of PNGs)", data=qrsheet.cards_zip(event, cards),
+                       file_name=f"{event.code}-qr-codes.zip", mime="application/zip",
+                       icon=":material/qr_code_2:", on_click="ignore")
+st.caption("Open the sheet in a browser and print it: one A4 page per code, table number in large type.")
+
+columns = st.columns(3)
+for i, card in enumerate(cards):
+    with columns[i % 3], st.container(border=True):
+        st.subheader(card.heading)
+        st.image(card.png, width="stretch")
+        st.text(card.url)

@@ -1,0 +1,72 @@
+"""House rules that keep the code base in shape, checked on every run."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTKIT = ROOT / "eventkit"
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I | re.S)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _modules(outside: str) -> list[Path]:
+    return [p for p in EVENTKIT.rglob("*.py") if outside not in p.relative_to(EVENTKIT).parts]
+
+
+def _full_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", _modules("ui"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_ui_package_imports_streamlit(path: Path) -> None:
+    # The rehearsal client may use Streamlit's wire format (streamlit.proto),
+    # which is protocol, not UI.
+    ui_imports = {m for m in _full_imports(path) if m.split(".")[0] == "streamlit" and not m.startswith("streamlit.proto")}
+    assert not ui_imports, "keep streamlit in eventkit/ui so the rest stays plain Python"
+
+
+@pytest.mark.parametrize("path", _modules("storage"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_sql_lives_only_in_storage(path: Path) -> None:
+    assert "sqlite3" not in _imports(path)
+    assert "sqlite_utils" not in _imports(path)
+    assert not SQL.search(path.read_text(encoding="utf-8")), "move SQL into eventkit/storage"
+
+
+@pytest.mark.parametrize("path", [ROOT / "app.py", *PAGES], ids=lambda p: p.name)
+def test_pages_hold_no_sql_and_no_raw_html(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert not {"sqlite3", "sqlite_utils"} & _imports(path)
+    assert not SQL.search(source)
+    assert "unsafe_allow_html" not in source
+
+
+@pytest.mark.parametrize("path", [*EVENTKIT.rglob("*.py"), ROOT / "app.py", *PAGES], ids=lambda p: p.name)
+def test_no_unsafe_html_anywhere(path: Path) -> None:
+    assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8")
+
+
+def test_router_stays_small() -> None:
+    assert len((ROOT / "app.py").read_text().splitlines()) <= 60

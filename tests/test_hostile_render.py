@@ -1,0 +1,176 @@
+"""Nothing injected on screen: hostile attendee text is rendered with st.text only.
+
+The pages are driven with Streamlit's AppTest. Every accepted corpus entry
+is posted (wall note, table note, pending note, evaluation answer); the
+pages must show each exactly, in a text element, and no Markdown-rendering
+element (markdown, caption, title, alerts...) may carry attendee text. The
+query-string parameters take the corpus too, without an exception.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit import security
+from eventkit.demo import ensure_demo
+from eventkit.models import NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
+from eventkit.storage import Store
+from eventkit.text import TextError, clean_text
+from tests.hostile import corpus
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+# Element kinds whose body Streamlit renders as Markdown (or LaTeX/HTML).
+MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success",
+                  "warning", "error", "exception", "latex", "toast")
+
+
+def _accepted(limit: int) -> list[str]:
+    out = []
+    for _, text in corpus.build():
+        try:
+            cleaned = clean_text(text, limit)
+        except TextError:
+            continue
+        if cleaned not in out:
+            out.append(cleaned)
+    return out
+
+
+NOTES = _accepted(NOTE_MAX_CHARS)
+TABLE_NOTES = _accepted(TABLE_NOTE_MAX_CHARS)
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """A fresh demo database that the app (and the test) both use."""
+    path = tmp_path / "eventkit.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    ensure_demo(store)
+    yield store, store.event_by_code("FIFE16")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _app(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def _markdown_bodies(at: AppTest) -> list[str]:
+    bodies = []
+    for kind in MARKDOWN_KINDS:
+        bodies.extend(str(getattr(e, "value", "") or getattr(e, "body", "")) for e in getattr(at, kind, []))
+    bodies.extend(str(getattr(b, "label", "")) for b in at.button)
+    return bodies
+
+
+def _assert_only_as_text(at: AppTest, texts: list[str]) -> None:
+    assert not at.exception, at.exception
+    shown = _texts(at)
+    missing = [t for t in texts if t not in shown]
+    assert not missing, f"{len(missing)} notes not shown literally, e.g. {missing[:3]!r}"
+    bodies = "\n".join(_markdown_bodies(at))
+    # Short texts ("-", "?", "NULL") occur in ordinary copy; distinctive ones must not.
+    leaked = [t for t in texts if len(t) >= 6 and t in bodies]
+    assert not leaked, f"attendee text in a Markdown element: {leaked[:3]!r}"
+
+
+def _post_all(store: Store, event, texts: list[str], post) -> None:
+    """Post each text as a different participant (the posting limit is per participant)."""
+    for text in texts:
+        me = store.join(event.id, security.new_token(), table_no=1)
+        post(me, text)
+
+
+def test_wall_shows_every_hostile_note_as_plain_text(app_db):
+    store, event = app_db
+    prompt = store.list_prompts(event.id)[0]
+    _post_all(store, event, NOTES, lambda me, t: store.add_note(prompt.id, me.id, t))
+    at = _app("pages/attendee_wall.py", event="FIFE16")
+    _assert_only_as_text(at, NOTES)
+    assert at.subheader[0].value == f"{len(NOTES)} notes so far"
+    assert len(NOTES) >= 150
+
+
+def test_own_pending_notes_are_plain_text_too(app_db):
+    store, event = app_db
+    store.set_moderation(event.id, premoderate=True, word_filter=[])
+    token = security.new_token()
+    me = store.join(event.id, token)
+    prompt = store.list_prompts(event.id)[0]
+    mine = [t for t in NOTES if "<" in t or "[" in t or ":" in t][:5]  # the posting limit allows five
+    for text in mine:
+        store.add_note(prompt.id, me.id, text)
+    at = _app("pages/attendee_wall.py", event="FIFE16", p=token)
+    _assert_only_as_text(at, mine)
+
+
+def test_table_notes_are_plain_text(app_db):
+    store, event = app_db
+    table = store.table_by_number(event.id, 1)
+    vignette = table.vignettes[0]
+    _post_all(store, event, TABLE_NOTES, lambda me, t: store.add_table_note(vignette.id, me.id, "", t))
+    token = security.new_token()
+    store.join(event.id, token, table_no=1)
+    at = _app("pages/attendee_table.py", event="FIFE16", p=token, table="1")
+    _assert_only_as_text(at, TABLE_NOTES)
+
+
+def test_submitting_a_hostile_note_through_the_page(app_db):
+    store, event = app_db
+    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at.text_area[0].input("<script>alert(1)</script> [x](javascript:alert(1)) :red[x]")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Thanks! Your note is on the wall."]
+    assert "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]" in _texts(at)
+
+
+@pytest.mark.parametrize("text", ["   ", "\u200b\u200b", "x" * 1_000_000], ids=["blank", "zero-width", "1MB"])
+def test_refused_note_gets_a_clear_message(app_db, text):
+    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at.text_area[0].input(text)
+    at.button[0].click().run()
+    assert not at.exception
+    [error] = at.error
+    assert error.value in ("Please write something first.",
+                           "That is 1,000,000 characters; the limit is 500. Please shorten it.")
+
+
+# Text that cannot travel in a URL at all (lone surrogates) is left out: it never reaches a page.
+SAMPLE = [(n, t) for n, t in corpus.sample() if t.encode("utf-8", "replace").decode() == t]
+DIGITS = [("superscript", "²"), ("arabic_indic", "١"), ("fullwidth", "１"), ("negative", "-1"),
+          ("huge", "99999999999999999999"), ("float", "1.5"), ("zero", "0")]
+
+
+@pytest.mark.parametrize("page", ["pages/attendee_table.py", "pages/attendee_wall.py", "pages/privacy.py"])
+def test_query_parameters_never_crash_a_page(app_db, page):
+    """Hostile event=, table= and p= values: a clear message or a normal page, never an exception."""
+    at = _app(page)
+    tried = 0
+    for name, text in SAMPLE + DIGITS:
+        for params in ({"event": text}, {"event": "FIFE16", "table": text}, {"event": "FIFE16", "p": text}):
+            at.query_params.clear()
+            at.query_params.update(params)
+            at.run()
+            tried += 1
+            assert not at.exception, (name, params, at.exception)
+            if "event" in params and params["event"] == "FIFE16":
+                assert at.title, (name, params, "the page should still render for the demo event")
+            p = at.query_params.get("p")
+            assert p is None or p == text or security.looks_like_token(p), (name, params)
+    assert tried >= 150

@@ -1,0 +1,302 @@
+"""Nobody let in: attendees cannot act as facilitator or organiser; guessing and flooding are slowed.
+
+- Facilitator actions exist only on an eventkit.console.Console, which only
+  the passcode hands out; every protected page shows its sign-in to an
+  attendee session (driven with AppTest).
+- Wrong passcodes/passwords pause sign-in per event and role, counted from
+  the login_attempts table (no IP, no session stored).
+- Note spam is limited per participant, counted from rows, with a clear message.
+- 100 votes from one session count once (storage, threads and the page).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit import security
+from eventkit.demo import DEMO_PASSCODE, ensure_demo
+from eventkit.models import EventSpec
+from eventkit.storage import Store, StoreError
+from eventkit.storage.attempts import ThrottledError
+from tests.hostile import corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PROTECTED_PAGES = ["pages/facilitator.py", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("pages/organiser*.py"))]
+
+
+class Clock:
+    """A settable utc_now for the storage modules, so no test waits on real time."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2016, 5, 18, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> str:
+        return self.now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock()
+    for module in ("wall", "tables", "attempts"):
+        monkeypatch.setattr(f"eventkit.storage.{module}.utc_now", c)
+    return c
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    path = tmp_path / "eventkit.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    monkeypatch.delenv("EVENTKIT_ADMIN_PASSWORD", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    ensure_demo(store)
+    yield store, store.event_by_code("FIFE16")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _app(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+# --- Note spam -------------------------------------------------------------------
+
+
+def test_sixth_note_within_a_minute_is_refused_with_the_wait(demo, clock):
+    store, event = demo
+    prompt = store.list_prompts(event.id)[0]
+    me, other = store.join(event.id, "tok-spammer-000001"), store.join(event.id, "tok-neighbour-0001")
+    for i in range(security.POST_LIMIT):
+        store.add_note(prompt.id, me.id, f"note {i}")
+        clock.advance(5)
+    with pytest.raises(ThrottledError) as err:
+        store.add_note(prompt.id, me.id, "one too many")
+    assert str(err.value) == "You are posting very fast — please wait 35 seconds."
+    assert err.value.wait_seconds == 35 and isinstance(err.value, StoreError)
+    assert len(store.notes_by_participant(event.id, me.id)) == security.POST_LIMIT
+    store.add_note(prompt.id, other.id, "a neighbour is not slowed down")
+    clock.advance(35)
+    store.add_note(prompt.id, me.id, "after the wait")
+    assert len(store.notes_by_participant(event.id, me.id)) == security.POST_LIMIT + 1
+
+
+def test_posting_limit_spans_prompts_and_counts_hidden_notes(demo, clock):
+    store, event = demo
+    prompts = store.list_prompts(event.id)
+    me = store.join(event.id, "tok-spammer-000002")
+    notes = [store.add_note(prompts[i % len(prompts)].id, me.id, f"n{i}") for i in range(security.POST_LIMIT)]
+    store.set_note_status(notes[0].id, "hidden")
+    with pytest.raises(ThrottledError, match="posting very fast"):
+        store.add_note(prompts[-1].id, me.id, "still too fast")
+
+
+def test_table_notes_are_limited_too(demo, clock):
+    store, event = demo
+    vignette = store.table_by_number(event.id, 1).vignettes[0]
+    scribe = store.join(event.id, "tok-scribe-0000001", table_no=1)
+    for i in range(security.POST_LIMIT):
+        store.add_table_note(vignette.id, scribe.id, "", f"point {i}")
+    with pytest.raises(ThrottledError, match=r"please wait 60 seconds"):
+        store.add_table_note(vignette.id, scribe.id, "", "too fast")
+    clock.advance(60.001)
+    store.add_table_note(vignette.id, scribe.id, "", "fine again")
+
+
+def test_wall_page_shows_the_posting_limit(app_db):
+    at = _app("pages/attendee_wall.py", event="FIFE16")
+    for i in range(security.POST_LIMIT + 1):
+        at.text_area[0].input(f"Spam {i}")
+        at.button[0].click().run()
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith("You are posting very fast — please wait ")
+    store, event = app_db
+    assert len(store.list_notes(event.id)) == security.POST_LIMIT
+
+
+# --- Vote flooding -------------------------------------------------------------------
+
+
+def _open_poll(store: Store, event) -> tuple[int, list[int]]:
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
+    store.set_poll_state(poll.id, "open")
+    store.set_live(event.id, "poll", poll.id)
+    return poll.id, [o.id for o in poll.options]
+
+
+def test_a_hundred_votes_from_one_participant_count_once(demo):
+    store, event = demo
+    poll_id, options = _open_poll(store, event)
+    me = store.join(event.id, "tok-flooder-000001")
+    for i in range(100):
+        store.cast_vote(poll_id, me.id, options[i % len(options)])
+    results = store.poll_results(poll_id)
+    assert store.vote_count(poll_id) == results.votes == 1
+    assert sum(c.votes for c in results.counts) == 1
+    assert store.my_vote(poll_id, me.id) == options[99 % len(options)]
+
+
+def test_a_hundred_simultaneous_votes_count_once(demo):
+    store, event = demo
+    poll_id, options = _open_poll(store, event)
+    me = store.join(event.id, "tok-flooder-000002")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda i: store.cast_vote(poll_id, me.id, options[i % len(options)]), range(100)))
+    assert store.vote_count(poll_id) == 1
+    assert store.integrity_ok()
+
+
+def test_a_hundred_taps_on_the_vote_page_count_once(app_db):
+    store, event = app_db
+    poll_id, options = _open_poll(store, event)
+    at = _app("pages/attendee_now.py", event="FIFE16")
+    for i in range(100):
+        votes = [b for b in at.button if b.key and b.key.startswith(f"vote-{poll_id}-")]
+        votes[i % len(votes)].click().run()
+        assert not at.exception
+    assert store.vote_count(poll_id) == 1
+    assert store.count_participants(event.id) == 1
+
+
+# --- Guessing passcodes --------------------------------------------------------------------
+
+
+def test_login_attempts_store_only_role_event_and_time(store):
+    with sqlite3.connect(store.path) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(login_attempts)")]
+    assert columns == ["id", "role", "event_id", "created_at"]
+
+
+def test_wrong_passcodes_slow_down_per_event_and_role(demo, clock):
+    store, event = demo
+    for _ in range(security.FREE_LOGIN_ATTEMPTS):
+        store.record_login_failure("facilitator", event.id)
+        assert store.login_wait_seconds("facilitator", event.id) == 0
+    waits = []
+    for _ in range(12):
+        store.record_login_failure("facilitator", event.id)
+        waits.append(store.login_wait_seconds("facilitator", event.id))
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
+    assert store.login_wait_seconds("organiser") == 0  # keyed by role ...
+    other = store.import_event(EventSpec(code="OTHER1", title="Other"))
+    assert store.login_wait_seconds("facilitator", other) == 0  # ... and by event
+    clock.advance(299)
+    assert store.login_wait_seconds("facilitator", event.id) == 1
+    clock.advance(1)
+    assert store.login_wait_seconds("facilitator", event.id) == 0
+    clock.advance(security.LOGIN_WINDOW_SECONDS)
+    store.record_login_failure("facilitator", event.id)
+    assert store.login_wait_seconds("facilitator", event.id) == 0, "old failures are forgotten"
+
+
+def test_console_unlock_is_paused_after_repeated_guesses(demo, clock):
+    from eventkit.console import Console, ConsoleLocked
+
+    store, event = demo
+    for guess in ["fife", "demo", "Fife-demo", "fife-demo ", "FIFE16", "password"]:
+        with pytest.raises(ConsoleLocked, match="not right"):
+            Console.unlock(store, event.id, guess)
+    with pytest.raises(ConsoleLocked, match="Too many wrong attempts") as err:
+        Console.unlock(store, event.id, DEMO_PASSCODE)  # even the right one, while paused
+    assert "paused for 1 second" in str(err.value)
+    clock.advance(1)
+    assert Console.unlock(store, event.id, DEMO_PASSCODE).event_id == event.id
+    assert store.count_login_failures("facilitator", event.id) == 0
+
+
+def test_organiser_sign_in_is_paused_after_repeated_guesses(app_db):
+    store, _ = app_db
+    at = _app("pages/organiser.py")
+    for i in range(security.FREE_LOGIN_ATTEMPTS + 1):
+        at.text_input[0].input(f"guess-{i}")
+        at.button[0].click().run()
+    assert not at.exception
+    at.text_input[0].input("eventkit-admin")
+    at.button[0].click().run()
+    assert any("Too many wrong attempts" in e.value for e in at.error)
+    assert at.title[0].value == "Organiser sign-in"
+    assert store.count_login_failures("organiser") == security.FREE_LOGIN_ATTEMPTS + 1
+
+
+# --- Attendees cannot act as staff -------------------------------------------------------------
+
+
+def test_a_console_cannot_be_made_without_the_passcode(demo):
+    from eventkit.console import Console, ConsoleLocked
+
+    store, event = demo
+    with pytest.raises(ConsoleLocked):
+        Console(store, event.id, store.facilitator_hash(event.id))
+    with pytest.raises(ConsoleLocked):
+        Console(store, event.id, store.facilitator_hash(event.id), object())
+
+
+@pytest.mark.parametrize(("name", "guess"), corpus.sample(step=8), ids=[n for n, _ in corpus.sample(step=8)])
+def test_hostile_passcodes_never_unlock(demo, name, guess, monkeypatch):
+    from eventkit.console import Console, ConsoleLocked
+
+    monkeypatch.setattr(security, "FREE_LOGIN_ATTEMPTS", 10**6)
+    monkeypatch.setattr("eventkit.storage.attempts.login_delay_seconds", lambda n: 0)
+    store, event = demo
+    with pytest.raises(ConsoleLocked):
+        Console.unlock(store, event.id, guess)
+
+
+def test_a_changed_passcode_locks_open_consoles(demo):
+    from eventkit.console import Console, ConsoleLocked
+
+    store, event = demo
+    con = Console.unlock(store, event.id, DEMO_PASSCODE)
+    store.set_facilitator_hash(event.id, security.hash_passcode("new-passcode", iterations=1000))
+    with pytest.raises(ConsoleLocked):
+        con.set_live("wall")
+    assert store.get_live(event.id).kind == "welcome"
+
+
+@pytest.mark.parametrize("page", PROTECTED_PAGES)
+def test_attendee_session_meets_sign_in_on_every_staff_page(app_db, page):
+    """An attendee who joined (identity in the URL) opens a staff page: sign-in only, no controls."""
+    store, event = app_db
+    at = _app("pages/attendee_wall.py", event="FIFE16")
+    token = at.query_params["p"]
+    at.query_params.update({"role": "facilitator", "admin": "1", "unlocked": "true"})
+    at.switch_page(page).run()
+    assert not at.exception
+    titles = [t.value for t in at.title]
+    assert titles and titles[-1] in ("Facilitator sign-in", "Organiser sign-in"), titles
+    assert not at.tabs and not at.get("download_button")
+    labels = {b.label for b in at.button}
+    assert labels <= {"Open the control panel", "Sign in"}, labels
+    assert not _staff_state(at)
+    assert store.participant_by_token(event.id, token) is not None
+    assert store.get_live(event.id).kind == "welcome"
+
+
+def _staff_state(at: AppTest) -> list[str]:
+    """Session keys that would mean a staff role was granted."""
+    return [k for k in ("ek_consoles", "ek_organiser", "ek_facilitator_events")
+            if k in at.session_state and at.session_state[k]]
+
+
+def test_projector_is_view_only(app_db):
+    store, event = app_db
+    store.set_live(event.id, "wall")
+    at = _app("pages/projector.py", event="FIFE16", p="attendee-token-123456")
+    assert not at.exception
+    assert not at.button and not at.text_input and not at.text_area and not at.radio

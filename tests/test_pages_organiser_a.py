@@ -1,0 +1,103 @@
+"""AppTest of the organiser's data-out pages: exports, seating plan, QR codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit import seating
+from eventkit.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["pages/organiser_exports.py", "pages/organiser_seating.py", "pages/organiser_qr.py"]
+PASSWORD = "test-organiser-pw"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "pages.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(page: str, signed_in: bool = True) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    at.run()
+    if signed_in:
+        at.text_input[0].input(PASSWORD)
+        at.button[0].click()
+        at.run()
+    return at
+
+
+def _downloads(at: AppTest) -> list[str]:
+    return [d.label for d in at.get("download_button")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_sign_in_is_required(db, page):
+    at = _open(page, signed_in=False)
+    assert not at.exception
+    assert at.title[0].value == "Organiser sign-in"
+    assert not _downloads(at)
+    at.text_input[0].input("wrong password")
+    at.button[0].click()
+    at.run()
+    assert "not right" in at.error[0].value and not _downloads(at)
+
+
+def test_exports_page_offers_every_file_and_previews_it(db):
+    at = _open(PAGES[0])
+    assert not at.exception and not at.error
+    labels = _downloads(at)
+    for label in ["ZIP of everything", "All activities (long CSV)", "Codebook (Markdown)", "Votes",
+                  "Wall notes", "Evaluation comments", "Database backup (all events)", "Event file (YAML)"]:
+        assert label in labels
+    at.selectbox(key="export-preview").select("wall_notes").run()
+    assert not at.exception
+    assert "text" in list(at.dataframe[-1].value.columns)
+
+
+def test_seating_page_makes_a_plan_from_an_upload(db):
+    at = _open(PAGES[1])
+    assert not at.exception and not at.dataframe
+    at.file_uploader[0].set_value(("attendees.csv", seating.sample_csv(16).encode(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error
+    plan = at.dataframe[-1].value
+    assert len(plan) == 16 and set(plan["table"]) == {1, 2, 3, 4}
+    assert "Download the plan (CSV)" in _downloads(at)
+
+
+def test_seating_page_names_the_bad_row(db):
+    at = _open(PAGES[1])
+    at.file_uploader[0].set_value(("bad.csv", b"name,organisation\nAna,DWP\n,NHS\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "row 3" in at.error[0].value
+
+
+def test_qr_page_saves_the_base_url_and_shows_the_codes(db):
+    at = _open(PAGES[2])
+    assert not at.exception
+    assert {"Printable sheet (HTML)", "QR images (ZIP of PNGs)"} <= set(_downloads(at))
+    assert len(at.get("image")) == 5  # the event and its four tables
+    at.text_input[0].input("ftp://nowhere")
+    at.button[0].click()
+    at.run()
+    assert "http://" in at.error[0].value
+    at.text_input[0].input("10.1.2.3:8501")
+    at.button[0].click()
+    at.run()
+    assert not at.error
+    assert Store(db).event_by_code("FIFE16").public_base_url == "http://10.1.2.3:8501"
+    assert any("http://10.1.2.3:8501/?event=FIFE16&table=2" in t.value for t in at.text)

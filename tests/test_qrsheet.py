@@ -1,0 +1,106 @@
+"""QR sheet: URLs, PNGs that hold exactly the QR symbol for the URL, and the printable HTML."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from PIL import Image
+
+from eventkit import cli, qrsheet
+from eventkit.models import Event, Table
+
+EVENT = Event(id=1, code="FIFE16", title="Fife <script>alert(1)</script> & friends")
+TABLES = [Table(id=i, event_id=1, number=i, name=f"Table {i}") for i in (1, 2, 3, 12)]
+BASE = "http://192.168.1.20:8501"
+
+
+def _matrix_from_png(png: bytes) -> list[list[bool]]:
+    """Read the modules back from the picture: the centre pixel of each box."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    modules = image.width // qrsheet.BOX_SIZE
+    half = qrsheet.BOX_SIZE // 2
+    return [[image.getpixel((x * qrsheet.BOX_SIZE + half, y * qrsheet.BOX_SIZE + half)) < 128
+             for x in range(modules)] for y in range(modules)]
+
+
+@pytest.mark.parametrize("table,expected", [
+    (None, f"{BASE}/?event=FIFE16"),
+    (3, f"{BASE}/?event=FIFE16&table=3"),
+])
+def test_join_url(table, expected):
+    assert qrsheet.join_url(BASE + "/", "FIFE16", table) == expected
+
+
+@pytest.mark.parametrize("typed,expected", [
+    ("http://192.168.1.20:8501", "http://192.168.1.20:8501"),
+    ("192.168.1.20:8501/", "http://192.168.1.20:8501"),
+    (" https://events.example.org/fife/ ", "https://events.example.org/fife"),
+])
+def test_base_url_is_normalised(typed, expected):
+    assert qrsheet.normalise_base_url(typed) == expected
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("", "Please enter"), ("ftp://x.org", "http"), ("http://", "not a web address"),
+    ("http://host:99999", "not a web address"), ("http://a b", "not a web address"),
+    ("http://host/?event=X", "without"),
+])
+def test_unusable_base_urls_are_refused_with_a_reason(typed, message):
+    with pytest.raises(qrsheet.QrError, match=message):
+        qrsheet.normalise_base_url(typed)
+
+
+def test_suggested_base_url_is_lan_or_localhost_with_the_port():
+    url = qrsheet.suggest_base_url(8765)
+    assert re.fullmatch(r"http://(localhost|\d{1,3}(\.\d{1,3}){3}):8765", url)
+    assert not url.startswith("http://127.")
+
+
+@pytest.mark.parametrize("table", [None, 1, 12])
+def test_png_is_valid_and_holds_exactly_the_qr_symbol_for_its_url(table):
+    card = next(c for c in qrsheet.make_cards(BASE, EVENT, TABLES) if c.table_no == table)
+    assert card.png.startswith(b"\x89PNG\r\n\x1a\n")
+    Image.open(io.BytesIO(card.png)).verify()
+    expected = qrsheet.qr_code(qrsheet.join_url(BASE, "FIFE16", table)).get_matrix()
+    assert _matrix_from_png(card.png) == expected
+    other = qrsheet.qr_code(qrsheet.join_url(BASE, "FIFE16", 99)).get_matrix()
+    assert _matrix_from_png(card.png) != other  # the comparison can tell URLs apart
+
+
+def test_sheet_html_is_self_contained_escaped_and_one_card_per_page():
+    cards = qrsheet.make_cards(BASE, EVENT, TABLES)
+    page = qrsheet.sheet_html(EVENT, cards, BASE)
+    assert page.count('<section class="card">') == len(TABLES) + 1
+    assert page.count('src="data:image/png;base64,') == len(TABLES) + 1
+    assert "<script>" not in page and "Fife &lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in page
+    assert "@page" in page and "break-after: page" in page
+    assert not re.search(r"(src|href)=\"(?!data:)", page)  # nothing fetched from elsewhere
+    for n in (1, 2, 3, 12):
+        assert f'<h1 class="table">{n}</h1>' in page
+        assert f"{BASE}/?event=FIFE16&amp;table={n}" in page
+    assert "event code <strong>FIFE16</strong>" in page and f"<strong>{BASE}</strong>" in page
+
+
+def test_png_zip_names_each_card():
+    cards = qrsheet.make_cards(BASE, EVENT, TABLES[:2])
+    with zipfile.ZipFile(io.BytesIO(qrsheet.cards_zip(EVENT, cards))) as zf:
+        assert zf.namelist() == ["FIFE16-event.png", "FIFE16-table-1.png", "FIFE16-table-2.png"]
+
+
+def test_base_url_is_stored_on_the_event(demo):
+    store, event = demo
+    store.set_public_base_url(event.id, BASE)
+    assert store.get_event(event.id).public_base_url == BASE
+
+
+def test_cli_writes_pngs_and_sheet_and_saves_the_base_url(demo, tmp_path):
+    store, event = demo
+    out = tmp_path / "qr"
+    assert cli.main(["--db", store.path, "qr-sheet", event.code, "-o", str(out), "--base-url", "10.0.0.5:8501"]) == 0
+    assert (out / "qr-sheet.html").exists() and (out / f"{event.code}-table-1.png").exists()
+    assert "http://10.0.0.5:8501/?event=FIFE16&amp;table=1" in (out / "qr-sheet.html").read_text()
+    assert store.get_event(event.id).public_base_url == "http://10.0.0.5:8501"
+    assert cli.main(["--db", store.path, "qr-sheet", event.code, "-o", str(out), "--base-url", "ftp://x"]) == 1
