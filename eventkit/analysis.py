@@ -206,10 +206,13 @@ def participation_frame(store: Store, event_id: int) -> pd.DataFrame:
         return pd.DataFrame(columns=["slot", "kind", "count"])
     frame["slot"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601").dt.floor(f"{BIN_MINUTES}min")
     counts = frame.groupby(["slot", "kind"]).size()
-    slots = pd.date_range(frame["slot"].min(), frame["slot"].max(), freq=f"{BIN_MINUTES}min")
+    # Empty slots are filled within each day only: an event reused on another day must
+    # not turn into a bar for every quarter hour in between.
+    days = frame.groupby(frame["slot"].dt.date)["slot"]
+    slots = pd.DatetimeIndex([t for _, g in days for t in pd.date_range(g.min(), g.max(), freq=f"{BIN_MINUTES}min")])
     full = pd.MultiIndex.from_product([slots, sorted(frame["kind"].unique())], names=["slot", "kind"])
     out = counts.reindex(full, fill_value=0).reset_index(name="count")
-    out["slot"] = out["slot"].dt.strftime("%H:%M")
+    out["slot"] = out["slot"].dt.strftime("%H:%M" if days.ngroups == 1 else "%Y-%m-%d %H:%M")
     return out
 
 

@@ -236,7 +236,10 @@ def read_csv(source, name: str):
     import pandas as pd
 
     columns = _all_files()[name.removesuffix(".csv")]
-    return pd.read_csv(source, dtype={c.name: "string" for c in columns if c.dtype in ("str", "datetime")})
+    text = [c.name for c in columns if c.dtype in ("str", "datetime")]
+    # Only a blank numeric cell is missing: a note that says "NULL" or "NaN" stays text.
+    blanks = {c.name: [""] for c in columns if c.name not in text}
+    return pd.read_csv(source, dtype={c: "string" for c in text}, keep_default_na=False, na_values=blanks)
 
 
 def _all_files() -> dict[str, tuple[Column, ...]]:

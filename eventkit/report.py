@@ -76,7 +76,7 @@ def build_report(store: Store, event_id: int) -> str:
 <style>{CSS.read_text(encoding="utf-8")}</style></head>
 <body><header><h1>{escape(event.title)}</h1>
 <p class="subtitle">{escape(event.subtitle)}</p><p class="meta">Event report · {meta}</p></header>
-<nav><h2>Contents</h2><ol>{contents}</ol></nav>
+<nav><h2>Contents</h2><ul class="contents">{contents}</ul></nav>
 {body}
 <footer>Made with eventkit on {escape(utc_now()[:10])}. Attendees took part anonymously;
 no names or identifiers appear in this report.</footer>

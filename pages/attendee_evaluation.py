@@ -27,6 +27,7 @@ if not items:
 if not is_open:
     st.info("The evaluation opens at the end of the day. You will find it here.")
     if not saved:
+        ui.attendee_footer(attendee)
         st.stop()
 elif saved:
     st.success("Thank you, your feedback is saved. You can change it until the evaluation closes.")

@@ -30,6 +30,7 @@ if table is None:
     if choice is not None:
         ui.remember_participant(attendee, ui.store().join(event.id, attendee.token, choice.number))
         st.rerun()
+    ui.attendee_footer(attendee)
     st.stop()
 
 st.title(table.name)

@@ -32,7 +32,7 @@ with tab_polls:
         if poll.kind == "choice":
             st.altair_chart(analysis.perception_chart(poll, analysis.choice_frame(store, poll)))
         else:
-            st.altair_chart(analysis.estimate_chart(poll, store.poll_results(poll.id).estimates))
+            st.altair_chart(analysis.estimate_chart(poll, store.poll_results(poll.id).estimates), height=200)
         if poll.repeat_of is not None:
             st.altair_chart(analysis.shift_chart(poll, analysis.shift_frame(store, poll)))
 

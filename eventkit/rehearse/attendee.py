@@ -183,6 +183,7 @@ class Attendee:
         except TimeoutError:
             self.crowd.ledger.unacknowledged.append(what)
             self.crowd.recorder.error(f"{what}: not acknowledged within {self.s.timeout:g} s")
+            self.crowd.recorder.traces.append(f"{what}:\n  " + "\n  ".join(self.session.trace))
             return False
         if verdict == "error" and "closed" in message:
             self.crowd.recorder.count("refused_after_closing")  # the app's right answer, not a failure

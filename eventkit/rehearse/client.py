@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -94,6 +95,7 @@ class StreamlitSession:
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
         self.on_update: Callable[[StreamlitSession], None] | None = None
+        self.trace: deque[str] = deque(maxlen=25)  # recent traffic, to explain a failure
 
     # --- connection -----------------------------------------------------------
 
@@ -132,6 +134,8 @@ class StreamlitSession:
         state.fragment_id = fragment_id
         state.is_auto_rerun = auto
         merged = {**self.values, **(triggers or {})}
+        self._note(f"> rerun frag={fragment_id[:6]} page={state.page_script_hash[:6]} "
+                   f"triggers={len(triggers or {})} values={len(self.values)}")
         state.widget_states.widgets.extend(merged.values())
         state.context_info.timezone = "Europe/London"
         state.context_info.locale = "en-GB"
@@ -176,8 +180,14 @@ class StreamlitSession:
             self.closed_reason = "closed by server"
         self._changed.set()
 
+    def _note(self, what: str) -> None:
+        self.trace.append(f"{time.monotonic() % 1000:.2f} {what}")
+
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
+        if kind in ("new_session", "script_finished", "auto_rerun", "stop_auto_rerun", "page_not_found"):
+            detail = msg.script_finished if kind == "script_finished" else list(msg.metadata.run.fragment_ids)
+            self._note(f"< {kind} {detail}")
         if kind == "new_session":
             self._start_run(msg)
         elif kind == "navigation":

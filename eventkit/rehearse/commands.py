@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from ..storage import Store
 
@@ -22,6 +23,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--no-projector", action="store_true", help="do not open a simulated projector")
     r.add_argument("--seed", type=int, default=1)
     r.add_argument("--json", action="store_true", help="print the results as JSON instead of a summary")
+    r.add_argument("--json-out", type=Path, help="also write the results as JSON to this file")
     s = sub.add_parser("serve", help="start the app: N Streamlit processes behind nginx (gzip, sticky sessions)")
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--port", type=int, default=8501, help="the public port (nginx)")
@@ -38,6 +40,8 @@ def cmd_rehearse(store: Store, args: argparse.Namespace) -> int:
                         server_pid=args.server_pid, projector=not args.no_projector, seed=args.seed)
     result = rehearse(settings)
     print(json.dumps(result, indent=2) if args.json else format_summary(result))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=2))
     return 0 if result["database_matches"] and not result["errors"] else 1
 
 

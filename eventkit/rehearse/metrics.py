@@ -7,6 +7,7 @@ a whole, nginx included.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections import Counter, defaultdict
@@ -21,7 +22,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -32,6 +33,7 @@ class Recorder:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     counts: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    traces: list[str] = field(default_factory=list)  # recent traffic of sessions that failed
 
     def timing(self, name: str, seconds: float) -> None:
         self.latencies[name].append(seconds)

@@ -67,6 +67,7 @@ async def _rehearse(settings: Settings) -> dict:
         "counts": dict(recorder.counts),
         "errors": len(recorder.errors),
         "error_samples": recorder.errors[:10],
+        "error_traces": recorder.traces[:5],
         "unacknowledged": ledger.unacknowledged[:10],
         "projector_source": projector.source,
         "server": resources.summary(len(ledger.joined)),
@@ -108,6 +109,9 @@ def format_summary(result: dict) -> str:
     lines.append("activity: " + ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items())))
     lines.append(f"errors: {result['errors']}")
     lines += [f"  - {e}" for e in result["error_samples"]]
+    if result.get("error_traces"):
+        lines.append("recent traffic of the first failed session:")
+        lines.append("  " + result["error_traces"][0])
     server = result["server"]
     if server:
         lines.append(f"server: CPU mean {server['cpu_mean_cores']} cores, peak {server['cpu_peak_cores']}; "

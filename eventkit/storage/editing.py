@@ -18,14 +18,25 @@ from .base import StoreBase, StoreError
 
 
 def match_rows(old: list[tuple[int, str]], new_keys: list[str]) -> list[int | None]:
-    """Pair each new key with an old row id: same key first, then leftovers in order."""
+    """Pair each new key with an old row id.
+
+    First the same key at the same place, then the same key anywhere, nearest
+    first (a move), then what is left over in order (a rewording).
+    """
+    matched: list[int | None] = [None] * len(new_keys)
     used: set[int] = set()
-    matched: list[int | None] = []
-    for key in new_keys:
-        hit = next((rid for rid, k in old if k == key and rid not in used), None)
-        if hit is not None:
-            used.add(hit)
-        matched.append(hit)
+    for i, key in enumerate(new_keys):
+        if i < len(old) and old[i][1] == key:
+            matched[i] = old[i][0]
+            used.add(old[i][0])
+    for i, key in enumerate(new_keys):
+        if matched[i] is None:
+            # with repeated texts (a repeat poll), take the nearest one
+            candidates = [(abs(j - i), rid) for j, (rid, k) in enumerate(old) if k == key and rid not in used]
+            hit = min(candidates)[1] if candidates else None
+            if hit is not None:
+                matched[i] = hit
+                used.add(hit)
     leftovers = iter([rid for rid, _ in old if rid not in used])
     return [rid if rid is not None else next(leftovers, None) for rid in matched]
 

@@ -33,7 +33,8 @@ phone / projector  (function scope)
     (e.g. `phone(viewport={"width": 195, "height": 422})`). `projector` is
     the same at 1920x1080. Contexts are closed after the test.
 
-Helpers
+Helpers (import them as `from tests.browser.conftest import wait_for_streamlit`;
+a bare `from conftest import ...` may pick up tests/conftest.py instead)
 -------
 wait_for_streamlit(page, timeout=20_000)
     Waits until the app is connected, its main block is on the page and no
@@ -41,6 +42,11 @@ wait_for_streamlit(page, timeout=20_000)
     no running-man status widget). Use Playwright's `expect(...)` for the
     content a test is actually waiting for: right after a click the app may
     not have started the rerun yet.
+
+start_app_server(workdir)
+    Context manager behind `app_server`, for a private server in a test.
+missing(reason)
+    pytest.skip locally, pytest.fail when env CI is set.
 
 Missing prerequisites (no /usr/bin/chromium): the tests are skipped locally,
 but fail under CI (env CI set), so CI can never pass by skipping.
@@ -55,6 +61,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -147,10 +154,13 @@ def stop(proc: subprocess.Popen) -> None:
         pass
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """A real `streamlit run app.py` on a free port with its own demo database (see module doc)."""
-    workdir = tmp_path_factory.mktemp("app_server")
+@contextmanager
+def start_app_server(workdir: Path):
+    """Run a fresh app server with its own demo database in `workdir`; yields an AppServer.
+
+    The `app_server` fixture uses this; call it directly for a private server
+    (e.g. to be the very first visitor after a start).
+    """
     db_path = workdir / "eventkit.db"
     log_path = workdir / "streamlit.log"
     store = Store(db_path)
@@ -173,6 +183,13 @@ def app_server(tmp_path_factory):
         yield AppServer(url=url, db_path=db_path, store=store, event=event, log_path=log_path)
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """A real `streamlit run app.py` on a free port with its own demo database (see module doc)."""
+    with start_app_server(tmp_path_factory.mktemp("app_server")) as server:
+        yield server
 
 
 # --- The browser -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import missing, wait_for_streamlit
+from tests.browser.conftest import missing, wait_for_streamlit
 from eventkit import security
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Capacity benchmark: start a server on a fresh demo database, rehearse at
+# several crowd sizes, measure a phone's first visit, stop the server.
+#
+#   bench/run_capacity.sh single  [SIZES...]   one `streamlit run` process (default sizes 100 300 1000)
+#   bench/run_capacity.sh workers [SIZES...]   `python -m eventkit serve --workers $WORKERS` (nginx)
+#
+# Environment: PORT (default 8701), WORKERS (2), DURATION (120 s; joins within
+# the first 60 s), OUT (bench/out). Results: $OUT/<mode>-<size>.{txt,json}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=${1:-single}
+shift || true
+SIZES=${*:-100 300 1000}
+PORT=${PORT:-8701}
+WORKERS=${WORKERS:-2}
+DURATION=${DURATION:-120}
+OUT=${OUT:-bench/out}
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+DB="$WORK/eventkit.db"
+python -m eventkit --db "$DB" init >/dev/null
+
+if [ "$MODE" = single ]; then
+    EVENTKIT_DB="$DB" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
+        --server.headless true --server.fileWatcherType none >"$WORK/server.log" 2>&1 &
+else
+    python -m eventkit --db "$DB" serve --workers "$WORKERS" --port "$PORT" --host 127.0.0.1 \
+        >"$WORK/server.log" 2>&1 &
+fi
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 120); do
+    curl -sf "http://127.0.0.1:$PORT/_stcore/health" >/dev/null && break
+    sleep 0.5
+done
+echo "server ($MODE) pid $SERVER on port $PORT; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+for N in $SIZES; do
+    echo "=== $MODE, $N attendees ==="
+    python -m eventkit --db "$DB" rehearse --url "http://127.0.0.1:$PORT" --attendees "$N" \
+        --duration "$DURATION" --join-window 60 --server-pid "$SERVER" \
+        --json-out "$OUT/$MODE-$N.json" | tee "$OUT/$MODE-$N.txt" || true
+    sleep 5
+done
+
+echo "=== first visit of a phone ($MODE) ==="
+python bench/first_visit.py "http://127.0.0.1:$PORT/?event=FIFE16&table=1" | tee "$OUT/$MODE-first-visit.txt"

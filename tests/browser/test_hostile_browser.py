@@ -1,0 +1,206 @@
+"""Nothing injected in a real browser: hostile notes on the attendee wall and the projector.
+
+A sample of the hostile corpus is posted as wall notes through the Store API.
+In Chromium's DOM of the attendee wall (phone) and of the projector's wall
+(/projector?event=FIFE16 with the wall live), the notes appear as text, no
+link, image, heading, table or script element comes from them (counted
+before and after, and none sits inside a note), no javascript: URL exists
+and no alert ever fires. A 1 MB note, pasted or sent past the page, never gets in
+whole and breaks nothing; a message over server.maxMessageSize is cut off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from eventkit import security
+from eventkit.text import TextError, clean_text
+from tests.hostile import corpus
+
+from conftest import wait_for_streamlit
+
+DANGEROUS = "a, img, h1, h2, h3, h4, h5, h6, table, script, iframe, object, embed, video, form, base, meta, math"
+PER_PROMPT = 8  # the projector shows the newest eight notes per prompt
+
+# Counts of dangerous elements, those inside attendee text, javascript: URLs, and the text shown.
+_DOM_JS = """(sel) => {
+  const notes = [...document.querySelectorAll('[data-testid="stText"]')];
+  const main = document.querySelector('[data-testid="stMain"]') || document.body;
+  const danger = [...main.querySelectorAll(sel)];
+  return {
+    danger: danger.map(e => e.tagName.toLowerCase()).sort().join(","),
+    inside: notes.reduce((n, t) => n + t.querySelectorAll(sel).length, 0),
+    jsurls: [...main.querySelectorAll('[href],[src],[action]')].filter(e =>
+      /^\\s*(javascript|data):/i.test(e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action') || '')).length,
+    texts: notes.map(t => t.textContent),
+    hrefs: [...main.querySelectorAll('a')].map(a => a.href),
+  };
+}"""
+
+
+def _sample() -> list[str]:
+    out = []
+    for _, text in corpus.sample(step=4):
+        try:
+            cleaned = clean_text(text, 500)
+        except TextError:
+            continue
+        if cleaned not in out:
+            out.append(cleaned)
+    return out
+
+
+SAMPLE = _sample()
+
+
+def _dom(page) -> dict:
+    return page.evaluate(_DOM_JS, DANGEROUS)
+
+
+def _watch_dialogs(page) -> list[str]:
+    fired: list[str] = []
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+    return fired
+
+
+def _wait_for_texts(page, texts: list[str], timeout: float = 15) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        dom = _dom(page)
+        missing = [t for t in texts if t not in dom["texts"]]
+        if not missing or time.monotonic() > deadline:
+            assert not missing, f"{len(missing)} notes not shown as text, e.g. {missing[:3]!r}"
+            return dom
+        page.wait_for_timeout(300)
+
+
+def _close_streamlit_dialog(page) -> None:
+    """Streamlit may greet the first attendee page a fresh server serves with a
+    "Page not found" dialog over the right page (a start-up race); close it."""
+    if page.get_by_role("dialog").count():
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached")
+
+
+def _post(app_server, prompt_id: int, texts: list[str]) -> None:
+    store, event = app_server.store, app_server.event
+    for text in texts:
+        me = store.join(event.id, security.new_token())
+        store.add_note(prompt_id, me.id, text)
+
+
+@pytest.fixture(scope="module")
+def prompts(app_server):
+    app_server.store.set_live(app_server.event.id, "wall")
+    return app_server.store.list_prompts(app_server.event.id)
+
+
+def test_projector_wall_renders_hostile_notes_inert(app_server, prompts, projector):
+    page = projector(app_server.page_url("/projector", event="FIFE16"))
+    dialogs = _watch_dialogs(page)
+    page.get_by_text("The wall: add your note on your phone").wait_for()
+    before = _dom(page)
+    batch = PER_PROMPT * len(prompts)
+    assert len(SAMPLE) > batch, "the sample should need more than one screenful"
+    for start in range(0, len(SAMPLE), batch):
+        chunk = SAMPLE[start:start + batch]
+        for i, prompt in enumerate(prompts):
+            _post(app_server, prompt.id, chunk[i * PER_PROMPT:(i + 1) * PER_PROMPT])
+        after = _wait_for_texts(page, chunk)
+        assert after["inside"] == 0 and after["jsurls"] == 0
+        assert after["danger"] == before["danger"], "a dangerous element appeared with the notes"
+    page.screenshot(path=str(app_server.log_path.parent / "projector_hostile.png"))
+    assert not dialogs
+
+
+def test_attendee_wall_renders_hostile_notes_inert(app_server, prompts, phone):
+    page = phone(app_server.page_url("/wall", event="FIFE16"))
+    _close_streamlit_dialog(page)
+    dialogs = _watch_dialogs(page)
+    store, event = app_server.store, app_server.event
+    notes = store.list_notes(event.id)
+    for position, prompt in enumerate(prompts):
+        page.get_by_test_id("stRadio").get_by_text(prompt.text, exact=True).click()
+        wait_for_streamlit(page)
+        mine = [n.text for n in notes if n.prompt_id == prompt.id]
+        page.get_by_text(f"{len(mine)} notes so far").wait_for()
+        dom = _wait_for_texts(page, mine)
+        assert dom["inside"] == 0 and dom["jsurls"] == 0
+        # Only the page's own links (nav, privacy, heading anchors); headings are title and subheader.
+        tags = dom["danger"].split(",")
+        assert set(tags) <= {"a", "h1", "h3"}, tags
+        assert tags.count("h1") == 1 and tags.count("h3") == 1
+        own = ("/now?", "/wall?", "/table?", "/feedback?", "/privacy?", "#")
+        foreign = [h for h in dom["hrefs"] if not h.startswith(app_server.url) or not any(o in h for o in own)]
+        assert not foreign, f"links that are not the app's own: {foreign!r}"
+    page.screenshot(path=str(app_server.log_path.parent / "wall_hostile.png"), full_page=False)
+    assert not dialogs
+
+
+def test_a_one_megabyte_paste_never_breaks_the_wall(app_server, phone):
+    """Chromium: pasting 1 MB into the note box. The box holds 500 characters at most, so the
+    note is cut there (or refused); either way a message, no exception, still connected."""
+    page = phone(app_server.page_url("/wall", event="FIFE16"))
+    _close_streamlit_dialog(page)
+    before = len(app_server.store.list_notes(app_server.event.id))
+    page.get_by_test_id("stTextArea").locator("textarea").fill("y" * 1_000_000)
+    page.get_by_role("button", name="Post note").click()
+    notice = page.get_by_test_id("stAlertContentError").or_(page.get_by_test_id("stAlertContentSuccess"))
+    notice.first.wait_for()
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]').count() == 1
+    notes = app_server.store.list_notes(app_server.event.id)
+    assert len(notes) <= before + 1 and all(len(n.text) <= 500 for n in notes)
+
+
+def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str]:
+    """Post a note as a modified client would, past the browser's limit: (errors, exceptions, closed)."""
+    from eventkit.rehearse.client import ERROR, StreamlitSession
+
+    async def go():
+        session = StreamlitSession(url, page="wall", query_string="event=FIFE16")
+        await session.open()
+        area = (await session.wait_for(lambda s: s.find("text_area", label="Your note (anonymous)"), 30))[0]
+        submit = session.find("button", label="Post note")[0]
+        runs = session.runs_finished
+        session.set_string(area.element_id, text)
+        try:
+            await session.click(submit.element_id)
+            await session.wait_run_after(runs, 30)
+        except Exception as err:  # the server dropped the connection
+            session.closed_reason = session.closed_reason or repr(err)
+        result = session.alerts(ERROR), list(session.exceptions), session.closed_reason
+        try:
+            await session.close()
+        except Exception:
+            pass
+        return result
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's event loop
+        return pool.submit(asyncio.run, go()).result()
+
+
+def test_a_one_megabyte_note_over_the_websocket_never_gets_in_whole(app_server):
+    """A modified client sends 1 MB past the browser's limit. Streamlit cuts a text area's
+    value to its max_chars on the server too, so at most 500 characters are stored; the
+    store itself refuses anything longer with a message (see test_hostile_render)."""
+    before = len(app_server.store.list_notes(app_server.event.id))
+    errors, exceptions, closed = _post_over_websocket(app_server.url, "x" * 1_000_000)
+    assert not errors and not exceptions and not closed
+    notes = app_server.store.list_notes(app_server.event.id)
+    assert len(notes) == before + 1 and notes[0].text == "x" * 500
+
+
+def test_a_message_over_the_size_limit_is_cut_off_and_the_server_carries_on(app_server):
+    """server.maxMessageSize = 20 (MB): a 21 MB note closes that one connection, nothing else."""
+    _, _, closed = _post_over_websocket(app_server.url, "z" * 21_000_000)
+    assert closed, "the server should refuse a message over server.maxMessageSize"
+    with urllib.request.urlopen(f"{app_server.url}/_stcore/health", timeout=10) as response:
+        assert response.read() == b"ok"
+    errors, _, _ = _post_over_websocket(app_server.url, "   ")
+    assert errors == ["Please write something first."]

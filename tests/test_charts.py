@@ -1,0 +1,114 @@
+"""Projector charts: the right data, the correct option highlighted only at reveal, big fonts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eventkit import charts
+from eventkit.models import OptionCount, Poll, PollOption, PollResults
+
+OPTIONS = (PollOption(1, "A quarter"), PollOption(2, "Half"), PollOption(3, "Most", is_correct=True))
+CHOICE = Poll(id=1, event_id=1, position=1, kind="choice", question="Q?", options=OPTIONS)
+ESTIMATE = Poll(id=2, event_id=1, position=2, kind="estimate", question="How many?", true_value=84,
+                unit="%", min_value=0, max_value=100)
+RESULTS = PollResults(1, votes=10, counts=(
+    OptionCount(1, "A quarter", False, 2), OptionCount(2, "Half", False, 3, manual=5),
+    OptionCount(3, "Most", True, 5)), manual_total=5)
+GUESSES = PollResults(2, votes=5, estimates=(10.0, 50.0, 60.0, 80.0, 90.0))
+
+
+@pytest.mark.parametrize("reveal, colours, first_label", [
+    (False, [charts.BAR] * 3, "A quarter"),
+    (True, [charts.MUTED, charts.MUTED, charts.RIGHT], "A quarter"),
+])
+def test_poll_frame_highlights_the_correct_option_only_at_reveal(reveal, colours, first_label):
+    frame = charts.poll_frame(CHOICE, RESULTS, reveal=reveal)
+    assert list(frame["colour"]) == colours
+    assert frame["option"][0] == first_label
+    assert frame["option"][2] == ("✓ Most" if reveal else "Most")
+
+
+def test_poll_frame_counts_phones_and_hands_together():
+    frame = charts.poll_frame(CHOICE, RESULTS, reveal=False)
+    assert list(frame["votes"]) == [2, 8, 5]
+    assert list(frame["share"]) == [13, 53, 33]
+
+
+def test_opinion_poll_without_a_right_answer_is_never_greyed_out():
+    opinion = Poll(id=3, event_id=1, position=3, kind="choice", question="Feel?",
+                   options=(PollOption(1, "Yes"), PollOption(2, "No")))
+    counts = PollResults(3, 2, (OptionCount(1, "Yes", False, 1), OptionCount(2, "No", False, 1)))
+    assert set(charts.poll_frame(opinion, counts, reveal=True)["colour"]) == {charts.BAR}
+
+
+def _spec(chart) -> str:
+    return json.dumps(chart.to_dict())
+
+
+@pytest.mark.parametrize("build", [
+    lambda: charts.poll_chart(CHOICE, RESULTS, reveal=True),
+    lambda: charts.estimate_chart(ESTIMATE, GUESSES, reveal=True),
+    lambda: charts.before_after_chart(CHOICE, RESULTS, RESULTS, reveal=True),
+    lambda: charts.before_after_chart(ESTIMATE, GUESSES, GUESSES, reveal=True),
+    lambda: charts.poll_chart(CHOICE, PollResults(1, 0), reveal=False),
+    lambda: charts.estimate_chart(ESTIMATE, PollResults(2, 0), reveal=False),
+])
+def test_charts_build_with_projector_sized_fonts(build):
+    spec = build().to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] >= 24
+
+
+def test_estimate_chart_marks_median_and_true_value_only_at_reveal():
+    hidden, shown = _spec(charts.estimate_chart(ESTIMATE, GUESSES)), _spec(charts.estimate_chart(ESTIMATE, GUESSES, reveal=True))
+    assert "Median guess 60%" in hidden and "Median guess 60%" in shown
+    assert "True value" not in hidden
+    assert "True value 84%" in shown
+
+
+def test_estimate_bins_cover_the_range_and_count_every_guess():
+    bins = charts.estimate_bins(ESTIMATE, list(GUESSES.estimates) + [100.0, 0.0])
+    assert bins["people"].sum() == 7
+    assert bins["start"].min() == 0 and bins["end"].max() == 100
+
+
+def test_before_after_frame_gives_shares_per_round():
+    before = PollResults(1, 4, (OptionCount(1, "A", False, 3), OptionCount(2, "B", True, 1)))
+    after = PollResults(2, 2, (OptionCount(1, "A", False, 0), OptionCount(2, "B", True, 2)))
+    frame = charts.before_after_frame(before, after, reveal=True)
+    assert list(zip(frame["round"], frame["option"], frame["share"])) == [
+        ("Before", "A", 75), ("Before", "✓ B", 25), ("After", "A", 0), ("After", "✓ B", 100)]
+
+
+@pytest.mark.parametrize("poll, results, expected", [
+    (CHOICE, RESULTS, (5, 15)),
+    (ESTIMATE, GUESSES, (2, 5)),  # 80 and 90 are within 10% of 84 (75.6-92.4)
+    (ESTIMATE, PollResults(2, 0), (0, 0)),
+])
+def test_right_share(poll, results, expected):
+    assert charts.right_share(poll, results) == expected
+
+
+@pytest.mark.parametrize("values, expected", [((), None), ((3.0,), 3.0), ((1.0, 2.0, 10.0, 11.0), 6.0)])
+def test_median(values, expected):
+    assert charts.median(values) == expected
+
+
+def test_attendee_text_never_reaches_a_chart_except_as_data():
+    hostile = Poll(id=4, event_id=1, position=4, kind="choice", question="<script>x</script>",
+                   options=(PollOption(1, "<b>A</b>"),))
+    spec = charts.poll_chart(hostile, PollResults(4, 1, (OptionCount(1, "<b>A</b>", False, 1),))).to_dict()
+    assert "<script>" not in json.dumps(spec)  # the question is never put in a chart
+
+
+def test_qr_png_is_a_png():
+    png = charts.qr_png("http://example.org/?event=FIFE16")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_projector_css_has_no_angle_brackets():
+    # st.html sanitises its input; a "<" inside the sheet makes the whole sheet disappear.
+    css = (Path(charts.__file__).parent / "static" / "projector.css").read_text()
+    assert "<" not in css and ">" not in css

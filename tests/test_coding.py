@@ -1,0 +1,101 @@
+"""Thematic coding: themes, tags on notes/table notes/answers, the analysis matrix."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventkit.storage import StoreError
+
+
+@pytest.fixture
+def coded(demo):
+    store, event = demo
+    me = store.join(event.id, "coding-test-token-0001", 1)
+    prompt = store.list_prompts(event.id)[0]
+    note = store.add_note(prompt.id, me.id, "We need referral pathways")
+    vignette = store.list_tables(event.id)[0].vignettes[0]
+    tnote = store.add_table_note(vignette.id, me.id, "", "Data protection worries")
+    return store, event, note, tnote
+
+
+def test_seed_themes_are_there_by_default(demo):
+    store, event = demo
+    assert [t.name for t in store.list_themes(event.id)] == ["Referrals", "Resources", "Knowledge", "Data protection", "Who"]
+
+
+@pytest.mark.parametrize("name, message", [("", "name"), ("referrals", "already"), ("x" * 61, "at most")])
+def test_bad_theme_names_are_refused(demo, name, message):
+    store, event = demo
+    with pytest.raises(StoreError, match=message):
+        store.add_theme(event.id, name)
+
+
+def test_tag_with_several_themes_and_matrix_counts(coded):
+    store, event, note, tnote = coded
+    themes = {t.name: t.id for t in store.list_themes(event.id)}
+    assert store.set_codings(event.id, "note", {str(note.id): [themes["Referrals"], themes["Who"]]}) == 1
+    store.set_codings(event.id, "table_note", {str(tnote.id): [themes["Data protection"]]})
+    cells = {(c.theme, c.source): c for c in store.analysis_matrix(event.id)}
+    assert cells[("Referrals", "note")].count == 1
+    assert cells[("Referrals", "note")].texts == ("We need referral pathways",)
+    assert cells[("Who", "note")].count == 1
+    assert cells[("Data protection", "table_note")].count == 1
+    assert cells[("Knowledge", "note")].count == 0
+    item = next(i for i in store.codable_items(event.id, "note") if i.item_key == str(note.id))
+    assert set(item.theme_ids) == {themes["Referrals"], themes["Who"]}
+
+
+def test_retagging_replaces_and_empty_list_clears(coded):
+    store, event, note, _ = coded
+    t = store.list_themes(event.id)
+    store.set_codings(event.id, "note", {str(note.id): [t[0].id]})
+    store.set_codings(event.id, "note", {str(note.id): [t[1].id]})
+    assert store.codable_items(event.id, "note")[0].theme_ids == (t[1].id,)
+    assert store.set_codings(event.id, "note", {str(note.id): []}) == 1
+    assert sum(c.count for c in store.analysis_matrix(event.id)) == 0
+
+
+def test_unknown_item_or_foreign_theme_saves_nothing(coded, demo_spec):
+    store, event, note, _ = coded
+    from dataclasses import replace
+
+    other = store.import_event(replace(demo_spec, code="OTHER1"))
+    foreign = store.list_themes(other)[0].id
+    mine = store.list_themes(event.id)[0].id
+    with pytest.raises(StoreError):
+        store.set_codings(event.id, "note", {str(note.id): [mine], "99999": [mine]})
+    with pytest.raises(StoreError):
+        store.set_codings(event.id, "note", {str(note.id): [foreign]})
+    assert store.codable_items(event.id, "note")[0].theme_ids == ()
+
+
+def test_eval_answers_can_be_coded(demo):
+    store, event = demo
+    me = store.join(event.id, "coding-test-token-0002")
+    store.set_eval_open(event.id, True)
+    text_item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
+    store.submit_evaluation(event.id, me.id, {text_item.id: "More about data sharing"})
+    [item] = store.codable_items(event.id, "eval_answer")
+    assert item.context == text_item.text
+    theme = store.list_themes(event.id)[2]
+    store.set_codings(event.id, "eval_answer", {item.item_key: [theme.id]})
+    # editing the evaluation keeps the same item key, so the tag stays
+    store.submit_evaluation(event.id, me.id, {text_item.id: "More about data sharing, please"})
+    assert store.codable_items(event.id, "eval_answer")[0].theme_ids == (theme.id,)
+
+
+def test_hidden_notes_are_not_coded(coded):
+    store, event, note, _ = coded
+    store.set_note_status(note.id, "hidden")
+    assert store.codable_items(event.id, "note") == []
+
+
+def test_delete_and_rename_theme(coded):
+    store, event, note, _ = coded
+    theme = store.list_themes(event.id)[0]
+    store.set_codings(event.id, "note", {str(note.id): [theme.id]})
+    store.rename_theme(theme.id, "Referral routes")
+    assert store.analysis_matrix(event.id)[0].theme == "Referral routes"
+    store.delete_theme(theme.id)
+    assert store.codable_items(event.id, "note")[0].theme_ids == ()
+    assert len(store.list_themes(event.id)) == 4

@@ -1,0 +1,440 @@
+"""Every attendee page through Streamlit's AppTest, on a temporary demo database.
+
+Pages are reached through the router (app.py) with the query parameters a
+QR code carries. State (what is live, poll states, evaluation open) is
+arranged through the Store API on the same database file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit.storage import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HOSTILE = "<b>x</b> [a](javascript:alert(1)) # H"
+ATTENDEE_PAGES = {
+    "now": "pages/attendee_now.py",
+    "wall": "pages/attendee_wall.py",
+    "table": "pages/attendee_table.py",
+    "feedback": "pages/attendee_evaluation.py",
+}
+# Element kinds whose body Streamlit renders as Markdown.
+MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error")
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch, demo_spec):
+    """(store, event): the demo event in a fresh database that the app uses too."""
+    path = tmp_path / "eventkit.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    event_id = store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
+    yield store, store.get_event(event_id)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str, **params) -> AppTest:
+    """Run the app on one page with the given query parameters."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = str(value)
+    at.switch_page(page)
+    return at.run()
+
+
+def rerun(at: AppTest) -> AppTest:
+    """Run again after the test changed the database: drop the short-lived shared reads."""
+    st.cache_data.clear()
+    return at.run()
+
+
+def me(at: AppTest, store: Store, event):
+    return store.participant_by_token(event.id, at.query_params["p"])
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def markdown_bodies(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in MARKDOWN_KINDS for e in getattr(at, kind))
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def radio(at: AppTest, starts: str):
+    return next(r for r in at.radio if r.label.startswith(starts))
+
+
+def open_poll(store: Store, event, kind: str = "choice"):
+    poll = next(p for p in store.list_polls(event.id) if p.kind == kind)
+    store.set_poll_state(poll.id, "open")
+    store.set_live(event.id, "poll", poll.id)
+    return store.get_poll(poll.id)
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+# --- Every page renders; bad codes get a clear message ---------------------------
+
+
+@pytest.mark.parametrize(("name", "marker"), [
+    ("now", "Keep this page open: questions appear here as soon as they open."),
+    ("wall", "Wall"),
+    ("table", "Table 2"),
+    ("feedback", "Your feedback"),
+])
+def test_attendee_page_renders_with_nav_and_anonymity_note(app_db, name, marker):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES[name], event=event.code, table=2)
+    no_exception(at)
+    shown = [e.value for e in (*at.title, *at.info, *at.text)]
+    assert marker in shown
+    assert [link.label for link in at.get("page_link")][:4] == ["Now", "Wall", "Table", "Feedback"]
+    assert any("Your answers are anonymous" in c.value for c in at.caption)
+    assert me(at, store, event).table_no == 2
+
+
+@pytest.mark.parametrize("page", [*ATTENDEE_PAGES.values(), "pages/privacy.py"])
+def test_page_without_event_renders(app_db, page):
+    at = open_page(page)
+    no_exception(at)
+    if page != "pages/privacy.py":
+        assert [t.label for t in at.text_input] == ["Event code"]
+    assert "p" not in at.query_params  # nobody joined
+
+
+@pytest.mark.parametrize("page", ATTENDEE_PAGES.values())
+@pytest.mark.parametrize("code", ["NOPE", "x" * 200, "<script>"])
+def test_unknown_event_code_says_so_and_offers_the_join_form(app_db, page, code):
+    store, event = app_db
+    at = open_page(page, event=code)
+    no_exception(at)
+    assert [e.value for e in at.error] == [f"There is no event with the code “{code.upper()[:20]}”. "
+                                           "Check the code on the screen or poster."]
+    assert [t.label for t in at.text_input] == ["Event code"]
+    assert store.count_participants(event.id) == 0
+
+
+def test_closed_event_thanks_people_and_joins_nobody(app_db):
+    store, event = app_db
+    store.set_event_status(event.id, "closed")
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    no_exception(at)
+    assert [i.value for i in at.info] == [f"{event.title} has closed. Thank you for taking part."]
+    assert store.count_participants(event.id) == 0
+
+
+@pytest.mark.parametrize(("typed", "joined"), [("fife16", "FIFE16"), ("  FIFE16 ", "FIFE16")])
+def test_join_form_takes_a_typed_code(app_db, typed, joined):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["now"])
+    at.text_input[0].input(typed)
+    button(at, "Join").click()
+    at.run()
+    no_exception(at)
+    assert at.query_params["event"] == joined
+    assert "Keep this page open: questions appear here as soon as they open." in [i.value for i in at.info]
+    assert store.count_participants(event.id) == 1
+
+
+def test_join_form_asks_for_a_code_when_empty(app_db):
+    at = open_page(ATTENDEE_PAGES["now"])
+    button(at, "Join").click()
+    at.run()
+    assert [e.value for e in at.error] == ["Please type the event code first."]
+    assert "event" not in at.query_params
+
+
+def test_privacy_notice_names_the_retention_period(app_db):
+    store, event = app_db
+    at = open_page("pages/privacy.py", event=event.code)
+    no_exception(at)
+    body = markdown_bodies(at)
+    assert f"{event.retention_days} days" in body
+    assert "What we never store." in body
+    assert [link.label for link in at.get("page_link")] == ["Back to the event"]
+
+
+# --- Voting -------------------------------------------------------------------------
+
+
+def test_vote_then_change_it_keeps_one_row(app_db):
+    store, event = app_db
+    poll = open_poll(store, event)
+    first, second = poll.options[0], poll.options[1]
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    assert [b.label for b in at.button] == [o.label for o in poll.options]
+
+    button(at, first.label).click()
+    at.run()
+    no_exception(at)
+    assert f"Your answer “{first.label}” is recorded. You can change it until voting closes." in [
+        s.value for s in at.success]
+    assert button(at, f"✓ {first.label}").proto.type == "primary"
+
+    button(at, second.label).click()
+    at.run()
+    button(at, f"✓ {second.label}").click()  # a double tap on the chosen option
+    at.run()
+    person = me(at, store, event)
+    assert store.vote_count(poll.id) == 1
+    assert store.my_vote(poll.id, person.id) == second.id
+
+
+@pytest.mark.parametrize(("state", "message"), [
+    ("closed", "Voting has closed. Watch the big screen for the answer."),
+    ("draft", "This question opens in a moment. Get ready!"),
+])
+def test_poll_that_is_not_open_says_so_and_takes_no_vote(app_db, state, message):
+    store, event = app_db
+    poll = open_poll(store, event)
+    store.set_poll_state(poll.id, state)
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    no_exception(at)
+    assert message in [i.value for i in at.info]
+    assert all(b.disabled for b in at.button)
+    assert store.vote_count(poll.id) == 0
+
+
+def test_revealed_poll_shows_the_answer_and_its_source(app_db):
+    store, event = app_db
+    poll = open_poll(store, event)
+    store.set_poll_state(poll.id, "revealed")
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    no_exception(at)
+    assert f"The answer: {poll.correct_option.label}" in [s.value for s in at.success]
+    assert any(c.value.startswith("Source: ") for c in at.caption) == bool(poll.source)
+
+
+def test_estimate_is_recorded_and_can_be_changed(app_db):
+    store, event = app_db
+    poll = open_poll(store, event, kind="estimate")
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    at.number_input[0].set_value(40)
+    button(at, "Send my estimate").click()
+    at.run()
+    at.number_input[0].set_value(84)
+    button(at, "Send my estimate").click()
+    at.run()
+    no_exception(at)
+    assert any(s.value.startswith("Your estimate 84") for s in at.success)
+    assert store.vote_count(poll.id) == 1
+    assert store.my_vote(poll.id, me(at, store, event).id) == 84
+
+
+def test_estimate_without_a_number_asks_for_one(app_db):
+    store, event = app_db
+    poll = open_poll(store, event, kind="estimate")
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    button(at, "Send my estimate").click()
+    at.run()
+    assert [e.value for e in at.error] == ["Please type a number first."]
+    assert store.vote_count(poll.id) == 0
+
+
+@pytest.mark.parametrize(("kind", "link"), [
+    ("wall", "Go to the wall"), ("tables", "Open my table"), ("evaluation", "Give feedback"),
+])
+def test_now_screen_follows_the_live_activity(app_db, kind, link):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    store.set_live(event.id, kind)
+    rerun(at)
+    no_exception(at)
+    assert link in [p.label for p in at.get("page_link")]
+
+
+# --- The wall -----------------------------------------------------------------------
+
+
+def post_note(at: AppTest, text: str) -> AppTest:
+    at.text_area[0].input(text)
+    button(at, "Post note").click()
+    return at.run()
+
+
+def test_note_is_posted_and_shown(app_db):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
+    post_note(at, "More shared data on referrals, please.")
+    no_exception(at)
+    assert "Thanks! Your note is on the wall." in [s.value for s in at.success]
+    assert "More shared data on referrals, please." in texts(at)
+    assert [n.text for n in store.list_notes(event.id)] == ["More shared data on referrals, please."]
+
+
+def test_hostile_note_is_shown_literally_as_text(app_db):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
+    post_note(at, HOSTILE)
+    rerun(at)
+    no_exception(at)
+    assert HOSTILE in texts(at)
+    assert HOSTILE not in markdown_bodies(at)
+    assert "x" not in [e.value for e in at.markdown]  # no <b>x</b> rendered as bold
+
+
+def test_empty_note_gets_a_message_and_stores_nothing(app_db):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
+    post_note(at, "   ")
+    no_exception(at)
+    assert len(at.error) == 1
+    assert store.list_notes(event.id, ("visible", "hidden", "pending")) == []
+
+
+def test_plus_one_counts_once(app_db):
+    store, event = app_db
+    author = store.join(event.id, "a" * 22)
+    prompt = store.list_prompts(event.id)[0]
+    note = store.add_note(prompt.id, author.id, "Advocacy in every GP surgery.")
+    at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
+    button(at, "+1 (0)").click()
+    at.run()
+    no_exception(at)
+    agreed = button(at, "+1 (1) · you agreed")
+    assert agreed.disabled
+    assert [n.plus_ones for n in store.list_notes(event.id) if n.id == note.id] == [1]
+
+
+def test_notes_of_another_prompt_are_not_shown(app_db):
+    store, event = app_db
+    author = store.join(event.id, "b" * 22)
+    first, second = store.list_prompts(event.id)[:2]
+    store.add_note(second.id, author.id, "Only under the second prompt.")
+    at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
+    assert "Only under the second prompt." not in texts(at)
+    radio(at, "Question").set_value(second)
+    at.run()
+    assert "Only under the second prompt." in texts(at)
+
+
+# --- The table ----------------------------------------------------------------------
+
+
+def test_table_shows_its_vignettes_and_prompts(app_db):
+    store, event = app_db
+    table = store.table_by_number(event.id, 2)
+    at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=2)
+    no_exception(at)
+    assert [e.label for e in at.expander][:2] == [v.title for v in table.vignettes]
+    shown = "\n".join(texts(at))
+    for vignette in table.vignettes:
+        assert " ".join(vignette.story.split()[:6]) in " ".join(shown.split())
+        assert f"• {vignette.prompts[0]}" in shown
+
+
+def test_choose_a_table_without_one_in_the_url(app_db):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["table"], event=event.code)
+    assert [t.value for t in at.title] == ["Which table are you at?"]
+    choice = store.table_by_number(event.id, 3)
+    at.selectbox[0].set_value(choice)
+    at.run()
+    no_exception(at)
+    assert "Table 3" in [t.value for t in at.title]
+    assert me(at, store, event).table_no == 3
+
+
+def test_consent_is_given_and_withdrawn(app_db):
+    store, event = app_db
+    table = store.table_by_number(event.id, 2)
+    at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=2)
+    at.checkbox[0].check()
+    at.run()
+    person = me(at, store, event)
+    assert store.has_consent(table.id, person.id)
+    at.checkbox[0].uncheck()
+    at.run()
+    no_exception(at)
+    assert not store.has_consent(table.id, person.id)
+
+
+def test_scribe_note_is_stored_and_shown_literally(app_db):
+    store, event = app_db
+    table = store.table_by_number(event.id, 2)
+    vignette = table.vignettes[1]
+    at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=2)
+    # One form: the case, prompt and note are sent together by "Add note".
+    next(s for s in at.selectbox if s.label == "Case").set_value(vignette)
+    next(s for s in at.selectbox if s.label == "Prompt").set_value(vignette.prompts[1])
+    next(t for t in at.text_area if t.label == "Note").input(HOSTILE)
+    button(at, "Add note").click()
+    at.run()
+    no_exception(at)
+    assert "Note added." in [s.value for s in at.success]
+    notes = store.list_table_notes(table.id)
+    assert [(n.vignette_id, n.prompt, n.text) for n in notes] == [(vignette.id, vignette.prompts[1], HOSTILE)]
+    assert HOSTILE in texts(at)
+    assert HOSTILE not in markdown_bodies(at)
+
+
+# --- The evaluation -----------------------------------------------------------------
+
+
+def items_by_kind(store: Store, event) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for item in store.list_eval_items(event.id):
+        out.setdefault(item.kind, []).append(item)
+    return out
+
+
+def test_evaluation_waits_until_it_opens(app_db):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["feedback"], event=event.code)
+    no_exception(at)
+    assert [i.value for i in at.info] == ["The evaluation opens at the end of the day. You will find it here."]
+    assert not at.radio
+
+
+def test_evaluation_is_submitted_then_edited_as_one_response(app_db):
+    store, event = app_db
+    store.set_eval_open(event.id, True)
+    items = items_by_kind(store, event)
+    score, likert, text = items["score"][0], items["likert"][0], items["text"][0]
+    at = open_page(ATTENDEE_PAGES["feedback"], event=event.code)
+    at.radio(key=f"eval-{score.id}").set_value(4)
+    at.radio(key=f"eval-{likert.id}").set_value(5)
+    at.text_area(key=f"eval-{text.id}").input(HOSTILE)
+    button(at, "Send my feedback").click()
+    at.run()
+    no_exception(at)
+    assert [s.value for s in at.success] == [
+        "Thank you, your feedback is saved. You can change it until the evaluation closes."]
+    person = me(at, store, event)
+    assert store.my_evaluation(event.id, person.id) == {score.id: 4, likert.id: 5, text.id: HOSTILE}
+
+    at.radio(key=f"eval-{score.id}").set_value(2)
+    button(at, "Send my feedback").click()
+    at.run()
+    assert store.count_eval_responses(event.id) == 1
+    assert store.my_evaluation(event.id, person.id)[score.id] == 2
+
+
+def test_closed_evaluation_shows_saved_answers_read_only(app_db):
+    store, event = app_db
+    store.set_eval_open(event.id, True)
+    score = items_by_kind(store, event)["score"][0]
+    at = open_page(ATTENDEE_PAGES["feedback"], event=event.code)
+    at.radio(key=f"eval-{score.id}").set_value(3)
+    button(at, "Send my feedback").click()
+    at.run()
+    store.set_eval_open(event.id, False)
+    rerun(at)
+    no_exception(at)
+    assert at.radio(key=f"eval-{score.id}").value == 3
+    assert all(r.disabled for r in at.radio)
+    assert button(at, "Send my feedback").disabled

@@ -1,0 +1,203 @@
+"""AppTest of the facilitator's screens: the projector (view-only) and the control panel (passcode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit import console
+from eventkit.demo import DEMO_PASSCODE, ensure_demo
+from eventkit.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECTOR, PANEL = "pages/projector.py", "pages/facilitator.py"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """(store, event) on the temp database the app uses; caches cleared around each test."""
+    path = tmp_path / "eventkit.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    ensure_demo(store)
+    yield store, store.event_by_code("FIFE16")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.switch_page(page).run()
+    return at
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def _sign_in(passcode: str = DEMO_PASSCODE) -> AppTest:
+    at = _open(PANEL, event="FIFE16")
+    at.text_input[0].input(passcode)
+    at.button[0].click().run()
+    return at
+
+
+# --- Projector -------------------------------------------------------------------------------
+
+
+def _arrange(store, event, state: str) -> None:
+    polls = store.list_polls(event.id)
+    people = [store.join(event.id, f"page-test-token-{i:04d}") for i in range(3)]
+    kind, _, detail = state.partition(":")
+    if kind != "poll":
+        store.set_live(event.id, kind)
+        return
+    poll = polls[{"choice": 0, "estimate": 1, "repeat": 7}[detail.split("-")[0]]]
+    if poll.repeat_of:
+        store.set_poll_state(poll.repeat_of, "open")
+        for p in people:
+            store.cast_vote(poll.repeat_of, p.id, polls[0].options[0].id)
+    store.set_poll_state(poll.id, "open")
+    for i, p in enumerate(people):
+        if poll.kind == "estimate":
+            store.cast_estimate(poll.id, p.id, 100.0 * (i + 1))
+        else:
+            store.cast_vote(poll.id, p.id, poll.options[i % len(poll.options)].id)
+    store.set_results_visible(poll.id, detail.endswith(("shown", "revealed")))
+    if detail.endswith("revealed"):
+        store.set_poll_state(poll.id, "revealed")
+    store.set_live(event.id, "poll", poll.id)
+
+
+@pytest.mark.parametrize("state, expected, charts", [
+    ("welcome", "Event code  FIFE16", 0),
+    ("poll:choice-hidden", "3 votes so far", 0),
+    ("poll:choice-shown", "3 answers", 1),
+    ("poll:choice-revealed", "The answer: More than four in five", 1),
+    ("poll:estimate-revealed", "The answer: 395 thousand", 1),
+    ("poll:repeat-shown", "Before: 3 answers   ·   Now: 3 answers", 1),
+    ("wall", "The wall: add your note on your phone", 0),
+    ("tables", "Table discussions", 0),
+    ("evaluation", "0 of 3 (0%) have answered", 0),
+])
+def test_projector_shows_each_state_and_draws_charts_only_when_results_are_shown(db, state, expected, charts):
+    store, event = db
+    _arrange(store, event, state)
+    at = _open(PROJECTOR, event="FIFE16")
+    assert not at.exception
+    assert expected in _texts(at)
+    assert len(_charts(at)) == charts
+    assert not at.button and not at.text_input  # view-only
+
+
+def test_projector_hides_per_option_results_until_shown(db):
+    store, event = db
+    _arrange(store, event, "poll:choice-hidden")
+    texts = _texts(_open(PROJECTOR, event="FIFE16"))
+    assert "A.  About a quarter" in texts
+    assert not any("%" in t for t in texts)
+
+
+def test_projector_wall_shows_visible_notes_only_literally(db):
+    store, event = db
+    prompt = store.list_prompts(event.id)[0]
+    someone = store.join(event.id, "page-test-token-wall")
+    shown = store.add_note(prompt.id, someone.id, "**not bold** <b>raw</b>")
+    hidden = store.add_note(prompt.id, someone.id, "hidden note")
+    store.set_note_status(hidden.id, "hidden")
+    store.set_moderation(event.id, premoderate=True, word_filter=[])
+    store.add_note(prompt.id, someone.id, "pending note")
+    store.set_live(event.id, "wall")
+    texts = _texts(_open(PROJECTOR, event="FIFE16"))
+    assert shown.text in texts
+    assert "hidden note" not in texts and "pending note" not in texts
+
+
+@pytest.mark.parametrize("params, message", [({}, None), ({"event": "NOPE99"}, "There is no event")])
+def test_screens_without_a_known_event_ask_for_the_code(db, params, message):
+    for page in (PROJECTOR, PANEL):
+        at = _open(page, **params)
+        assert not at.exception
+        assert at.text_input[0].label == "Event code"
+        assert (message is None and not at.error) or message in at.error[0].value
+
+
+# --- Control panel ----------------------------------------------------------------------------
+
+
+def test_wrong_passcode_is_refused(db):
+    store, event = db
+    at = _sign_in("not-the-passcode")
+    assert not at.exception
+    assert "not right" in at.error[0].value
+    assert not at.tabs and at.title[0].value == "Facilitator sign-in"
+
+
+def test_right_passcode_opens_the_panel_and_actions_change_the_state(db):
+    store, event = db
+    at = _sign_in()
+    assert not at.exception and not at.error
+    assert [t.label for t in at.tabs] == ["Run of show", "Poll", "Wall", "Tables", "Evaluation"]
+    first = store.list_polls(event.id)[0]
+
+    at.button(key=f"live-poll-{first.id}").click().run()
+    assert store.get_live(event.id).poll_id == first.id
+    for label, check in [
+        ("Open voting", lambda p: p.state == "open"),
+        ("Show results", lambda p: p.results_visible),
+        ("Close voting", lambda p: p.state == "closed"),
+        ("Reveal answer", lambda p: p.state == "revealed"),
+    ]:
+        next(b for b in at.button if b.label == label).click().run()
+        assert not at.exception and not at.error, label
+        assert check(store.get_poll(first.id)), label
+    next(b for b in at.button if b.label == "Next question").click().run()
+    assert store.get_live(event.id).poll_id == store.list_polls(event.id)[1].id
+
+
+def test_panel_moderation_and_evaluation(db):
+    store, event = db
+    someone = store.join(event.id, "page-test-token-mod")
+    note = store.add_note(store.list_prompts(event.id)[0].id, someone.id, "Hide me")
+    at = _sign_in()
+    at.segmented_control(key="note-filter").set_value("On the wall").run()
+    at.button(key=f"hide-{note.id}").click().run()
+    assert store.notes_for_moderation(event.id)[0].status == "hidden"
+    next(b for b in at.button if b.label == "Open the evaluation").click().run()
+    assert store.get_event(event.id).eval_open
+
+
+def test_panel_show_of_hands_counts(db):
+    store, event = db
+    first = store.list_polls(event.id)[0]
+    store.set_live(event.id, "poll", first.id)
+    at = _sign_in()
+    at.number_input(key=f"hands-{first.id}-{first.options[2].id}").set_value(7)
+    next(b for b in at.button if b.label == "Save show-of-hands counts").click().run()
+    assert not at.exception and not at.error
+    assert store.poll_results(first.id).manual_total == 7
+
+
+def test_attendee_session_cannot_reach_facilitator_actions(db):
+    store, event = db
+    at = _open(PANEL, event="FIFE16", p="an-attendee-token-0001")
+    assert not at.exception
+    assert at.title[0].value == "Facilitator sign-in"
+    assert [b.label for b in at.button] == ["Open the control panel"]
+    assert not at.tabs
+    # The actions exist only as methods of a Console, which only the passcode hands out.
+    with pytest.raises(console.ConsoleLocked):
+        console.Console(store, event.id, store.facilitator_hash(event.id))
+    public = [n for n in dir(console) if not n.startswith("_") and callable(getattr(console, n))]
+    assert set(public) <= {"Console", "ConsoleLocked", "Live", "Store", "StoreError", "parse_words", "annotations", "security"}
+    assert store.get_live(event.id).kind == "welcome"

@@ -1,0 +1,168 @@
+"""AppTest of the organiser pages: events, editor, dashboard, coding, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit.demo import ensure_demo
+from eventkit.sample import populate_sample
+from eventkit.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["pages/organiser.py", "pages/organiser_editor.py", "pages/organiser_dashboard.py",
+         "pages/organiser_coding.py", "pages/organiser_report.py"]
+PASSWORD = "test-organiser-pw-b"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "pages_b.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def sample(db):
+    store = Store(db)
+    event_id = ensure_demo(store)
+    populate_sample(store, event_id, n=10, seed=4)
+    return store, event_id
+
+
+def _open(page: str, signed_in: bool = True) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.switch_page(page)
+    at.run()
+    if signed_in:
+        at.text_input[0].input(PASSWORD)
+        at.button[0].click()
+        at.run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_sign_in_is_required(db, page):
+    at = _open(page, signed_in=False)
+    assert not at.exception
+    assert at.title[0].value == "Organiser sign-in"
+    assert len(at.tabs) == 0 and len(at.get("download_button")) == 0
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_wrong_password_is_refused(db, page):
+    at = _open(page, signed_in=False)
+    at.text_input[0].input("wrong")
+    at.button[0].click()
+    at.run()
+    assert at.title[0].value == "Organiser sign-in"
+    assert "not right" in at.error[0].value
+
+
+@pytest.mark.parametrize("page, title", zip(PAGES, ["Organiser", "Event editor", "Dashboard", "Thematic coding", "Event report"]))
+def test_pages_render_signed_in(sample, page, title):
+    at = _open(page)
+    assert not at.exception, at.exception
+    assert not at.error
+    assert at.title[0].value == title
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_create_duplicate_and_delete_event(db):
+    at = _open("pages/organiser.py")
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Code (3-12 letters or digits; attendees type it)"].input("bad code!")
+    inputs["Title"].input("")
+    _button(at, "Create event").click()
+    at.run()
+    assert "Nothing was saved" in at.error[0].value
+    assert "code" in at.text[0].value and "title" in at.text[0].value
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Code (3-12 letters or digits; attendees type it)"].input("NEW26")
+    inputs["Title"].input("A new event")
+    _button(at, "Create event").click()
+    at.run()
+    store = Store(db)
+    new = store.event_by_code("NEW26")
+    assert new is not None and [t.name for t in store.list_themes(new.id)][0] == "Referrals"
+    # the new event is now the one being worked on: delete it, with typed confirmation
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Type NEW26 to confirm"].input("nope")
+    _button(at, "Delete for good").click()
+    at.run()
+    assert store.event_by_code("NEW26") is not None
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Type NEW26 to confirm"].input("new26")
+    _button(at, "Delete for good").click()
+    at.run()
+    assert store.event_by_code("NEW26") is None and not at.exception
+
+
+def test_editor_saves_a_reworded_question_and_keeps_votes(sample):
+    store, event_id = sample
+    poll = store.list_polls(event_id)[0]
+    votes = store.vote_count(poll.id)
+    at = _open("pages/organiser_editor.py")
+    question = next(t for t in at.text_area if t.label == "Question")
+    question.input("What share became a sanction, do you think?")
+    _button(at, "Save poll").click()
+    at.run()
+    assert not at.exception and not at.error
+    after = store.get_poll(poll.id)
+    assert after.question == "What share became a sanction, do you think?"
+    assert store.vote_count(poll.id) == votes > 0
+
+
+def test_editor_shows_field_errors_and_saves_nothing(sample):
+    store, event_id = sample
+    at = _open("pages/organiser_editor.py")
+    next(t for t in at.text_input if t.label.startswith("Correct option")).input("Not an option")
+    _button(at, "Save poll").click()
+    at.run()
+    assert "Nothing was saved" in at.error[0].value
+    assert "polls[1].correct" in at.text[0].value
+    assert store.list_polls(event_id)[0].correct_option.label == "More than four in five"
+
+
+def test_editor_yaml_tab_reports_line_numbers(sample):
+    store, event_id = sample
+    at = _open("pages/organiser_editor.py")
+    yaml_box = next(t for t in at.text_area if t.label == "Edit the event file directly")
+    yaml_box.input(yaml_box.value.replace("code: FIFE16", "code: x"))
+    _button(at, "Check and save").click()
+    at.run()
+    assert "code (line" in at.text[0].value
+    assert store.get_event(event_id).code == "FIFE16"
+
+
+def test_coding_page_saves_themes(sample):
+    store, event_id = sample
+    at = _open("pages/organiser_coding.py")
+    first = store.codable_items(event_id, "note")[0]
+    box = at.multiselect(key=f"c-note-{first.item_key}")
+    theme = store.list_themes(event_id)[4]
+    box.set_value([theme.id])
+    _button(at, "Save themes").click()
+    at.run()
+    assert not at.exception
+    assert store.codable_items(event_id, "note")[0].theme_ids == (theme.id,)
+    assert any("matrix" in d.label for d in at.get("download_button"))
+
+
+def test_report_page_makes_a_report(sample):
+    at = _open("pages/organiser_report.py")
+    _button(at, "Make the report").click()
+    at.run()
+    assert not at.exception
+    assert [d.label for d in at.get("download_button")] == ["Download the report (HTML)"]

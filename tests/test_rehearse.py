@@ -1,0 +1,168 @@
+"""The rehearsal tool: its parts on their own, and a small rehearsal against a real server.
+
+The small rehearsal (30 simulated phones, about a minute) checks correctness
+only: the database holds exactly the submissions the simulated screens
+acknowledged. It asserts no timings; the big runs are benchmarks (bench/).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from eventkit.demo import ensure_demo
+from eventkit.rehearse.metrics import Recorder, percentile
+from eventkit.rehearse.runner import format_summary, rehearse
+from eventkit.rehearse.scenario import Ledger, Settings
+from eventkit.rehearse.serve import nginx_config, port_is_free
+from eventkit.rehearse.verify import check, take_counts
+from eventkit.storage import Store
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("values", "q", "expected"),
+    [
+        ([], 50, None),
+        ([0.3], 99, 0.3),
+        ([1, 2, 3, 4], 50, 2),
+        (list(range(1, 101)), 95, 95),
+        (list(range(1, 101)), 99, 99),
+        ([5, 1, 4, 2, 3], 100, 5),
+    ],
+)
+def test_percentile_by_nearest_rank(values, q, expected):
+    assert percentile(values, q) == expected
+
+
+def test_recorder_summarises_in_milliseconds():
+    rec = Recorder()
+    for seconds in (0.1, 0.2, 0.3):
+        rec.timing("vote_ack", seconds)
+    assert rec.summary("vote_ack") == {"n": 3, "p50_ms": 200, "p95_ms": 300, "p99_ms": 300, "max_ms": 300}
+    assert rec.summary("never")["n"] == 0
+
+
+@pytest.mark.parametrize(
+    ("duration", "join_window", "expected_join"),
+    [(60, 60, 30), (200, 60, 60), (20, 5, 5)],
+)
+def test_running_order_joins_first_within_the_window(duration, join_window, expected_join):
+    settings = Settings(url="http://x", event_code="X", duration=duration, join_window=join_window)
+    phases = settings.phases()
+    assert [kind for kind, _ in phases] == ["welcome", "poll", "wall", "tables", "evaluation"]
+    assert settings.effective_join_window() == expected_join
+    assert phases[0][1] > expected_join  # nothing goes live before everyone could join
+
+
+def test_nginx_config_is_sticky_by_cookie_with_websockets_and_gzip(tmp_path):
+    conf = nginx_config(tmp_path, "0.0.0.0:8501", [9001, 9002], tmp_path / "static")
+    assert "hash $ek_route consistent" in conf and "ip_hash" not in conf
+    assert "server 127.0.0.1:9001" in conf and "server 127.0.0.1:9002" in conf
+    assert "proxy_set_header Upgrade $http_upgrade" in conf
+    assert "gzip_static on" in conf and "gzip on" in conf
+    assert "listen 0.0.0.0:8501" in conf
+
+
+def _votes_for(store, event, n):
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
+    store.set_poll_state(poll.id, "open")
+    ledger = Ledger()
+    for i in range(n):
+        token = f"rehearsal-token-{i:04d}-abcdef"
+        who = store.join(event.id, token, 1)
+        store.cast_vote(poll.id, who.id, poll.options[i % len(poll.options)].id)
+        ledger.joined.add(token)
+        ledger.vote(token, poll.id, poll.options[i % len(poll.options)].id, 0.0, 0.1)
+    return poll, ledger
+
+
+def test_check_passes_when_the_database_holds_exactly_the_acknowledged(demo):
+    store, event = demo
+    before = take_counts(store, event)
+    _poll, ledger = _votes_for(store, event, 3)
+    rows = check(store, event, before, ledger)
+    assert all(ok for *_, ok in rows)
+    assert ("votes on poll", 3, 3) in [(w[:13], a, s) for w, a, s, _ in rows]
+
+
+@pytest.mark.parametrize("what", ["unacknowledged vote", "wrong option", "lost participant"])
+def test_check_flags_any_difference(demo, what):
+    store, event = demo
+    before = take_counts(store, event)
+    poll, ledger = _votes_for(store, event, 3)
+    if what == "unacknowledged vote":  # stored, but no screen ever showed it
+        extra = store.join(event.id, "rehearsal-token-extra-abcdef", 2)
+        store.cast_vote(poll.id, extra.id, poll.options[0].id)
+    elif what == "wrong option":
+        token = next(iter(ledger.joined))
+        ledger.votes[(token, poll.id)] = poll.options[-1].id + 1000
+    else:  # the screens saw one more join than was stored
+        ledger.joined.add("rehearsal-token-ghost-abcdef")
+    assert not all(ok for *_, ok in check(store, event, before, ledger))
+
+
+# --- A small rehearsal against a real server ---------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port with its own demo database; yields (url, db, pid)."""
+    workdir = tmp_path_factory.mktemp("rehearse")
+    db = workdir / "eventkit.db"
+    ensure_demo(Store(db))
+    port = _free_port()
+    env = {**os.environ, "EVENTKIT_DB": str(db)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    log = open(workdir / "streamlit.log", "wb")
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("streamlit did not become healthy:\n" + (workdir / "streamlit.log").read_text()[-2000:])
+        yield url, str(db), proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        log.close()
+
+
+def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
+    url, db, pid = server
+    settings = Settings(url=url, event_code="FIFE16", attendees=30, duration=20, join_window=8,
+                        db=db, server_pid=pid, seed=7)
+    result = rehearse(settings)
+    report = format_summary(result)
+    assert result["database_matches"], report
+    assert result["errors"] == 0, report
+    assert result["counts"].get("votes", 0) > 0 and result["counts"].get("evaluations", 0) > 0, report
+    assert result["database_check"][0]["acknowledged"] >= 30, report
+    assert "server: CPU" in report
+
+
+def test_port_check_sees_a_port_in_use(server):
+    url, _, _ = server
+    assert not port_is_free("127.0.0.1", int(url.rsplit(":", 1)[1]))
