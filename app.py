@@ -6,7 +6,8 @@ st.set_page_config(page_title="eventkit", page_icon=":material/event:", layout="
 
 pages = [
     # Attendees (phones): the QR code opens /?event=CODE&table=N
-    st.Page("pages/attendee_now.py", title="Now", url_path="now", default=True),
+    # The default page is served at "/" (Streamlit ignores a url_path on it).
+    st.Page("pages/attendee_now.py", title="Now", default=True),
     st.Page("pages/attendee_wall.py", title="Wall", url_path="wall"),
     st.Page("pages/attendee_table.py", title="Table", url_path="table"),
     st.Page("pages/attendee_evaluation.py", title="Feedback", url_path="feedback"),

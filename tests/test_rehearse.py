@@ -166,3 +166,55 @@ def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
 def test_port_check_sees_a_port_in_use(server):
     url, _, _ = server
     assert not port_is_free("127.0.0.1", int(url.rsplit(":", 1)[1]))
+
+
+# --- The client's view of the screen, from synthetic server messages -----------------
+
+
+def _msg(kind: str, *, path=(), fragments=(), element=None, fragment_id="", status=0):
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = ForwardMsg()
+    msg.metadata.delta_path[:] = list(path)
+    msg.metadata.run.fragment_ids[:] = list(fragments)
+    if kind == "new_session":
+        msg.new_session.page_script_hash = "page"
+    elif kind == "button":
+        msg.delta.new_element.button.id = f"$$ID-abc-{element}"
+        msg.delta.new_element.button.label = element
+        msg.delta.fragment_id = fragment_id
+    elif kind == "block":
+        msg.delta.add_block.SetInParent()
+        msg.delta.fragment_id = fragment_id
+    elif kind == "finished":
+        msg.script_finished = status
+    return msg
+
+
+def _screen(messages):
+    from eventkit.rehearse.client import StreamlitSession
+
+    session = StreamlitSession("http://127.0.0.1:1")
+    for message in messages:
+        session._handle(message)
+    return session
+
+
+@pytest.mark.parametrize(
+    ("second_run", "expected"),
+    [
+        # A full run that draws only B: A is gone, as in the browser.
+        ([_msg("new_session"), _msg("button", path=(0, 1), element="B"), _msg("finished")], ["B"]),
+        # A fragment run inside (0, 5) draws nothing: elements outside it stay.
+        ([_msg("new_session", fragments=["f1"]), _msg("finished", status=3)], ["A"]),
+        # A run stopped early for a rerun removes nothing yet.
+        ([_msg("new_session"), _msg("finished", status=2)], ["A", "in-frag"]),
+    ],
+)
+def test_screen_keeps_what_the_last_run_drew(second_run, expected):
+    first = [_msg("new_session"), _msg("button", path=(0, 0), element="A"),
+             _msg("block", path=(0, 5), fragment_id="f1"),
+             _msg("button", path=(0, 5, 0), element="in-frag", fragment_id="f1"), _msg("finished")]
+    session = _screen(first + second_run)
+    assert [s.proto.label for s in session.find("button")] == expected
+    assert session.find("button", key=expected[0]) and not session.find("button", key="nothing")

@@ -40,9 +40,9 @@ def _vote_buttons(session: StreamlitSession, poll_id: int) -> list:
             if (m := VOTE_KEY.search(b.element_id)) and int(m[1]) == poll_id and not b.proto.disabled]
 
 
-def _chosen(session: StreamlitSession, poll_id: int, option_id: int) -> bool:
+def _chosen(session: StreamlitSession, poll_id: int, option_id: int, since_run: int) -> bool:
     return any(b.element_id.endswith(f"-vote-{poll_id}-{option_id}") and b.proto.label.startswith("✓")
-               for b in session.find("button"))
+               and b.run > since_run for b in session.find("button"))
 
 
 class Attendee:
@@ -161,22 +161,20 @@ class Attendee:
         if not self.crowd.stage.kind == "poll" or self.crowd.stage.poll_id != poll_id:
             return  # voting closed while reading: a person would not tap any more
         button = next(b for b in _vote_buttons(self.session, poll_id) if self._option(b) == option_id)
-        runs, clicked = self.session.runs_finished, time.monotonic()
+        run, clicked = self.session.run_id, time.monotonic()
         await self.session.click(button.element_id)
         what = f"vote {self.n} poll {poll_id} option {option_id}"
-        ok = await self._acknowledged(runs, lambda s: _chosen(s, poll_id, option_id), what)
+        ok = await self._acknowledged(run, lambda s: _chosen(s, poll_id, option_id, run), what)
         if ok:
             acked = time.monotonic()
             self.crowd.recorder.timing("vote_ack", acked - clicked)
             self.crowd.recorder.count("votes_changed" if changed else "votes")
             self.crowd.ledger.vote(self.token, poll_id, option_id, clicked, acked)
 
-    async def _acknowledged(self, runs_before: int, check, what: str) -> bool:
-        """Wait for a finished run showing the acknowledgement; an error alert or timeout is an error."""
+    async def _acknowledged(self, run_before: int, check, what: str) -> bool:
+        """Wait until a run started after the tap draws the acknowledgement (or an error)."""
         def seen(s: StreamlitSession):
-            if s.runs_finished <= runs_before:
-                return None
-            errors = s.alerts(ERROR)
+            errors = s.alerts(ERROR, since_run=run_before)
             return ("error", errors[0]) if errors else (("ok", "") if check(s) else None)
         try:
             verdict, message = await self.session.wait_for(seen, self.s.timeout)
@@ -212,9 +210,9 @@ class Attendee:
 
     async def submit(self, submit_label: str, ack_text: str, what: str, kind: str = "button") -> bool:
         submit = self.session.find("button", label=submit_label)[0]
-        runs, started = self.session.runs_finished, time.monotonic()
+        run, started = self.session.run_id, time.monotonic()
         await self.session.click(submit.element_id)
-        ok = await self._acknowledged(runs, lambda s: any(ack_text in t for t in s.alerts(SUCCESS)), what)
+        ok = await self._acknowledged(run, lambda s: any(ack_text in t for t in s.alerts(SUCCESS, run)), what)
         if ok:
             self.crowd.recorder.timing("submit_ack", time.monotonic() - started)
         return ok

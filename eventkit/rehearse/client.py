@@ -95,7 +95,7 @@ class StreamlitSession:
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
         self.on_update: Callable[[StreamlitSession], None] | None = None
-        self.trace: deque[str] = deque(maxlen=25)  # recent traffic, to explain a failure
+        self.trace: deque[str] = deque(maxlen=80)  # recent traffic, to explain a failure
 
     # --- connection -----------------------------------------------------------
 
@@ -135,7 +135,7 @@ class StreamlitSession:
         state.is_auto_rerun = auto
         merged = {**self.values, **(triggers or {})}
         self._note(f"> rerun frag={fragment_id[:6]} page={state.page_script_hash[:6]} "
-                   f"triggers={len(triggers or {})} values={len(self.values)}")
+                   f"triggers={[t[-12:] for t in (triggers or {})]} values={len(self.values)}")
         state.widget_states.widgets.extend(merged.values())
         state.context_info.timezone = "Europe/London"
         state.context_info.locale = "en-GB"
@@ -195,6 +195,8 @@ class StreamlitSession:
             self.page_hash = msg.navigation.page_script_hash
         elif kind == "delta":
             self._apply_delta(msg)
+            if msg.delta.WhichOneof("type") == "new_element" and msg.delta.new_element.WhichOneof("type") == "alert":
+                self._note(f"< alert {list(msg.metadata.delta_path)} run={self._run} {self.elements[tuple(msg.metadata.delta_path)].text[:20]!r}")
         elif kind == "script_finished":
             self._finish_run(msg.script_finished)
         elif kind == "auto_rerun":
@@ -226,6 +228,7 @@ class StreamlitSession:
                 self._fragment_roots[delta.fragment_id] = path
 
     def _finish_run(self, status: int) -> None:
+        self._note(f"  finish {status} run={self._run} frags={self._frags_this_run} roots={[self._fragment_roots.get(f) for f in self._frags_this_run]} alerts={[p for p, s in self.elements.items() if s.kind == 'alert']}")
         if status == ForwardMsg.FINISHED_SUCCESSFULLY:
             # The frontend drops elements the finished run did not draw again.
             self.elements = {p: s for p, s in self.elements.items() if s.run == self._run}
@@ -276,8 +279,14 @@ class StreamlitSession:
             found.append(shown)
         return found
 
-    def alerts(self, fmt: int) -> list[str]:
-        return [s.text for s in self.find("alert") if s.proto.format == fmt]
+    def alerts(self, fmt: int, since_run: int = -1) -> list[str]:
+        """Texts of alerts of one format, drawn by runs after since_run."""
+        return [s.text for s in self.find("alert") if s.proto.format == fmt and s.run > since_run]
+
+    @property
+    def run_id(self) -> int:
+        """A number that grows with every run the server starts (full or fragment)."""
+        return self._run
 
     async def wait_for(self, check: Callable[[StreamlitSession], object], timeout: float) -> object:
         """Wait until check(session) is truthy; returns its value or raises TimeoutError."""

@@ -16,6 +16,8 @@ from eventkit import security
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
+RUN_AXE = "async () => await axe.run(document)"
+STYLESHEET_LOADED = "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Attendee screens'))"
 
 # (rule id, substring of the node's CSS target) that come from Streamlit's own
 # markup and cannot be changed by the app. Empty: every violation found so far
@@ -103,9 +105,16 @@ def test_attendee_screen_has_no_serious_axe_violation(screen, app_server, phone,
     page = phone(app_server.page_url(path, **query))
     expect(page.get_by_text(marker, exact=False).first).to_be_visible()
     wait_for_streamlit(page)
+    page.wait_for_function(STYLESHEET_LOADED)
     page.evaluate("document.fonts.ready")
     page.add_script_tag(content=axe_source)
-    results = page.evaluate("async () => await axe.run(document)")
+    results = page.evaluate(RUN_AXE)
+    if blocking_violations(results):
+        # Once seen under load: a caption checked mid-rerun (the attendee pages poll
+        # every 3 s). A real violation persists, so look again once the app is idle.
+        page.wait_for_timeout(1_000)
+        wait_for_streamlit(page)
+        results = page.evaluate(RUN_AXE)
     # A check that ran on nothing proves nothing: axe must have looked at the page.
     assert len(results["passes"]) > 15, [p["id"] for p in results["passes"]]
     assert blocking_violations(results) == []
