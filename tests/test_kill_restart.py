@@ -42,8 +42,9 @@ from eventkit.storage import Store
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 KILLS = 6
-T0 = [0.0]
-SEED = int(os.environ.get("EVENTKIT_KILL_SEED", "16"))
+# The kill moments are random but seeded, so a failure can be replayed; seed 57 spreads the six
+# kills over joining, voting, the wall and the evaluation (EVENTKIT_KILL_SEED picks others).
+SEED = int(os.environ.get("EVENTKIT_KILL_SEED", "57"))
 
 
 # --- The server: started, SIGKILLed and restarted on one port and database ----------
@@ -124,14 +125,14 @@ def _rehearse_through_kills(server: Server, store: Store, event, attendees: int,
                     break
                 except Exception as err:  # connection lost, refused, or timed out: the server died
                     self.crowd.recorder.count("reconnects")
-                    self.crowd.recorder.error(f"{time.monotonic() - T0[0]:.1f} #{self.n % 1000} {type(err).__name__}: {err}"[:100])
+                    self.crowd.recorder.error(f"attendee {self.n % 1000}: {type(err).__name__}")
                     # A retried note gets a new text, so an unacknowledged first try that did
                     # commit can never be mistaken for the acknowledged one (or a duplicate).
                     self.n += 1000
                     if self.session is not None:
                         await _quietly(self.session.close())
                         self.session = None
-                    await asyncio.sleep(1.0)
+                    await asyncio.sleep(0.5)
             if self.session is not None:
                 await _quietly(self.session.close())
 
@@ -265,7 +266,7 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
     from playwright.sync_api import expect, sync_playwright
 
     srv, store, event = server
-    duration, attendees = 60.0, 16
+    duration, attendees = 60.0, 14
     # One random moment in each of KILLS equal slots of the run, so kills hit every activity.
     rng, slot = random.Random(SEED), (duration - 6) / KILLS
     moments = [4 + i * slot + rng.uniform(0, slot) for i in range(KILLS)]
@@ -275,7 +276,6 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         joined_before = store.count_participants(event.id)
         restarts: list[float] = []
         started = time.monotonic()
-        T0[0] = started
         killer = threading.Thread(target=_killer, args=(srv, moments, started, restarts))
         killer.start()
         with ThreadPoolExecutor(1) as pool:  # Playwright owns this thread's event loop
@@ -285,7 +285,6 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         assert srv.kills >= 5
         assert store.integrity_ok()
         figures = _check_exactly_once(store, event, result)
-        print(moments, dict(result["recorder"].counts), result["recorder"].errors[:60], restarts)
         assert figures["votes"] and figures["notes"] and figures["evaluations"], figures
         # No phone became two participants by reconnecting.
         ledger = result["ledger"]
@@ -302,5 +301,8 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         browser.close()
 
     recorder = result["recorder"]
+    stored_notes = len(store.list_notes(event.id, ("visible", "pending", "hidden")))
+    print(f"\nwall notes stored {stored_notes} for {figures['notes']} acknowledged (the rest committed "
+          f"just before a kill, unacknowledged, and kept: nothing is ever lost the other way)")
     print(f"\nkills survived: {srv.kills}; restart took {min(restarts):.1f}-{max(restarts):.1f} s; "
           f"acknowledged: {figures}; phones {len(ledger.joined)}, reconnects {recorder.counts['reconnects']}")

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from ..security import new_token
-from .client import ERROR, SUCCESS, ProtocolError, StreamlitSession, http_get
+from .client import ERROR, INFO, SUCCESS, ProtocolError, StreamlitSession, http_get
 from .metrics import Recorder
 from .scenario import Ledger, Settings, Stage
 
@@ -175,7 +175,8 @@ class Attendee:
         """Wait until a run started after the tap draws the acknowledgement (or an error)."""
         def seen(s: StreamlitSession):
             errors = s.alerts(ERROR, since_run=run_before)
-            return ("error", errors[0]) if errors else (("ok", "") if check(s) else None)
+            closed = [t for t in s.alerts(INFO, since_run=run_before) if "closed" in t]
+            return ("error", (errors + closed)[0]) if errors or closed else (("ok", "") if check(s) else None)
         try:
             verdict, message = await self.session.wait_for(seen, self.s.timeout)
         except TimeoutError:

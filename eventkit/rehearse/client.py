@@ -28,6 +28,7 @@ from websockets.asyncio.client import connect
 STREAM_PATH = "/_stcore/stream"
 ERROR = Alert.Format.ERROR
 SUCCESS = Alert.Format.SUCCESS
+INFO = Alert.Format.INFO
 
 
 class ProtocolError(Exception):
@@ -195,8 +196,6 @@ class StreamlitSession:
             self.page_hash = msg.navigation.page_script_hash
         elif kind == "delta":
             self._apply_delta(msg)
-            if msg.delta.WhichOneof("type") == "new_element" and msg.delta.new_element.WhichOneof("type") == "alert":
-                self._note(f"< alert {list(msg.metadata.delta_path)} run={self._run} {self.elements[tuple(msg.metadata.delta_path)].text[:20]!r}")
         elif kind == "script_finished":
             self._finish_run(msg.script_finished)
         elif kind == "auto_rerun":
@@ -228,7 +227,8 @@ class StreamlitSession:
                 self._fragment_roots[delta.fragment_id] = path
 
     def _finish_run(self, status: int) -> None:
-        self._note(f"  finish {status} run={self._run} frags={self._frags_this_run} roots={[self._fragment_roots.get(f) for f in self._frags_this_run]} alerts={[p for p, s in self.elements.items() if s.kind == 'alert']}")
+        alerts = [p for p, s in self.elements.items() if s.kind == "alert"]
+        self._note(f"  finish {status} run={self._run} frags={len(self._frags_this_run)} alerts at {alerts}")
         if status == ForwardMsg.FINISHED_SUCCESSFULLY:
             # The frontend drops elements the finished run did not draw again.
             self.elements = {p: s for p, s in self.elements.items() if s.run == self._run}

@@ -11,7 +11,10 @@ from ..storage import Store
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register `rehearse` and `serve` on the main parser's subcommands."""
-    r = sub.add_parser("rehearse", help="simulate N phones against a running server and measure it")
+    r = sub.add_parser("rehearse", help="simulate N phones against a running server and measure it",
+                       description="Simulate N phones against a running server and measure it. It adds "
+                       "rehearsal participants, votes, notes and evaluations to the event and changes what "
+                       "is live: rehearse on a copy of the database or a test event, not on the day's data.")
     r.add_argument("--url", default="http://127.0.0.1:8501", help="the server's address (default %(default)s)")
     r.add_argument("--event", default="FIFE16", help="event code to rehearse on (default %(default)s)")
     r.add_argument("--attendees", type=int, default=100)

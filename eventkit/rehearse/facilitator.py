@@ -20,6 +20,7 @@ from .client import StreamlitSession
 from .metrics import Recorder, ResourceLog
 from .scenario import Ledger, Settings, Stage
 
+AFTER_CLOSE_SECONDS = 4.0  # the projector keeps showing the count ("voting closed") meanwhile
 COUNT = re.compile(r"(\d[\d,]*)\s+(?:votes?|answers?|responses?)\b", re.IGNORECASE)
 
 
@@ -49,6 +50,8 @@ async def drive(settings: Settings, store: Store, event: Event, stage: Stage, re
             resources.take("all_joined_idle")
         if kind == "poll":
             await asyncio.to_thread(store.set_poll_state, poll.id, "closed")
+            stage.set("closed", poll.id)
+            await asyncio.sleep(3)  # the room looks at the closed count before moving on
     await asyncio.to_thread(store.set_live, event.id, "welcome")
     stage.finish()
 
@@ -90,7 +93,10 @@ class Projector:
             self.baseline = await asyncio.to_thread(self.store.vote_count, poll_id)
             from_page = await self._shows_count()
             self.source = "projector page" if from_page else "Store.vote_count (fallback: no count on the projector)"
-            while stage.kind == "poll" and stage.poll_id == poll_id:
+            closed_at = None
+            while closed_at is None or time.monotonic() - closed_at < AFTER_CLOSE_SECONDS:
+                if closed_at is None and not (stage.kind == "poll" and stage.poll_id == poll_id):
+                    closed_at = time.monotonic()  # the last votes may still be on their way
                 count = self.shown_count() if from_page else await asyncio.to_thread(self.store.vote_count, poll_id)
                 if count is None:
                     await asyncio.sleep(0.05)

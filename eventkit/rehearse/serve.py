@@ -27,6 +27,8 @@ import signal
 import socket
 import subprocess
 import sys
+import importlib.metadata
+import importlib.util
 import tempfile
 import time
 import urllib.request
@@ -116,10 +118,9 @@ def port_is_free(host: str, port: int) -> bool:
 
 def precompressed_static() -> Path:
     """A copy of Streamlit's static folder with .gz beside each text file (built once per version)."""
-    import streamlit
-
-    source = Path(streamlit.__file__).parent / "static"
-    root = Path(tempfile.gettempdir()) / f"eventkit-static-{streamlit.__version__}"
+    # Found without importing streamlit: outside eventkit/ui it is only a server to run.
+    source = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+    root = Path(tempfile.gettempdir()) / f"eventkit-static-{importlib.metadata.version('streamlit')}"
     done = root / ".complete"
     if done.exists():
         root.chmod(0o755)  # nginx's workers run as an unprivileged user

@@ -195,9 +195,15 @@ def app_server(tmp_path_factory):
 # --- The browser -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright (session scope)."""
+    """Headless Debian Chromium driven by Playwright (module scope).
+
+    Module scope, not session: Playwright's sync API keeps an asyncio loop
+    running on the main thread while it is open, which would break later
+    test modules that call asyncio.run() (the rehearsal tool) or start
+    their own Playwright.
+    """
     if not Path(CHROMIUM).exists():
         missing(f"{CHROMIUM} not found: apt-get install chromium")
     from playwright.sync_api import sync_playwright

@@ -204,3 +204,36 @@ def test_a_message_over_the_size_limit_is_cut_off_and_the_server_carries_on(app_
         assert response.read() == b"ok"
     errors, _, _ = _post_over_websocket(app_server.url, "   ")
     assert errors == ["Please write something first."]
+
+
+def test_upload_limit_takes_a_large_attendee_list_and_refuses_oversize(app_server, browser, tmp_path):
+    """server.maxUploadSize = 5 (MB): a 2,000-person attendee list goes through, 6 MB is refused."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(app_server.page_url("/organiser"))
+    _close_streamlit_dialog(page)
+    page.get_by_label("Organiser password").fill("eventkit-admin")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Seating plan").click()
+    wait_for_streamlit(page)
+    row = "Firstname-Longsurname Double-Barrelled {i},Organisation number {o} for Fife,Sector {s}\n"
+    big_list = tmp_path / "attendees.csv"
+    big_list.write_text("name,organisation,sector\n" + "".join(
+        row.format(i=i, o=i % 150, s=i % 7) for i in range(2000)), encoding="utf-8")
+    oversize = tmp_path / "oversize.csv"
+    oversize.write_text("name,organisation,sector\n" + "x,y,z\n" * 1_050_000, encoding="utf-8")
+    assert big_list.stat().st_size < 1_000_000 < 5_000_000 < oversize.stat().st_size
+    uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.set_input_files(str(oversize))
+    page.get_by_text("5.0MB or smaller", exact=False).or_(page.get_by_text("too large", exact=False)).first.wait_for()
+    page.reload()
+    page.get_by_label("Organiser password").fill("eventkit-admin")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Seating plan").click()
+    wait_for_streamlit(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(big_list))
+    wait_for_streamlit(page)
+    page.get_by_text("attendees.csv").first.wait_for()
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_text("5.0MB or smaller", exact=False).count() == 0
+    page.screenshot(path=str(app_server.log_path.parent / "seating_upload.png"))
+    page.context.close()

@@ -1,0 +1,256 @@
+"""Nobody identified: no IP address, user agent or participant token is kept anywhere.
+
+A real server is rehearsed with eventkit.rehearse (simulated phones; the
+websocket client announces itself as Python/websockets) and visited by a real
+Chromium phone (Mozilla/… Chrome/…). Then the database file and its WAL,
+every export (CSVs, long CSV, ZIP with its database copy, backup, event file,
+HTML report) and the server log are scanned: no IP address, no user agent,
+no participant token (and no token hash in any export). Deleting the event
+leaves none of its texts in the database file. The retention setting is
+shown in the privacy notice, and `purge-expired` deletes what is past it.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit import exports, report, security
+from eventkit.demo import ensure_demo
+from eventkit.storage import Store, StoreError
+from tests.test_kill_restart import CHROMIUM, Server
+
+REPO = Path(__file__).resolve().parents[1]
+IPV4 = re.compile(rb"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
+# Full (eight groups) or compressed ("::") forms; "09:30:00" times have neither.
+IPV6 = re.compile(rb"(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
+                  rb"|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*|::(?:ffff:)?[0-9a-f]{1,4})(?![0-9a-f:])")
+AGENTS = [b"Mozilla/", b"Chrome/", b"HeadlessChrome", b"AppleWebKit", b"Safari/", b"Gecko", b"python-",
+          b"Python/", b"websockets/", b"aiohttp", b"curl/", b"User-Agent", b"user-agent"]
+# Streamlit's start-up banner names the server's own address (for the organiser to open); it is
+# printed before anyone connects and says nothing about attendees.
+BANNER = re.compile(rb"^\s*(?:Local |Network |External )?URL: .*$|^\s*You can now view your Streamlit app.*$"
+                    rb"|^[\d-]+ [\d:.]+ \w+ server started on .*$", re.M)
+
+
+def _own_addresses() -> set[bytes]:
+    found = {b"127.0.0.1"}
+    try:
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5).stdout
+        found |= {a.encode() for a in out.split()}
+    except OSError:
+        pass
+    found.add(socket.gethostname().encode())
+    return found
+
+
+def _identifying(blob: bytes, tokens: list[str]) -> list[str]:
+    """Everything in blob that could identify a person or a device."""
+    hits = [f"ip {m.group().decode()}" for m in IPV4.finditer(blob)]
+    hits += [f"ipv6 {m.group().decode(errors='replace')}" for m in IPV6.finditer(blob)]
+    hits += [f"address {a.decode()}" for a in _own_addresses() if a and a in blob]
+    hits += [f"agent {a.decode()}" for a in AGENTS if a in blob]
+    hits += [f"token {t}" for t in tokens if t.encode() in blob]
+    return hits
+
+
+@pytest.fixture(scope="module")
+def rehearsed(tmp_path_factory):
+    """(store, event, server, tokens): a real server after a small rehearsal and a Chromium visit."""
+    tmp = tmp_path_factory.mktemp("privacy")
+    store = Store(tmp / "eventkit.db")
+    ensure_demo(store)
+    event = store.event_by_code("FIFE16")
+    server = Server(tmp / "eventkit.db", tmp / "server.log")
+    server.start()
+    tokens: list[str] = []
+    try:
+        tokens += _browser_visit(server, store, event)
+        tokens += _rehearse(server, store, event)
+    finally:
+        server.stop()
+    return store, event, server, tokens
+
+
+def _browser_visit(server: Server, store: Store, event) -> list[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs /usr/bin/chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    token = security.new_token()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{server.url}/wall?event={event.code}&p={token}")
+        page.get_by_role("textbox").wait_for()
+        if page.get_by_role("dialog").count():  # Streamlit's first-visit "Page not found" (streamlit#9992)
+            page.keyboard.press("Escape")
+        page.get_by_role("textbox").fill("Chromium was here")
+        page.get_by_role("button", name="Post note").click()
+        expect(page.get_by_text("Thanks! Your note is on the wall.")).to_be_visible(timeout=20_000)
+        browser.close()
+    return [token]
+
+
+def _rehearse(server: Server, store: Store, event) -> list[str]:
+    """The real rehearsal tool, small: it records the tokens its phones use."""
+    import eventkit.rehearse.attendee as attendee
+    from eventkit.rehearse.runner import rehearse
+    from eventkit.rehearse.scenario import Settings
+
+    used: list[str] = []
+    original = attendee.new_token
+
+    def recording_token() -> str:
+        used.append(original())
+        return used[-1]
+
+    attendee.new_token = recording_token
+    try:
+        result = rehearse(Settings(url=server.url, event_code=event.code, attendees=8, duration=24,
+                                   join_window=4, db=str(server.db), seed=3))
+    finally:
+        attendee.new_token = original
+    assert result["counts"].get("votes") and result["counts"].get("wall_notes"), result["counts"]
+    return used
+
+
+def test_database_file_and_wal_hold_no_ip_agent_or_token(rehearsed):
+    store, _, _, tokens = rehearsed
+    assert len(tokens) >= 9
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(store.path + suffix)
+        if path.exists():
+            assert _identifying(path.read_bytes(), tokens) == [], path.name
+
+
+def test_every_export_holds_no_ip_agent_token_or_token_hash(rehearsed):
+    store, event, _, tokens = rehearsed
+    hashes = [security.token_hash(event.id, t) for t in tokens]
+    assert store.participant_by_token(event.id, tokens[0]) is not None
+    blobs = dict(exports.activity_csvs(store, event.id))
+    blobs["export.zip"] = exports.zip_bytes(store, event)
+    blobs["event.db"] = exports.backup_bytes(store, only_event=event.id)
+    blobs["event.yaml"] = exports.event_file_bytes(store, event)
+    blobs["report.html"] = report.build_report(store, event.id).encode()
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(blobs["export.zip"])) as zf:  # compressed: look inside too
+        blobs |= {f"zip:{n}": zf.read(n) for n in zf.namelist()}
+    for name, blob in blobs.items():
+        assert _identifying(blob, tokens + hashes) == [], name
+    assert b"Chromium was here" in blobs["wall_notes.csv"]
+
+
+def test_server_log_holds_no_ip_agent_or_token(rehearsed):
+    _, _, server, tokens = rehearsed
+    log = BANNER.sub(b"", server.log.read_bytes())
+    assert _identifying(log, tokens) == []
+
+
+def test_deleting_the_event_leaves_none_of_its_text(rehearsed):
+    store, event, _, tokens = rehearsed
+    texts = [n.text for n in store.list_notes(event.id, ("visible", "pending", "hidden"))]
+    texts += [n.text for t in store.list_tables(event.id) for n in store.list_table_notes(t.id)]
+    assert any(t.startswith("Rehearsal note") for t in texts)
+    distinctive = [event.title, "Rehearsal note", "Rehearsal table note", "Rehearsal feedback",
+                   "Chromium was here", *texts]
+    hashes = [security.token_hash(event.id, t) for t in tokens]
+    store.delete_event(event.id)
+    for suffix in ("", "-wal"):
+        path = Path(store.path + suffix)
+        if path.exists():
+            blob = path.read_bytes()
+            left = [t for t in distinctive + hashes if t.encode() in blob]
+            assert not left, f"{path.name} still holds {left[:3]!r}"
+    assert store.integrity_ok()
+
+
+# --- Retention -----------------------------------------------------------------------------
+
+
+def test_retention_days_is_set_and_checked(demo):
+    store, event = demo
+    store.set_retention_days(event.id, 30)
+    assert store.get_event(event.id).retention_days == 30
+    for bad in (0, -1, 1.5, True, "30"):
+        with pytest.raises(StoreError, match="at least 1 day"):
+            store.set_retention_days(event.id, bad)
+
+
+@pytest.mark.parametrize(("today", "expired"), [("2016-06-17", False), ("2016-06-18", True)])
+def test_purge_expired_deletes_only_what_is_past_retention(demo, today, expired):
+    store, event = demo  # dated 2016-05-18
+    store.set_retention_days(event.id, 30)  # kept until 2016-06-17 inclusive
+    p = store.join(event.id, security.new_token())
+    store.add_note(store.list_prompts(event.id)[0].id, p.id, "PURGE-ME-4242")
+    assert store.purge_expired(date.fromisoformat(today), dry_run=True) == ([store.get_event(event.id)] if expired else [])
+    assert store.get_event(event.id) is not None, "a dry run deletes nothing"
+    purged = store.purge_expired(date.fromisoformat(today))
+    assert [e.code for e in purged] == (["FIFE16"] if expired else [])
+    assert (store.get_event(event.id) is None) == expired
+    assert (b"PURGE-ME-4242" in Path(store.path).read_bytes()) == (not expired)
+
+
+def test_purge_expired_command_line(tmp_path):
+    db = tmp_path / "eventkit.db"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "eventkit", "--db", str(db), *args],
+                              capture_output=True, text=True, cwd=REPO, timeout=120)
+
+    assert run("init").returncode == 0
+    dry = run("purge-expired", "--dry-run", "--today", "2016-11-15")
+    assert dry.returncode == 0 and dry.stdout.startswith("would delete FIFE16")
+    assert "FIFE16" in run("list").stdout
+    assert run("purge-expired", "--today", "2016-11-14").stdout == "no expired events\n"
+    done = run("purge-expired", "--today", "2016-11-15")
+    assert "deleted 1 event" in done.stdout
+    assert run("list").stdout == "no events\n"
+
+
+def test_privacy_notice_shows_the_events_retention(tmp_path, monkeypatch):
+    path = tmp_path / "eventkit.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    ensure_demo(store)
+    store.set_retention_days(store.event_by_code("FIFE16").id, 45)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["event"] = "FIFE16"
+    at.switch_page("pages/privacy.py").run()
+    assert not at.exception
+    body = " ".join(m.value for m in at.markdown)
+    assert "45 days" in body
+    assert "IP address" in body
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+# --- Streamlit's size limits -----------------------------------------------------------------------
+
+
+def test_size_limits_are_lowered_and_fit_the_largest_legitimate_upload(tmp_path):
+    import tomllib
+
+    server = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["maxUploadSize"] <= 5 and server["maxMessageSize"] <= 20  # MB; Streamlit's defaults are 200
+    demo_yaml = (REPO / "data" / "demo_event.yaml").stat().st_size
+    # An attendee list for a large event: 2,000 people with long names and organisations.
+    row = "Firstname-Longsurname Double-Barrelled,Fife Council Health and Social Care Partnership,Public sector\n"
+    attendee_csv = len(("name,organisation,sector\n" + row * 2000).encode())
+    assert max(demo_yaml * 50, attendee_csv) < server["maxUploadSize"] * 1_000_000
+    out = subprocess.run([sys.executable, "-c", "from streamlit import config; "
+                          "print(config.get_option('server.maxUploadSize'), config.get_option('server.maxMessageSize'))"],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == [str(server["maxUploadSize"]), str(server["maxMessageSize"])]
