@@ -7,14 +7,8 @@ from eventkit.models import EVAL_TEXT_MAX_CHARS, LIKERT_LABELS, EvalItem
 from eventkit.storage import StoreError
 from eventkit.text import TextError
 
-attendee = ui.current_attendee()
-if attendee is None:
-    ui.join_form()
-    st.stop()
-
-ui.use_css("attendee")
+attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
-ui.attendee_nav(attendee)
 ui.live_banner(attendee)
 st.title("Your feedback")
 

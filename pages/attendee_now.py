@@ -6,14 +6,8 @@ from eventkit import ui
 from eventkit.models import Poll
 from eventkit.storage import StoreError
 
-attendee = ui.current_attendee()
-if attendee is None:
-    ui.join_form()
-    st.stop()
-
-ui.use_css("attendee")
+attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
-ui.attendee_nav(attendee)
 st.caption(event.title)
 ui.follow_live(event.id, ui.live_signature(event.id))
 now = ui.live(event.id)

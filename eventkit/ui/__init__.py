@@ -139,6 +139,18 @@ def current_attendee() -> Attendee | None:
     return Attendee(event, token, participant)
 
 
+def attendee_page() -> Attendee:
+    """Start an attendee screen: the join form (and stop) without an event,
+    else the attendee stylesheet and page links; returns the attendee."""
+    attendee = current_attendee()
+    if attendee is None:
+        join_form()
+        st.stop()
+    use_css("attendee")
+    attendee_nav(attendee)
+    return attendee
+
+
 def remember_participant(attendee: Attendee, participant: Participant) -> None:
     """Update the session's copy of the participant (e.g. after choosing a table)."""
     st.session_state.setdefault(_PARTICIPANT_KEY, {})[(attendee.event.id, attendee.token)] = participant
