@@ -15,7 +15,7 @@ from .storage import Store
 
 def add_purge_parser(sub: argparse._SubParsersAction) -> None:
     """Register the purge-expired subcommand."""
-    purge = sub.add_parser("purge-expired", help="delete events whose date + retention_days has passed")
+    purge = sub.add_parser("purge-expired", help="delete events kept retention_days past their date (or past their creation, if later)")
     purge.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
     purge.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                        help="pretend today is this date (default: today)")

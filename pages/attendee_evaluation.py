@@ -6,6 +6,7 @@ from eventkit import ui
 from eventkit.models import EVAL_TEXT_MAX_CHARS, LIKERT_LABELS, EvalItem
 from eventkit.storage import StoreError
 from eventkit.text import TextError
+from eventkit.ui import entry
 
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
@@ -30,7 +31,7 @@ elif saved:
 def ask(item: EvalItem) -> int | str | None:
     key, old = f"eval-{item.id}", saved.get(item.id)
     if item.kind == "text":
-        return st.text_area(item.text, value=old or "", max_chars=EVAL_TEXT_MAX_CHARS, key=key, disabled=not is_open)
+        return st.text_area(item.text, value=old or "", key=key, disabled=not is_open)
     if item.kind == "likert":
         return st.radio(item.text, range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
                         index=None if old is None else old - 1, disabled=not is_open)
@@ -40,7 +41,8 @@ def ask(item: EvalItem) -> int | str | None:
 
 with st.form("evaluation"):
     answers = {item.id: ask(item) for item in items}
-    st.caption("Every question is optional. Your answers are anonymous.")
+    st.caption(f"Every question is optional; written answers {entry.limit_note(EVAL_TEXT_MAX_CHARS).lower()} "
+               "Your answers are anonymous.")
     if st.form_submit_button("Send my feedback", type="primary", width="stretch", disabled=not is_open):
         try:
             ui.store().submit_evaluation(event.id, me.id, answers)

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from eventkit import ui
-from eventkit.models import TABLE_NOTE_MAX_CHARS, Table
-from eventkit.storage import StoreError
+from eventkit.models import TABLE_NOTE_MAX_CHARS, Table, Vignette
 from eventkit.text import TextError
+from eventkit.ui import entry
 
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
@@ -39,18 +39,23 @@ def consent(table: Table) -> None:
         st.rerun()
 
 
+def add_note(vignette: Vignette | None, prompt: str | None, text: str) -> entry.Outcome:
+    if vignette is None:
+        raise TextError("Please choose a case first.")
+    ui.store().add_table_note(vignette.id, me.id, "" if prompt in (None, "(general)") else prompt, text)
+    return "success", "Note added."
+
+
 def scribe_form(table: Table) -> None:
     with st.expander("Scribe: add the table's notes"):
-        with st.form("scribe", clear_on_submit=True):
-            vignette = st.selectbox("Case", table.vignettes, format_func=lambda v: v.title)
-            prompt = st.selectbox("Prompt", ["(general)", *vignette.prompts] if vignette else ["(general)"])
-            text = st.text_area("Note", max_chars=TABLE_NOTE_MAX_CHARS, height=120)
-            if st.form_submit_button("Add note", type="primary", width="stretch"):
-                try:
-                    ui.store().add_table_note(vignette.id, me.id, "" if prompt == "(general)" else prompt, text)
-                    st.success("Note added.")
-                except (TextError, StoreError) as err:
-                    st.error(str(err))
+        with st.form("scribe"):
+            vignette = st.selectbox("Case", table.vignettes, format_func=lambda v: v.title, key="scribe-case")
+            prompts = ["(general)", *vignette.prompts] if vignette else ["(general)"]
+            st.selectbox("Prompt", prompts, key="scribe-prompt")
+            st.text_area("Note", key="scribe-note", height=120)
+            st.caption(entry.limit_note(TABLE_NOTE_MAX_CHARS))
+            entry.submit_button("Add note", add_note, reads=("scribe-case", "scribe-prompt", "scribe-note"),
+                                empties="scribe-note")
         notes = ui.store().list_table_notes(table.id)
         st.caption(f"{len(notes)} note{'s' if len(notes) != 1 else ''} from this table")
         titles = {v.id: v.title for v in table.vignettes}

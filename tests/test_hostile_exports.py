@@ -114,6 +114,10 @@ def test_report_escapes_attendee_text(hostile_event):
 
     store, event = hostile_event
     html = report.build_report(store, event.id)
+    import html as htmllib
+
     for payload in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
-                    "<iframe src=javascript:alert(1)>", "<a href=\"javascript:alert(1)\">"):
+                    "<iframe src=javascript:alert(1)></iframe>", "<a href=\"javascript:alert(1)\">click</a>"):
+        assert payload in TEXTS, "the payload was posted"
         assert payload not in html
+        assert htmllib.escape(payload) in html, "the report shows it, escaped (not left out)"

@@ -53,6 +53,26 @@ def _assert_inert(stored: str) -> None:
     assert stored == stored.strip()
 
 
+def _ordinary(text: str) -> list[str]:
+    """Letters, digits, punctuation and symbols, in order: what an attendee reads."""
+    return [c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c)[0] in "LNPS"]
+
+
+def _assert_literal(stored: str, typed: str) -> None:
+    """Independent of clean_text: nothing an attendee reads was dropped, escaped or added."""
+    assert _ordinary(stored) == _ordinary(typed)
+
+
+def _assert_decision(text: str, limit: int, refused: bool) -> None:
+    """Independent of clean_text: refused when nothing readable is left or it is over the limit,
+    stored when it is readable and within the limit (in between, cleaning decides)."""
+    readable = len(_ordinary(text))
+    if readable == 0 or readable > limit:
+        assert refused, "should be refused"
+    elif len(text) <= limit:
+        assert not refused, "should be stored"
+
+
 def _assert_clear(message: str) -> None:
     assert message and len(message) < 200
     assert not any(word in message.lower() for word in ("traceback", "sqlite", "constraint", "none"))
@@ -74,6 +94,7 @@ def test_wall_note(demo_db, name, text):
     me = _participant(store, event, "wall", name)
     prompt = store.list_prompts(event.id)[0]
     expected, refusal = _expected(text, NOTE_MAX_CHARS)
+    _assert_decision(text, NOTE_MAX_CHARS, bool(refusal))
     if refusal:
         with pytest.raises(TextError) as err:
             store.add_note(prompt.id, me.id, text)
@@ -86,6 +107,7 @@ def test_wall_note(demo_db, name, text):
     assert stored.text == note.text == expected
     assert stored.id in {n.id for n in store.list_notes(event.id, ("visible", "pending"))}
     _assert_inert(stored.text)
+    _assert_literal(stored.text, text)
 
 
 @pytest.mark.parametrize(("name", "text"), CORPUS, ids=IDS)
@@ -96,6 +118,7 @@ def test_table_note(demo_db, name, text):
     vignette = table.vignettes[0]
     before = [n.id for n in store.list_table_notes(table.id)]
     expected, refusal = _expected(text, TABLE_NOTE_MAX_CHARS)
+    _assert_decision(text, TABLE_NOTE_MAX_CHARS, bool(refusal))
     if refusal:
         with pytest.raises(TextError) as err:
             store.add_table_note(vignette.id, me.id, vignette.prompts[0], text)
@@ -107,6 +130,7 @@ def test_table_note(demo_db, name, text):
     [stored] = [n for n in store.list_table_notes(table.id) if n.id == note.id]
     assert stored.text == expected
     _assert_inert(stored.text)
+    _assert_literal(stored.text, text)
 
 
 @pytest.mark.parametrize(("name", "text"), CORPUS, ids=IDS)
@@ -115,6 +139,8 @@ def test_evaluation_free_text(demo_db, name, text):
     me = _participant(store, event, "eval", name)
     item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
     expected, refusal = _expected(text, EVAL_TEXT_MAX_CHARS)
+    if text.strip():
+        _assert_decision(text, EVAL_TEXT_MAX_CHARS, bool(refusal))
     if not text.strip():
         # A blank answer is skipped, and a form with nothing in it is refused.
         with pytest.raises(StoreError, match="at least one question"):
@@ -128,6 +154,7 @@ def test_evaluation_free_text(demo_db, name, text):
         store.submit_evaluation(event.id, me.id, {item.id: text})
         assert store.my_evaluation(event.id, me.id) == {item.id: expected}
         _assert_inert(expected)
+        _assert_literal(expected, text)
         return
     assert store.my_evaluation(event.id, me.id) == {}
 
@@ -159,3 +186,4 @@ def test_fields_after_the_whole_corpus(demo_db):
     assert len(store.list_notes(event.id, ("visible", "pending", "hidden"))) == accepted
     refused = len(CORPUS) - accepted
     assert refused >= 20  # the blanks and the 1 MB strings at least
+    assert accepted >= 200, "nearly all of the corpus is ordinary-length text that must be stored"

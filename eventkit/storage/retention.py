@@ -1,4 +1,4 @@
-"""Retention: events are kept for `retention_days` after their date, then purged."""
+"""Retention: events are kept for `retention_days` after their date (or creation), then purged."""
 
 from __future__ import annotations
 
@@ -9,15 +9,19 @@ from .base import StoreBase, StoreError
 
 
 def expiry_date(event: Event, created_at: str) -> date:
-    """The last day the event's data is kept: its date + retention_days.
+    """The last day the event's data is kept: retention_days after its start.
 
-    Counted from the event's date, or from the day it was created when it
-    has no (valid) date.
+    The start is the event's date, or the day the event was created in this
+    database if that is later (or the date is missing or invalid): nothing
+    can have been collected before then. So an event imported after the day
+    (the demo, dated 2016, or last year's event loaded to write its report)
+    is kept its full period instead of being purged the next night.
     """
+    created = date.fromisoformat(created_at[:10])
     try:
-        start = date.fromisoformat(event.date)
+        start = max(date.fromisoformat(event.date), created)
     except ValueError:
-        start = date.fromisoformat(created_at[:10])
+        start = created
     return start + timedelta(days=event.retention_days)
 
 

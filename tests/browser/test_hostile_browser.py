@@ -5,8 +5,9 @@ In Chromium's DOM of the attendee wall (phone) and of the projector's wall
 (/projector?event=FIFE16 with the wall live), the notes appear as text, no
 link, image, heading, table or script element comes from them (counted
 before and after, and none sits inside a note), no javascript: URL exists
-and no alert ever fires. A 1 MB note, pasted or sent past the page, never gets in
-whole and breaks nothing; a message over server.maxMessageSize is cut off.
+and no alert ever fires. A 1 MB note, pasted or sent past the page, is refused with a
+message, stored neither whole nor cut short, and breaks nothing; a message over
+server.maxMessageSize is cut off.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from eventkit import security
 from eventkit.text import TextError, clean_text
 from tests.hostile import corpus
 
-from conftest import wait_for_streamlit
+from tests.browser.conftest import wait_for_streamlit
 
 DANGEROUS = "a, img, h1, h2, h3, h4, h5, h6, table, script, iframe, object, embed, video, form, base, meta, math"
 PER_PROMPT = 8  # the projector shows the newest eight notes per prompt
@@ -143,19 +144,22 @@ def test_attendee_wall_renders_hostile_notes_inert(app_server, prompts, phone):
 
 
 def test_a_one_megabyte_paste_never_breaks_the_wall(app_server, phone):
-    """Chromium: pasting 1 MB into the note box. The box holds 500 characters at most, so the
-    note is cut there (or refused); either way a message, no exception, still connected."""
+    """Chromium: pasting 1 MB into the note box. The box takes it all (no maxlength silently
+    dropping the tail), the note is refused with the limit named, nothing is stored, the
+    text stays in the box to be shortened, and the page is still connected."""
     page = phone(app_server.page_url("/wall", event="FIFE16"))
     _close_streamlit_dialog(page)
-    before = len(app_server.store.list_notes(app_server.event.id))
-    page.get_by_test_id("stTextArea").locator("textarea").fill("y" * 1_000_000)
+    before = len(app_server.store.list_notes(app_server.event.id, ("visible", "pending", "hidden")))
+    box = page.get_by_test_id("stTextArea").locator("textarea")
+    assert box.get_attribute("maxlength") is None
+    box.fill("y" * 1_000_000)
     page.get_by_role("button", name="Post note").click()
-    notice = page.get_by_test_id("stAlertContentError").or_(page.get_by_test_id("stAlertContentSuccess"))
-    notice.first.wait_for()
+    page.get_by_test_id("stAlertContentError").get_by_text(
+        "That is 1,000,000 characters; the limit is 500. Please shorten it.").wait_for()
     assert page.get_by_test_id("stException").count() == 0
     assert page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]').count() == 1
-    notes = app_server.store.list_notes(app_server.event.id)
-    assert len(notes) <= before + 1 and all(len(n.text) <= 500 for n in notes)
+    assert len(box.input_value()) == 1_000_000
+    assert len(app_server.store.list_notes(app_server.event.id, ("visible", "pending", "hidden"))) == before
 
 
 def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str]:
@@ -186,14 +190,13 @@ def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str
 
 
 def test_a_one_megabyte_note_over_the_websocket_never_gets_in_whole(app_server):
-    """A modified client sends 1 MB past the browser's limit. Streamlit cuts a text area's
-    value to its max_chars on the server too, so at most 500 characters are stored; the
-    store itself refuses anything longer with a message (see test_hostile_render)."""
-    before = len(app_server.store.list_notes(app_server.event.id))
+    """A modified client sends 1 MB past the page. Nothing is cut short on the way: the
+    store refuses it with the limit named and stores nothing."""
+    before = len(app_server.store.list_notes(app_server.event.id, ("visible", "pending", "hidden")))
     errors, exceptions, closed = _post_over_websocket(app_server.url, "x" * 1_000_000)
-    assert not errors and not exceptions and not closed
-    notes = app_server.store.list_notes(app_server.event.id)
-    assert len(notes) == before + 1 and notes[0].text == "x" * 500
+    assert errors == ["That is 1,000,000 characters; the limit is 500. Please shorten it."]
+    assert not exceptions and not closed
+    assert len(app_server.store.list_notes(app_server.event.id, ("visible", "pending", "hidden"))) == before
 
 
 def test_a_message_over_the_size_limit_is_cut_off_and_the_server_carries_on(app_server):
