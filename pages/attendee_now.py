@@ -13,18 +13,32 @@ ui.follow_live(event.id, ui.live_signature(event.id))
 now = ui.live(event.id)
 
 
+def cast_vote(poll: Poll, option_id: int) -> None:
+    # A callback: it runs before the page, so one run both saves and confirms.
+    try:
+        ui.store().cast_vote(poll.id, me.id, option_id)
+    except StoreError as err:
+        ui.flash(str(err))
+
+
+def cast_estimate(poll: Poll) -> None:
+    value = st.session_state.get(f"estimate-{poll.id}-value")
+    try:
+        if value is None:
+            raise StoreError("Please type a number first.")
+        ui.store().cast_estimate(poll.id, me.id, float(value))
+    except StoreError as err:
+        ui.flash(str(err))
+
+
 def vote_choice(poll: Poll) -> None:
     mine = ui.store().my_vote(poll.id, me.id)
     for option in poll.options:
         chosen = option.id == mine
-        label = f"✓ {option.label}" if chosen else option.label
-        if st.button(label, key=f"vote-{poll.id}-{option.id}", type="primary" if chosen else "secondary",
-                     width="stretch", disabled=not poll.is_open):
-            try:
-                ui.store().cast_vote(poll.id, me.id, option.id)
-                st.rerun()
-            except StoreError as err:
-                st.error(str(err))
+        st.button(f"✓ {option.label}" if chosen else option.label, key=f"vote-{poll.id}-{option.id}",
+                  type="primary" if chosen else "secondary", width="stretch", disabled=not poll.is_open,
+                  on_click=cast_vote, args=(poll, option.id))
+    ui.show_flash()
     if mine is not None and poll.is_open:
         picked = next(o.label for o in poll.options if o.id == mine)
         st.success(f"Your answer “{picked}” is recorded. You can change it until voting closes.")
@@ -33,17 +47,12 @@ def vote_choice(poll: Poll) -> None:
 def vote_estimate(poll: Poll) -> None:
     mine = ui.store().my_vote(poll.id, me.id)
     with st.form(f"estimate-{poll.id}"):
-        value = st.number_input(f"Your estimate{f' ({poll.unit})' if poll.unit else ''}",
-                                min_value=poll.min_value, max_value=poll.max_value,
-                                value=mine, placeholder="Type a number", disabled=not poll.is_open)
-        if st.form_submit_button("Send my estimate", type="primary", width="stretch", disabled=not poll.is_open):
-            try:
-                if value is None:
-                    raise StoreError("Please type a number first.")
-                ui.store().cast_estimate(poll.id, me.id, float(value))
-                st.rerun()
-            except StoreError as err:
-                st.error(str(err))
+        st.number_input(f"Your estimate{f' ({poll.unit})' if poll.unit else ''}", key=f"estimate-{poll.id}-value",
+                        min_value=poll.min_value, max_value=poll.max_value, value=mine,
+                        placeholder="Type a number", disabled=not poll.is_open)
+        st.form_submit_button("Send my estimate", type="primary", width="stretch", disabled=not poll.is_open,
+                              on_click=cast_estimate, args=(poll,))
+    ui.show_flash()
     if mine is not None and poll.is_open:
         st.success(f"Your estimate {mine:g}{poll.unit and ' ' + poll.unit} is recorded. You can change it until voting closes.")
 
@@ -72,17 +81,17 @@ if now.kind == "poll" and (current := ui.poll(event.id, now.poll_id)) is not Non
 elif now.kind == "wall":
     st.subheader("The wall is open")
     st.write("Add your thoughts to the questions on the wall. Notes are anonymous.")
-    st.page_link("pages/attendee_wall.py", label="Go to the wall", icon=":material/sticky_note_2:",
+    ui.link("pages/attendee_wall.py", label="Go to the wall", icon=":material/sticky_note_2:",
                  query_params=attendee.link_params(), width="stretch")
 elif now.kind == "tables":
     st.subheader("Table discussions")
     st.write("Read your table's case stories and discuss them together.")
-    st.page_link("pages/attendee_table.py", label="Open my table", icon=":material/groups:",
+    ui.link("pages/attendee_table.py", label="Open my table", icon=":material/groups:",
                  query_params=attendee.link_params(), width="stretch")
 elif now.kind == "evaluation":
     st.subheader("Before you go: your feedback")
     st.write("Please tell us how the day went. It takes about two minutes.")
-    st.page_link("pages/attendee_evaluation.py", label="Give feedback", icon=":material/rate_review:",
+    ui.link("pages/attendee_evaluation.py", label="Give feedback", icon=":material/rate_review:",
                  query_params=attendee.link_params(), width="stretch")
 else:
     st.title(event.title)

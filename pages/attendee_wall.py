@@ -5,7 +5,7 @@ import streamlit as st
 from eventkit import ui
 from eventkit.models import NOTE_MAX_CHARS
 from eventkit.storage import StoreError
-from eventkit.text import TextError
+from eventkit.ui import entry
 
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
@@ -18,19 +18,19 @@ if not prompts:
     st.stop()
 prompt = st.radio("Question", prompts, format_func=lambda p: p.text, key="wall-prompt")
 
-with st.form("post-note", clear_on_submit=True):
-    text = st.text_area("Your note (anonymous)", max_chars=NOTE_MAX_CHARS, height=110,
-                        placeholder="Write a short note…")
-    if st.form_submit_button("Post note", type="primary", width="stretch"):
-        try:
-            note = ui.store().add_note(prompt.id, me.id, text)
-            ui.visible_notes.clear()
-            if note.status == "pending":
-                st.info("Thanks! Your note will appear once a facilitator has approved it.")
-            else:
-                st.success("Thanks! Your note is on the wall.")
-        except (TextError, StoreError) as err:
-            st.error(str(err))
+
+def post(text: str) -> entry.Outcome:
+    note = ui.store().add_note(prompt.id, me.id, text)
+    ui.visible_notes.clear()
+    if note.status == "pending":
+        return "info", "Thanks! Your note will appear once a facilitator has approved it."
+    return "success", "Thanks! Your note is on the wall."
+
+
+with st.form("post-note"):
+    st.text_area("Your note (anonymous)", key="wall-note", height=110, placeholder="Write a short note…")
+    st.caption(entry.limit_note(NOTE_MAX_CHARS))
+    entry.submit_button("Post note", post, reads=("wall-note",), empties="wall-note")
 
 mine_pending = [n for n in ui.store().notes_by_participant(event.id, me.id)
                 if n.status == "pending" and n.prompt_id == prompt.id]
@@ -42,17 +42,27 @@ for note in mine_pending:
 notes = [n for n in ui.visible_notes(event.id) if n.prompt_id == prompt.id]
 plussed = ui.store().my_plus_ones(event.id, me.id)
 st.subheader(f"{len(notes)} note{'s' if len(notes) != 1 else ''} so far")
+# Newest first. A phone lists the latest few unless asked: a long wall is slow
+# to scroll, and redrawing hundreds of notes on every phone costs the server.
+if len(notes) > ui.PHONE_WALL_NOTES and not st.toggle(f"Show all {len(notes)} notes", key="wall-all"):
+    notes = notes[: ui.PHONE_WALL_NOTES]
+
+
+def agree(note_id: int) -> None:
+    try:
+        ui.store().plus_one(note_id, me.id)
+        ui.visible_notes.clear()
+    except StoreError as err:
+        ui.flash(str(err))
+
+
 for note in notes:
     with st.container(border=True):
         ui.show_literal(note.text)
         given = note.id in plussed
         label = f"+1 ({note.plus_ones})" + (" · you agreed" if given else "")
-        if st.button(label, key=f"plus-{note.id}", disabled=given, help="Agree with this note"):
-            try:
-                ui.store().plus_one(note.id, me.id)
-                ui.visible_notes.clear()
-                st.rerun()
-            except StoreError as err:
-                st.error(str(err))
+        st.button(label, key=f"plus-{note.id}", disabled=given, help="Agree with this note",
+                  on_click=agree, args=(note.id,))
+ui.show_flash()
 
 ui.attendee_footer(attendee)

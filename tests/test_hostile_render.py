@@ -15,9 +15,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import security
+from eventkit import security, ui
 from eventkit.demo import ensure_demo
-from eventkit.models import NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
+from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
 from eventkit.storage import Store
 from eventkit.text import TextError, clean_text
 from tests.hostile import corpus
@@ -101,6 +101,8 @@ def test_wall_shows_every_hostile_note_as_plain_text(app_db):
     prompt = store.list_prompts(event.id)[0]
     _post_all(store, event, NOTES, lambda me, t: store.add_note(prompt.id, me.id, t))
     at = _app("pages/attendee_wall.py", event="FIFE16")
+    assert len(at.text) < 2 * ui.PHONE_WALL_NOTES  # a phone lists the latest few by default
+    at.toggle(key="wall-all").set_value(True).run()
     _assert_only_as_text(at, NOTES)
     assert at.subheader[0].value == f"{len(NOTES)} notes so far"
     assert len(NOTES) >= 150
@@ -140,15 +142,86 @@ def test_submitting_a_hostile_note_through_the_page(app_db):
     assert "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]" in _texts(at)
 
 
-@pytest.mark.parametrize("text", ["   ", "\u200b\u200b", "x" * 1_000_000], ids=["blank", "zero-width", "1MB"])
-def test_refused_note_gets_a_clear_message(app_db, text):
+REFUSALS = [("   ", "Please write something first."),
+            ("\u200b\u200b", "Please write something first."),
+            ("x" * 1_000_000, "That is 1,000,000 characters; the limit is {limit:,}. Please shorten it."),
+            ("y" * 2_001, "That is 2,001 characters; the limit is {limit:,}. Please shorten it.")]
+
+
+def _scribe(at: AppTest) -> tuple:
+    return next(t for t in at.text_area if t.label == "Note"), next(b for b in at.button if b.label == "Add note")
+
+
+@pytest.mark.parametrize(("text", "message"), REFUSALS, ids=["blank", "zero-width", "1MB", "2001"])
+def test_refused_note_gets_a_clear_message_and_keeps_the_text(app_db, text, message):
+    """Nothing cut short, nothing lost: the box takes any length, an over-long note is refused
+    with the limit named, nothing is stored, and the text stays in the box to be shortened."""
+    store, event = app_db
     at = _app("pages/attendee_wall.py", event="FIFE16")
+    assert not at.text_area[0].max_chars, "Streamlit would silently cut the note to max_chars"
     at.text_area[0].input(text)
     at.button[0].click().run()
     assert not at.exception
-    [error] = at.error
-    assert error.value in ("Please write something first.",
-                           "That is 1,000,000 characters; the limit is 500. Please shorten it.")
+    assert [e.value for e in at.error] == [message.format(limit=NOTE_MAX_CHARS)]
+    assert at.text_area[0].value == text
+    assert store.list_notes(event.id, ("visible", "pending", "hidden")) == []
+    at.text_area[0].input("Shorter now.")
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == ["Thanks! Your note is on the wall."] and not at.error
+    assert at.text_area[0].value == "", "a posted note leaves the box empty for the next one"
+    assert [n.text for n in store.list_notes(event.id)] == ["Shorter now."]
+
+
+@pytest.mark.parametrize(("size", "refused"), [(TABLE_NOTE_MAX_CHARS, False), (TABLE_NOTE_MAX_CHARS + 1, True),
+                                              (1_000_000, True)])
+def test_long_table_note_is_stored_whole_or_refused_and_kept(app_db, size, refused):
+    store, event = app_db
+    token = security.new_token()
+    store.join(event.id, token, table_no=1)
+    at = _app("pages/attendee_table.py", event="FIFE16", p=token, table="1")
+    box, add = _scribe(at)
+    assert not box.max_chars
+    box.input("n" * size)
+    add.click().run()
+    assert not at.exception
+    box, _ = _scribe(at)
+    notes = store.list_table_notes(store.table_by_number(event.id, 1).id)
+    if refused:
+        assert [e.value for e in at.error] == [
+            f"That is {size:,} characters; the limit is {TABLE_NOTE_MAX_CHARS:,}. Please shorten it."]
+        assert box.value == "n" * size and notes == []
+    else:
+        assert [s.value for s in at.success] == ["Note added."] and box.value == ""
+        assert [n.text for n in notes] == ["n" * size]
+
+
+def test_long_evaluation_answer_is_refused_and_kept(app_db):
+    store, event = app_db
+    store.set_eval_open(event.id, True)
+    token = security.new_token()
+    me = store.join(event.id, token)
+    item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
+    at = _app("pages/attendee_evaluation.py", event="FIFE16", p=token)
+    box = at.text_area(key=f"eval-{item.id}")
+    assert not box.max_chars
+    box.input("e" * 1_000_000)
+    next(b for b in at.button if b.label == "Send my feedback").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"“{item.text}”: That is 1,000,000 characters; the limit is {EVAL_TEXT_MAX_CHARS:,}. Please shorten it."]
+    assert at.text_area(key=f"eval-{item.id}").value == "e" * 1_000_000
+    assert store.my_evaluation(event.id, me.id) == {}
+
+
+def test_every_attendee_text_box_says_its_limit(app_db):
+    store, event = app_db
+    store.set_eval_open(event.id, True)
+    token = security.new_token()
+    store.join(event.id, token, table_no=1)
+    for page, limit in [("pages/attendee_wall.py", NOTE_MAX_CHARS), ("pages/attendee_table.py", TABLE_NOTE_MAX_CHARS),
+                        ("pages/attendee_evaluation.py", EVAL_TEXT_MAX_CHARS)]:
+        at = _app(page, event="FIFE16", p=token)
+        assert any(f"up to {limit:,} characters" in c.value.lower() for c in at.caption), page
 
 
 # Text that cannot travel in a URL at all (lone surrogates) is left out: it never reaches a page.

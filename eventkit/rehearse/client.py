@@ -187,7 +187,9 @@ class StreamlitSession:
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         if kind in ("new_session", "script_finished", "auto_rerun", "stop_auto_rerun", "page_not_found"):
-            detail = msg.script_finished if kind == "script_finished" else list(msg.metadata.run.fragment_ids)
+            detail = msg.script_finished if kind == "script_finished" else (
+                f"page={msg.new_session.page_script_hash[:6]} frags={list(msg.metadata.run.fragment_ids)}"
+                if kind == "new_session" else list(msg.metadata.run.fragment_ids))
             self._note(f"< {kind} {detail}")
         if kind == "new_session":
             self._start_run(msg)

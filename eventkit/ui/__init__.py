@@ -9,8 +9,6 @@ here.
 
 from __future__ import annotations
 
-import hmac
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +19,18 @@ from ..demo import ensure_demo
 from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
 from ..storage import Store, default_path
 from ..text import reflow
+from . import push
+from .routes import link
 
 STATIC = Path(__file__).parents[1] / "static"
-ATTENDEE_REFRESH_SECONDS = 3
-PROJECTOR_REFRESH_SECONDS = 1
+ATTENDEE_REFRESH_SECONDS = 3  # polling, when the server cannot push (see keep_in_step)
+LIVE_SAFETY_SECONDS = 30  # with push: a cheap check per phone, now and then
+# The projector should show a vote within 2 s: a 0.75 s timer plus results at
+# most 0.5 s old. Only the projector and the control panel read results.
+PROJECTOR_REFRESH_SECONDS = 0.75
 _PARTICIPANT_KEY = "ek_participant"  # (event_id, token) -> Participant for this browser tab
-_FACILITATOR_KEY = "ek_facilitator_events"  # set of event ids unlocked in this session
-_ORGANISER_KEY = "ek_organiser"  # True once the organiser password was given
+_FLASH_KEY = "ek_flash"  # an error from a button's callback, for the run it triggers
+PHONE_WALL_NOTES = 20  # notes a phone lists per wall question unless asked for all
 
 
 @st.cache_resource
@@ -65,12 +68,12 @@ def poll(event_id: int, poll_id: int | None) -> Poll | None:
     return next((p for p in polls(event_id) if p.id == poll_id), None)
 
 
-@st.cache_data(ttl=1, show_spinner=False)
+@st.cache_data(ttl=0.5, show_spinner=False)
 def results(poll_id: int) -> PollResults:
     return store().poll_results(poll_id)
 
 
-@st.cache_data(ttl=1, show_spinner=False)
+@st.cache_data(ttl=0.5, show_spinner=False)
 def vote_count(poll_id: int) -> int:
     return store().vote_count(poll_id)
 
@@ -148,6 +151,7 @@ def attendee_page() -> Attendee:
         st.stop()
     use_css("attendee")
     attendee_nav(attendee)
+    keep_in_step(attendee.event.id)
     return attendee
 
 
@@ -175,7 +179,7 @@ def attendee_nav(attendee: Attendee) -> None:
     # wrap=True: at 200% zoom (about 195 CSS px) four links no longer fit on one row.
     with st.container(horizontal=True, wrap=True, gap="small", horizontal_alignment="distribute"):
         for page, label, icon in ATTENDEE_PAGES:
-            st.page_link(page, label=label, icon=icon, query_params=attendee.link_params())
+            link(page, label=label, icon=icon, query_params=attendee.link_params())
 
 
 def attendee_footer(attendee: Attendee) -> None:
@@ -186,7 +190,7 @@ def attendee_footer(attendee: Attendee) -> None:
         "One vote per device is best effort: it relies on this page's link, so keep this tab "
         "open; scanning the QR code again counts as a new device."
     )
-    st.page_link("pages/privacy.py", label="Privacy notice", icon=":material/shield:",
+    link("pages/privacy.py", label="Privacy notice", icon=":material/shield:",
                  query_params=attendee.link_params())
 
 
@@ -195,110 +199,16 @@ def use_css(name: str) -> None:
     st.html(STATIC / f"{name}.css")
 
 
-# --- Roles --------------------------------------------------------------------
-# Pages call require_*() before showing anything protected, and again through
-# the same check inside every action handler, so hiding a link is never the
-# only protection.
-
-DEFAULT_ADMIN_PASSWORD = "eventkit-admin"
-_EVENT_KEY = "ek_organiser_event"  # the event the organiser is working on
+def flash(message: str) -> None:
+    """From a button's callback: show this error in the run the tap triggers."""
+    st.session_state[_FLASH_KEY] = message
 
 
-def facilitator_unlocked(event_id: int) -> bool:
-    """Whether this session has given the event's facilitator passcode."""
-    return event_id in st.session_state.get(_FACILITATOR_KEY, set())
-
-
-def unlock_facilitator(event_id: int, passcode: str) -> bool:
-    """Check a facilitator passcode against the stored hash; unlock on success.
-
-    Repeated wrong passcodes pause sign-in for the event (shown as an error).
-    """
-    if _sign_in_paused("facilitator", event_id):
-        return False
-    stored = store().facilitator_hash(event_id)
-    ok = bool(stored) and security.verify_passcode(passcode, stored)
-    _record_sign_in("facilitator", event_id, ok)
-    if ok:
-        st.session_state.setdefault(_FACILITATOR_KEY, set()).add(event_id)
-    return ok
-
-
-def _sign_in_paused(role: str, event_id: int | None) -> bool:
-    """Show why sign-in is paused after repeated wrong attempts; True while it is."""
-    wait = store().login_wait_seconds(role, event_id)
-    if wait:
-        st.error(security.login_wait_message(wait))
-    return bool(wait)
-
-
-def _record_sign_in(role: str, event_id: int | None, ok: bool) -> None:
-    if ok:
-        store().clear_login_failures(role, event_id)
-    else:
-        store().record_login_failure(role, event_id)
-
-
-def admin_password() -> tuple[str, bool]:
-    """The organiser password and whether it is the built-in default.
-
-    Taken from Streamlit secrets (admin_password) or $EVENTKIT_ADMIN_PASSWORD.
-    """
-    try:
-        secret = st.secrets.get("admin_password")
-    except Exception:  # no secrets.toml at all
-        secret = None
-    chosen = secret or os.environ.get("EVENTKIT_ADMIN_PASSWORD")
-    return (chosen, False) if chosen else (DEFAULT_ADMIN_PASSWORD, True)
-
-
-def organiser_unlocked() -> bool:
-    """Whether this session has given the organiser password."""
-    return bool(st.session_state.get(_ORGANISER_KEY))
-
-
-def unlock_organiser(password: str) -> bool:
-    """Check the organiser password (constant time); unlock on success."""
-    if _sign_in_paused("organiser", None):
-        return False
-    expected, _ = admin_password()
-    ok = hmac.compare_digest(password.encode(), expected.encode())
-    _record_sign_in("organiser", None, ok)
-    st.session_state[_ORGANISER_KEY] = ok
-    return ok
-
-
-def require_organiser() -> None:
-    """Show the organiser sign-in and stop the page unless signed in."""
-    _, is_default = admin_password()
-    if is_default:
-        st.warning(
-            f"The organiser password is the built-in default ({DEFAULT_ADMIN_PASSWORD}). "
-            "Set EVENTKIT_ADMIN_PASSWORD or admin_password in .streamlit/secrets.toml before a real event."
-        )
-    if organiser_unlocked():
-        return
-    st.title("Organiser sign-in")
-    with st.form("organiser-login"):
-        password = st.text_input("Organiser password", type="password")
-        if st.form_submit_button("Sign in", type="primary"):
-            if unlock_organiser(password):
-                st.rerun()
-            st.error("That password is not right.")
-    st.stop()
-
-
-def organiser_event() -> Event | None:
-    """The event the organiser has chosen to work on (None if none exist)."""
-    events = store().list_events()
-    if not events:
-        return None
-    chosen = st.session_state.get(_EVENT_KEY)
-    return next((e for e in events if e.id == chosen), events[0])
-
-
-def choose_organiser_event(event_id: int) -> None:
-    st.session_state[_EVENT_KEY] = event_id
+def show_flash() -> None:
+    """Show (once) the error a callback left, if any."""
+    message = st.session_state.pop(_FLASH_KEY, None)
+    if message:
+        st.error(message)
 
 
 def show_literal(text: str) -> None:
@@ -316,26 +226,72 @@ def show_prose(text: str) -> None:
 
 
 def live_signature(event_id: int) -> tuple:
-    """What an attendee screen shows for the live activity; a change means re-render."""
+    """What an attendee screen shows for the live activity; a change means re-render.
+
+    The same tuple as eventkit.livepush.live_signature, from the shared cached reads.
+    """
     now = live(event_id)
     current = poll(event_id, now.poll_id) if now.kind == "poll" else None
     return (now.kind, now.poll_id, current.state if current else None)
 
 
-@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
-def follow_live(event_id: int, seen: tuple) -> None:
-    """Rerun the page when the facilitator changes what is live (polled, cheap)."""
+def keep_in_step(event_id: int) -> None:
+    """Have this attendee screen redrawn when the facilitator changes what is live.
+
+    Under `streamlit run` the server pushes the redraw (eventkit.ui.push), so an
+    idle phone costs almost nothing; a slow check every LIVE_SAFETY_SECONDS
+    catches anything missed and, because it is a timer, makes the phone rerun
+    when it reconnects to a restarted server. Elsewhere (AppTest) pages poll
+    with fragments instead.
+    """
+    if push.available():
+        seen = live_signature(event_id)
+        push.watch(event_id, seen)
+        _safety_check(event_id, seen)
+
+
+@st.fragment(run_every=LIVE_SAFETY_SECONDS)
+def _safety_check(event_id: int, seen: tuple) -> None:
     if live_signature(event_id) != seen:
         st.rerun(scope="app")
 
 
+def stop_following_live() -> None:
+    """Called by the router before every page: staff pages are not kept in step."""
+    push.forget()
+
+
+def follow_live(event_id: int, seen: tuple) -> None:
+    """On the Now screen: rerun the page when what is live changes."""
+    if not push.available():
+        _poll_live(event_id, seen)
+
+
 @st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+def _poll_live(event_id: int, seen: tuple) -> None:
+    # The fallback without server push: a cheap check every few seconds.
+    if live_signature(event_id) != seen:
+        st.rerun(scope="app")
+
+
 def live_banner(attendee: Attendee) -> None:
     """On pages other than Now: a link to the live poll when one is open."""
+    if push.available():
+        _banner(attendee)
+    else:
+        _polled_banner(attendee)
+
+
+@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+def _polled_banner(attendee: Attendee) -> None:
+    _banner(attendee)
+
+
+def _banner(attendee: Attendee) -> None:
     now = live(attendee.event.id)
     current = poll(attendee.event.id, now.poll_id) if now.kind == "poll" else None
     if current is not None and current.state == "open":
-        st.page_link("pages/attendee_now.py", label="A question is open now: tap to vote",
+        link("pages/attendee_now.py", label="A question is open now: tap to vote",
                      icon=":material/how_to_vote:", query_params=attendee.link_params())
 
 
@@ -355,5 +311,19 @@ def join_form() -> None:
     if event_by_code("FIFE16") is not None:
         st.caption("Trying the demo? Its code is FIFE16.")
     st.divider()
-    st.page_link("pages/facilitator.py", label="Facilitator control panel", icon=":material/tune:")
-    st.page_link("pages/organiser.py", label="Organiser area", icon=":material/event:")
+    link("pages/facilitator.py", label="Facilitator control panel", icon=":material/tune:")
+    link("pages/organiser.py", label="Organiser area", icon=":material/event:")
+
+
+# Role checks live in their own module; re-exported so pages call ui.require_organiser().
+from .roles import (  # noqa: E402  (roles uses store(), defined above)
+    DEFAULT_ADMIN_PASSWORD,
+    admin_password,
+    choose_organiser_event,
+    facilitator_unlocked,
+    organiser_event,
+    organiser_unlocked,
+    require_organiser,
+    unlock_facilitator,
+    unlock_organiser,
+)

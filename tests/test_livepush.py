@@ -1,0 +1,157 @@
+"""Live push: screens that are out of date are asked to redraw, a few at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventkit.livepush import LivePush, Outcome, live_signature
+
+
+class Fake:
+    """A stand-in for the database (signatures) and for Streamlit (reruns)."""
+
+    def __init__(self, outcome: Outcome = Outcome.ASKED) -> None:
+        self.live: dict[int, tuple] = {1: ("welcome", None, None)}
+        self.asked: list[str] = []
+        self.changed: list[int] = []
+        self.outcome = outcome
+
+    def signature(self, event_id: int) -> tuple:
+        return self.live[event_id]
+
+    def rerun(self, ids: list[str]) -> dict[str, Outcome]:
+        self.asked.extend(ids)
+        return {i: self.outcome for i in ids}
+
+    def pusher(self, **kwargs) -> LivePush:
+        return LivePush(self.signature, self.rerun, self.changed.append, **kwargs)
+
+
+def _screens(push: LivePush, n: int, shown=("welcome", None, None), event_id: int = 1) -> list[str]:
+    ids = [f"s{i}" for i in range(n)]
+    for screen in ids:
+        push.watch(screen, event_id, shown)
+    return ids
+
+
+def test_up_to_date_screens_are_left_alone():
+    fake = Fake()
+    push = fake.pusher()
+    _screens(push, 5)
+    assert push.step(now=1.0) == 0
+    assert fake.asked == []
+
+
+def test_a_change_reruns_every_screen_of_the_event_in_batches():
+    fake = Fake()
+    push = fake.pusher(in_flight=4)
+    ids = _screens(push, 10)
+    push.step(now=0.5)
+    fake.live[1] = ("wall", None, None)
+    assert push.step(now=1.0) == 10
+    assert fake.asked == ids[:4]  # no more than in_flight at once
+    assert fake.changed == [1]
+    assert push.step(now=1.1) == 10  # nobody has redrawn yet: nothing more asked
+    assert len(fake.asked) == 4
+    for screen in ids[:4]:  # the four redraw, and say so
+        push.watch(screen, 1, ("wall", None, None))
+    assert push.step(now=1.2) == 6
+    assert fake.asked == ids[:8]
+
+
+def test_only_the_changed_event_is_redrawn():
+    fake = Fake()
+    fake.live[2] = ("welcome", None, None)
+    push = fake.pusher()
+    _screens(push, 2, event_id=1)
+    push.watch("other", 2, ("welcome", None, None))
+    fake.live[2] = ("poll", 7, "open")
+    push.step(now=1.0)
+    assert fake.asked == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "watched_after", "asked_again_at_once"),
+    [
+        (Outcome.GONE, 0, False),  # a closed phone is forgotten
+        (Outcome.BUSY, 1, True),  # a phone running a vote is asked again next step
+        (Outcome.ASKED, 1, False),  # waits for its redraw (or retry_after)
+    ],
+)
+def test_what_happens_after_asking(outcome, watched_after, asked_again_at_once):
+    fake = Fake(outcome)
+    push = fake.pusher()
+    _screens(push, 1)
+    fake.live[1] = ("wall", None, None)
+    push.step(now=1.0)
+    assert push.watched() == watched_after
+    push.step(now=1.1)
+    assert (len(fake.asked) == 2) is asked_again_at_once
+
+
+def test_a_rerun_that_never_redraws_is_asked_again_after_retry_after():
+    fake = Fake()
+    push = fake.pusher(retry_after=5.0)
+    _screens(push, 1)
+    fake.live[1] = ("wall", None, None)
+    push.step(now=1.0)
+    push.step(now=5.9)
+    assert fake.asked == ["s0"]
+    push.step(now=6.1)
+    assert fake.asked == ["s0", "s0"]
+
+
+def test_a_screen_that_confirms_before_asking_returns_is_not_left_pending():
+    # A quick rerun may call watch() while rerun() is still returning.
+    fake = Fake()
+    push = fake.pusher(in_flight=1)
+    ids = _screens(push, 2)
+
+    def rerun_and_redraw_at_once(batch: list[str]) -> dict[str, Outcome]:
+        for screen in batch:
+            push.watch(screen, 1, fake.live[1])
+        return fake.rerun(batch)
+
+    push._rerun = rerun_and_redraw_at_once
+    fake.live[1] = ("wall", None, None)
+    push.step(now=1.0)
+    push.step(now=1.01)  # the first confirmed, so the budget lets the second go
+    assert fake.asked == ids
+
+
+def test_forgotten_screens_are_not_rerun():
+    fake = Fake()
+    push = fake.pusher()
+    _screens(push, 2)
+    push.forget("s0")
+    fake.live[1] = ("wall", None, None)
+    push.step(now=1.0)
+    assert fake.asked == ["s1"]
+
+
+def test_an_unreadable_event_is_skipped_not_fatal():
+    fake = Fake()
+    push = fake.pusher()
+    _screens(push, 1, event_id=99)  # not in fake.live: the signature raises
+    fake.live.pop(99, None)
+
+    def broken(event_id: int) -> tuple:
+        from eventkit.storage import StoreError
+        raise StoreError("No such event.")
+
+    push._signature = broken
+    assert push.step(now=1.0) == 0
+    assert fake.asked == []
+
+
+def test_live_signature_follows_the_live_activity_and_poll_state(demo):
+    store, event = demo
+    poll = store.list_polls(event.id)[0]
+    store.set_live(event.id, "welcome")
+    assert live_signature(store, event.id) == ("welcome", None, None)
+    store.set_live(event.id, "poll", poll.id)
+    before = live_signature(store, event.id)
+    store.set_poll_state(poll.id, "open")
+    after = live_signature(store, event.id)
+    assert before[:2] == after[:2] == ("poll", poll.id)
+    assert after[2] == "open" != before[2]
