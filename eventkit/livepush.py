@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from .models import Live, Poll
 from .storage import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,15 @@ class Outcome(Enum):
     GONE = "gone"  # the phone disconnected: stop watching it
 
 
-def live_signature(store: Store, event_id: int) -> Signature:
+def signature(now: Live, poll: Poll | None) -> Signature:
     """What an attendee screen shows of the live activity; a change means redraw."""
-    now = store.get_live(event_id)
-    poll = store.get_poll(now.poll_id) if now.kind == "poll" and now.poll_id else None
     return (now.kind, now.poll_id, poll.state if poll else None)
+
+
+def live_signature(store: Store, event_id: int) -> Signature:
+    """The event's signature read from the database (the watcher's view)."""
+    now = store.get_live(event_id)
+    return signature(now, store.get_poll(now.poll_id) if now.kind == "poll" and now.poll_id else None)
 
 
 @dataclass
@@ -95,8 +100,8 @@ class LivePush:
             snapshot = list(self._watches.items())
         current = self._current({w.event_id for _, w in snapshot})
         stale = [(sid, w) for sid, w in snapshot if w.event_id in current and w.shown != current[w.event_id]]
-        waiting = [sid for sid, w in stale if w.asked_at and now - w.asked_at < self.retry_after]
-        due = [sid for sid, w in stale if not (w.asked_at and now - w.asked_at < self.retry_after)]
+        waiting = {sid for sid, w in stale if w.asked_at and now - w.asked_at < self.retry_after}
+        due = [sid for sid, _ in stale if sid not in waiting]
         batch = due[: max(0, self.in_flight - len(waiting))]
         if batch:
             self._ask(batch, now)

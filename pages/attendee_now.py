@@ -9,7 +9,7 @@ from eventkit.storage import StoreError
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
 st.caption(event.title)
-ui.follow_live(event.id, ui.live_signature(event.id))
+ui.follow_live(event.id)
 now = ui.live(event.id)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import security
+from .. import livepush, security
 from ..demo import ensure_demo
 from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
 from ..storage import Store, default_path
@@ -226,13 +226,9 @@ def show_prose(text: str) -> None:
 
 
 def live_signature(event_id: int) -> tuple:
-    """What an attendee screen shows for the live activity; a change means re-render.
-
-    The same tuple as eventkit.livepush.live_signature, from the shared cached reads.
-    """
+    """livepush.signature of the event, from the shared cached reads."""
     now = live(event_id)
-    current = poll(event_id, now.poll_id) if now.kind == "poll" else None
-    return (now.kind, now.poll_id, current.state if current else None)
+    return livepush.signature(now, poll(event_id, now.poll_id) if now.kind == "poll" else None)
 
 
 def keep_in_step(event_id: int) -> None:
@@ -250,28 +246,30 @@ def keep_in_step(event_id: int) -> None:
         _safety_check(event_id, seen)
 
 
-@st.fragment(run_every=LIVE_SAFETY_SECONDS)
-def _safety_check(event_id: int, seen: tuple) -> None:
-    if live_signature(event_id) != seen:
-        st.rerun(scope="app")
-
-
 def stop_following_live() -> None:
     """Called by the router before every page: staff pages are not kept in step."""
     push.forget()
 
 
-def follow_live(event_id: int, seen: tuple) -> None:
-    """On the Now screen: rerun the page when what is live changes."""
+def follow_live(event_id: int) -> None:
+    """On the Now screen: rerun the page when what is live changes (polled without push)."""
     if not push.available():
-        _poll_live(event_id, seen)
+        _poll_live(event_id, live_signature(event_id))
+
+
+def _rerun_if_live_changed(event_id: int, seen: tuple) -> None:
+    if live_signature(event_id) != seen:
+        st.rerun(scope="app")
+
+
+@st.fragment(run_every=LIVE_SAFETY_SECONDS)
+def _safety_check(event_id: int, seen: tuple) -> None:
+    _rerun_if_live_changed(event_id, seen)
 
 
 @st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
 def _poll_live(event_id: int, seen: tuple) -> None:
-    # The fallback without server push: a cheap check every few seconds.
-    if live_signature(event_id) != seen:
-        st.rerun(scope="app")
+    _rerun_if_live_changed(event_id, seen)
 
 
 def live_banner(attendee: Attendee) -> None:
