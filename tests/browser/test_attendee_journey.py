@@ -80,7 +80,8 @@ def test_attendee_journey_from_table_qr_to_feedback(app_server, phone):
     expect(page.get_by_text("Up to 500 characters.")).to_be_visible()  # the limit, said up front
     page.get_by_role("button", name="Post note").click()
     expect(page.get_by_text("Your note is on the wall")).to_be_visible()
-    expect(page.get_by_text(HOSTILE, exact=True)).to_be_visible()
+    expect(page.get_by_label("Your note (anonymous)")).to_have_value("")  # the box empties once saved
+    expect(page.get_by_test_id("stText").get_by_text(HOSTILE, exact=True)).to_be_visible()
     main = page.locator('[data-testid="stMain"]')
     assert main.locator("b, a[href^='javascript']").count() == 0
     assert main.locator("h1", has_text="H").filter(has_not_text="Wall").count() == 0
