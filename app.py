@@ -8,7 +8,7 @@ import streamlit as st
 from eventkit import ui
 from eventkit.ui import routes
 
-st.set_page_config(page_title="eventkit", page_icon=":material/event:", layout="centered")
+st.set_page_config(page_title="eventkit", page_icon="📅", layout="centered")
 
 # Attendee pages sign up again for live updates as they draw; staff pages do not.
 ui.stop_following_live()

@@ -12,7 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from eventkit.rehearse.client import StreamlitSession
 from eventkit.security import new_token

@@ -53,19 +53,21 @@ def live_signature(store: Store, event_id: int) -> Signature:
 class _Watch:
     event_id: int
     shown: Signature
+    part: str = ""  # the fragment that shows the live activity; "" = the whole page
     asked_at: float = 0.0  # monotonic time a rerun was requested; 0 = none pending
 
 
 class LivePush:
     """Keeps attendee screens in step with the live activity of their event.
 
-    `rerun(ids)` is called with a batch of screen ids and returns an Outcome
-    for each; `on_change(event_id)` runs once when an event's live state is
-    seen to change (to drop cached reads before the redraws read them).
+    `rerun(parts)` is called with a batch {screen id: part to redraw} and
+    returns an Outcome for each screen; `on_change(event_id)` runs once when an
+    event's live state is seen to change (to drop cached reads before the
+    redraws read them).
     """
 
     def __init__(self, signature: Callable[[int], Signature],
-                 rerun: Callable[[list[str]], dict[str, Outcome]],
+                 rerun: Callable[[dict[str, str]], dict[str, Outcome]],
                  on_change: Callable[[int], None] = lambda event_id: None, *,
                  in_flight: int = 32, retry_after: float = 5.0) -> None:
         self._signature = signature
@@ -78,10 +80,20 @@ class LivePush:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def watch(self, screen_id: str, event_id: int, shown: Signature) -> None:
-        """Record what a screen has just drawn (also confirms a requested rerun)."""
+    def watch(self, screen_id: str, event_id: int, shown: Signature, part: str = "") -> None:
+        """Record what a screen has just drawn (also confirms a requested rerun).
+
+        `part` names the fragment that draws the live activity: redrawing only
+        it costs the server about half a whole page.
+        """
         with self._lock:
-            self._watches[screen_id] = _Watch(event_id, shown)
+            self._watches[screen_id] = _Watch(event_id, shown, part)
+
+    def shown(self, screen_id: str) -> Signature | None:
+        """What a screen last drew of the live activity (None if not watched)."""
+        with self._lock:
+            watch = self._watches.get(screen_id)
+            return watch.shown if watch else None
 
     def forget(self, screen_id: str) -> None:
         """Stop keeping a screen in step (it left the attendee pages)."""
@@ -109,11 +121,13 @@ class LivePush:
 
     def _ask(self, batch: list[str], now: float) -> None:
         # Marked before asking: a quick rerun may confirm (watch) before rerun() returns.
+        parts = {}
         with self._lock:
             for screen_id in batch:
                 if screen_id in self._watches:
                     self._watches[screen_id].asked_at = now
-        outcomes = self._rerun(batch)
+                    parts[screen_id] = self._watches[screen_id].part
+        outcomes = self._rerun(parts)
         with self._lock:
             for screen_id, outcome in outcomes.items():
                 watch = self._watches.get(screen_id)

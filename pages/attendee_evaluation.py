@@ -10,7 +10,7 @@ from eventkit.ui import entry
 
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
-ui.live_banner(attendee)
+ui.live_banner(attendee, whole_page=True)  # the form opens when the evaluation goes live
 st.title("Your feedback")
 
 items = ui.store().list_eval_items(event.id)
@@ -24,30 +24,37 @@ if not is_open:
     if not saved:
         ui.attendee_footer(attendee)
         st.stop()
-elif saved:
+elif saved and not ui.has_flash():  # not "saved" beside a refused edit
     st.success("Thank you, your feedback is saved. You can change it until the evaluation closes.")
 
 
-def ask(item: EvalItem) -> int | str | None:
+def ask(item: EvalItem) -> None:
     key, old = f"eval-{item.id}", saved.get(item.id)
     if item.kind == "text":
-        return st.text_area(item.text, value=old or "", key=key, disabled=not is_open)
-    if item.kind == "likert":
-        return st.radio(item.text, range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
-                        index=None if old is None else old - 1, disabled=not is_open)
-    return st.radio(f"{item.text} (1 = poor, 5 = excellent)", range(1, 6), horizontal=True, key=key,
-                    index=None if old is None else old - 1, disabled=not is_open)
+        st.text_area(item.text, value=old or "", key=key, disabled=not is_open)
+    elif item.kind == "likert":
+        st.radio(item.text, range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
+                 index=None if old is None else old - 1, disabled=not is_open)
+    else:
+        st.radio(f"{item.text} (1 = poor, 5 = excellent)", range(1, 6), horizontal=True, key=key,
+                 index=None if old is None else old - 1, disabled=not is_open)
+
+
+def send() -> None:
+    # A callback: it saves before the page runs, so one run both saves and thanks.
+    answers = {item.id: st.session_state.get(f"eval-{item.id}") for item in items}
+    try:
+        ui.store().submit_evaluation(event.id, me.id, answers)
+    except (TextError, StoreError) as err:
+        ui.flash(str(err))
 
 
 with st.form("evaluation"):
-    answers = {item.id: ask(item) for item in items}
+    for item in items:
+        ask(item)
     st.caption(f"Every question is optional; written answers {entry.limit_note(EVAL_TEXT_MAX_CHARS).lower()} "
                "Your answers are anonymous.")
-    if st.form_submit_button("Send my feedback", type="primary", width="stretch", disabled=not is_open):
-        try:
-            ui.store().submit_evaluation(event.id, me.id, answers)
-            st.rerun()
-        except (TextError, StoreError) as err:
-            st.error(str(err))
+    st.form_submit_button("Send my feedback", type="primary", width="stretch", disabled=not is_open, on_click=send)
+    ui.show_flash()
 
 ui.attendee_footer(attendee)

@@ -10,11 +10,10 @@ attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
 st.caption(event.title)
 ui.follow_live(event.id)
-now = ui.live(event.id)
 
 
 def cast_vote(poll: Poll, option_id: int) -> None:
-    # A callback: it runs before the page, so one run both saves and confirms.
+    # A callback: it runs before the live fragment redraws, so one run saves and confirms.
     try:
         ui.store().cast_vote(poll.id, me.id, option_id)
     except StoreError as err:
@@ -76,28 +75,36 @@ def show_poll(poll: Poll) -> None:
             st.caption(f"Source: {poll.source}")
 
 
-if now.kind == "poll" and (current := ui.poll(event.id, now.poll_id)) is not None:
-    show_poll(current)
-elif now.kind == "wall":
-    st.subheader("The wall is open")
-    st.write("Add your thoughts to the questions on the wall. Notes are anonymous.")
-    ui.link("pages/attendee_wall.py", label="Go to the wall", icon=":material/sticky_note_2:",
-                 query_params=attendee.link_params(), width="stretch")
-elif now.kind == "tables":
-    st.subheader("Table discussions")
-    st.write("Read your table's case stories and discuss them together.")
-    ui.link("pages/attendee_table.py", label="Open my table", icon=":material/groups:",
-                 query_params=attendee.link_params(), width="stretch")
-elif now.kind == "evaluation":
-    st.subheader("Before you go: your feedback")
-    st.write("Please tell us how the day went. It takes about two minutes.")
-    ui.link("pages/attendee_evaluation.py", label="Give feedback", icon=":material/rate_review:",
-                 query_params=attendee.link_params(), width="stretch")
-else:
-    st.title(event.title)
-    if event.subtitle:
-        st.subheader(event.subtitle)
-    ui.show_prose(event.welcome or "Welcome! This screen changes as the day goes on.")
-    st.info("Keep this page open: questions appear here as soon as they open.")
+# What to do when the facilitator opens an activity other than a poll.
+INVITES = {
+    "wall": ("The wall is open", "Add your thoughts to the questions on the wall. Notes are anonymous.",
+             "pages/attendee_wall.py", "Go to the wall", "📝"),
+    "tables": ("Table discussions", "Read your table's case stories and discuss them together.",
+               "pages/attendee_table.py", "Open my table", "👥"),
+    "evaluation": ("Before you go: your feedback", "Please tell us how the day went. It takes about two minutes.",
+                   "pages/attendee_evaluation.py", "Give feedback", "💬"),
+}
 
+
+@st.fragment
+def show_live() -> None:
+    # A fragment: when a vote is tapped, or (with push) the facilitator changes
+    # activity, only this part is redrawn, not the page links and footer.
+    now, current = ui.live_part(event.id)
+    if current is not None:
+        show_poll(current)
+    elif now.kind in INVITES:
+        heading, text, page, label, icon = INVITES[now.kind]
+        st.subheader(heading)
+        st.write(text)
+        ui.link(page, label=label, icon=icon, query_params=attendee.link_params(), width="stretch")
+    else:
+        st.title(event.title)
+        if event.subtitle:
+            st.subheader(event.subtitle)
+        ui.show_prose(event.welcome or "Welcome! This screen changes as the day goes on.")
+        st.info("Keep this page open: questions appear here as soon as they open.")
+
+
+show_live()
 ui.attendee_footer(attendee)

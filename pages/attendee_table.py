@@ -4,6 +4,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.models import TABLE_NOTE_MAX_CHARS, Table, Vignette
+from eventkit.storage import StoreError
 from eventkit.text import TextError
 from eventkit.ui import entry
 
@@ -22,8 +23,11 @@ if table is None:
     choice = st.selectbox("Your table", tables, index=None, format_func=lambda t: t.name,
                           placeholder="Choose your table")
     if choice is not None:
-        ui.remember_participant(attendee, ui.store().join(event.id, attendee.token, choice.number))
-        st.rerun()
+        try:
+            ui.remember_participant(attendee, ui.store().join(event.id, attendee.token, choice.number))
+            st.rerun()
+        except StoreError as err:  # e.g. the server is too busy: choosing again retries
+            st.error(str(err))
     ui.attendee_footer(attendee)
     st.stop()
 
@@ -35,8 +39,11 @@ def consent(table: Table) -> None:
     wants = st.checkbox("I agree to our table's discussion being recorded for the event report "
                         "(notes, and audio if your facilitator records). No names are kept.", value=given)
     if wants != given:
-        (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)
-        st.rerun()
+        try:
+            (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)
+            st.rerun()
+        except StoreError as err:  # the box shows what was asked; the store keeps what was saved
+            st.error(str(err))
 
 
 def add_note(vignette: Vignette | None, prompt: str | None, text: str) -> entry.Outcome:

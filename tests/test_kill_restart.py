@@ -137,9 +137,9 @@ def _rehearse_through_kills(server: Server, store: Store, event, attendees: int,
             if self.session is not None:
                 await _quietly(self.session.close())
 
-        async def follow(self, kind: str, changed_at: float) -> None:
+        async def follow(self, kind: str, changed_at: float, version: int) -> bool:
             try:
-                await super().follow(kind, changed_at)
+                return await super().follow(kind, changed_at, version)
             except Exception:
                 self.done.discard(kind)  # interrupted: try again if it is still live after reconnecting
                 raise

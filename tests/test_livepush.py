@@ -13,14 +13,16 @@ class Fake:
     def __init__(self, outcome: Outcome = Outcome.ASKED) -> None:
         self.live: dict[int, tuple] = {1: ("welcome", None, None)}
         self.asked: list[str] = []
+        self.parts: dict[str, str] = {}  # screen -> the part it was last asked to redraw
         self.changed: list[int] = []
         self.outcome = outcome
 
     def signature(self, event_id: int) -> tuple:
         return self.live[event_id]
 
-    def rerun(self, ids: list[str]) -> dict[str, Outcome]:
+    def rerun(self, ids: dict[str, str]) -> dict[str, Outcome]:
         self.asked.extend(ids)
+        self.parts.update(ids)
         return {i: self.outcome for i in ids}
 
     def pusher(self, **kwargs) -> LivePush:
@@ -107,7 +109,7 @@ def test_a_screen_that_confirms_before_asking_returns_is_not_left_pending():
     push = fake.pusher(in_flight=1)
     ids = _screens(push, 2)
 
-    def rerun_and_redraw_at_once(batch: list[str]) -> dict[str, Outcome]:
+    def rerun_and_redraw_at_once(batch: dict[str, str]) -> dict[str, Outcome]:
         for screen in batch:
             push.watch(screen, 1, fake.live[1])
         return fake.rerun(batch)
@@ -117,6 +119,30 @@ def test_a_screen_that_confirms_before_asking_returns_is_not_left_pending():
     push.step(now=1.0)
     push.step(now=1.01)  # the first confirmed, so the budget lets the second go
     assert fake.asked == ids
+
+
+@pytest.mark.parametrize(
+    ("drawn_by", "redrawn"),
+    [
+        ("", ""),  # a screen whose page drew the live activity: the whole page
+        ("frag-now", "frag-now"),  # drawn by a fragment: only that fragment
+    ],
+)
+def test_the_part_that_drew_the_live_activity_is_the_part_redrawn(drawn_by, redrawn):
+    fake = Fake()
+    push = fake.pusher()
+    push.watch("s0", 1, ("welcome", None, None), drawn_by)
+    fake.live[1] = ("wall", None, None)
+    push.step(now=1.0)
+    assert fake.parts == {"s0": redrawn}
+
+
+def test_shown_is_what_the_screen_last_drew():
+    push = Fake().pusher()
+    assert push.shown("s0") is None
+    push.watch("s0", 1, ("welcome", None, None))
+    push.watch("s0", 1, ("wall", None, None), "frag-now")  # its fragment redrew
+    assert push.shown("s0") == ("wall", None, None)
 
 
 def test_forgotten_screens_are_not_rerun():
@@ -155,3 +181,34 @@ def test_live_signature_follows_the_live_activity_and_poll_state(demo):
     after = live_signature(store, event.id)
     assert before[:2] == after[:2] == ("poll", poll.id)
     assert after[2] == "open" != before[2]
+
+
+def test_a_read_that_began_before_a_change_cannot_refill_the_cache_with_the_old_activity(tmp_path, monkeypatch):
+    # Push drops the shared reads when the activity changes. A script run that
+    # read the database just before the change may store its (old) answer just
+    # after: screens redrawn then would show the old activity and tell push
+    # they show the new one.
+    import streamlit as st
+
+    from eventkit import ui
+    from eventkit.demo import ensure_demo
+    from eventkit.storage import Store
+
+    monkeypatch.setenv("EVENTKIT_DB", str(tmp_path / "e.db"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(tmp_path / "e.db")
+    ensure_demo(store)
+    event = store.event_by_code("FIFE16")
+    store.set_live(event.id, "welcome")
+    before = ui._generation
+    old = ui.live(event.id)
+    store.set_live(event.id, "wall")
+    ui.clear_shared_reads()  # what push does when it sees the change
+    monkeypatch.setattr(Store, "get_live", lambda self, event_id: old)
+    ui._live(event.id, before)  # the slow run from before the change stores the old activity
+    monkeypatch.undo()
+    monkeypatch.setenv("EVENTKIT_DB", str(tmp_path / "e.db"))
+    assert ui.live(event.id).kind == "wall"
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -438,3 +438,74 @@ def test_closed_evaluation_shows_saved_answers_read_only(app_db):
     assert at.radio(key=f"eval-{score.id}").value == 3
     assert all(r.disabled for r in at.radio)
     assert button(at, "Send my feedback").disabled
+
+
+@pytest.fixture
+def hold_write_lock(app_db, monkeypatch):
+    """Another writer holds the database's write lock until release() (short busy timeout)."""
+    import sqlite3
+
+    from eventkit.storage import base
+
+    store, _ = app_db
+    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+
+    def hold():
+        holder.execute("BEGIN IMMEDIATE")
+
+    yield hold, lambda: holder.execute("ROLLBACK")
+    holder.close()
+
+
+def test_a_vote_the_busy_database_cannot_take_says_try_again_and_the_retry_counts(app_db, hold_write_lock):
+    store, event = app_db
+    hold, release = hold_write_lock
+    poll = open_poll(store, event)
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    hold()
+    button(at, poll.options[0].label).click()
+    at.run()
+    no_exception(at)
+    assert any("very busy" in e.value and "try again" in e.value for e in at.error)
+    assert store.vote_count(poll.id) == 0
+    release()
+    button(at, poll.options[0].label).click()
+    at.run()
+    assert store.vote_count(poll.id) == 1
+    assert not at.error
+
+
+def test_joining_when_the_database_is_too_busy_offers_try_again(app_db, hold_write_lock):
+    store, event = app_db
+    hold, release = hold_write_lock
+    hold()
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    no_exception(at)
+    assert any("very busy" in e.value for e in at.error)
+    release()
+    button(at, "Try again").click()
+    at.run()
+    no_exception(at)
+    assert not at.error
+    assert me(at, store, event) is not None
+
+
+def test_an_evaluation_that_is_refused_keeps_every_answer_and_says_why(app_db):
+    from eventkit.models import EVAL_TEXT_MAX_CHARS
+
+    store, event = app_db
+    store.set_eval_open(event.id, True)
+    items = items_by_kind(store, event)
+    score, text = items["score"][0], items["text"][0]
+    too_long = "x" * (EVAL_TEXT_MAX_CHARS + 1)
+    at = open_page(ATTENDEE_PAGES["feedback"], event=event.code)
+    at.radio(key=f"eval-{score.id}").set_value(4)
+    at.text_area(key=f"eval-{text.id}").input(too_long)
+    button(at, "Send my feedback").click()
+    at.run()
+    no_exception(at)
+    assert at.error and not at.success
+    assert store.count_eval_responses(event.id) == 0
+    assert at.text_area(key=f"eval-{text.id}").value == too_long
+    assert at.radio(key=f"eval-{score.id}").value == 4

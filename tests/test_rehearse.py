@@ -163,6 +163,73 @@ def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
     assert "server: CPU" in report
 
 
+def test_push_redraws_only_the_live_part_of_an_open_phone(server):
+    # A change of activity, and a vote, redraw the Now screen's live fragment,
+    # not the whole page (which costs the server nearly twice as much: bench/run_cost.py).
+    import asyncio
+
+    from eventkit.rehearse.client import StreamlitSession
+    from eventkit.security import new_token
+
+    url, db, _ = server
+    store = Store(db)
+    event = store.event_by_code("FIFE16")
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
+    store.set_live(event.id, "welcome")
+
+    async def phone() -> tuple[int, int]:
+        session = StreamlitSession(url, "", f"event=FIFE16&table=1&p={new_token()}")
+        await session.open()
+        await session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Wall"), 30)
+        full = session.runs_finished
+        store.set_live(event.id, "wall")
+        await session.wait_for(lambda s: s.find("heading", contains="The wall is open"), 30)
+        store.set_poll_state(poll.id, "open")
+        store.set_live(event.id, "poll", poll.id)
+        button = (await session.wait_for(lambda s: [b for b in s.find("button") if "-vote-" in b.element_id
+                                                    and not b.proto.disabled], 30))[0]
+        await session.click(button.element_id)
+        await session.wait_for(lambda s: any(b.proto.label.startswith("✓") for b in s.find("button")), 30)
+        await session.close()
+        return session.runs_finished - full, session.fragment_runs
+
+    full_runs, fragment_runs = asyncio.run(phone())
+    assert full_runs == 0
+    assert fragment_runs >= 3  # the wall, the poll, the vote
+
+
+def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(server):
+    # The Feedback page depends on what is live, so push redraws the whole page there.
+    import asyncio
+
+    from eventkit.rehearse.client import StreamlitSession
+    from eventkit.security import new_token
+
+    url, db, _ = server
+    store = Store(db)
+    event = store.event_by_code("FIFE16")
+    store.set_eval_open(event.id, False)
+    store.set_live(event.id, "welcome")
+
+    async def phone() -> bool:
+        token = new_token()
+        session = StreamlitSession(url, "", f"event=FIFE16&table=1&p={token}")
+        await session.open()
+        await session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Feedback"), 30)
+        runs = session.runs_finished
+        await session.go_to("feedback", f"event=FIFE16&p={token}")
+        await session.wait_run_after(runs, 30)
+        assert all(b.proto.disabled for b in session.find("button", label="Send my feedback"))
+        store.set_eval_open(event.id, True)  # what "Open it and make it live" does
+        store.set_live(event.id, "evaluation")
+        await session.wait_for(lambda s: [b for b in s.find("button", label="Send my feedback")
+                                          if not b.proto.disabled], 30)
+        await session.close()
+        return True
+
+    assert asyncio.run(phone())
+
+
 def test_port_check_sees_a_port_in_use(server):
     url, _, _ = server
     assert not port_is_free("127.0.0.1", int(url.rsplit(":", 1)[1]))
@@ -218,3 +285,25 @@ def test_screen_keeps_what_the_last_run_drew(second_run, expected):
     session = _screen(first + second_run)
     assert [s.proto.label for s in session.find("button")] == expected
     assert session.find("button", key=expected[0]) and not session.find("button", key="nothing")
+
+
+@pytest.mark.parametrize(("button", "fragment"), [("A", ""), ("in-frag", "f1")])
+def test_a_click_reruns_the_fragment_the_button_is_in(button, fragment):
+    # As the browser does: a vote button inside the live fragment reruns only it.
+    import asyncio
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    session = _screen([_msg("new_session"), _msg("button", path=(0, 0), element="A"),
+                       _msg("block", path=(0, 5), fragment_id="f1"),
+                       _msg("button", path=(0, 5, 0), element="in-frag", fragment_id="f1"), _msg("finished")])
+    sent = []
+
+    class Wire:
+        async def send(self, data):
+            sent.append(BackMsg.FromString(data))
+
+    session._ws = Wire()
+    asyncio.run(session.click(f"$$ID-abc-{button}"))
+    assert sent[0].rerun_script.fragment_id == fragment
+    assert [w.id for w in sent[0].rerun_script.widget_states.widgets if w.trigger_value] == [f"$$ID-abc-{button}"]

@@ -705,3 +705,43 @@ def test_delete_event_removes_everything(demo, other):
         assert text.encode() not in after, text
     assert b"Another event" in after  # the other event is untouched
     assert store.integrity_ok()
+
+
+# --- A database too busy to take a write ------------------------------------------------
+
+
+@pytest.fixture
+def locked(demo, monkeypatch):
+    """(store, event, person, poll, release): another writer holds the lock; short busy timeout."""
+    import sqlite3
+
+    from eventkit.storage import base
+
+    store, event = demo
+    person = store.join(event.id, new_token(), 1)
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
+    store.set_poll_state(poll.id, "open")
+    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    yield store, event, person, poll, lambda: holder.execute("ROLLBACK")
+    holder.close()
+
+
+@pytest.mark.parametrize(
+    ("write", "table"),
+    [
+        (lambda s, e, p, poll: s.cast_vote(poll.id, p.id, poll.options[0].id), "votes"),
+        (lambda s, e, p, poll: s.add_note(s.list_prompts(e.id)[0].id, p.id, "A note"), "notes"),
+        (lambda s, e, p, poll: s.join(e.id, new_token(), 1), "participants"),
+    ],
+)
+def test_a_write_that_cannot_get_the_lock_is_refused_with_a_message_and_can_be_retried(locked, write, table):
+    store, event, person, poll, release = locked
+    before = count(store, f"SELECT COUNT(*) FROM {table}")
+    with pytest.raises(StoreError, match="very busy.*try again"):
+        write(store, event, person, poll)
+    assert count(store, f"SELECT COUNT(*) FROM {table}") == before
+    release()
+    write(store, event, person, poll)  # the same tap, a moment later
+    assert count(store, f"SELECT COUNT(*) FROM {table}") == before + 1

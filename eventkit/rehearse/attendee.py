@@ -54,6 +54,7 @@ class Attendee:
         self.session: StreamlitSession | None = None
         self.done: set = set()  # activities taken part in: "wall", ("poll", id)…
         self._on_now_since = float("inf")
+        self.doing = "joining"  # for an error report
 
     @property
     def link_query(self) -> str:
@@ -68,6 +69,8 @@ class Attendee:
             await self.take_part()
         except (ProtocolError, TimeoutError, OSError) as err:
             rec.error(f"attendee {self.n}: {type(err).__name__}: {err}"[:200])
+            if self.session is not None:  # what the screen last sent and received, to explain it
+                rec.traces.append(f"attendee {self.n}, {self.doing}:\n  " + "\n  ".join(self.session.trace))
         except Exception as err:  # a bug in the simulation must not look like success
             rec.error(f"attendee {self.n}: unexpected {type(err).__name__}: {err}"[:200])
         finally:
@@ -101,20 +104,28 @@ class Attendee:
         stage = self.crowd.stage
         while not stage.over:
             version, kind, poll_id = stage.version, stage.kind, stage.poll_id
+            self.doing = f"following {kind}"
             if kind == "poll" and ("poll", poll_id) not in self.done:
                 self.done.add(("poll", poll_id))
                 await self.vote(poll_id, stage.changed_at)
             elif kind in FOLLOW_MARKERS and kind not in self.done:
                 self.done.add(kind)
-                await self.follow(kind, stage.changed_at)
-                await self.act(kind)
+                if await self.follow(kind, stage.changed_at, version):
+                    await self.act(kind)
             await stage.next_change(version)
 
-    async def follow(self, kind: str, changed_at: float) -> None:
-        """Wait for the Now screen to show the new activity; time it."""
-        marker = FOLLOW_MARKERS[kind]
-        await self.session.wait_for(lambda s: s.find("heading", contains=marker), self.s.timeout + 10)
+    async def follow(self, kind: str, changed_at: float, version: int) -> bool:
+        """Wait for the Now screen to show the new activity and time it; False if
+        the facilitator moved on first (the screen then shows the next one)."""
+        marker, stage = FOLLOW_MARKERS[kind], self.crowd.stage
+        shown = await self.session.wait_for(
+            lambda s: s.find("heading", contains=marker) or stage.version > version, self.s.timeout + 10)
+        if shown is True:  # moved on: counted, not timed (the screen may never show this one)
+            if changed_at > self._on_now_since:  # as for timings: only screens on Now then
+                self.crowd.recorder.count(f"{kind}_passed_before_screen_showed_it")
+            return False
         self._record_follow(changed_at)
+        return True
 
     def _record_follow(self, changed_at: float) -> None:
         if changed_at > self._on_now_since:  # only screens that were open when it changed
@@ -126,12 +137,14 @@ class Attendee:
             return
         await asyncio.sleep(self.rng.uniform(1, 4))  # reading, then tapping the link
         self._on_now_since = float("inf")  # away from Now: its follow times would not be fair
+        self.doing = f"taking part in {kind}"
         if kind == "wall":
             await self.post_note()
         elif kind == "tables":
             await self.write_table_note()
         else:
             await self.give_feedback()
+        self.doing = f"going back to Now after {kind}"
         runs = self.session.runs_finished
         await self.session.go_to("", self.link_query)  # back to Now, as people do
         await self.session.wait_run_after(runs, self.s.timeout)
@@ -140,7 +153,14 @@ class Attendee:
     # --- polls -------------------------------------------------------------------
 
     async def vote(self, poll_id: int, changed_at: float) -> None:
-        buttons = await self.session.wait_for(lambda s: _vote_buttons(s, poll_id), self.s.timeout + 10)
+        stage = self.crowd.stage
+        open_now = lambda: stage.kind == "poll" and stage.poll_id == poll_id  # noqa: E731
+        buttons = await self.session.wait_for(lambda s: _vote_buttons(s, poll_id) or not open_now(),
+                                              self.s.timeout + 10)
+        if buttons is True:
+            if changed_at > self._on_now_since:
+                self.crowd.recorder.count("poll_closed_before_screen_showed_it")
+            return
         self._record_follow(changed_at)
         if self.rng.random() >= self.s.vote_share:
             return

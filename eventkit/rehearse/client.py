@@ -143,8 +143,13 @@ class StreamlitSession:
         await self._ws.send(msg.SerializeToString())
 
     async def click(self, element_id: str) -> None:
-        """Press a button (or a form's submit button) once."""
-        await self.rerun(triggers={element_id: WidgetState(id=element_id, trigger_value=True)})
+        """Press a button (or a form's submit button) once.
+
+        As the browser does, a button inside a fragment reruns only that fragment.
+        """
+        fragment = next((s.fragment for s in self.elements.values() if s.element_id == element_id), "")
+        await self.rerun(triggers={element_id: WidgetState(id=element_id, trigger_value=True)},
+                         fragment_id=fragment)
 
     def set_string(self, element_id: str, value: str) -> None:
         """Type into a text area or choose a radio option (sent with the next run)."""

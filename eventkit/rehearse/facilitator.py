@@ -35,25 +35,33 @@ async def drive(settings: Settings, store: Store, event: Event, stage: Stage, re
     for kind, seconds in settings.phases():
         if kind == "poll":
             await asyncio.to_thread(store.set_poll_state, poll.id, "open")
-            await asyncio.to_thread(store.set_live, event.id, "poll", poll.id)
-            stage.set("poll", poll.id)
+            stage.set("poll", poll.id, changed_at=await _committed(store.set_live, event.id, "poll", poll.id))
         elif kind == "evaluation":
             await asyncio.to_thread(store.set_eval_open, event.id, True)
             await asyncio.sleep(2)  # the facilitator opens the form, then puts it on screens
-            await asyncio.to_thread(store.set_live, event.id, kind)
-            stage.set(kind)
+            stage.set(kind, changed_at=await _committed(store.set_live, event.id, kind))
         else:
-            await asyncio.to_thread(store.set_live, event.id, kind)
-            stage.set(kind)
+            stage.set(kind, changed_at=await _committed(store.set_live, event.id, kind))
         await asyncio.sleep(seconds)
         if kind == "welcome":
             resources.take("all_joined_idle")
         if kind == "poll":
-            await asyncio.to_thread(store.set_poll_state, poll.id, "closed")
-            stage.set("closed", poll.id)
+            stage.set("closed", poll.id, changed_at=await _committed(store.set_poll_state, poll.id, "closed"))
             await asyncio.sleep(3)  # the room looks at the closed count before moving on
     await asyncio.to_thread(store.set_live, event.id, "welcome")
     stage.finish()
+
+
+async def _committed(write, *args) -> float:
+    """Run a facilitator's write off the event loop; the moment it was committed.
+
+    Screens can follow from that moment, whereas this loop (busy with every
+    simulated phone) may only get back to the facilitator later.
+    """
+    def write_then_clock() -> float:
+        write(*args)
+        return time.monotonic()
+    return await asyncio.to_thread(write_then_clock)
 
 
 class Projector:

@@ -54,9 +54,9 @@ class Stage:
         self._changed = asyncio.Event()
         self.over = False
 
-    def set(self, kind: str, poll_id: int | None = None) -> None:
+    def set(self, kind: str, poll_id: int | None = None, changed_at: float | None = None) -> None:
         self.kind, self.poll_id = kind, poll_id
-        self.changed_at = time.monotonic()
+        self.changed_at = time.monotonic() if changed_at is None else changed_at
         self.version += 1
         self._changed.set()
         self._changed = asyncio.Event()

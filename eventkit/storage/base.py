@@ -22,6 +22,7 @@ from .migrations import MIGRATIONS
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "eventkit.db"
 ENV_VAR = "EVENTKIT_DB"
 BUSY_TIMEOUT_MS = 10_000
+BUSY_MESSAGE = "The server is very busy and could not save this. Nothing was lost: please try again in a moment."
 
 
 def default_path() -> str:
@@ -87,7 +88,7 @@ class StoreBase:
         """A connection inside one IMMEDIATE transaction: all or nothing."""
         db = self._connect()
         try:
-            db.execute("BEGIN IMMEDIATE")
+            _begin_immediate(db)
             try:
                 yield db
             except BaseException:
@@ -141,3 +142,18 @@ def _apply(db: sqlite_utils.Database, name: str, sql: str) -> None:
 def _split(sql: str) -> list[str]:
     """Split a migration script into statements (no semicolons inside them)."""
     return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def _begin_immediate(db: sqlite_utils.Database) -> None:
+    """Take the write lock, or refuse with a message a person can act on.
+
+    Under a very heavy load (hundreds of phones on two cores) a writer can
+    wait longer than the busy timeout: the attendee is told to try again
+    (their text stays in the box) instead of seeing a crash.
+    """
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise StoreError(BUSY_MESSAGE) from err
+        raise

@@ -14,17 +14,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import livepush, security
+from .. import security
 from ..demo import ensure_demo
 from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
-from ..storage import Store, default_path
+from ..storage import Store, StoreError, default_path
 from ..text import reflow
-from . import push
 from .routes import link
 
 STATIC = Path(__file__).parents[1] / "static"
-ATTENDEE_REFRESH_SECONDS = 3  # polling, when the server cannot push (see keep_in_step)
-LIVE_SAFETY_SECONDS = 30  # with push: a cheap check per phone, now and then
 # The projector should show a vote within 2 s: a 0.75 s timer plus results at
 # most 0.5 s old. Only the projector and the control panel read results.
 PROJECTOR_REFRESH_SECONDS = 0.75
@@ -53,13 +50,30 @@ def event_by_code(code: str) -> Event | None:
     return store().event_by_code(code)
 
 
-@st.cache_data(ttl=1, show_spinner=False)
+# Bumped whenever shared reads are dropped. It is part of the cache key of the
+# live reads: a run that began reading just before a change stores what it
+# read under the old key, where no later run looks, instead of refilling the
+# cache with the old activity for a second.
+_generation = 0
+
+
 def live(event_id: int) -> Live:
+    """What is live at the event (shared, at most a second old)."""
+    return _live(event_id, _generation)
+
+
+def polls(event_id: int) -> list[Poll]:
+    """The event's polls in order (shared, at most a second old)."""
+    return _polls(event_id, _generation)
+
+
+@st.cache_data(ttl=1, show_spinner=False)
+def _live(event_id: int, generation: int) -> Live:
     return store().get_live(event_id)
 
 
 @st.cache_data(ttl=1, show_spinner=False)
-def polls(event_id: int) -> list[Poll]:
+def _polls(event_id: int, generation: int) -> list[Poll]:
     return store().list_polls(event_id)
 
 
@@ -95,7 +109,9 @@ def tables(event_id: int) -> list[Table]:
 
 def clear_shared_reads() -> None:
     """Drop cached reads after a write that every screen should see at once."""
-    for fn in (event_by_code, live, polls, results, vote_count, visible_notes, prompts, tables):
+    global _generation
+    _generation += 1
+    for fn in (event_by_code, _live, _polls, results, vote_count, visible_notes, prompts, tables):
         fn.clear()
 
 
@@ -137,7 +153,12 @@ def current_attendee() -> Attendee | None:
     cache = st.session_state.setdefault(_PARTICIPANT_KEY, {})
     participant = cache.get((event.id, token))
     if participant is None or (table_no is not None and participant.table_no != table_no):
-        participant = store().join(event.id, token, table_no)
+        try:
+            participant = store().join(event.id, token, table_no)
+        except StoreError as err:  # the server is too busy to take a write just now
+            st.error(str(err))
+            st.button("Try again", type="primary")
+            st.stop()
         cache[(event.id, token)] = participant
     return Attendee(event, token, participant)
 
@@ -167,17 +188,17 @@ def _int_param(name: str) -> int | None:
 
 
 ATTENDEE_PAGES = (
-    ("pages/attendee_now.py", "Now", ":material/bolt:"),
-    ("pages/attendee_wall.py", "Wall", ":material/sticky_note_2:"),
-    ("pages/attendee_table.py", "Table", ":material/groups:"),
-    ("pages/attendee_evaluation.py", "Feedback", ":material/rate_review:"),
+    ("pages/attendee_now.py", "Now", "⚡"),
+    ("pages/attendee_wall.py", "Wall", "📝"),
+    ("pages/attendee_table.py", "Table", "👥"),
+    ("pages/attendee_evaluation.py", "Feedback", "💬"),
 )
 
 
 def attendee_nav(attendee: Attendee) -> None:
     """The attendee's page links, carrying their identity in the URL."""
     # wrap=True: at 200% zoom (about 195 CSS px) four links no longer fit on one row.
-    with st.container(horizontal=True, wrap=True, gap="small", horizontal_alignment="distribute"):
+    with st.container(horizontal=True, wrap=True, gap="xsmall", horizontal_alignment="distribute"):
         for page, label, icon in ATTENDEE_PAGES:
             link(page, label=label, icon=icon, query_params=attendee.link_params())
 
@@ -190,7 +211,7 @@ def attendee_footer(attendee: Attendee) -> None:
         "One vote per device is best effort: it relies on this page's link, so keep this tab "
         "open; scanning the QR code again counts as a new device."
     )
-    link("pages/privacy.py", label="Privacy notice", icon=":material/shield:",
+    link("pages/privacy.py", label="Privacy notice", icon="🔒",
                  query_params=attendee.link_params())
 
 
@@ -202,6 +223,11 @@ def use_css(name: str) -> None:
 def flash(message: str) -> None:
     """From a button's callback: show this error in the run the tap triggers."""
     st.session_state[_FLASH_KEY] = message
+
+
+def has_flash() -> bool:
+    """Whether a callback left an error for this run to show."""
+    return bool(st.session_state.get(_FLASH_KEY))
 
 
 def show_flash() -> None:
@@ -222,77 +248,6 @@ def show_prose(text: str) -> None:
         st.text(paragraph)
 
 
-# --- Following what is live ----------------------------------------------------
-
-
-def live_signature(event_id: int) -> tuple:
-    """livepush.signature of the event, from the shared cached reads."""
-    now = live(event_id)
-    return livepush.signature(now, poll(event_id, now.poll_id) if now.kind == "poll" else None)
-
-
-def keep_in_step(event_id: int) -> None:
-    """Have this attendee screen redrawn when the facilitator changes what is live.
-
-    Under `streamlit run` the server pushes the redraw (eventkit.ui.push), so an
-    idle phone costs almost nothing; a slow check every LIVE_SAFETY_SECONDS
-    catches anything missed and, because it is a timer, makes the phone rerun
-    when it reconnects to a restarted server. Elsewhere (AppTest) pages poll
-    with fragments instead.
-    """
-    if push.available():
-        seen = live_signature(event_id)
-        push.watch(event_id, seen)
-        _safety_check(event_id, seen)
-
-
-def stop_following_live() -> None:
-    """Called by the router before every page: staff pages are not kept in step."""
-    push.forget()
-
-
-def follow_live(event_id: int) -> None:
-    """On the Now screen: rerun the page when what is live changes (polled without push)."""
-    if not push.available():
-        _poll_live(event_id, live_signature(event_id))
-
-
-def _rerun_if_live_changed(event_id: int, seen: tuple) -> None:
-    if live_signature(event_id) != seen:
-        st.rerun(scope="app")
-
-
-@st.fragment(run_every=LIVE_SAFETY_SECONDS)
-def _safety_check(event_id: int, seen: tuple) -> None:
-    _rerun_if_live_changed(event_id, seen)
-
-
-@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
-def _poll_live(event_id: int, seen: tuple) -> None:
-    _rerun_if_live_changed(event_id, seen)
-
-
-def live_banner(attendee: Attendee) -> None:
-    """On pages other than Now: a link to the live poll when one is open."""
-    if push.available():
-        _banner(attendee)
-    else:
-        _polled_banner(attendee)
-
-
-@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
-def _polled_banner(attendee: Attendee) -> None:
-    _banner(attendee)
-
-
-def _banner(attendee: Attendee) -> None:
-    now = live(attendee.event.id)
-    current = poll(attendee.event.id, now.poll_id) if now.kind == "poll" else None
-    if current is not None and current.state == "open":
-        link("pages/attendee_now.py", label="A question is open now: tap to vote",
-                     icon=":material/how_to_vote:", query_params=attendee.link_params())
-
-
 def join_form() -> None:
     """Ask for an event code when the URL carries none."""
     use_css("attendee")
@@ -309,8 +264,8 @@ def join_form() -> None:
     if event_by_code("FIFE16") is not None:
         st.caption("Trying the demo? Its code is FIFE16.")
     st.divider()
-    link("pages/facilitator.py", label="Facilitator control panel", icon=":material/tune:")
-    link("pages/organiser.py", label="Organiser area", icon=":material/event:")
+    link("pages/facilitator.py", label="Facilitator control panel", icon="🎛️")
+    link("pages/organiser.py", label="Organiser area", icon="📅")
 
 
 # Role checks live in their own module; re-exported so pages call ui.require_organiser().
@@ -324,4 +279,13 @@ from .roles import (  # noqa: E402  (roles uses store(), defined above)
     require_organiser,
     unlock_facilitator,
     unlock_organiser,
+)
+
+# Keeping attendee screens in step with what is live; re-exported for pages.
+from .following import (  # noqa: E402  (following uses the shared reads above)
+    follow_live,
+    keep_in_step,
+    live_banner,
+    live_part,
+    stop_following_live,
 )

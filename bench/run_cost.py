@@ -1,0 +1,64 @@
+"""Server CPU per attendee screen redraw, measured one at a time.
+
+Usage: python bench/run_cost.py URL SERVER_PID [N]
+e.g.   python bench/run_cost.py http://127.0.0.1:8501 12345 200
+
+Capacity is set by how much of the server's one core (the GIL) each redraw
+takes. This opens one phone on the Now screen and asks the server for N
+redraws of each kind, one after another, reading the server's CPU time from
+/proc before and after:
+- "full": the whole page runs again (what a first visit or a page link costs);
+- "live part": only the fragment that shows the live activity runs again
+  (what live push asks for when the facilitator changes activity), if the
+  page has one.
+Run it against an otherwise idle server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
+
+from eventkit.rehearse.client import StreamlitSession, http_get
+from eventkit.security import new_token
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(session: StreamlitSession, pid: int, n: int, fragment_id: str) -> tuple[float, float]:
+    """(server CPU ms, wall ms) per redraw, averaged over n sequential redraws."""
+    cpu, wall = cpu_seconds(pid), time.monotonic()
+    for _ in range(n):
+        full, frag = session.runs_finished, session.fragment_runs
+        await session.rerun(fragment_id=fragment_id)
+        await session.wait_for(lambda s: s.runs_finished > full or s.fragment_runs > frag, 30)
+    return (cpu_seconds(pid) - cpu) * 1000 / n, (time.monotonic() - wall) * 1000 / n
+
+
+async def main(url: str, pid: int, n: int) -> None:
+    query = f"event=FIFE16&table=1&p={new_token()}"
+    _, headers, _ = await http_get(url, f"/?{query}")
+    session = StreamlitSession(url, "", query, headers.get("set-cookie", "").split(";")[0])
+    await session.open()
+    await session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Wall"), 30)
+    await measure(session, pid, 5, "")  # warm up
+    cpu, wall = await measure(session, pid, n, "")
+    print(f"full page run:  {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs)")
+    live = [f for f, root in session._fragment_roots.items() if root and session.elements.get(root)]
+    for fragment_id in live:
+        cpu, wall = await measure(session, pid, n, fragment_id)
+        print(f"fragment {fragment_id[:8]}: {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs)")
+    await session.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200))

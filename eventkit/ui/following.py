@@ -1,0 +1,117 @@
+"""Keeping attendee screens in step with what the facilitator has made live.
+
+Under `streamlit run` the server pushes redraws (eventkit.ui.push): each
+attendee page records what it drew of the live activity, and only screens
+that are out of date are rerun, only their live fragment where they have
+one. Elsewhere (AppTest, or a Streamlit without the internals push uses)
+pages poll with fragments instead.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import livepush
+from ..models import Live, Poll
+from . import Attendee, live, poll, push
+from .routes import link
+
+ATTENDEE_REFRESH_SECONDS = 3  # polling, when the server cannot push (see keep_in_step)
+LIVE_SAFETY_SECONDS = 30  # with push: a cheap check per phone, now and then
+
+
+def live_signature(event_id: int) -> tuple:
+    """livepush.signature of the event, from the shared cached reads."""
+    now = live(event_id)
+    return livepush.signature(now, poll(event_id, now.poll_id) if now.kind == "poll" else None)
+
+
+def keep_in_step(event_id: int) -> None:
+    """Have this attendee screen redrawn when the facilitator changes what is live.
+
+    Under `streamlit run` the server pushes the redraw (eventkit.ui.push), so an
+    idle phone costs almost nothing. The whole-page watch recorded here is
+    provisional: the page's live part (live_part) records what it drew, and
+    which fragment to redraw, later in the same run. A slow check every
+    LIVE_SAFETY_SECONDS catches anything missed and, because it is a timer,
+    makes the phone rerun when it reconnects to a restarted server. Elsewhere
+    (AppTest) pages poll with fragments instead.
+    """
+    if push.available():
+        push.watch(event_id, live_signature(event_id))
+        _safety_check(event_id)
+
+
+def stop_following_live() -> None:
+    """Called by the router before every page: staff pages are not kept in step."""
+    push.forget()
+
+
+def follow_live(event_id: int) -> None:
+    """On the Now screen: rerun the page when what is live changes (polled without push)."""
+    if not push.available():
+        _poll_live(event_id, live_signature(event_id))
+
+
+def live_part(event_id: int) -> tuple[Live, Poll | None]:
+    """At the top of the fragment that draws the live activity: what is live
+    now, and the live poll if it is one. Draw exactly these.
+
+    With push, only this fragment is redrawn when the activity changes (about
+    half the server's work of redrawing the page: no page links, no footer).
+    """
+    now = live(event_id)
+    current = poll(event_id, now.poll_id) if now.kind == "poll" else None
+    if push.available():
+        # Recorded from the very values drawn: a second read of the cache could
+        # differ (a run that read just before a change may refill it), and push
+        # would then believe a screen current that shows the old activity.
+        push.watch(event_id, livepush.signature(now, current))
+    return now, current
+
+
+def _rerun_if_live_changed(event_id: int, seen: tuple) -> None:
+    if live_signature(event_id) != seen:
+        st.rerun(scope="app")
+
+
+@st.fragment(run_every=LIVE_SAFETY_SECONDS)
+def _safety_check(event_id: int) -> None:
+    # Compared with what push last recorded: a redrawn live fragment updates it.
+    _rerun_if_live_changed(event_id, push.shown())
+
+
+@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+def _poll_live(event_id: int, seen: tuple) -> None:
+    _rerun_if_live_changed(event_id, seen)
+
+
+def live_banner(attendee: Attendee, *, whole_page: bool = False) -> None:
+    """On pages other than Now: a link to the live poll when one is open.
+
+    With push only the banner is redrawn when the activity changes, unless
+    `whole_page`: for a page that itself depends on what is live (Feedback
+    opens when the facilitator makes the evaluation live).
+    """
+    if whole_page and push.available():
+        _banner(attendee, live_part(attendee.event.id)[1])
+    elif push.available():
+        _pushed_banner(attendee)
+    else:
+        _polled_banner(attendee)
+
+
+@st.fragment
+def _pushed_banner(attendee: Attendee) -> None:
+    _banner(attendee, live_part(attendee.event.id)[1])
+
+
+@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+def _polled_banner(attendee: Attendee) -> None:
+    _banner(attendee, live_part(attendee.event.id)[1])
+
+
+def _banner(attendee: Attendee, current: Poll | None) -> None:
+    if current is not None and current.state == "open":
+        link("pages/attendee_now.py", label="A question is open now: tap to vote",
+                     icon="🗳️", query_params=attendee.link_params())
