@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
 from eventkit.demo import DEMO_FILE
 from eventkit.eventfile import load_event_file
@@ -58,3 +59,17 @@ def demo(store, demo_spec):
     """(store, event): a Store with the demo event imported."""
     event_id = store.import_event(demo_spec)
     return store, store.get_event(event_id)
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch, demo_spec):
+    """(store, event): the demo event in a fresh database that the app uses too."""
+    path = tmp_path / "eventkit.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    event_id = store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
+    yield store, store.get_event(event_id)
+    st.cache_data.clear()
+    st.cache_resource.clear()

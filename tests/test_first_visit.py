@@ -83,18 +83,6 @@ def test_theme_uses_the_devices_fonts():
 # --- Attendee screens draw no Material icon ----------------------------------------
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_spec):
-    path = tmp_path / "eventkit.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    yield store, store.get_event(store.import_event(demo_spec))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def protos(node):
     """Every element and block message drawn, depth first."""
     if getattr(node, "proto", None) is not None:

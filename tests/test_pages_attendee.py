@@ -27,20 +27,6 @@ ATTENDEE_PAGES = {
 MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error")
 
 
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_spec):
-    """(store, event): the demo event in a fresh database that the app uses too."""
-    path = tmp_path / "eventkit.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    event_id = store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
-    yield store, store.get_event(event_id)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def open_page(page: str, **params) -> AppTest:
     """Run the app on one page with the given query parameters."""
     at = AppTest.from_file(APP, default_timeout=60)

@@ -32,7 +32,9 @@ def keep_in_step(event_id: int) -> None:
     Under `streamlit run` the server pushes the redraw (eventkit.ui.push), so an
     idle phone costs almost nothing. The whole-page watch recorded here is
     provisional: the page's live part (live_part) records what it drew, and
-    which fragment to redraw, later in the same run. A slow check every
+    which fragment to redraw, later in the same run. It is still needed: the
+    safety check's body runs at once, and without a watch it would see nothing
+    recorded and rerun the page for ever. A slow check every
     LIVE_SAFETY_SECONDS catches anything missed and, because it is a timer,
     makes the phone rerun when it reconnects to a restarted server. Elsewhere
     (AppTest) pages poll with fragments instead.
