@@ -3,7 +3,7 @@
 A real `streamlit run` server is rehearsed with eventkit.rehearse (simulated
 phones speaking Streamlit's websocket protocol: they join, vote, change
 votes, post wall notes, write table notes, send feedback). Meanwhile the
-server is SIGKILLed at least five times at random moments and restarted on
+server is SIGKILLed at least five times, in every activity, and restarted on
 the same database and port; the simulated phones reconnect with the same
 link (p= token), as a phone's browser does.
 
@@ -42,9 +42,8 @@ from tests.browser.conftest import missing
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-KILLS = 6
-# The kill moments are random but seeded, so a failure can be replayed; seed 57 spreads the six
-# kills over joining, voting, the wall and the evaluation (EVENTKIT_KILL_SEED picks others).
+# The phones' choices and the kill delays are random but seeded, so a failure can be replayed
+# (EVENTKIT_KILL_SEED picks others).
 SEED = int(os.environ.get("EVENTKIT_KILL_SEED", "57"))
 
 
@@ -97,15 +96,24 @@ class Server:
 # --- The rehearsal, with phones that reconnect --------------------------------------------
 
 
-def _rehearse_through_kills(server: Server, store: Store, event, attendees: int, duration: float) -> dict:
-    """Run eventkit.rehearse's attendees and facilitator for `duration` s; returns the ledger and more."""
+def _settings(server: Server, event, attendees: int, duration: float):
+    from eventkit.rehearse.scenario import Settings
+
+    return Settings(url=server.url, event_code=event.code, attendees=attendees, duration=duration,
+                    join_window=6, db=str(server.db), projector=False, seed=SEED, timeout=20,
+                    scribe_share=0.5)  # more scribes than a real room: the tables window is short
+
+
+def _rehearse_through_kills(server: Server, store: Store, event, settings, watched: tuple) -> dict:
+    """Run eventkit.rehearse's attendees and facilitator; returns the ledger and more.
+
+    watched is (stage, ledger, recorder), made by the caller so the killer can follow them.
+    """
     from eventkit.rehearse.attendee import Attendee, Crowd
     from eventkit.rehearse.facilitator import drive
-    from eventkit.rehearse.metrics import Recorder, ResourceLog
-    from eventkit.rehearse.scenario import Ledger, Settings, Stage
+    from eventkit.rehearse.metrics import ResourceLog
 
-    settings = Settings(url=server.url, event_code=event.code, attendees=attendees, duration=duration,
-                        join_window=6, db=str(server.db), projector=False, seed=SEED, timeout=20)
+    attendees = settings.attendees
     tried: dict[tuple[str, int], set[int]] = {}  # every option a phone tapped, acknowledged or not
 
     class QuickHands(random.Random):
@@ -163,7 +171,7 @@ def _rehearse_through_kills(server: Server, store: Store, event, attendees: int,
             await super().cast(poll_id, option_id, changed)
 
     async def main() -> tuple:
-        stage, ledger, recorder = Stage(), Ledger(), Recorder()
+        stage, ledger, recorder = watched
         crowd = Crowd(settings, stage, ledger, recorder, len(store.list_tables(event.id)))
         rng = random.Random(SEED)
         people = [Rejoining(crowd, n, QuickHands(rng.random())) for n in range(attendees)]
@@ -186,13 +194,42 @@ async def _quietly(coro) -> None:
         pass
 
 
-def _killer(server: Server, moments: list[float], started: float, restarts: list[float]) -> None:
-    for moment in moments:
-        time.sleep(max(0.0, started + moment - time.monotonic()))
+# Where the kills land: one while phones join, then in each activity just after its first write
+# was acknowledged (writes are in flight then, and the activity has shown it can acknowledge
+# something), and once more in the poll. Going by acknowledgements rather than the clock keeps
+# a kill late in one short activity from leaving the next one no time at all.
+KILL_PLAN = (("welcome", None), ("poll", "votes"), ("poll", "votes"),
+             ("wall", "wall_notes"), ("tables", "table_notes"), ("evaluation", "evaluations"))
+
+
+def _killer(server: Server, watched: tuple, seed: int, restarts: list[float]) -> None:
+    stage, _ledger, recorder = watched
+    rng = random.Random(seed)
+    _wait(lambda: stage.version > 0, 120)  # the facilitator has started: phones are joining
+    for kind, acked in KILL_PLAN:
+        if not _wait(lambda: stage.kind == kind or stage.over, 120) or stage.over:
+            return
+        if acked is None:
+            time.sleep(rng.uniform(2, 5))
+        else:
+            before = recorder.counts[acked]
+            _wait(lambda: recorder.counts[acked] > before or stage.kind != kind, 120)
+            if recorder.counts[acked] == before:
+                continue  # nothing acknowledged while it was live: the test's assertions say so
+            time.sleep(rng.uniform(0, 1.5))
         server.kill()
         t = time.monotonic()
         server.start()
         restarts.append(time.monotonic() - t)
+
+
+def _wait(check, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 # --- What must hold afterwards --------------------------------------------------------------
@@ -278,27 +315,30 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         missing("needs /usr/bin/chromium")
     from playwright.sync_api import expect, sync_playwright
 
+    from eventkit.rehearse.metrics import Recorder
+    from eventkit.rehearse.scenario import Ledger, Stage
+
     srv, store, event = server
-    duration, attendees = 60.0, 14
-    # One random moment in each of KILLS equal slots of the run, so kills hit every activity.
-    rng, slot = random.Random(SEED), (duration - 6) / KILLS
-    moments = [4 + i * slot + rng.uniform(0, slot) for i in range(KILLS)]
+    settings = _settings(srv, event, attendees=14, duration=60.0)
+    watched = (Stage(), Ledger(), Recorder())
     with sync_playwright() as playwright:
         browser, phone, projector, poll, token, choice = _open_browser_pages(srv, store, event, playwright)
         me = store.participant_by_token(event.id, token)
         joined_before = store.count_participants(event.id)
         restarts: list[float] = []
-        started = time.monotonic()
-        killer = threading.Thread(target=_killer, args=(srv, moments, started, restarts))
+        killer = threading.Thread(target=_killer, args=(srv, watched, SEED, restarts))
         killer.start()
         with ThreadPoolExecutor(1) as pool:  # Playwright owns this thread's event loop
-            result = pool.submit(_rehearse_through_kills, srv, store, event, attendees, duration).result()
+            result = pool.submit(_rehearse_through_kills, srv, store, event, settings, watched).result()
         killer.join()
 
         assert srv.kills >= 5
         assert store.integrity_ok()
         figures = _check_exactly_once(store, event, result)
-        assert all(figures.values()), f"every kind of write was acknowledged at least once: {figures}"
+        recorder = result["recorder"]
+        assert all(figures.values()), (f"every kind of write was acknowledged at least once: {figures}; "
+                                       f"counts {dict(recorder.counts)}; errors {recorder.errors}; "
+                                       f"traces {recorder.traces[-3:]}")
         # No phone became two participants by reconnecting.
         ledger = result["ledger"]
         assert store.count_participants(event.id) == joined_before + len(ledger.joined)
@@ -313,7 +353,6 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         expect(projector.get_by_text("2 votes", exact=False).first).to_be_visible(timeout=30_000)
         browser.close()
 
-    recorder = result["recorder"]
     stored_notes = len(store.list_notes(event.id, ("visible", "pending", "hidden")))
     print(f"\nwall notes stored {stored_notes} for {figures['notes']} acknowledged (the rest committed "
           f"just before a kill, unacknowledged, and kept: nothing is ever lost the other way)")

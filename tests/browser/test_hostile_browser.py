@@ -170,7 +170,8 @@ def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str
         session = StreamlitSession(url, page="wall", query_string="event=FIFE16")
         await session.open()
         area = (await session.wait_for(lambda s: s.find("text_area", label="Your note (anonymous)"), 30))[0]
-        submit = session.find("button", label="Post note")[0]
+        # The box is drawn before the button: wait for the form to be whole.
+        submit = (await session.wait_for(lambda s: s.find("button", label="Post note"), 30))[0]
         runs = session.runs_finished
         session.set_string(area.element_id, text)
         try:
