@@ -13,10 +13,11 @@ second participant, and a real Chromium phone page and projector page that
 stayed open across the kills reconnected by themselves: the phone kept its
 identity (its earlier vote is still ticked) and the projector shows new votes.
 
-Why this holds: every write is one IMMEDIATE transaction, acknowledged on
-screen only after COMMIT; the database is in WAL mode with synchronous=FULL
-(eventkit/storage/base.py), so a committed transaction survives a process
-kill (it would at any synchronous level) and also a power cut.
+Why this holds: every write is one transaction (one statement, or BEGIN
+IMMEDIATE … COMMIT), acknowledged on screen only after its commit; the
+database is in WAL mode with synchronous=FULL (eventkit/storage/base.py), so
+a committed transaction survives a process kill (it would at any synchronous
+level) and also a power cut.
 """
 
 from __future__ import annotations

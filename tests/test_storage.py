@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -710,6 +711,11 @@ def test_delete_event_removes_everything(demo, other):
 # --- A database too busy to take a write ------------------------------------------------
 
 
+def _first_score(store, event) -> dict:
+    item = next(i for i in store.list_eval_items(event.id) if i.kind != "text")
+    return {item.id: 4}
+
+
 @pytest.fixture
 def locked(demo, monkeypatch):
     """(store, event, person, poll, release): another writer holds the lock; short busy timeout."""
@@ -721,6 +727,7 @@ def locked(demo, monkeypatch):
     person = store.join(event.id, new_token(), 1)
     poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
     store.set_poll_state(poll.id, "open")
+    store.set_eval_open(event.id, True)
     monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
     holder = sqlite3.connect(store.path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
@@ -734,6 +741,9 @@ def locked(demo, monkeypatch):
         (lambda s, e, p, poll: s.cast_vote(poll.id, p.id, poll.options[0].id), "votes"),
         (lambda s, e, p, poll: s.add_note(s.list_prompts(e.id)[0].id, p.id, "A note"), "notes"),
         (lambda s, e, p, poll: s.join(e.id, new_token(), 1), "participants"),
+        (lambda s, e, p, poll: s.add_table_note(s.list_tables(e.id)[0].vignettes[0].id, p.id, "", "A note"),
+         "table_notes"),
+        (lambda s, e, p, poll: s.submit_evaluation(e.id, p.id, _first_score(s, e)), "eval_responses"),
     ],
 )
 def test_a_write_that_cannot_get_the_lock_is_refused_with_a_message_and_can_be_retried(locked, write, table):
@@ -745,3 +755,22 @@ def test_a_write_that_cannot_get_the_lock_is_refused_with_a_message_and_can_be_r
     release()
     write(store, event, person, poll)  # the same tap, a moment later
     assert count(store, f"SELECT COUNT(*) FROM {table}") == before + 1
+
+
+def test_a_phone_rejoining_unchanged_only_reads(locked):
+    """Every reconnect rejoins: while another writer holds the lock, it still gets straight in."""
+    store, event, person, _poll, release = locked
+    release()
+    token = new_token()
+    joined = store.join(event.id, token, 2)
+    holder = sqlite3.connect(store.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert store.join(event.id, token) == joined
+        assert store.join(event.id, token, 2) == joined
+        with pytest.raises(StoreError, match="very busy"):
+            store.join(event.id, token, 3)  # a move to another table is a write
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.join(event.id, token, 3).table_no == 3

@@ -42,12 +42,24 @@ def _seconds_until(later: datetime, now: datetime) -> int:
     return max(1, math.ceil((later - now).total_seconds()))
 
 
-def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> None:
-    """Raise ThrottledError when the participant posted POST_LIMIT times within the window.
+def under_posting_limit(table: str) -> str:
+    """An SQL condition: participant :pid posted fewer than :limit times since :since.
 
-    Call inside the write transaction that inserts the post, so two quick
-    requests cannot both slip under the limit.
+    Put it in the WHERE of the statement that inserts the post, so two quick
+    requests cannot both slip under the limit; posting_params gives the values.
     """
+    if table not in _POSTED_TABLES:
+        raise ValueError(f"not a posted table: {table}")
+    return f"(SELECT COUNT(*) FROM {table} WHERE participant_id = :pid AND created_at > :since) < :limit"
+
+
+def posting_params(now: str) -> dict:
+    """The :since and :limit values for under_posting_limit at the moment `now`."""
+    return {"since": _stamp(_parse(now) - timedelta(seconds=POST_WINDOW_SECONDS)), "limit": POST_LIMIT}
+
+
+def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> None:
+    """Raise ThrottledError when the participant posted POST_LIMIT times within the window."""
     if table not in _POSTED_TABLES:
         raise ValueError(f"not a posted table: {table}")
     moment = _parse(now)
@@ -68,6 +80,13 @@ def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: in
 
 
 class AttemptsMixin(StoreBase):
+    def _refuse_post(self, table: str, participant_id: int, now: str) -> None:
+        """Raise why a post under under_posting_limit was not stored (posting too fast)."""
+        with self.read() as db:
+            check_posting_rate(db, table, participant_id, now)
+        raise ThrottledError(posting_wait_message(1), 1)  # the window moved on meanwhile
+
+
     def login_wait_seconds(self, role: str, event_id: int | None = None) -> int:
         """Seconds before another sign-in attempt for this role (and event) is allowed; 0 = now."""
         _check_role(role)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -34,6 +35,14 @@ def utc_now() -> str:
     """An ISO 8601 UTC timestamp with milliseconds, e.g. 2016-05-18T09:30:00.000Z."""
     stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     return stamp.replace("+00:00", "Z")
+
+
+class Written(NamedTuple):
+    """What one writing statement did: rows changed, the new row's id, RETURNING rows."""
+
+    rowcount: int
+    lastrowid: int | None
+    rows: list[tuple]
 
 
 class StoreError(Exception):
@@ -98,6 +107,24 @@ class StoreBase:
         finally:
             db.conn.close()
 
+    def _write_one(self, sql: str, params: dict | list) -> Written:
+        """Run one writing statement as its own transaction.
+
+        SQLite holds the write lock only while it runs the statement, with
+        Python's lock released; use this for the writes hundreds of phones
+        make at once. Busy past the timeout: StoreError with BUSY_MESSAGE.
+        """
+        db = self._connect()
+        try:
+            cursor = db.conn.execute(sql, params)
+            rows = cursor.fetchall()  # RETURNING rows; the statement completes here
+            return Written(cursor.rowcount, cursor.lastrowid, rows)
+        except sqlite3.OperationalError as err:
+            _raise_if_busy(err)
+            raise
+        finally:
+            db.conn.close()
+
     def _migrate(self) -> None:
         db = self._connect()
         try:
@@ -154,6 +181,10 @@ def _begin_immediate(db: sqlite_utils.Database) -> None:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as err:
-        if "locked" in str(err) or "busy" in str(err):
-            raise StoreError(BUSY_MESSAGE) from err
+        _raise_if_busy(err)
         raise
+
+
+def _raise_if_busy(err: sqlite3.OperationalError) -> None:
+    if "locked" in str(err) or "busy" in str(err):
+        raise StoreError(BUSY_MESSAGE) from err

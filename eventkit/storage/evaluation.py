@@ -26,24 +26,20 @@ class EvaluationMixin(StoreBase):
         if not clean:
             raise StoreError("Please answer at least one question.")
         now = utc_now()
+        values = [(item_id, None if isinstance(v, str) else v, v if isinstance(v, str) else None)
+                  for item_id, v in clean.items()]
+        # Three statements, everything worked out beforehand: the write lock is
+        # held briefly even when this thread waits for Python's lock in between.
         with self.write() as db:
-            if not db.execute("SELECT eval_open FROM events WHERE id = ?", [event_id]).fetchone()[0]:
+            row = db.execute(_OPEN_RESPONSE_SQL, {"event": event_id, "pid": participant_id, "now": now}).fetchone()
+            if row is None:
                 raise StoreError("The evaluation is closed.")
+            db.execute("DELETE FROM eval_answers WHERE response_id = ?", [row[0]])
+            marks = ", ".join(["(?, ?, ?, ?)"] * len(values))
             db.execute(
-                """INSERT INTO eval_responses (event_id, participant_id, submitted_at, updated_at)
-                   VALUES (?, ?, ?, ?) ON CONFLICT (event_id, participant_id) DO UPDATE SET updated_at = excluded.updated_at""",
-                [event_id, participant_id, now, now],
+                f"INSERT INTO eval_answers (response_id, item_id, value_int, value_text) VALUES {marks}",
+                [x for item in values for x in (row[0], *item)],
             )
-            response_id = db.execute(
-                "SELECT id FROM eval_responses WHERE event_id = ? AND participant_id = ?", [event_id, participant_id]
-            ).fetchone()[0]
-            db.execute("DELETE FROM eval_answers WHERE response_id = ?", [response_id])
-            for item_id, value in clean.items():
-                is_text = isinstance(value, str)
-                db.execute(
-                    "INSERT INTO eval_answers (response_id, item_id, value_int, value_text) VALUES (?, ?, ?, ?)",
-                    [response_id, item_id, None if is_text else value, value if is_text else None],
-                )
 
     def my_evaluation(self, event_id: int, participant_id: int) -> dict[int, int | str]:
         """A participant's saved answers by item id ({} when none)."""
@@ -60,6 +56,15 @@ class EvaluationMixin(StoreBase):
         """How many participants have submitted the evaluation."""
         with self.read() as db:
             return db.execute("SELECT COUNT(*) FROM eval_responses WHERE event_id = ?", [event_id]).fetchone()[0]
+
+
+# The participant's response row, made or touched, if the evaluation is open.
+_OPEN_RESPONSE_SQL = """
+INSERT INTO eval_responses (event_id, participant_id, submitted_at, updated_at)
+SELECT :event, :pid, :now, :now FROM events WHERE id = :event AND eval_open
+ON CONFLICT (event_id, participant_id) DO UPDATE SET updated_at = excluded.updated_at
+RETURNING id
+"""
 
 
 def _clean_answer(items: dict, item_id: int, value: int | str | None) -> int | str | None:

@@ -66,30 +66,38 @@ class PollsMixin(StoreBase):
 
     def cast_vote(self, poll_id: int, participant_id: int, option_id: int) -> None:
         """Record (or change) a participant's choice while the poll is open."""
-        with self.write() as db:
-            self._require_open(db, poll_id, "choice", participant_id)
-            if not db.execute(
-                "SELECT 1 FROM poll_options WHERE id = ? AND poll_id = ?", [option_id, poll_id]
-            ).fetchone():
-                raise StoreError("That option is not part of this poll.")
-            _upsert_vote(db, poll_id, participant_id, option_id, None)
+        if not self._upsert_vote(poll_id, participant_id, option_id, None):
+            self._why_not_saved(poll_id, "choice", participant_id)
+            raise StoreError("That option is not part of this poll.")
 
     def cast_estimate(self, poll_id: int, participant_id: int, value: float) -> None:
         """Record (or change) a participant's numeric estimate while the poll is open."""
-        with self.write() as db:
-            kind, low, high = self._require_open(db, poll_id, "estimate", participant_id)
-            if not math.isfinite(value):
-                raise StoreError("Please enter a number.")
-            if (low is not None and value < low) or (high is not None and value > high):
-                raise StoreError(f"Please enter a number between {_fmt(low)} and {_fmt(high)}.")
-            _upsert_vote(db, poll_id, participant_id, None, float(value))
+        if not math.isfinite(value):
+            raise StoreError("Please enter a number.")
+        if not self._upsert_vote(poll_id, participant_id, None, float(value)):
+            low, high = self._why_not_saved(poll_id, "estimate", participant_id)
+            raise StoreError(f"Please enter a number between {_fmt(low)} and {_fmt(high)}.")
 
-    def _require_open(self, db: sqlite_utils.Database, poll_id: int, kind: str, participant_id: int) -> tuple:
-        row = db.execute(
-            """SELECT p.state, p.kind, p.min_value, p.max_value, t.id FROM polls p
-               LEFT JOIN participants t ON t.event_id = p.event_id AND t.id = ? WHERE p.id = ?""",
-            [participant_id, poll_id],
-        ).fetchone()
+    def _upsert_vote(self, poll_id: int, pid: int, option_id: int | None, value: float | None) -> bool:
+        """Save the answer if the poll is open and takes it; False if nothing was saved.
+
+        One statement, so the database's write lock is held only while SQLite
+        runs it, never while this thread waits for Python's lock on a loaded
+        server (a transaction of several statements did, and others timed out).
+        """
+        now = utc_now()
+        params = {"poll": poll_id, "pid": pid, "option": option_id, "value": value, "now": now,
+                  "kind": "choice" if value is None else "estimate"}
+        return self._write_one(_UPSERT_VOTE_SQL, params).rowcount == 1
+
+    def _why_not_saved(self, poll_id: int, kind: str, participant_id: int) -> tuple:
+        """Raise the reason an answer was refused; returns the poll's range if none of these."""
+        with self.read() as db:
+            row = db.execute(
+                """SELECT p.state, p.kind, p.min_value, p.max_value, t.id FROM polls p
+                   LEFT JOIN participants t ON t.event_id = p.event_id AND t.id = ? WHERE p.id = ?""",
+                [participant_id, poll_id],
+            ).fetchone()
         if row is None:
             raise StoreError("No such poll.")
         if row[4] is None:
@@ -98,7 +106,7 @@ class PollsMixin(StoreBase):
             raise StoreError("That answer does not fit this poll.")
         if row[0] != "open":
             raise StoreError("Voting on this question is closed.")
-        return row[1], row[2], row[3]
+        return row[2], row[3]
 
     def my_vote(self, poll_id: int, participant_id: int) -> int | float | None:
         """A participant's current answer: option id, estimate, or None."""
@@ -156,16 +164,18 @@ FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position
 """
 
 
-def _upsert_vote(db: sqlite_utils.Database, poll_id: int, pid: int, option_id: int | None, value: float | None) -> None:
-    now = utc_now()
-    db.execute(
-        """INSERT INTO votes (poll_id, participant_id, option_id, value, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (poll_id, participant_id) DO UPDATE SET
-             changes = changes + (option_id IS NOT excluded.option_id OR value IS NOT excluded.value),
-             option_id = excluded.option_id, value = excluded.value, updated_at = excluded.updated_at""",
-        [poll_id, pid, option_id, value, now, now],
-    )
+_UPSERT_VOTE_SQL = """
+INSERT INTO votes (poll_id, participant_id, option_id, value, created_at, updated_at)
+SELECT :poll, :pid, :option, :value, :now, :now
+FROM polls p JOIN participants t ON t.event_id = p.event_id AND t.id = :pid
+WHERE p.id = :poll AND p.state = 'open' AND p.kind = :kind
+  AND (:option IS NULL OR EXISTS (SELECT 1 FROM poll_options o WHERE o.id = :option AND o.poll_id = p.id))
+  AND (:value IS NULL OR ((p.min_value IS NULL OR :value >= p.min_value)
+                          AND (p.max_value IS NULL OR :value <= p.max_value)))
+ON CONFLICT (poll_id, participant_id) DO UPDATE SET
+  changes = changes + (option_id IS NOT excluded.option_id OR value IS NOT excluded.value),
+  option_id = excluded.option_id, value = excluded.value, updated_at = excluded.updated_at
+"""
 
 
 def _fmt(value: float | None) -> str:

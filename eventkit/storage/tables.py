@@ -6,7 +6,7 @@ import sqlite_utils
 
 from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
-from .attempts import check_posting_rate
+from .attempts import AttemptsMixin, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 
@@ -22,7 +22,7 @@ def _vignettes(db: sqlite_utils.Database, table_id: int) -> tuple[Vignette, ...]
     return tuple(out)
 
 
-class TablesMixin(StoreBase):
+class TablesMixin(AttemptsMixin):
     def list_tables(self, event_id: int) -> list[Table]:
         """The event's tables with their vignettes, by table number."""
         with self.read() as db:
@@ -56,18 +56,17 @@ class TablesMixin(StoreBase):
     def add_table_note(self, vignette_id: int, participant_id: int, prompt: str, text: str) -> TableNote:
         """The scribe adds a note for a vignette (and optionally one of its prompts)."""
         text = clean_text(text, TABLE_NOTE_MAX_CHARS)
-        with self.write() as db:
+        with self.read() as db:
             row = db.execute("SELECT table_id FROM vignettes WHERE id = ?", [vignette_id]).fetchone()
-            if row is None:
-                raise StoreError("That vignette does not exist.")
-            now = utc_now()
-            check_posting_rate(db, "table_notes", participant_id, now)
-            note_id = db.execute(
-                """INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
-                [row[0], vignette_id, prompt, participant_id, text, now],
-            ).lastrowid
-        return TableNote(note_id, row[0], vignette_id, prompt, text, now)
+        if row is None:
+            raise StoreError("That vignette does not exist.")
+        now = utc_now()
+        params = {"table": row[0], "vignette": vignette_id, "prompt": prompt, "pid": participant_id,
+                  "text": text, "now": now, **posting_params(now)}
+        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
+        if written.rowcount == 0:
+            self._refuse_post("table_notes", participant_id, now)
+        return TableNote(written.lastrowid, row[0], vignette_id, prompt, text, now)
 
     def list_table_notes(self, table_id: int) -> list[TableNote]:
         """A table's scribe notes, oldest first."""
@@ -90,4 +89,9 @@ SELECT t.id, t.number, t.name,
        (SELECT COUNT(*) FROM consents c WHERE c.table_id = t.id) AS consents,
        (SELECT COUNT(*) FROM table_notes n WHERE n.table_id = t.id) AS notes
 FROM event_tables t WHERE t.event_id = ? ORDER BY t.number
+"""
+
+_INSERT_TABLE_NOTE_SQL = f"""
+INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)
+SELECT :table, :vignette, :prompt, :pid, :text, :now WHERE {under_posting_limit("table_notes")}
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
 from ..text import clean_text
-from .attempts import check_posting_rate
+from .attempts import AttemptsMixin, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 _NOTES_SQL = """
@@ -13,6 +13,12 @@ SELECT n.id, n.prompt_id, n.text, n.status, n.created_at, n.held_reason,
 FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id
 WHERE w.event_id = ? {where}
 ORDER BY n.created_at DESC, n.id DESC
+"""
+
+
+_INSERT_NOTE_SQL = f"""
+INSERT INTO notes (prompt_id, participant_id, text, status, held_reason, created_at)
+SELECT :prompt, :pid, :text, :status, :reason, :now WHERE {under_posting_limit("notes")}
 """
 
 
@@ -29,7 +35,7 @@ def held_word(text: str, words: tuple[str, ...]) -> str:
     return next((w for w in words if w and w in lowered), "")
 
 
-class WallMixin(StoreBase):
+class WallMixin(AttemptsMixin):
     def list_prompts(self, event_id: int) -> list[WallPrompt]:
         """The wall's prompts in order."""
         with self.read() as db:
@@ -43,25 +49,24 @@ class WallMixin(StoreBase):
         StoreError) when the participant posts too fast.
         """
         text = clean_text(text, NOTE_MAX_CHARS)
-        with self.write() as db:
+        with self.read() as db:
             row = db.execute(
                 """SELECT e.premoderate, e.word_filter FROM wall_prompts w
                    JOIN events e ON e.id = w.event_id WHERE w.id = ?""",
                 [prompt_id],
             ).fetchone()
-            if row is None:
-                raise StoreError("That wall prompt does not exist.")
-            now = utc_now()
-            check_posting_rate(db, "notes", participant_id, now)
-            held = held_word(text, tuple(row[1].split("\n")))
-            status = "pending" if (row[0] or held) else "visible"
-            reason = f"contains “{held}”" if held else ("pre-approval" if row[0] else "")
-            note_id = db.execute(
-                """INSERT INTO notes (prompt_id, participant_id, text, status, held_reason, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
-                [prompt_id, participant_id, text, status, reason, now],
-            ).lastrowid
-        return Note(note_id, prompt_id, text, status, now, 0, reason)
+        if row is None:
+            raise StoreError("That wall prompt does not exist.")
+        held = held_word(text, tuple(row[1].split("\n")))
+        status = "pending" if (row[0] or held) else "visible"
+        reason = f"contains “{held}”" if held else ("pre-approval" if row[0] else "")
+        now = utc_now()
+        params = {"prompt": prompt_id, "pid": participant_id, "text": text, "status": status,
+                  "reason": reason, "now": now, **posting_params(now)}
+        written = self._write_one(_INSERT_NOTE_SQL, params)  # one statement: a short hold of the lock
+        if written.rowcount == 0:
+            self._refuse_post("notes", participant_id, now)
+        return Note(written.lastrowid, prompt_id, text, status, now, 0, reason)
 
     def list_notes(self, event_id: int, statuses: tuple[str, ...] = ("visible",)) -> list[Note]:
         """Notes across the event's prompts, newest first, in the given states."""
