@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -319,6 +320,68 @@ def test_estimate_range_named_in_message(estimate):
     store, _, poll, p = estimate
     with pytest.raises(StoreError, match="between 0 and 1000"):
         store.cast_estimate(poll.id, p.id, 5000)
+
+
+REFUSED_ANSWERS = {
+    # case: (what is tried, with (store, choice poll, estimate poll, phone, outsider), message)
+    "unknown poll": (lambda s, c, e, p, o: s.cast_vote(c.id + 1000, p.id, c.options[0].id), "No such poll"),
+    "phone of another event": (lambda s, c, e, p, o: s.cast_vote(c.id, o.id, c.options[0].id), "rejoin"),
+    "estimate on a choice poll": (lambda s, c, e, p, o: s.cast_estimate(c.id, p.id, 3.0), "does not fit"),
+    "choice on an estimate poll": (lambda s, c, e, p, o: s.cast_vote(e.id, p.id, c.options[0].id), "does not fit"),
+    "closed poll": (lambda s, c, e, p, o: (s.set_poll_state(c.id, "closed"),
+                                           s.cast_vote(c.id, p.id, c.options[1].id)), "closed"),
+    "option of another poll": (lambda s, c, e, p, o: s.cast_vote(c.id, p.id, e.id * 1000), "not part of this poll"),
+    "no option": (lambda s, c, e, p, o: s.cast_vote(c.id, p.id, None), "not part of this poll"),
+    "estimate below the range": (lambda s, c, e, p, o: s.cast_estimate(e.id, p.id, -5), "between 0 and 1000"),
+    "estimate above the range": (lambda s, c, e, p, o: s.cast_estimate(e.id, p.id, 1001), "between 0 and 1000"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_ANSWERS)
+def test_a_refused_answer_says_why_and_leaves_the_earlier_answers(choice, estimate, other, case):
+    store, _, poll, (phone, *_) = choice
+    _, _, est, _ = estimate
+    outsider = store.join(other[0], new_token())
+    store.cast_vote(poll.id, phone.id, poll.options[0].id)
+    store.cast_estimate(est.id, phone.id, 500)
+    attempt, message = REFUSED_ANSWERS[case]
+    with pytest.raises(StoreError, match=message):
+        attempt(store, poll, est, phone, outsider)
+    assert (store.my_vote(poll.id, phone.id), store.my_vote(est.id, phone.id)) == (poll.options[0].id, 500)
+    assert (store.vote_count(poll.id), store.vote_count(est.id)) == (1, 1)
+    assert count(store, "SELECT SUM(changes) FROM votes") == 0
+
+
+def test_phones_joining_at_once_get_distinct_numbers(tmp_path, demo_spec):
+    store = Store(tmp_path / "eventkit.db")
+    event_id = store.import_event(demo_spec)
+    tokens, again = [new_token() for _ in range(40)], new_token()
+    with ThreadPoolExecutor(8) as pool:
+        joined = list(pool.map(lambda t: store.join(event_id, t), tokens + [again] * 10))
+    assert sorted({p.seq for p in joined}) == list(range(1, 42))
+    assert len({p.id for p in joined[40:]}) == 1  # one phone tapping ten times is one participant
+    assert store.count_participants(event_id) == 41
+
+
+def test_posts_at_once_from_one_phone_stop_at_the_limit(tmp_path, demo_spec):
+    from eventkit.security import POST_LIMIT
+    from eventkit.storage.attempts import ThrottledError
+
+    store = Store(tmp_path / "eventkit.db")
+    event_id = store.import_event(demo_spec)
+    phone, prompt = store.join(event_id, new_token()), store.list_prompts(event_id)[0]
+
+    def post(n: int) -> str:
+        try:
+            store.add_note(prompt.id, phone.id, f"note {n}")
+            return "saved"
+        except ThrottledError:
+            return "throttled"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(post, range(20)))
+    assert outcomes.count("saved") == POST_LIMIT and outcomes.count("throttled") == 20 - POST_LIMIT
+    assert len(store.notes_by_participant(event_id, phone.id)) == POST_LIMIT
 
 
 def test_estimates_change_and_sort(estimate):

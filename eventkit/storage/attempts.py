@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta, timezone
+from typing import NoReturn
 
 import sqlite_utils
 
@@ -79,14 +80,14 @@ def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: in
     raise ThrottledError(posting_wait_message(wait), wait)
 
 
+def refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> NoReturn:
+    """Raise why a post under under_posting_limit was not stored: posting too fast."""
+    check_posting_rate(db, table, participant_id, now)
+    # Only if some of the recent posts went (an event edited meanwhile): nothing to wait for.
+    raise StoreError("That did not save: please try again.")
+
+
 class AttemptsMixin(StoreBase):
-    def _refuse_post(self, table: str, participant_id: int, now: str) -> None:
-        """Raise why a post under under_posting_limit was not stored (posting too fast)."""
-        with self.read() as db:
-            check_posting_rate(db, table, participant_id, now)
-        raise ThrottledError(posting_wait_message(1), 1)  # the window moved on meanwhile
-
-
     def login_wait_seconds(self, role: str, event_id: int | None = None) -> int:
         """Seconds before another sign-in attempt for this role (and event) is allowed; 0 = now."""
         _check_role(role)

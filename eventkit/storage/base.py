@@ -122,6 +122,8 @@ class StoreBase:
         except sqlite3.OperationalError as err:
             _raise_if_busy(err)
             raise
+        except sqlite3.IntegrityError as err:  # e.g. its prompt was deleted since the checks read it
+            raise StoreError("That is no longer part of this event: please reload the page.") from err
         finally:
             db.conn.close()
 

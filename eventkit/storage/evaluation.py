@@ -28,8 +28,8 @@ class EvaluationMixin(StoreBase):
         now = utc_now()
         values = [(item_id, None if isinstance(v, str) else v, v if isinstance(v, str) else None)
                   for item_id, v in clean.items()]
-        # Three statements, everything worked out beforehand: the write lock is
-        # held briefly even when this thread waits for Python's lock in between.
+        # Three statements (it was 4 + one per answer), everything worked out
+        # beforehand: the write lock is held across fewer waits for Python's lock.
         with self.write() as db:
             row = db.execute(_OPEN_RESPONSE_SQL, {"event": event_id, "pid": participant_id, "now": now}).fetchone()
             if row is None:

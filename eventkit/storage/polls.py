@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import NoReturn
 
 import sqlite_utils
 
@@ -67,16 +68,14 @@ class PollsMixin(StoreBase):
     def cast_vote(self, poll_id: int, participant_id: int, option_id: int) -> None:
         """Record (or change) a participant's choice while the poll is open."""
         if not self._upsert_vote(poll_id, participant_id, option_id, None):
-            self._why_not_saved(poll_id, "choice", participant_id)
-            raise StoreError("That option is not part of this poll.")
+            self._why_not_saved(poll_id, "choice", participant_id, option_id, None)
 
     def cast_estimate(self, poll_id: int, participant_id: int, value: float) -> None:
         """Record (or change) a participant's numeric estimate while the poll is open."""
         if not math.isfinite(value):
             raise StoreError("Please enter a number.")
         if not self._upsert_vote(poll_id, participant_id, None, float(value)):
-            low, high = self._why_not_saved(poll_id, "estimate", participant_id)
-            raise StoreError(f"Please enter a number between {_fmt(low)} and {_fmt(high)}.")
+            self._why_not_saved(poll_id, "estimate", participant_id, None, float(value))
 
     def _upsert_vote(self, poll_id: int, pid: int, option_id: int | None, value: float | None) -> bool:
         """Save the answer if the poll is open and takes it; False if nothing was saved.
@@ -90,23 +89,32 @@ class PollsMixin(StoreBase):
                   "kind": "choice" if value is None else "estimate"}
         return self._write_one(_UPSERT_VOTE_SQL, params).rowcount == 1
 
-    def _why_not_saved(self, poll_id: int, kind: str, participant_id: int) -> tuple:
-        """Raise the reason an answer was refused; returns the poll's range if none of these."""
+    def _why_not_saved(self, poll_id: int, kind: str, pid: int, option_id: int | None,
+                       value: float | None) -> NoReturn:
+        """Raise the reason _upsert_vote saved nothing, in words for the participant."""
         with self.read() as db:
             row = db.execute(
-                """SELECT p.state, p.kind, p.min_value, p.max_value, t.id FROM polls p
-                   LEFT JOIN participants t ON t.event_id = p.event_id AND t.id = ? WHERE p.id = ?""",
-                [participant_id, poll_id],
+                """SELECT p.state, p.kind, p.min_value, p.max_value, t.id,
+                          EXISTS (SELECT 1 FROM poll_options o WHERE o.id = ? AND o.poll_id = p.id)
+                   FROM polls p LEFT JOIN participants t ON t.event_id = p.event_id AND t.id = ?
+                   WHERE p.id = ?""",
+                [option_id, pid, poll_id],
             ).fetchone()
         if row is None:
             raise StoreError("No such poll.")
-        if row[4] is None:
+        state, poll_kind, low, high, member, option_fits = row
+        if member is None:
             raise StoreError("Please rejoin the event from its link or QR code.")
-        if row[1] != kind:
+        if poll_kind != kind:
             raise StoreError("That answer does not fit this poll.")
-        if row[0] != "open":
+        if state != "open":
             raise StoreError("Voting on this question is closed.")
-        return row[2], row[3]
+        if kind == "choice" and not option_fits:
+            raise StoreError("That option is not part of this poll.")
+        if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
+            raise StoreError(f"Please enter a number between {_fmt(low)} and {_fmt(high)}.")
+        # The poll was closed and reopened between the two: nothing is wrong with the answer.
+        raise StoreError("That did not save: please try again.")
 
     def my_vote(self, poll_id: int, participant_id: int) -> int | float | None:
         """A participant's current answer: option id, estimate, or None."""
@@ -169,7 +177,7 @@ INSERT INTO votes (poll_id, participant_id, option_id, value, created_at, update
 SELECT :poll, :pid, :option, :value, :now, :now
 FROM polls p JOIN participants t ON t.event_id = p.event_id AND t.id = :pid
 WHERE p.id = :poll AND p.state = 'open' AND p.kind = :kind
-  AND (:option IS NULL OR EXISTS (SELECT 1 FROM poll_options o WHERE o.id = :option AND o.poll_id = p.id))
+  AND (:kind = 'estimate' OR EXISTS (SELECT 1 FROM poll_options o WHERE o.id = :option AND o.poll_id = p.id))
   AND (:value IS NULL OR ((p.min_value IS NULL OR :value >= p.min_value)
                           AND (p.max_value IS NULL OR :value <= p.max_value)))
 ON CONFLICT (poll_id, participant_id) DO UPDATE SET

@@ -6,7 +6,7 @@ import sqlite_utils
 
 from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
-from .attempts import AttemptsMixin, posting_params, under_posting_limit
+from .attempts import posting_params, refuse_post, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 
@@ -22,7 +22,7 @@ def _vignettes(db: sqlite_utils.Database, table_id: int) -> tuple[Vignette, ...]
     return tuple(out)
 
 
-class TablesMixin(AttemptsMixin):
+class TablesMixin(StoreBase):
     def list_tables(self, event_id: int) -> list[Table]:
         """The event's tables with their vignettes, by table number."""
         with self.read() as db:
@@ -65,7 +65,8 @@ class TablesMixin(AttemptsMixin):
                   "text": text, "now": now, **posting_params(now)}
         written = self._write_one(_INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
         if written.rowcount == 0:
-            self._refuse_post("table_notes", participant_id, now)
+            with self.read() as db:
+                refuse_post(db, "table_notes", participant_id, now)
         return TableNote(written.lastrowid, row[0], vignette_id, prompt, text, now)
 
     def list_table_notes(self, table_id: int) -> list[TableNote]:

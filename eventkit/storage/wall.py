@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
 from ..text import clean_text
-from .attempts import AttemptsMixin, posting_params, under_posting_limit
+from .attempts import posting_params, refuse_post, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 _NOTES_SQL = """
@@ -35,7 +35,7 @@ def held_word(text: str, words: tuple[str, ...]) -> str:
     return next((w for w in words if w and w in lowered), "")
 
 
-class WallMixin(AttemptsMixin):
+class WallMixin(StoreBase):
     def list_prompts(self, event_id: int) -> list[WallPrompt]:
         """The wall's prompts in order."""
         with self.read() as db:
@@ -65,7 +65,8 @@ class WallMixin(AttemptsMixin):
                   "reason": reason, "now": now, **posting_params(now)}
         written = self._write_one(_INSERT_NOTE_SQL, params)  # one statement: a short hold of the lock
         if written.rowcount == 0:
-            self._refuse_post("notes", participant_id, now)
+            with self.read() as db:
+                refuse_post(db, "notes", participant_id, now)
         return Note(written.lastrowid, prompt_id, text, status, now, 0, reason)
 
     def list_notes(self, event_id: int, statuses: tuple[str, ...] = ("visible",)) -> list[Note]:

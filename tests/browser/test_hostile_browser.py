@@ -174,10 +174,12 @@ def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str
         area = session.find("text_area", label="Your note (anonymous)")[0]
         submit = session.find("button", label="Post note")[0]
         session.set_string(area.element_id, text)
+        runs = session.runs_finished
         try:
             await session.click(submit.element_id)
-            # Other runs (the live banner's) may finish first: wait for the answer itself.
-            await session.wait_for(lambda s: s.alerts(ERROR) or s.alerts(SUCCESS), 30)
+            # The click's run, finished (the live banner's fragment runs are not counted), with
+            # its answer drawn: an exception later in that run would be on screen too.
+            await session.wait_for(lambda s: s.runs_finished > runs and (s.alerts(ERROR) or s.alerts(SUCCESS)), 30)
         except TimeoutError:
             pass  # nothing said: the assertions report it
         except Exception as err:  # the server dropped the connection
