@@ -113,8 +113,9 @@ class Projector:
                     self.shown.append((time.monotonic(), count))
                 await asyncio.sleep(0.05)
 
-    async def _shows_count(self, wait: float = 6.0) -> bool:
-        """Whether the projector's screen shows a vote count once the poll is up."""
+    async def _shows_count(self, wait: float = 20.0) -> bool:
+        """Whether the projector's screen shows a vote count once the poll is up (a loaded
+        server may take a while to redraw it; until then votes are not counted as seen)."""
         if self.session is None:
             return False
         try:
