@@ -37,7 +37,8 @@ st.title(table.name)
 def consent(table: Table) -> None:
     given = ui.store().has_consent(table.id, me.id)
     wants = st.checkbox("I agree to our table's discussion being recorded for the event report "
-                        "(notes, and audio if your facilitator records). No names are kept.", value=given)
+                        "(notes, and audio if your facilitator records). No names are kept.", value=given,
+                        key="table-consent")  # a key keeps the box the same widget once consent is saved
     if wants != given:
         try:
             (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)

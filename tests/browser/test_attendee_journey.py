@@ -94,7 +94,9 @@ def test_attendee_journey_from_table_qr_to_feedback(app_server, phone):
     expect(case.get_by_text(" ".join(vignette.story.split()[:6]))).to_be_visible()
     expect(case.get_by_text(f"• {vignette.prompts[0]}")).to_be_visible()
     page.get_by_text("I agree to our table's discussion being recorded").click()
-    expect(page.get_by_role("checkbox", name="I agree to our table's discussion", exact=False)).to_be_checked()
+    agree = page.get_by_role("checkbox", name="I agree to our table's discussion", exact=False)
+    expect(agree).to_have_count(1)  # one box, not a stale one beside the redrawn one
+    expect(agree).to_be_checked()
 
     # The facilitator opens the evaluation; the attendee fills it in and sends it.
     store.set_eval_open(event.id, True)
