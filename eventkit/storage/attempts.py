@@ -80,7 +80,16 @@ def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: in
     raise ThrottledError(posting_wait_message(wait), wait)
 
 
-def refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> NoReturn:
+def insert_post(store: StoreBase, table: str, sql: str, params: dict) -> int:
+    """Run a post's INSERT (guarded by under_posting_limit); its id, or ThrottledError."""
+    written = store._write_one(sql, params)
+    if written.rowcount == 0:
+        with store.read() as db:
+            _refuse_post(db, table, params["pid"], params["now"])
+    return written.lastrowid
+
+
+def _refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> NoReturn:
     """Raise why a post under under_posting_limit was not stored: posting too fast."""
     check_posting_rate(db, table, participant_id, now)
     # Only if some of the recent posts went (an event edited meanwhile): nothing to wait for.

@@ -6,7 +6,7 @@ import sqlite_utils
 
 from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
-from .attempts import posting_params, refuse_post, under_posting_limit
+from .attempts import insert_post, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 
@@ -63,11 +63,8 @@ class TablesMixin(StoreBase):
         now = utc_now()
         params = {"table": row[0], "vignette": vignette_id, "prompt": prompt, "pid": participant_id,
                   "text": text, "now": now, **posting_params(now)}
-        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
-        if written.rowcount == 0:
-            with self.read() as db:
-                refuse_post(db, "table_notes", participant_id, now)
-        return TableNote(written.lastrowid, row[0], vignette_id, prompt, text, now)
+        note_id = insert_post(self, "table_notes", _INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
+        return TableNote(note_id, row[0], vignette_id, prompt, text, now)
 
     def list_table_notes(self, table_id: int) -> list[TableNote]:
         """A table's scribe notes, oldest first."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
 from ..text import clean_text
-from .attempts import posting_params, refuse_post, under_posting_limit
+from .attempts import insert_post, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 _NOTES_SQL = """
@@ -63,11 +63,8 @@ class WallMixin(StoreBase):
         now = utc_now()
         params = {"prompt": prompt_id, "pid": participant_id, "text": text, "status": status,
                   "reason": reason, "now": now, **posting_params(now)}
-        written = self._write_one(_INSERT_NOTE_SQL, params)  # one statement: a short hold of the lock
-        if written.rowcount == 0:
-            with self.read() as db:
-                refuse_post(db, "notes", participant_id, now)
-        return Note(written.lastrowid, prompt_id, text, status, now, 0, reason)
+        note_id = insert_post(self, "notes", _INSERT_NOTE_SQL, params)  # one statement: a short hold of the lock
+        return Note(note_id, prompt_id, text, status, now, 0, reason)
 
     def list_notes(self, event_id: int, statuses: tuple[str, ...] = ("visible",)) -> list[Note]:
         """Notes across the event's prompts, newest first, in the given states."""
