@@ -124,6 +124,75 @@ def test_in_memory_store_keeps_its_data(demo_spec):
     assert second.list_events() == []  # each in-memory store is its own database
 
 
+# -- connections: one per thread, kept between operations ----------------------
+
+
+@pytest.fixture
+def opened(store, monkeypatch):
+    """Every raw connection the store opens from now on, in order."""
+    conns = []
+    connect = store._connect
+
+    def recording():
+        db = connect()
+        conns.append(db.conn)
+        return db
+
+    monkeypatch.setattr(store, "_connect", recording)
+    return conns
+
+
+def is_closed(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018 - raises on a closed connection
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+def test_a_thread_reuses_its_connection(store, opened):
+    for _ in range(5):
+        store.list_events()
+    store.import_event(parse_event_file(OTHER_EVENT))
+    assert len(opened) == 1 and not is_closed(opened[0])
+
+
+def test_each_thread_has_its_own_connection_closed_when_it_ends(store, opened):
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: store.list_events(), range(40)))
+    assert 1 <= len(opened) <= 4, "one per worker thread"
+    assert all(is_closed(conn) for conn in opened), "closed as each thread ended, not left to the GC"
+
+
+def test_a_failed_operation_closes_its_connection(store, opened):
+    with pytest.raises(sqlite3.OperationalError):
+        with store.read() as db:
+            db.execute("SELECT * FROM no_such_table")
+    assert is_closed(opened[0])
+    assert store.list_events() == [] and len(opened) == 2 and not is_closed(opened[1])
+
+
+def test_a_write_that_fails_leaves_no_transaction_behind(demo):
+    store, event = demo
+    with pytest.raises(RuntimeError):
+        with store.write() as db:
+            db.execute("UPDATE events SET title = 'half done' WHERE id = ?", [event.id])
+            raise RuntimeError("mid-transaction")
+    assert store.get_event(event.id).title != "half done"
+    store.set_retention_days(event.id, 30)  # the next write starts cleanly
+    assert store.get_event(event.id).retention_days == 30
+
+
+def test_an_operation_inside_another_gets_its_own_connection(demo, opened):
+    store, event = demo
+    with store.write() as db:
+        db.execute("UPDATE events SET title = 'renamed' WHERE id = ?", [event.id])
+        with store.read() as inner:  # not inside the outer transaction: sees the last commit
+            assert inner.execute("SELECT title FROM events WHERE id = ?", [event.id]).fetchone()[0] != "renamed"
+    assert len(opened) == 1 and is_closed(opened[0]), "the inner one, opened for it and closed after it"
+    assert store.get_event(event.id).title == "renamed"
+
+
 # -- events --------------------------------------------------------------------
 
 

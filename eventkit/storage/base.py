@@ -1,14 +1,18 @@
 """Connections, transactions and migrations for the SQLite store.
 
-A connection is opened per operation and closed at its end, so it is only
-ever used on the thread that opened it (Streamlit runs every rerun on a new
-thread); opening one costs tens of microseconds.
+Each thread keeps one connection of its own and reuses it for its next
+operations, so a connection is only ever used on the thread that opened it
+(Streamlit runs every rerun on a new thread, whose connection closes with it).
+Opening one costs about 0.6 ms here and its first statement reads the schema,
+against ~30 µs for a query on an open connection: a page that read through a
+fresh connection each time spent more on opening than on its queries.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,8 +59,9 @@ class StoreBase:
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = str(path or default_path())
         self._uri: str | None = None
+        self._local = threading.local()  # .kept: this thread's connection; .in_use: lent out now
         if self.path == ":memory:":
-            # Every operation opens its own connection, and a plain ":memory:"
+            # Every thread opens its own connection, and a plain ":memory:"
             # would be a new, empty database each time. Share one named
             # in-memory database instead, kept alive as long as this Store.
             self._uri = f"file:eventkit-{uuid.uuid4().hex}?mode=memory&cache=shared"
@@ -81,22 +86,46 @@ class StoreBase:
         # Deleted rows are overwritten with zeros, so deleting an event
         # leaves none of its text behind in the file.
         conn.execute("PRAGMA secure_delete = ON")
-        return sqlite_utils.Database(conn)
+        return sqlite_utils.Database(conn, execute_plugins=False)
+
+    @contextmanager
+    def _borrow(self) -> Iterator[sqlite_utils.Database]:
+        """This thread's connection for one operation.
+
+        Kept for the thread's next operation unless the operation failed (its
+        state is then unknown, so it is closed). An operation nested inside
+        another gets a connection of its own, as before connections were kept.
+        """
+        local = self._local
+        if getattr(local, "in_use", False):
+            db = self._connect()
+            try:
+                yield db
+            finally:
+                db.conn.close()
+            return
+        kept = getattr(local, "kept", None) or _Kept(self._connect())
+        local.kept, local.in_use = None, True
+        try:
+            yield kept.db
+        except BaseException:
+            kept.close()
+            raise
+        else:
+            local.kept = kept
+        finally:
+            local.in_use = False
 
     @contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
-        """A connection for reads; closed on exit."""
-        db = self._connect()
-        try:
+        """A connection for reads (autocommit: each statement sees the latest commit)."""
+        with self._borrow() as db:
             yield db
-        finally:
-            db.conn.close()
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
         """A connection inside one IMMEDIATE transaction: all or nothing."""
-        db = self._connect()
-        try:
+        with self._borrow() as db:
             _begin_immediate(db)
             try:
                 yield db
@@ -104,8 +133,6 @@ class StoreBase:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-        finally:
-            db.conn.close()
 
     def _write_one(self, sql: str, params: dict | list) -> Written:
         """Run one writing statement as its own transaction.
@@ -114,18 +141,16 @@ class StoreBase:
         Python's lock released; use this for the writes hundreds of phones
         make at once. Busy past the timeout: StoreError with BUSY_MESSAGE.
         """
-        db = self._connect()
-        try:
-            cursor = db.conn.execute(sql, params)
-            rows = cursor.fetchall()  # RETURNING rows; the statement completes here
-            return Written(cursor.rowcount, cursor.lastrowid, rows)
-        except sqlite3.OperationalError as err:
-            _raise_if_busy(err)
-            raise
-        except sqlite3.IntegrityError as err:  # e.g. its prompt was deleted since the checks read it
-            raise StoreError("That is no longer part of this event: please reload the page.") from err
-        finally:
-            db.conn.close()
+        with self._borrow() as db:
+            try:
+                cursor = db.conn.execute(sql, params)
+                rows = cursor.fetchall()  # RETURNING rows; the statement completes here
+                return Written(cursor.rowcount, cursor.lastrowid, rows)
+            except sqlite3.OperationalError as err:
+                _raise_if_busy(err)
+                raise
+            except sqlite3.IntegrityError as err:  # e.g. its prompt was deleted since the checks read it
+                raise StoreError("That is no longer part of this event: please reload the page.") from err
 
     def _migrate(self) -> None:
         db = self._connect()
@@ -150,6 +175,29 @@ class StoreBase:
         """True when SQLite's integrity check finds nothing wrong."""
         with self.read() as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+class _Kept:
+    """A thread's kept connection, closed when the thread ends.
+
+    Python's sqlite3 connections sit in a reference cycle (their statement
+    cache), so without this their files would stay open until the next
+    garbage collection: one per finished Streamlit run.
+    """
+
+    __slots__ = ("db",)
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def close(self) -> None:
+        try:
+            self.db.conn.close()
+        except sqlite3.ProgrammingError:  # dropped on another thread (its Store went): the GC closes it
+            pass
+
+    def __del__(self) -> None:  # the thread ended: its thread-local values go on that thread
+        self.close()
 
 
 def _apply(db: sqlite_utils.Database, name: str, sql: str) -> None:
