@@ -9,6 +9,7 @@ here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ STATIC = Path(__file__).parents[1] / "static"
 PROJECTOR_REFRESH_SECONDS = 0.75
 _PARTICIPANT_KEY = "ek_participant"  # (event_id, token) -> Participant for this browser tab
 _FLASH_KEY = "ek_flash"  # an error from a button's callback, for the run it triggers
-PHONE_WALL_NOTES = 20  # notes a phone lists per wall question unless asked for all
+PHONE_WALL_NOTES = 10  # notes a phone lists per wall question unless asked for all (each costs every redraw)
 
 
 @st.cache_resource
@@ -217,7 +218,26 @@ def attendee_footer(attendee: Attendee) -> None:
 
 def use_css(name: str) -> None:
     """Load one of the app's stylesheets from eventkit/static."""
-    st.html(STATIC / f"{name}.css")
+    st.html(_stylesheet(name))
+
+
+class _Styles:
+    """A stylesheet for st.html, read from disk once per process.
+
+    Given a path, st.html reads the file on every run; given a string, it
+    checks whether the string names a file. This object skips both.
+    """
+
+    def __init__(self, css: str) -> None:
+        self._html = f"<style>{css}</style>"
+
+    def _repr_html_(self) -> str:
+        return self._html
+
+
+@functools.cache
+def _stylesheet(name: str) -> _Styles:
+    return _Styles((STATIC / f"{name}.css").read_text(encoding="utf-8"))
 
 
 def flash(message: str) -> None:
