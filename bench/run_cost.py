@@ -10,7 +10,11 @@ redraws of each kind, one after another, reading the server's CPU time from
 - "full": the whole page runs again (what a first visit or a page link costs);
 - "live part": only the fragment that shows the live activity runs again
   (what live push asks for when the facilitator changes activity), if the
-  page has one.
+  page has one;
+- "wall page": the whole Wall page runs again (what opening it costs), then
+  each of its fragments (the notes part is what posting a note or a +1
+  costs, less the write); it lists the latest notes, so give the event some
+  first.
 Run it against an otherwise idle server.
 """
 
@@ -57,6 +61,16 @@ async def main(url: str, pid: int, n: int) -> None:
     for fragment_id in live:
         cpu, wall = await measure(session, pid, n, fragment_id)
         print(f"fragment {fragment_id[:8]}: {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs)")
+    on_now = set(session._fragment_roots)
+    await session.go_to("wall")
+    await session.wait_for(lambda s: s.find("text_area", label="Your note (anonymous)"), 30)
+    await measure(session, pid, 5, "")
+    cpu, wall = await measure(session, pid, n, "")
+    notes = sum(getattr(b.proto, "label", "").startswith("+1") for b in session.find("button"))
+    print(f"wall page run:  {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs, {notes} notes listed)")
+    for fragment_id in [f for f, root in session._fragment_roots.items() if root and f not in on_now]:
+        cpu, wall = await measure(session, pid, n, fragment_id)
+        print(f"wall fragment {fragment_id[:8]}: {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs)")
     await session.close()
 
 

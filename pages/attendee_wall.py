@@ -3,7 +3,7 @@
 import streamlit as st
 
 from eventkit import ui
-from eventkit.models import NOTE_MAX_CHARS
+from eventkit.models import NOTE_MAX_CHARS, WallPrompt
 from eventkit.storage import StoreError
 from eventkit.ui import entry
 
@@ -19,33 +19,12 @@ if not prompts:
 prompt = st.radio("Question", prompts, format_func=lambda p: p.text, key="wall-prompt")
 
 
-def post(text: str) -> entry.Outcome:
+def post(prompt: WallPrompt, text: str) -> entry.Outcome:
     note = ui.store().add_note(prompt.id, me.id, text)
     ui.visible_notes.clear()
     if note.status == "pending":
         return "info", "Thanks! Your note will appear once a facilitator has approved it."
     return "success", "Thanks! Your note is on the wall."
-
-
-with st.form("post-note"):
-    st.text_area("Your note (anonymous)", key="wall-note", height=110, placeholder="Write a short note…")
-    st.caption(entry.limit_note(NOTE_MAX_CHARS))
-    entry.submit_button("Post note", post, reads=("wall-note",), empties="wall-note")
-
-mine_pending = [n for n in ui.store().notes_by_participant(event.id, me.id)
-                if n.status == "pending" and n.prompt_id == prompt.id]
-for note in mine_pending:
-    with st.container(border=True):
-        st.caption("Your note, waiting for approval")
-        ui.show_literal(note.text)
-
-notes = [n for n in ui.visible_notes(event.id) if n.prompt_id == prompt.id]
-plussed = ui.store().my_plus_ones(event.id, me.id)
-st.subheader(f"{len(notes)} note{'s' if len(notes) != 1 else ''} so far")
-# Newest first. A phone lists the latest few unless asked: a long wall is slow
-# to scroll, and redrawing hundreds of notes on every phone costs the server.
-if len(notes) > ui.PHONE_WALL_NOTES and not st.toggle(f"Show all {len(notes)} notes", key="wall-all"):
-    notes = notes[: ui.PHONE_WALL_NOTES]
 
 
 def agree(note_id: int) -> None:
@@ -56,13 +35,38 @@ def agree(note_id: int) -> None:
         ui.flash(str(err))
 
 
-for note in notes:
-    with st.container(border=True):
-        ui.show_literal(note.text)
-        given = note.id in plussed
-        label = f"+1 ({note.plus_ones})" + (" · you agreed" if given else "")
-        st.button(label, key=f"plus-{note.id}", disabled=given, help="Agree with this note",
-                  on_click=agree, args=(note.id,))
-ui.show_flash()
+# A fragment: posting, agreeing or showing all notes redraws only this part,
+# not the links, banner and footer around it (a third of the server's work
+# per post when a whole room writes at once).
+@st.fragment
+def post_and_list(prompt: WallPrompt) -> None:
+    with st.form("post-note"):
+        st.text_area("Your note (anonymous)", key="wall-note", height=110, placeholder="Write a short note…")
+        st.caption(entry.limit_note(NOTE_MAX_CHARS))
+        entry.submit_button("Post note", lambda text: post(prompt, text), reads=("wall-note",), empties="wall-note")
 
+    for note in ui.store().notes_by_participant(event.id, me.id):
+        if note.status == "pending" and note.prompt_id == prompt.id:
+            with st.container(border=True):
+                st.caption("Your note, waiting for approval")
+                ui.show_literal(note.text)
+
+    notes = [n for n in ui.visible_notes(event.id) if n.prompt_id == prompt.id]
+    plussed = ui.store().my_plus_ones(event.id, me.id)
+    st.subheader(f"{len(notes)} note{'s' if len(notes) != 1 else ''} so far")
+    # Newest first. A phone lists the latest few unless asked: a long wall is slow
+    # to scroll, and every note listed costs the server a little on every redraw.
+    if len(notes) > ui.PHONE_WALL_NOTES and not st.toggle(f"Show all {len(notes)} notes", key="wall-all"):
+        notes = notes[: ui.PHONE_WALL_NOTES]
+    for note in notes:
+        with st.container(border=True):
+            ui.show_literal(note.text)
+            given = note.id in plussed
+            label = f"+1 ({note.plus_ones})" + (" · you agreed" if given else "")
+            st.button(label, key=f"plus-{note.id}", disabled=given, help="Agree with this note",
+                      on_click=agree, args=(note.id,))
+    ui.show_flash()
+
+
+post_and_list(prompt)
 ui.attendee_footer(attendee)

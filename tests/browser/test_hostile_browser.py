@@ -21,6 +21,7 @@ import pytest
 
 from eventkit import security
 from eventkit.text import TextError, clean_text
+from eventkit.ui import PHONE_WALL_NOTES
 from tests.hostile import corpus
 
 from tests.browser.conftest import wait_for_streamlit
@@ -130,6 +131,11 @@ def test_attendee_wall_renders_hostile_notes_inert(app_server, prompts, phone):
         wait_for_streamlit(page)
         mine = [n.text for n in notes if n.prompt_id == prompt.id]
         page.get_by_text(f"{len(mine)} notes so far").wait_for()
+        show_all = page.get_by_label(f"Show all {len(mine)} notes")
+        if len(mine) > PHONE_WALL_NOTES and not show_all.is_checked():  # a phone lists the latest few unless asked
+            page.get_by_text(f"Show all {len(mine)} notes").click()
+            show_all.and_(page.locator(":checked")).wait_for()
+            wait_for_streamlit(page)
         dom = _wait_for_texts(page, mine)
         assert dom["inside"] == 0 and dom["jsurls"] == 0
         # Only the page's own links (nav, privacy, heading anchors); headings are title and subheader.
