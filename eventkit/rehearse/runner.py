@@ -13,7 +13,12 @@ from .metrics import ProcessTree, Recorder, ResourceLog, machine_load, own_cpu_s
 from .scenario import Ledger, Settings, Stage
 from .verify import check, take_counts
 
-WARM_UP_SESSIONS = 6
+# Throwaway visits before measuring, so one-off costs (imports, caches) are not
+# counted per attendee. With `serve --workers 2` each visit reaches a worker
+# chosen by a random cookie, and six all reach the same one 1 time in 32; the
+# other worker's first-use memory then counts per attendee (probably why one
+# first run on a fresh server read 377 KB per idle attendee, against 65-90).
+WARM_UP_SESSIONS = 12
 LATENCIES = (("vote_ack", "vote → acknowledged"), ("vote_visible", "vote → projector"),
              ("follow", "screen follows live change"), ("join", "join (page + first screen)"),
              ("submit_ack", "note/feedback → acknowledged"))
