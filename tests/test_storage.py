@@ -172,7 +172,7 @@ def test_a_failed_operation_closes_its_connection(store, opened):
     assert store.list_events() == [] and len(opened) == 2 and not is_closed(opened[1])
 
 
-def test_a_write_that_fails_leaves_no_transaction_behind(demo):
+def test_a_write_that_fails_is_rolled_back(demo):
     store, event = demo
     with pytest.raises(RuntimeError):
         with store.write() as db:
@@ -181,6 +181,70 @@ def test_a_write_that_fails_leaves_no_transaction_behind(demo):
     assert store.get_event(event.id).title != "half done"
     store.set_retention_days(event.id, 30)  # the next write starts cleanly
     assert store.get_event(event.id).retention_days == 30
+
+
+def test_a_refusal_keeps_the_connection(choice, opened):
+    store, event, poll, people = choice
+    store.set_poll_state(poll.id, "closed")
+    for _ in range(3):
+        with pytest.raises(StoreError):
+            store.cast_vote(poll.id, people[0].id, option_id=poll.options[0].id)
+    assert len(opened) <= 1 and not any(is_closed(conn) for conn in opened), "refused, not reopened"
+
+
+def kept_connection(store: Store) -> sqlite3.Connection | None:
+    kept = getattr(store._local, "kept", None)
+    return kept.db.conn if kept else None
+
+
+def checkpoint_blocked(store: Store) -> int:
+    """1 if another connection cannot checkpoint the whole WAL (a snapshot is held)."""
+    other = sqlite3.connect(store.path)
+    try:
+        return other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    finally:
+        other.close()
+
+
+OPERATIONS = {
+    "list events": lambda s, e, p: s.list_events(),
+    "event by code": lambda s, e, p: s.event_by_code(e.code),
+    "polls": lambda s, e, p: s.list_polls(e.id),
+    "live": lambda s, e, p: s.get_live(e.id),
+    "join": lambda s, e, p: s.join(e.id, new_token()),
+    "vote": lambda s, e, p: s.cast_vote(p[0].id, p[1].id, option_id=p[0].options[0].id),
+    "results": lambda s, e, p: s.poll_results(p[0].id),
+    "note": lambda s, e, p: s.add_note(s.list_prompts(e.id)[0].id, p[1].id, "kept?"),
+    "notes": lambda s, e, p: s.list_notes(e.id),
+    "set live": lambda s, e, p: s.set_live(e.id, "wall"),
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_a_kept_connection_holds_no_transaction_or_snapshot(choice, operation):
+    store, event, poll, people = choice
+    OPERATIONS[operation](store, event, (poll, people[0]))
+    conn = kept_connection(store)
+    assert conn is not None and not conn.in_transaction
+    assert checkpoint_blocked(store) == 0
+
+
+def test_a_kept_connection_sees_commits_from_other_threads(demo):
+    store, event = demo
+    assert store.get_live(event.id).kind != "wall"  # this thread now keeps a connection
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(store.set_live, event.id, "wall").result()
+    assert store.get_live(event.id).kind == "wall"
+
+
+def test_releasing_the_last_connection_removes_the_wal(demo):
+    store, event = demo
+    p = store.join(event.id, new_token())
+    store.add_note(store.list_prompts(event.id)[0].id, p.id, "EDITED-AWAY-1234")
+    assert Path(store.path + "-wal").exists()
+    store.release_connection()
+    assert not Path(store.path + "-wal").exists(), "SQLite checkpoints and deletes it when the last one closes"
+    assert store.list_events() != []  # the next operation opens a new one
 
 
 def test_an_operation_inside_another_gets_its_own_connection(demo, opened):

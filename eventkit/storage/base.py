@@ -35,6 +35,24 @@ def default_path() -> str:
     return os.environ.get(ENV_VAR) or str(DEFAULT_PATH)
 
 
+def allow_many_open_files() -> int:
+    """Raise this process's soft limit on open files to its hard limit; returns it.
+
+    Every phone's websocket is an open file, and every running script holds
+    its database connection (two files) until it ends: a 1,024 soft limit,
+    common on laptops, would be reached by a few hundred phones.
+    """
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        return -1
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        return hard
+    return soft
+
+
 def utc_now() -> str:
     """An ISO 8601 UTC timestamp with milliseconds, e.g. 2016-05-18T09:30:00.000Z."""
     stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -92,9 +110,10 @@ class StoreBase:
     def _borrow(self) -> Iterator[sqlite_utils.Database]:
         """This thread's connection for one operation.
 
-        Kept for the thread's next operation unless the operation failed (its
-        state is then unknown, so it is closed). An operation nested inside
-        another gets a connection of its own, as before connections were kept.
+        Kept for the thread's next operation, unless the operation failed
+        other than by a refusal (StoreError): its state is then unknown, so it
+        is closed. An operation nested inside another gets a connection of its
+        own, as before connections were kept.
         """
         local = self._local
         if getattr(local, "in_use", False):
@@ -108,13 +127,30 @@ class StoreBase:
         local.kept, local.in_use = None, True
         try:
             yield kept.db
+        except StoreError:
+            # A refusal (busy, closed poll, posting too fast) leaves a clean
+            # connection: keep it, so an overloaded server does not reopen.
+            _keep_if_clean(local, kept)
+            raise
         except BaseException:
             kept.close()
             raise
         else:
-            local.kept = kept
+            _keep_if_clean(local, kept)
         finally:
             local.in_use = False
+
+    def release_connection(self) -> None:
+        """Close this thread's kept connection, if any.
+
+        For long-lived threads (live push): with no connection open, SQLite
+        checkpoints and deletes the -wal file, and with it old copies of
+        edited or deleted attendee text, as it did when connections were
+        opened per operation.
+        """
+        kept, self._local.kept = getattr(self._local, "kept", None), None
+        if kept is not None:
+            kept.close()
 
     @contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
@@ -175,6 +211,14 @@ class StoreBase:
         """True when SQLite's integrity check finds nothing wrong."""
         with self.read() as db:
             return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _keep_if_clean(local: threading.local, kept: _Kept) -> None:
+    """Keep a connection for the thread's next operation only outside any transaction."""
+    if kept.db.conn.in_transaction:  # never expected; a snapshot or lock must not outlive its operation
+        kept.close()
+    else:
+        local.kept = kept
 
 
 class _Kept:

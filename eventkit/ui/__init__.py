@@ -18,7 +18,7 @@ import streamlit as st
 from .. import security
 from ..demo import ensure_demo
 from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
-from ..storage import Store, StoreError, default_path
+from ..storage import Store, StoreError, allow_many_open_files, default_path
 from ..text import reflow
 from .routes import link
 
@@ -33,6 +33,7 @@ PHONE_WALL_NOTES = 10  # notes a phone lists per wall question unless asked for 
 
 @st.cache_resource
 def _store_for(path: str) -> Store:
+    allow_many_open_files()  # once per server process
     store = Store(path)
     ensure_demo(store)
     return store

@@ -83,8 +83,15 @@ def _pusher() -> LivePush:
         future = asyncio.run_coroutine_threadsafe(_rerun_on_loop(runtime, parts), loop)
         return future.result(timeout=10)
 
-    pusher = LivePush(lambda event_id: live_signature(shared, event_id), rerun,
-                      lambda event_id: clear_shared_reads())
+    def signature(event_id: int) -> Signature:
+        try:
+            return live_signature(shared, event_id)
+        finally:
+            # This thread lives as long as the server: keeping its connection
+            # would keep the -wal file (and old copies of edited text) for ever.
+            shared.release_connection()
+
+    pusher = LivePush(signature, rerun, lambda event_id: clear_shared_reads())
     pusher.start()
     return pusher
 
