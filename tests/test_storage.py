@@ -925,6 +925,7 @@ def locked(demo, monkeypatch):
     store.set_poll_state(poll.id, "open")
     store.set_eval_open(event.id, True)
     monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
+    store.release_connection()  # the timeout is set when a connection opens
     holder = sqlite3.connect(store.path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     yield store, event, person, poll, lambda: holder.execute("ROLLBACK")
