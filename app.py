@@ -6,7 +6,7 @@ The page table is in eventkit/ui/routes.py (built once per server process).
 import streamlit as st
 
 from eventkit import ui
-from eventkit.ui import routes
+from eventkit.ui import faults, routes
 
 st.set_page_config(page_title="eventkit", page_icon="📅", layout="centered")
 
@@ -14,5 +14,6 @@ st.set_page_config(page_title="eventkit", page_icon="📅", layout="centered")
 ui.stop_following_live()
 
 # Navigation is hidden: every screen carries its own links, so attendees
-# never see staff pages, and pages check roles themselves.
-st.navigation(routes.app_pages(), position="hidden").run()
+# never see staff pages, and pages check roles themselves. A database fault
+# (full disk, read-only or missing file) gets a clear message, not a crash.
+faults.run_page(st.navigation(routes.app_pages(), position="hidden"))

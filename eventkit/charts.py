@@ -1,4 +1,4 @@
-"""Charts for the projector and the control panel: Altair specs and the join QR code.
+"""Charts for the projector and the control panel: Altair specs.
 
 Plain Python returning alt.Chart objects (Streamlit draws them). Fonts are
 large so the back of a hall can read them. Attendee input only ever reaches
@@ -7,12 +7,10 @@ a chart as data values (counts, numbers); labels come from the organiser.
 
 from __future__ import annotations
 
-import io
 import statistics
 
 import altair as alt
 import pandas as pd
-import qrcode
 
 from .models import Poll, PollResults
 
@@ -184,13 +182,3 @@ def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, 
     if reveal and poll.true_value is not None:
         layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", dy=0))
     return _style(alt.layer(*layers), height=320)
-
-
-def qr_png(url: str, *, box_size: int = 14) -> bytes:
-    """A QR code for the URL as PNG bytes (medium error correction, dark on white)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=2)
-    code.add_data(url)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return buffer.getvalue()

@@ -124,15 +124,19 @@ def cmd_export_zip(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_qr_sheet(store: Store, args: argparse.Namespace) -> int:
-    from . import qrsheet
+    from . import links, qrsheet
 
     event = _event_or_fail(store, args.code)
-    try:
-        base = qrsheet.normalise_base_url(args.base_url or event.public_base_url or qrsheet.suggest_base_url())
-    except qrsheet.QrError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    if args.base_url:
+    if args.base_url is None:
+        base, note = links.public_base(event.public_base_url)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    else:
+        try:
+            base = links.normalise_base_url(args.base_url)
+        except links.AddressError as err:
+            print(f"error: --base-url: {err}", file=sys.stderr)
+            return 1
         store.set_public_base_url(event.id, base)
     cards = qrsheet.make_cards(base, event, store.list_tables(event.id))
     args.output.mkdir(parents=True, exist_ok=True)

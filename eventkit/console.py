@@ -63,6 +63,10 @@ class Console:
         """Make welcome, a poll, the wall, the tables or the evaluation live."""
         return self._check().set_live(self.event_id, kind, poll_id)
 
+    def set_joining_open(self, is_open: bool) -> None:
+        """Close the door to new devices (people already in carry on), or reopen it."""
+        self._check().set_joining_open(self.event_id, is_open)
+
     # --- Polls ---------------------------------------------------------------
 
     def open_poll(self, poll_id: int) -> None:

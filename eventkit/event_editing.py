@@ -11,19 +11,32 @@ from dataclasses import replace
 
 import yaml
 
-from .eventfile import dump_event_file, parse_event_file
+from . import limits
+from .eventfile import EventFileError, FieldError, dump_event_file, field_path, parse_event_file
 from .models import EventSpec
 from .security import hash_passcode
 from .storage import Store
 
 
 def validated(spec: EventSpec) -> EventSpec:
-    """The spec after a round trip through the event file; raises EventFileError."""
+    """The spec after a round trip through the event file; raises EventFileError.
+
+    Texts over their limit are refused first, by field name (a pasted
+    megabyte would otherwise only be reported as a file that is too big).
+    """
+    _refuse_oversized(spec)
     return parse_event_file(dump_event_file(spec))
+
+
+def _refuse_oversized(spec: EventSpec) -> None:
+    problems = limits.spec_problems(spec)
+    if problems:
+        raise EventFileError([FieldError(field_path(path), None, message) for path, message in problems])
 
 
 def new_event_spec(code: str, title: str, date: str = "") -> EventSpec:
     """A new, empty event (default themes) from its code, title and date."""
+    _refuse_oversized(EventSpec(code=code.strip(), title=title.strip(), date=date))
     doc = {"code": code.strip().upper(), "title": title.strip()}
     if date:
         doc["date"] = date

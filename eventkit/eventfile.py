@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from . import limits
+from .links import AddressError, normalise_base_url
 from .models import EVAL_KINDS, POLL_KINDS, EventSpec
 from .security import hash_passcode
 
@@ -23,7 +25,8 @@ TOP_KEYS = {
     "facilitator_passcode_hash", "settings", "polls", "wall_prompts", "discussion_prompts",
     "tables", "evaluation", "themes",
 }
-SETTINGS_KEYS = {"premoderate", "word_filter", "retention_days", "public_base_url"}
+SETTINGS_KEYS = {"premoderate", "word_filter", "retention_days", "public_base_url", "expected_attendance"}
+MAX_EXPECTED = 100_000
 POLL_KEYS = {
     "kind", "question", "options", "correct", "true_value", "unit", "min", "max", "fact", "source", "repeat_of",
 }
@@ -60,12 +63,18 @@ def load_event_file(path: str | Path) -> EventSpec:
 
 def parse_event_file(text: str) -> EventSpec:
     """Validate event-file text and return its EventSpec."""
+    if len(text) > limits.MAX_FILE_CHARS:
+        raise EventFileError([FieldError("file", None, f"is too big: {len(text):,} characters, "
+                                                       f"at most {limits.MAX_FILE_CHARS:,}")])
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise EventFileError([FieldError("file", mark.line + 1 if mark else None, f"not valid YAML: {err}")]) from None
+    except RecursionError:  # composing recurses once per level of nesting
+        line, message = limits.depth_problem(text) or (None, "is nested too deeply")
+        raise EventFileError([FieldError("file", line, message)]) from None
     if not isinstance(data, dict):
         line = root.start_mark.line + 1 if root is not None else 1
         raise EventFileError([FieldError("file", line, "must be a mapping of fields such as code, title, polls")])
@@ -84,7 +93,7 @@ class _Checker:
         self.errors: list[FieldError] = []
 
     def fail(self, path: tuple, message: str) -> None:
-        self.errors.append(FieldError(_dotted(path), _line(self.root, path), message))
+        self.errors.append(FieldError(field_path(path), _line(self.root, path), message))
 
     def text(self, data: dict, path: tuple, key: str, *, required: bool = False, default: str = "") -> str:
         value = data.get(key)
@@ -93,9 +102,12 @@ class _Checker:
                 self.fail(path + (key,), "is required")
             return default
         if isinstance(value, (dt.date, int, float)) and not isinstance(value, bool):
-            return str(value)
+            value = str(value)
         if not isinstance(value, str):
             self.fail(path + (key,), "must be text")
+            return default
+        if message := limits.too_long(key, value.strip()):
+            self.fail(path + (key,), message)
             return default
         return value.strip()
 
@@ -104,6 +116,11 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail(path + (key,), "must be a list of non-empty texts")
             return []
+        if message := limits.too_many(key, value):
+            self.fail(path + (key,), message)
+        for i, v in enumerate(value[: limits.COUNT_LIMITS.get(key)]):
+            if message := limits.too_long(key, v.strip()):
+                self.fail(path + (key, i), message)
         return [v.strip() for v in value]
 
     def number(self, data: dict, path: tuple, key: str, *, required: bool = False) -> float | int | None:
@@ -121,6 +138,9 @@ class _Checker:
         value = data.get(key) or []
         if not isinstance(value, list):
             self.fail(path + (key,), "must be a list")
+            return []
+        if message := limits.too_many(key, value):
+            self.fail(path + (key,), message)
             return []
         out = []
         for i, item in enumerate(value):
@@ -182,9 +202,17 @@ class _Checker:
         if days is not None and (int(days) != days or days < 1):
             self.fail(("settings", "retention_days"), "must be a whole number of days, 1 or more")
         out["retention_days"] = int(days or 180)
+        expected = self.number(s, ("settings",), "expected_attendance")
+        if expected is not None and (int(expected) != expected or not 0 <= expected <= MAX_EXPECTED):
+            self.fail(("settings", "expected_attendance"), f"must be a whole number of people, 0 to {MAX_EXPECTED:,}")
+        elif expected:
+            out["expected_attendance"] = int(expected)
         url = self.text(s, ("settings",), "public_base_url")
         if url:
-            out["public_base_url"] = url
+            try:
+                out["public_base_url"] = normalise_base_url(url)
+            except AddressError as err:
+                self.fail(("settings", "public_base_url"), str(err))
         return out
 
     def poll(self, path: tuple, p: dict, index: int) -> dict:
@@ -262,7 +290,8 @@ class _Checker:
         return {"kind": kind, "text": self.text(e, path, "text", required=True)}
 
 
-def _dotted(path: tuple) -> str:
+def field_path(path: tuple) -> str:
+    """polls[2].options as people read it, from ("polls", 1, "options")."""
     out = ""
     for part in path:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .models import Live, Poll
-from .storage import Store, StoreError
+from .storage import StorageFault, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,8 @@ class LivePush:
         for event_id in event_ids:
             try:
                 found[event_id] = self._signature(event_id)
+            except StorageFault:  # a full disk, a file that cannot be opened: the store logged it once
+                continue
             except (StoreError, OSError, ValueError) as err:  # e.g. the event was deleted
                 log.warning("live push: cannot read event %s: %s", event_id, err)
                 continue

@@ -42,6 +42,8 @@ class Event:
     eval_open: bool = False
     public_base_url: str = ""
     has_passcode: bool = False
+    expected_attendance: int = 0  # people the organiser expects; 0 = not set
+    joining_open: bool = True  # False once a facilitator closes the door to new devices
 
 
 @dataclass(frozen=True)

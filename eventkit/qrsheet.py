@@ -1,8 +1,9 @@
 """QR codes for the event and its tables, as PNGs and a print-ready HTML sheet.
 
-Each card encodes `<base>/?event=CODE` (or `&table=N` for a table), where the
-base is the address phones can reach: by default this machine's address on
-the local network and the Streamlit port.
+Each card encodes `<base>/?event=CODE` (or `&table=N` for a table), built by
+eventkit.links as the projector's QR code is, where the base is the address
+phones can reach: the event's public address, else this machine's address on
+the local network and the app's port.
 """
 
 from __future__ import annotations
@@ -10,23 +11,11 @@ from __future__ import annotations
 import base64
 import html
 import io
-import socket
 import zipfile
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-
+from .links import join_url, qr_png
 from .models import Event, Table
-
-DEFAULT_PORT = 8501
-BOX_SIZE = 12  # pixels per QR module: sharp when printed 8 cm wide
-BORDER = 4  # the quiet zone scanners need, in modules
-
-
-class QrError(ValueError):
-    """A base URL that phones could not use; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -41,68 +30,6 @@ class Card:
     @property
     def file_name(self) -> str:
         return "event.png" if self.table_no is None else f"table-{self.table_no}.png"
-
-
-def lan_address() -> str:
-    """This machine's address on the local network, or 'localhost'.
-
-    Connecting a UDP socket sends nothing; it only makes the OS pick the
-    interface it would route a private address through.
-    """
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))
-            address = s.getsockname()[0]
-    except OSError:
-        return "localhost"
-    return address if address and not address.startswith(("0.", "127.")) else "localhost"
-
-
-def suggest_base_url(port: int | None = None) -> str:
-    """http://<LAN address>:<port>, the address to print when nothing is configured."""
-    return f"http://{lan_address()}:{port or DEFAULT_PORT}"
-
-
-def normalise_base_url(text: str) -> str:
-    """A cleaned base URL (scheme added when missing, no trailing slash); QrError if unusable."""
-    raw = (text or "").strip()
-    if not raw:
-        raise QrError("Please enter the address phones will open, e.g. http://192.168.1.20:8501.")
-    if "://" not in raw:
-        raw = "http://" + raw
-    try:
-        parts = urlsplit(raw)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise QrError(f"“{text.strip()[:80]}” is not a web address.") from None
-    if parts.scheme not in ("http", "https"):
-        raise QrError("The address must start with http:// or https://.")
-    if not parts.hostname or any(c.isspace() for c in raw):
-        raise QrError(f"“{text.strip()[:80]}” is not a web address.")
-    if parts.query or parts.fragment:
-        raise QrError("Give the address without ?… or #…; the event code is added for you.")
-    return raw.rstrip("/")
-
-
-def join_url(base_url: str, code: str, table_no: int | None = None) -> str:
-    """The link a QR code opens: the event, and the table when given."""
-    params = {"event": code} if table_no is None else {"event": code, "table": table_no}
-    return f"{base_url.rstrip('/')}/?{urlencode(params)}"
-
-
-def qr_code(url: str) -> qrcode.QRCode:
-    """The QR symbol for a URL (medium error correction: survives a smudge)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=BOX_SIZE, border=BORDER)
-    code.add_data(url)
-    code.make(fit=True)
-    return code
-
-
-def qr_png(url: str) -> bytes:
-    """A black-on-white PNG of the QR code for a URL."""
-    buffer = io.BytesIO()
-    qr_code(url).make_image().save(buffer)
-    return buffer.getvalue()
 
 
 def make_cards(base_url: str, event: Event, tables: list[Table]) -> list[Card]:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from eventkit import ui
+from eventkit.ui import faults
 from eventkit.models import Poll
 from eventkit.storage import StoreError
 
@@ -87,6 +88,7 @@ INVITES = {
 
 
 @st.fragment
+@faults.shielded(faults.ATTENDEE)
 def show_live() -> None:
     # A fragment: when a vote is tapped, or (with push) the facilitator changes
     # activity, only this part is redrawn, not the page links and footer.

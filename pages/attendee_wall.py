@@ -5,7 +5,7 @@ import streamlit as st
 from eventkit import ui
 from eventkit.models import NOTE_MAX_CHARS, WallPrompt
 from eventkit.storage import StoreError
-from eventkit.ui import entry
+from eventkit.ui import entry, faults
 
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
@@ -39,6 +39,7 @@ def agree(note_id: int) -> None:
 # not the links, banner and footer around it (a third of the server's work
 # per post when a whole room writes at once).
 @st.fragment
+@faults.shielded(faults.ATTENDEE)
 def post_and_list(prompt: WallPrompt) -> None:
     with st.form("post-note"):
         st.text_area("Your note (anonymous)", key="wall-note", height=110, placeholder="Write a short note…")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from eventkit.ui import facilitator as fx
-from eventkit.ui import panel
+from eventkit.ui import faults, panel
 
 event = fx.event_from_url("Control panel")
 if event is None:
@@ -11,10 +11,12 @@ if event is None:
 con = fx.require_facilitator(event)  # the passcode form and st.stop() until given
 
 st.title("Control panel")
+faults.live_page_banner()  # a database problem (disk full, read-only…), as soon as the server meets it
 st.caption(event.title)
 st.page_link("pages/projector.py", label="Open the projector view", icon=":material/tv:",
              query_params={"event": event.code})
 panel.live_status(event)
+panel.door(event, con)
 
 show, polls, wall, tables, feedback = st.tabs(["Run of show", "Poll", "Wall", "Tables", "Evaluation"])
 with show:

@@ -5,7 +5,7 @@ import streamlit as st
 from eventkit import event_editing, ui
 from eventkit.eventfile import EventFileError, parse_event_file
 from eventkit.storage import StoreError
-from eventkit.ui.organiser import organiser_page, show_errors
+from eventkit.ui.organiser import organiser_page, show_errors, show_refusal
 
 event = organiser_page("Organiser")
 store = ui.store()
@@ -36,7 +36,7 @@ with st.expander("Create a new event", expanded=event is None):
             except EventFileError as err:
                 show_errors(err.errors)
             except StoreError as err:
-                st.error(str(err))
+                show_refusal(err)
 
 with st.expander("Import an event file (YAML)"):
     upload = st.file_uploader("Event file", type=["yaml", "yml"])
@@ -48,7 +48,7 @@ with st.expander("Import an event file (YAML)"):
         except EventFileError as err:
             show_errors(err.errors)
         except StoreError as err:
-            st.error(str(err))
+            show_refusal(err)
 
 if event is None:
     st.stop()
@@ -64,7 +64,7 @@ with st.expander(f"Duplicate {event.code} (set-up only, no attendee data)"):
             except EventFileError as err:
                 show_errors(err.errors)
             except StoreError as err:
-                st.error(str(err))
+                show_refusal(err)
 
 with st.expander(f"Delete {event.code} and all its data"):
     st.warning("This removes the event, its votes, notes and answers from the database file for good. "

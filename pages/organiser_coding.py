@@ -7,7 +7,7 @@ from eventkit import analysis, ui
 from eventkit.storage import StoreError
 from eventkit.storage.coding import SOURCE_LABELS, SOURCES
 from eventkit.text import neutralise_cell
-from eventkit.ui.organiser import organiser_page, require_event
+from eventkit.ui.organiser import organiser_page, require_event, show_refusal
 
 event = require_event(organiser_page("Thematic coding"))
 store = ui.store()
@@ -22,7 +22,7 @@ with st.expander(f"Themes ({len(themes)})", expanded=not themes):
                 store.add_theme(event.id, new)
                 st.rerun()
             except StoreError as err:
-                st.error(str(err))
+                show_refusal(err)
     for theme in themes:
         with st.container(horizontal=True, vertical_alignment="bottom"):
             renamed = st.text_input("Theme", theme.name, key=f"theme-{theme.id}", label_visibility="collapsed")
@@ -31,7 +31,7 @@ with st.expander(f"Themes ({len(themes)})", expanded=not themes):
                     store.rename_theme(theme.id, renamed)
                     st.rerun()
                 except StoreError as err:
-                    st.error(str(err))
+                    show_refusal(err)
             if st.button("Delete", key=f"delete-{theme.id}", help="Deletes the theme and its tags"):
                 store.delete_theme(theme.id)
                 st.rerun()
@@ -59,7 +59,7 @@ with st.form(f"code-{source}"):
             changed = store.set_codings(event.id, source, chosen)
             st.success(f"Saved. {changed} item{'s' if changed != 1 else ''} changed.")
         except StoreError as err:
-            st.error(str(err))
+            show_refusal(err)
 
 st.subheader("Analysis matrix")
 cells = store.analysis_matrix(event.id)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from eventkit import event_editing as edit
 from eventkit import ui
-from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
+from eventkit.eventfile import MAX_EXPECTED, EventFileError, dump_event_file, parse_event_file
 from eventkit.models import EVAL_KINDS
 from eventkit.storage import StoreError
 from eventkit.ui.organiser import organiser_page, require_event, show_errors
@@ -39,6 +39,8 @@ with details, st.form("details"):
         "premoderate": st.checkbox("Hold every wall note for approval", spec.settings.get("premoderate", False)),
         "word_filter": edit.lines(st.text_area("Held words (one per line)", "\n".join(spec.settings.get("word_filter", [])))),
         "retention_days": st.number_input("Keep attendee data for (days)", 1, 3650, spec.settings.get("retention_days", 180)),
+        "expected_attendance": st.number_input("Expected attendance (people; 0 = not set)", 0, MAX_EXPECTED, spec.settings.get("expected_attendance", 0),
+                                               help="The control panel warns when more devices join, and new devices may join at most twice this (+20) a minute."),
         "public_base_url": st.text_input("Public address for QR codes", spec.settings.get("public_base_url", "")).strip(),
     }
     if st.form_submit_button("Save details", type="primary"):

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from eventkit import cli, qrsheet
+from eventkit import cli, links, qrsheet
 from eventkit.models import Event, Table
 
 EVENT = Event(id=1, code="FIFE16", title="Fife <script>alert(1)</script> & friends")
@@ -20,9 +20,9 @@ BASE = "http://192.168.1.20:8501"
 def _matrix_from_png(png: bytes) -> list[list[bool]]:
     """Read the modules back from the picture: the centre pixel of each box."""
     image = Image.open(io.BytesIO(png)).convert("L")
-    modules = image.width // qrsheet.BOX_SIZE
-    half = qrsheet.BOX_SIZE // 2
-    return [[image.getpixel((x * qrsheet.BOX_SIZE + half, y * qrsheet.BOX_SIZE + half)) < 128
+    modules = image.width // links.BOX_SIZE
+    half = links.BOX_SIZE // 2
+    return [[image.getpixel((x * links.BOX_SIZE + half, y * links.BOX_SIZE + half)) < 128
              for x in range(modules)] for y in range(modules)]
 
 
@@ -31,7 +31,7 @@ def _matrix_from_png(png: bytes) -> list[list[bool]]:
     (3, f"{BASE}/?event=FIFE16&table=3"),
 ])
 def test_join_url(table, expected):
-    assert qrsheet.join_url(BASE + "/", "FIFE16", table) == expected
+    assert links.join_url(BASE + "/", "FIFE16", table) == expected
 
 
 @pytest.mark.parametrize("typed,expected", [
@@ -40,7 +40,7 @@ def test_join_url(table, expected):
     (" https://events.example.org/fife/ ", "https://events.example.org/fife"),
 ])
 def test_base_url_is_normalised(typed, expected):
-    assert qrsheet.normalise_base_url(typed) == expected
+    assert links.normalise_base_url(typed) == expected
 
 
 @pytest.mark.parametrize("typed,message", [
@@ -49,12 +49,12 @@ def test_base_url_is_normalised(typed, expected):
     ("http://host/?event=X", "without"),
 ])
 def test_unusable_base_urls_are_refused_with_a_reason(typed, message):
-    with pytest.raises(qrsheet.QrError, match=message):
-        qrsheet.normalise_base_url(typed)
+    with pytest.raises(links.AddressError, match=message):
+        links.normalise_base_url(typed)
 
 
 def test_suggested_base_url_is_lan_or_localhost_with_the_port():
-    url = qrsheet.suggest_base_url(8765)
+    url = links.suggest_base_url(8765)
     assert re.fullmatch(r"http://(localhost|\d{1,3}(\.\d{1,3}){3}):8765", url)
     assert not url.startswith("http://127.")
 
@@ -64,9 +64,9 @@ def test_png_is_valid_and_holds_exactly_the_qr_symbol_for_its_url(table):
     card = next(c for c in qrsheet.make_cards(BASE, EVENT, TABLES) if c.table_no == table)
     assert card.png.startswith(b"\x89PNG\r\n\x1a\n")
     Image.open(io.BytesIO(card.png)).verify()
-    expected = qrsheet.qr_code(qrsheet.join_url(BASE, "FIFE16", table)).get_matrix()
+    expected = links.qr_code(links.join_url(BASE, "FIFE16", table)).get_matrix()
     assert _matrix_from_png(card.png) == expected
-    other = qrsheet.qr_code(qrsheet.join_url(BASE, "FIFE16", 99)).get_matrix()
+    other = links.qr_code(links.join_url(BASE, "FIFE16", 99)).get_matrix()
     assert _matrix_from_png(card.png) != other  # the comparison can tell URLs apart
 
 

@@ -6,7 +6,9 @@ import asyncio
 import random
 import time
 
+from ..models import Event
 from ..storage import Store, StoreError
+from ..storage.participants import join_limit
 from .attendee import Attendee, Crowd
 from .facilitator import Projector, choice_polls, drive
 from .metrics import ProcessTree, Recorder, ResourceLog, machine_load, own_cpu_seconds
@@ -36,6 +38,8 @@ async def _rehearse(settings: Settings) -> dict:
         raise StoreError(f"No event with code {settings.event_code} in {store.path}.")
     if event.status != "open" or not choice_polls(store, event):
         raise StoreError(f"Event {event.code} must be open and have a choice poll to rehearse.")
+    if problem := door_problem(event, settings.attendees + WARM_UP_SESSIONS):
+        raise StoreError(problem)
     tables = len(store.list_tables(event.id))
     before = take_counts(store, event)
     stage, ledger, recorder = Stage(), Ledger(), Recorder()
@@ -82,6 +86,21 @@ async def _rehearse(settings: Settings) -> dict:
         "database_matches": all(ok for *_, ok in verification),
         "elapsed_s": round(elapsed, 1),
     }
+
+
+def door_problem(event: Event, phones: int) -> str:
+    """Why the event would turn some of the rehearsal's phones away, or ''.
+
+    They all join within one minute at most (--join-window is capped at 60 s
+    by default), so all must fit under the event's join limit.
+    """
+    if not event.joining_open:
+        return f"Joining is closed for {event.code}: reopen it on the control panel before rehearsing."
+    if phones > join_limit(event.expected_attendance):
+        return (f"{event.code} expects {event.expected_attendance} people, so at most "
+                f"{join_limit(event.expected_attendance):,} new devices may join a minute: fewer than the "
+                f"{phones:,} phones of this rehearsal. Raise its expected attendance (or set it to 0) first.")
+    return ""
 
 
 async def _warm_up(crowd: Crowd, sessions: int) -> None:

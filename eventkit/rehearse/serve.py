@@ -42,6 +42,7 @@ import urllib.request
 from pathlib import Path
 
 from ..demo import ensure_demo
+from ..links import PUBLIC_PORT_ENV
 from ..storage import Store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -188,13 +189,16 @@ def nginx_config(tmp: Path, listen: str, ports: list[int], static_root: Path) ->
     return NGINX_CONF.format(tmp=tmp, listen=listen, servers=servers, static_root=static_root)
 
 
-def start_worker(db: str, port: int, log: Path) -> subprocess.Popen:
-    """One Streamlit process on a private port, without the file watcher, logging to a file."""
+def start_worker(db: str, port: int, log: Path, public_port: int | None = None) -> subprocess.Popen:
+    """One Streamlit process on a private port, without the file watcher, logging to a file.
+
+    public_port is the port phones reach (nginx's): QR codes suggest it, not the worker's.
+    """
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"]
+    env = {**os.environ, "EVENTKIT_DB": db, **({PUBLIC_PORT_ENV: str(public_port)} if public_port else {})}
     with open(log, "ab") as out:
-        return subprocess.Popen(cmd, cwd=APP.parent, env={**os.environ, "EVENTKIT_DB": db},
-                                stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(cmd, cwd=APP.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_healthy(port: int, timeout: float = 60) -> bool:
@@ -223,7 +227,7 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
     tmp = Path(tempfile.mkdtemp(prefix="eventkit-serve-"))
     tmp.chmod(0o755)  # nginx's workers (unprivileged) keep their temp files here
     ports = [free_port() for _ in range(max(workers, 1))]
-    procs = [start_worker(db, p, tmp / f"worker-{p}.log") for p in ports]
+    procs = [start_worker(db, p, tmp / f"worker-{p}.log", port) for p in ports]
     try:
         if not all(wait_healthy(p) for p in ports):
             print("error: a worker did not start; its output:", file=sys.stderr)

@@ -7,7 +7,8 @@ never sqlite-utils objects, so another backend can offer the same methods.
 from __future__ import annotations
 
 from .attempts import AttemptsMixin
-from .base import StoreError, allow_many_open_files, default_path, utc_now
+from .base import StorageFault, StoreError, allow_many_open_files, default_path, utc_now
+from .faults import current_fault
 from .coding import CodingMixin
 from .editing import EditingMixin
 from .insights import InsightsMixin
@@ -26,4 +27,4 @@ class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, 
     """An eventkit database file and every operation on it."""
 
 
-__all__ = ["Store", "StoreError", "allow_many_open_files", "default_path", "utc_now"]
+__all__ = ["Store", "StoreError", "StorageFault", "allow_many_open_files", "current_fault", "default_path", "utc_now"]

@@ -22,12 +22,14 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from .faults import ADVICE, FAULTS
 from .migrations import MIGRATIONS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "eventkit.db"
 ENV_VAR = "EVENTKIT_DB"
 BUSY_TIMEOUT_MS = 10_000
 BUSY_MESSAGE = "The server is very busy and could not save this. Nothing was lost: please try again in a moment."
+FAULT_MESSAGE = "Could not save right now — nothing was lost, your text is kept — please try again."
 
 
 def default_path() -> str:
@@ -69,6 +71,42 @@ class Written(NamedTuple):
 
 class StoreError(Exception):
     """A request the store refuses, with a message fit to show a person."""
+
+
+class StorageFault(StoreError):
+    """The database cannot be used just now: the disk is full, the file is
+    read-only or cannot be opened, or the disk failed.
+
+    `cause` names it for staff and the server log; the message is for
+    attendees (nothing they sent before was lost, what they typed is kept).
+    Every backend maps its own errors to this class (storage_fault below for SQLite).
+    """
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(FAULT_MESSAGE)
+        self.cause = cause
+
+    @property
+    def advice(self) -> str:
+        """What staff can do about it."""
+        return ADVICE.get(self.cause, "")
+
+
+# SQLite's messages for each cause (its result codes FULL, READONLY, CANTOPEN, IOERR).
+_SQLITE_FAULTS = (
+    ("database or disk is full", "disk full"),
+    ("attempt to write a readonly database", "database read-only"),
+    ("unable to open database", "cannot open the database"),
+    ("disk i/o error", "disk I/O error"),
+)
+
+
+def storage_fault(err: BaseException) -> StorageFault | None:
+    """The StorageFault an SQLite error means, or None when it means something else (a bug, busy)."""
+    if not isinstance(err, sqlite3.Error):
+        return None
+    text = str(err).lower()
+    return next((StorageFault(cause) for marker, cause in _SQLITE_FAULTS if marker in text), None)
 
 
 class StoreBase:
@@ -113,32 +151,53 @@ class StoreBase:
         Kept for the thread's next operation, unless the operation failed
         other than by a refusal (StoreError): its state is then unknown, so it
         is closed. An operation nested inside another gets a connection of its
-        own, as before connections were kept.
+        own, as before connections were kept. A full disk, a read-only or
+        unopenable file or a disk error is raised as StorageFault.
         """
         local = self._local
         if getattr(local, "in_use", False):
-            db = self._connect()
+            with self._faults_named():
+                db = self._connect()
             try:
                 yield db
             finally:
                 db.conn.close()
             return
-        kept = getattr(local, "kept", None) or _Kept(self._connect())
+        kept = getattr(local, "kept", None)
         local.kept, local.in_use = None, True
         try:
-            yield kept.db
+            with self._faults_named():
+                kept = kept or _Kept(self._connect())
+                yield kept.db
+        except StorageFault:  # its connection is closed: the file may need reopening
+            if kept is not None:
+                kept.close()
+            raise
         except StoreError:
             # A refusal (busy, closed poll, posting too fast) leaves a clean
             # connection: keep it, so an overloaded server does not reopen.
             _keep_if_clean(local, kept)
             raise
         except BaseException:
-            kept.close()
+            if kept is not None:
+                kept.close()
             raise
         else:
             _keep_if_clean(local, kept)
         finally:
             local.in_use = False
+
+    @contextmanager
+    def _faults_named(self) -> Iterator[None]:
+        """Raise SQLite errors that mean a disk or file problem as StorageFault (logged once)."""
+        try:
+            yield
+        except sqlite3.Error as err:
+            fault = storage_fault(err)
+            if fault is None:
+                raise
+            FAULTS.failed(fault, err, self.path)
+            raise fault from err
 
     def release_connection(self) -> None:
         """Close this thread's kept connection, if any.
@@ -166,9 +225,10 @@ class StoreBase:
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
             db.execute("COMMIT")
+        FAULTS.wrote()
 
     def _write_one(self, sql: str, params: dict | list) -> Written:
         """Run one writing statement as its own transaction.
@@ -181,14 +241,20 @@ class StoreBase:
             try:
                 cursor = db.conn.execute(sql, params)
                 rows = cursor.fetchall()  # RETURNING rows; the statement completes here
-                return Written(cursor.rowcount, cursor.lastrowid, rows)
+                written = Written(cursor.rowcount, cursor.lastrowid, rows)
             except sqlite3.OperationalError as err:
                 _raise_if_busy(err)
                 raise
             except sqlite3.IntegrityError as err:  # e.g. its prompt was deleted since the checks read it
                 raise StoreError("That is no longer part of this event: please reload the page.") from err
+        FAULTS.wrote()
+        return written
 
     def _migrate(self) -> None:
+        with self._faults_named():
+            self._migrate_now()
+
+    def _migrate_now(self) -> None:
         db = self._connect()
         try:
             db.execute("PRAGMA journal_mode = WAL")
@@ -258,6 +324,18 @@ def _apply(db: sqlite_utils.Database, name: str, sql: str) -> None:
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _rollback(db: sqlite_utils.Database) -> None:
+    """Roll back if a transaction is still open; SQLite ends some (a full disk) by itself.
+
+    A failing ROLLBACK must not hide the error that made it necessary.
+    """
+    if db.conn.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _split(sql: str) -> list[str]:

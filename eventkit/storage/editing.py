@@ -70,13 +70,13 @@ def _update_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -
     s = spec.settings
     db.execute(
         """UPDATE events SET code = ?, title = ?, subtitle = ?, date = ?, venue = ?, welcome = ?,
-           facilitator_hash = ?, premoderate = ?, word_filter = ?, retention_days = ?, public_base_url = ?
-           WHERE id = ?""",
+           facilitator_hash = ?, premoderate = ?, word_filter = ?, retention_days = ?, public_base_url = ?,
+           expected_attendance = ? WHERE id = ?""",
         [
             spec.code, spec.title, spec.subtitle, spec.date, spec.venue, spec.welcome,
             spec.facilitator_passcode_hash, int(bool(s.get("premoderate"))),
             "\n".join(w.lower() for w in s.get("word_filter", [])), int(s.get("retention_days", 180)),
-            s.get("public_base_url", ""), event_id,
+            s.get("public_base_url", ""), int(s.get("expected_attendance") or 0), event_id,
         ],
     )
 

@@ -24,6 +24,8 @@ def _event(row: dict) -> Event:
         eval_open=bool(row["eval_open"]),
         public_base_url=row["public_base_url"],
         has_passcode=bool(row["facilitator_hash"]),
+        expected_attendance=row["expected_attendance"],
+        joining_open=not row["joining_closed"],
     )
 
 
@@ -112,6 +114,10 @@ class EventsMixin(StoreBase):
         """Open or close the exit evaluation."""
         self._update_event(event_id, eval_open=int(is_open))
 
+    def set_joining_open(self, event_id: int, is_open: bool) -> None:
+        """Open or close the door to new devices (people already in carry on)."""
+        self._update_event(event_id, joining_closed=int(not is_open))
+
     def set_facilitator_hash(self, event_id: int, passcode_hash: str) -> None:
         """Store the (already hashed) facilitator passcode."""
         self._update_event(event_id, facilitator_hash=passcode_hash)
@@ -152,13 +158,14 @@ def _insert_event(db: sqlite_utils.Database, spec: EventSpec) -> int:
     s = spec.settings
     cur = db.execute(
         """INSERT INTO events (code, title, subtitle, date, venue, welcome, facilitator_hash,
-           premoderate, word_filter, retention_days, public_base_url, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           premoderate, word_filter, retention_days, public_base_url, expected_attendance, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             spec.code, spec.title, spec.subtitle, spec.date, spec.venue, spec.welcome,
             spec.facilitator_passcode_hash, int(bool(s.get("premoderate"))),
             "\n".join(w.lower() for w in s.get("word_filter", [])),
-            int(s.get("retention_days", 180)), s.get("public_base_url", ""), utc_now(),
+            int(s.get("retention_days", 180)), s.get("public_base_url", ""),
+            int(s.get("expected_attendance") or 0), utc_now(),
         ],
     )
     return cur.lastrowid

@@ -191,7 +191,17 @@ CREATE INDEX idx_notes_participant ON notes(participant_id, created_at);
 CREATE INDEX idx_table_notes_participant ON table_notes(participant_id, created_at)
 """
 
+# The door: how many people the organiser expects (0 = not set) and whether
+# the facilitator has closed joining; the index makes the join limit (new
+# participants of an event in the last minute) a short index range count.
+JOINING_DOOR = """
+ALTER TABLE events ADD COLUMN expected_attendance INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN joining_closed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX idx_participants_joined ON participants(event_id, joined_at)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0003_login_attempts", LOGIN_ATTEMPTS),
+    ("0004_joining_door", JOINING_DOOR),
 ]

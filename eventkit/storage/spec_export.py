@@ -20,6 +20,8 @@ def build_spec(db: sqlite_utils.Database, event_id: int) -> EventSpec:
     }
     if e["public_base_url"]:
         settings["public_base_url"] = e["public_base_url"]
+    if e["expected_attendance"]:
+        settings["expected_attendance"] = e["expected_attendance"]
     return EventSpec(
         code=e["code"], title=e["title"], subtitle=e["subtitle"], date=e["date"],
         venue=e["venue"], welcome=e["welcome"], facilitator_passcode_hash=e["facilitator_hash"],

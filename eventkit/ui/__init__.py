@@ -18,7 +18,8 @@ import streamlit as st
 from .. import security
 from ..demo import ensure_demo
 from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
-from ..storage import Store, StoreError, allow_many_open_files, default_path
+from ..storage import StorageFault, Store, StoreError, allow_many_open_files, default_path
+from ..storage.participants import JoinRefused
 from ..text import reflow
 from .routes import link
 
@@ -157,6 +158,12 @@ def current_attendee() -> Attendee | None:
     if participant is None or (table_no is not None and participant.table_no != table_no):
         try:
             participant = store().join(event.id, token, table_no)
+        except JoinRefused as err:  # the door is closed, or far more joins this minute than a room makes
+            st.info(str(err), icon=":material/door_front:" if err.reason == "closed" else ":material/hourglass_top:")
+            st.button("Try again", type="primary")
+            st.stop()
+        except StorageFault:
+            raise  # the router says it for this page's audience
         except StoreError as err:  # the server is too busy to take a write just now
             st.error(str(err))
             st.button("Try again", type="primary")

@@ -9,14 +9,14 @@ reads the shared cached reads of eventkit.ui and shows nothing private.
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from .. import charts, ui
+from .. import links, ui
 from ..console import Console, ConsoleLocked
 from ..models import Event, Note, PollResults
-from ..storage import StoreError
+from ..storage import StorageFault, StoreError
+from . import faults
 from ..text import TextError
 
 _CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
@@ -45,21 +45,18 @@ def event_from_url(screen: str) -> Event | None:
     return None
 
 
+def join_base(event: Event) -> tuple[str, str]:
+    """(the base of every QR code of the event, a note for staff or ''): the printed cards' base.
+
+    The event's saved public address, else this machine's LAN address and
+    port, never the address the projector's own browser happens to use.
+    """
+    return links.public_base(event.public_base_url, st.get_option("server.port"))
+
+
 def join_url(event: Event, page: str = "") -> str:
-    """The attendees' join address: the event's public URL if set, else this server's."""
-    base = event.public_base_url.rstrip("/") or _this_server()
-    return f"{base}/{page}?{urlencode({'event': event.code})}"
-
-
-def _this_server() -> str:
-    """Scheme, host and base path the browser used to reach this page."""
-    url = st.context.url
-    if url:
-        parts = urlsplit(url)
-        prefix = parts.path.rsplit("/", 1)[0]  # drop the page's own url_path
-        return f"{parts.scheme}://{parts.netloc}{prefix}"
-    host = st.context.headers.get("host") or "localhost:8501"
-    return f"http://{host}"
+    """The attendees' join address (on a page, e.g. feedback), as the printed cards encode it."""
+    return links.join_url(join_base(event)[0], event.code, page=page)
 
 
 # --- The facilitator's capability ----------------------------------------------------
@@ -104,6 +101,9 @@ def act(event: Event, action: Callable[..., object], *args: object) -> None:
         _forget(event)
         st.error(str(err))
         return
+    except StorageFault as fault:  # the disk is full, the file read-only…: say which
+        faults.staff_banner(fault.cause)
+        return
     except (StoreError, TextError, ValueError) as err:
         st.error(str(err))
         return
@@ -141,7 +141,7 @@ def table_summary(event_id: int) -> list[dict]:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def qr_png(url: str) -> bytes:
-    return charts.qr_png(url)
+    return links.qr_png(url, box_size=14, border=2)
 
 
 def clear_reads() -> None:

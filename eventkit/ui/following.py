@@ -13,7 +13,7 @@ import streamlit as st
 
 from .. import livepush
 from ..models import Live, Poll
-from . import Attendee, live, poll, push
+from . import Attendee, faults, live, poll, push
 from .routes import link
 
 ATTENDEE_REFRESH_SECONDS = 3  # polling, when the server cannot push (see keep_in_step)
@@ -78,12 +78,14 @@ def _rerun_if_live_changed(event_id: int, seen: tuple) -> None:
 
 
 @st.fragment(run_every=LIVE_SAFETY_SECONDS)
+@faults.shielded(faults.QUIET)
 def _safety_check(event_id: int) -> None:
     # Compared with what push last recorded: a redrawn live fragment updates it.
     _rerun_if_live_changed(event_id, push.shown())
 
 
 @st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+@faults.shielded(faults.QUIET)
 def _poll_live(event_id: int, seen: tuple) -> None:
     _rerun_if_live_changed(event_id, seen)
 
@@ -104,11 +106,13 @@ def live_banner(attendee: Attendee, *, whole_page: bool = False) -> None:
 
 
 @st.fragment
+@faults.shielded(faults.QUIET)
 def _pushed_banner(attendee: Attendee) -> None:
     _banner(attendee, live_part(attendee.event.id)[1])
 
 
 @st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+@faults.shielded(faults.QUIET)
 def _polled_banner(attendee: Attendee) -> None:
     _banner(attendee, live_part(attendee.event.id)[1])
 

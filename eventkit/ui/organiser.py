@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import choose_organiser_event, organiser_event, require_organiser, store
+from . import choose_organiser_event, faults, organiser_event, require_organiser, store
 from ..models import Event
+from ..storage import StorageFault, StoreError
 
 ORGANISER_PAGES = (
     ("pages/organiser.py", "Events", ":material/event:"),
@@ -46,6 +47,7 @@ def event_picker() -> Event | None:
 def organiser_page(title: str) -> Event | None:
     """The start of every organiser page: sign-in, navigation, the chosen event."""
     require_organiser()
+    faults.page_banner()
     organiser_nav()
     st.title(title)
     return event_picker()
@@ -62,5 +64,18 @@ def require_event(event: Event | None) -> Event:
 
 def show_errors(errors: list) -> None:
     """One message listing every problem (each names its field, and line when known)."""
+    fault = next((e for e in errors if isinstance(e, StorageFault)), None)
+    if fault is not None:  # nothing to fix in the form: the database cannot take it now
+        show_refusal(fault)
+        return
     st.error("Nothing was saved. Please fix:")
     st.text("\n".join(f"• {e}" for e in errors))
+
+
+def show_refusal(err: StoreError) -> None:
+    """Why a save was refused; a database problem (disk full, read-only…) is named, and the form kept."""
+    if isinstance(err, StorageFault):
+        faults.staff_banner(err.cause)
+        st.info("What you typed is still in the form: save again once the problem is fixed.")
+    else:
+        st.error(str(err))

@@ -12,10 +12,12 @@ import re
 import pandas as pd
 import streamlit as st
 
-from .. import charts, ui
+from .. import charts, links, ui
 from ..console import Console, parse_words
 from ..models import Event, Poll
+from ..storage.participants import join_limit
 from . import facilitator as fx
+from . import faults
 
 SEED_RATE = (15, 60)  # the seed event's evaluation: 15 forms from 60 people
 _MARKDOWN = re.compile(r"([\\`*_\[\]{}<>#|~$])")
@@ -32,6 +34,7 @@ def _poll_name(p: Poll) -> str:
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
 def live_status(event: Event) -> None:
     """One line of live figures: what is live, votes, devices, pending notes, feedback."""
     now = ui.live(event.id)
@@ -48,6 +51,7 @@ def live_status(event: Event) -> None:
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
 def run_of_show(event: Event, con: Console) -> None:
     """Buttons that make each activity live; the live one is highlighted."""
     now = ui.live(event.id)
@@ -63,6 +67,7 @@ def run_of_show(event: Event, con: Console) -> None:
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
 def poll_controls(event: Event, con: Console) -> Poll | None:
     """Open, close, show/hide results, reveal and next, for the live poll (or one chosen)."""
     polls, now = ui.polls(event.id), ui.live(event.id)
@@ -153,6 +158,7 @@ def moderation_settings(event: Event, con: Console) -> None:
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
 def note_queue(event: Event, con: Console) -> None:
     """Every note with its state; hide, unhide or approve. Notes are never deleted."""
     notes = fx.moderation_notes(event.id)
@@ -178,6 +184,7 @@ def note_queue(event: Event, con: Console) -> None:
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
 def evaluation(event: Event, con: Console) -> None:
     """Open or close the evaluation and watch the response rate."""
     fresh = ui.event_by_code(event.code) or event
@@ -204,3 +211,36 @@ def tables(event: Event) -> None:
                                 "Consents": r["consents"], "Scribe notes": r["notes"]} for r in rows]),
                  hide_index=True, width="stretch")
     st.caption("Discussions are recorded only where people at the table have consented.")
+
+
+# --- The door: who may still join ------------------------------------------------------
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
+def door(event: Event, con: Console) -> None:
+    """Joining: an alert once more devices joined than expected, and Close / Reopen joining."""
+    fresh = ui.event_by_code(event.code) or event
+    joined, expected = fx.response_rate(event.id)[1], fresh.expected_attendance
+    if fresh.joining_open and expected and joined > expected:
+        st.warning(f"**{joined} devices have joined: more than the {expected} people expected.** "
+                   "If everyone is in, close joining: people already in carry on.", icon=":material/groups:")
+    with st.container(horizontal=True, vertical_alignment="center", key="ek-door"):
+        if fresh.joining_open:
+            st.caption(f"**Joining is open**{f' ({expected} expected)' if expected else ''}: new phones can join, "
+                       f"at most {join_limit(expected):,} a minute.", width="stretch")
+            if st.button("Close joining", icon=":material/door_front:", key="door-close"):
+                fx.act(event, con.set_joining_open, False)
+        else:
+            st.caption("**Joining is closed**: new phones are asked to see a facilitator. "
+                       "People already in carry on.", width="stretch")
+            if st.button("Reopen joining", type="primary", icon=":material/door_open:", key="door-open"):
+                fx.act(event, con.set_joining_open, True)
+    join_address_note(fresh)
+
+
+def join_address_note(event: Event) -> None:
+    """Tell staff (not the room) when the projector's QR code relies on a guess, or cannot work on phones."""
+    base, note = fx.join_base(event)
+    if note:
+        (st.warning if links.is_local(base) else st.caption)(label(note, 600))  # it may quote a typed address

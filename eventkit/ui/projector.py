@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import charts, ui
+from .. import charts, links, ui
 from ..models import Event, Poll
 from . import facilitator as fx
+from . import faults
 
 WALL_NOTES_PER_PROMPT = 8
 
 
 @st.fragment(run_every=ui.PROJECTOR_REFRESH_SECONDS)
+@faults.shielded(faults.ROOM)
 def live_screen(event: Event) -> None:
     """Whatever is live now; switches by itself when the facilitator changes it."""
     now = ui.live(event.id)
@@ -38,6 +40,8 @@ def live_screen(event: Event) -> None:
 def _qr(event: Event, page: str = "", width: int = 520) -> str:
     url = fx.join_url(event, page)
     st.image(fx.qr_png(url), width=width)
+    if links.is_local(url):  # useless to the room anyway: a small pointer for staff (the panel says more)
+        st.caption("This code only works on this computer. Facilitator: see the control panel.")
     return url
 
 
