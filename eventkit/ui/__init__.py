@@ -159,6 +159,7 @@ def current_attendee() -> Attendee | None:
         try:
             participant = store().join(event.id, token, table_no)
         except JoinRefused as err:  # the door is closed, or far more joins this minute than a room makes
+            use_css("attendee")
             st.info(str(err), icon=":material/door_front:" if err.reason == "closed" else ":material/hourglass_top:")
             st.button("Try again", type="primary")
             st.stop()

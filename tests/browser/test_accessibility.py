@@ -34,6 +34,7 @@ def _reset(store, event_id: int) -> None:
         store.set_poll_state(poll.id, "draft")
     store.set_live(event_id, "welcome")
     store.set_eval_open(event_id, False)
+    store.set_joining_open(event_id, True)
 
 
 def arrange_choice_poll(store, event):
@@ -58,6 +59,11 @@ def arrange_wall_notes(store, event):
     return "/wall", "More shared data on referrals, please."
 
 
+def arrange_closed_door(store, event):
+    store.set_joining_open(event.id, False)  # a new phone (no link yet) at a closed door
+    return "/", "Joining is closed"
+
+
 def arrange_feedback_open(store, event):
     store.set_eval_open(event.id, True)
     return "/feedback", "Send my feedback"
@@ -72,6 +78,7 @@ SCREENS = {
     "table": lambda store, event: ("/table", "Table 2"),
     "feedback-open": arrange_feedback_open,
     "privacy": lambda store, event: ("/privacy", "What we never store."),
+    "closed-door": arrange_closed_door,
 }
 
 
