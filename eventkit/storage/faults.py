@@ -17,7 +17,7 @@ log = logging.getLogger("eventkit.storage")
 ADVICE = {  # what staff can do, by StorageFault.cause
     "disk full": "The disk holding the database is full. Free some space on it: saving works again at once.",
     "database read-only": "The database file cannot be written (a read-only file, folder or disk). "
-                          "Make it writable for the user running eventkit.",
+                          "Make it writable for the user running eventkit: saving works again at once.",
     "cannot open the database": "The database file cannot be opened (missing, moved, no permission, or on a "
                                 "disk that became read-only). Check EVENTKIT_DB, the file's and its folder's "
                                 "permissions, and the disk.",

@@ -109,8 +109,8 @@ def live_page_banner() -> None:
 
 
 def _banner(cause: str) -> None:
-    st.error(f"**Database problem: {cause}.** {StorageFault(cause).advice} Nothing saved before was lost; "
-             "saving works again as soon as it is fixed.", icon=":material/database:")
+    st.error(f"**Database problem: {cause}.** {StorageFault(cause).advice} Nothing saved before was lost.",
+             icon=":material/database:")
 
 
 @st.fragment(run_every=ROOM_RETRY_SECONDS)
