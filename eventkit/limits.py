@@ -3,19 +3,16 @@
 Attendee text has its limits in eventkit.models; these are the organiser's.
 They are generous for real events (the demo's longest story is under 1,500
 characters) and stop a pasted megabyte from reaching every phone's screen.
-One walk over an EventSpec checks them, for the event file and the editor alike.
+eventkit.spec_check applies them, for the event file and the editor alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import yaml
-
-from .models import EventSpec
 
 MAX_FILE_CHARS = 1_000_000  # a whole event file; the demo is 16,000
 MAX_DEPTH = 40  # lists and mappings inside each other; an event file needs 6
+MAX_EXPECTED = 100_000  # people an organiser may expect at one event
 # Characters per text, by field name (a list's items use the list's name).
 TEXT_LIMITS = {
     "title": 200, "subtitle": 300, "date": 40, "venue": 200, "welcome": 5_000,
@@ -45,28 +42,6 @@ def too_many(key: str, items: list) -> str:
     if limit is None or len(items) <= limit:
         return ""
     return f"has {len(items):,} items, at most {limit:,}"
-
-
-def spec_problems(spec: EventSpec) -> list[tuple[tuple, str]]:
-    """(field path, message) for every text or list of the spec over its limit."""
-    found: list[tuple[tuple, str]] = []
-    _walk(asdict(spec), (), "", found)
-    return found
-
-
-def _walk(value: object, path: tuple, key: str, found: list) -> None:
-    if isinstance(value, str):
-        if message := too_long(key, value):
-            found.append((path, message))
-    elif isinstance(value, dict):
-        for child_key, child in value.items():
-            _walk(child, path + (child_key,), child_key, found)
-    elif isinstance(value, list):
-        if message := too_many(key, value):
-            found.append((path, message))
-            return  # each item would only repeat it
-        for i, item in enumerate(value):
-            _walk(item, path + (i,), key, found)
 
 
 def depth_problem(text: str) -> tuple[int, str] | None:

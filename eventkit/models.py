@@ -6,7 +6,7 @@ Streamlit (pickled), compared in tests and serialised to the event file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 POLL_STATES = ("draft", "open", "closed", "revealed")
 POLL_KINDS = ("choice", "estimate")
@@ -182,22 +182,3 @@ class Participant:
     @property
     def pseudonym(self) -> str:
         return f"P{self.seq:03d}"
-
-
-@dataclass(frozen=True)
-class EventSpec:
-    """A whole event as described by the event file, before it has ids."""
-
-    code: str
-    title: str
-    subtitle: str = ""
-    date: str = ""
-    venue: str = ""
-    welcome: str = ""
-    facilitator_passcode_hash: str = ""
-    settings: dict = field(default_factory=dict)
-    polls: list[dict] = field(default_factory=list)
-    wall_prompts: list[str] = field(default_factory=list)
-    tables: list[dict] = field(default_factory=list)
-    evaluation: list[dict] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)

@@ -4,8 +4,10 @@ import streamlit as st
 
 from eventkit import event_editing as edit
 from eventkit import ui
-from eventkit.eventfile import MAX_EXPECTED, EventFileError, dump_event_file, parse_event_file
+from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
+from eventkit.limits import MAX_EXPECTED
 from eventkit.models import EVAL_KINDS
+from eventkit.spec import PollSpec, TableSpec, VignetteSpec
 from eventkit.storage import StoreError
 from eventkit.ui.organiser import organiser_page, require_event, show_errors
 
@@ -36,12 +38,12 @@ with details, st.form("details"):
     fields["welcome"] = st.text_area("Welcome", spec.welcome)
     passcode = st.text_input("New facilitator passcode (leave blank to keep the current one)", type="password")
     settings = {
-        "premoderate": st.checkbox("Hold every wall note for approval", spec.settings.get("premoderate", False)),
-        "word_filter": edit.lines(st.text_area("Held words (one per line)", "\n".join(spec.settings.get("word_filter", [])))),
-        "retention_days": st.number_input("Keep attendee data for (days)", 1, 3650, spec.settings.get("retention_days", 180)),
-        "expected_attendance": st.number_input("Expected attendance (people; 0 = not set)", 0, MAX_EXPECTED, spec.settings.get("expected_attendance", 0),
+        "premoderate": st.checkbox("Hold every wall note for approval", spec.settings.premoderate),
+        "word_filter": edit.lines(st.text_area("Held words (one per line)", "\n".join(spec.settings.word_filter))),
+        "retention_days": st.number_input("Keep attendee data for (days)", 1, 3650, spec.settings.retention_days),
+        "expected_attendance": st.number_input("Expected attendance (people; 0 = not set)", 0, MAX_EXPECTED, spec.settings.expected_attendance,
                                                help="The control panel warns when more devices join, and new devices may join at most twice this (+20) a minute."),
-        "public_base_url": st.text_input("Public address for QR codes", spec.settings.get("public_base_url", "")).strip(),
+        "public_base_url": st.text_input("Public address for QR codes", spec.settings.public_base_url).strip(),
     }
     if st.form_submit_button("Save details", type="primary"):
         if passcode and len(passcode) < 4:
@@ -50,28 +52,28 @@ with details, st.form("details"):
             save(edit.with_details(spec, fields, settings, passcode))
 
 with polls_tab:
-    labels = [f"{i + 1}. {p['question'][:80]}" for i, p in enumerate(spec.polls)] + ["+ New poll"]
+    labels = [f"{i + 1}. {p.question[:80]}" for i, p in enumerate(spec.polls)] + ["+ New poll"]
     index = st.selectbox("Poll", range(len(labels)), format_func=labels.__getitem__)
     is_new = index == len(spec.polls)
-    p = {"kind": "choice"} if is_new else spec.polls[index]
-    kind = st.segmented_control("Kind", ["choice", "estimate"], default=p["kind"], required=True, key=f"kind-{index}")
+    p = PollSpec(question="") if is_new else spec.polls[index]
+    kind = st.segmented_control("Kind", ["choice", "estimate"], default=p.kind, required=True, key=f"kind-{index}")
     with st.form(f"poll-{index}"):
-        question = st.text_area("Question", p.get("question", ""))
+        question = st.text_area("Question", p.question)
         if kind == "choice":
-            options = st.text_area("Options (one per line)", "\n".join(p.get("options", [])))
-            correct = st.text_input("Correct option (exactly as above; blank for an opinion poll)", p.get("correct") or "")
+            options = st.text_area("Options (one per line)", "\n".join(p.options))
+            correct = st.text_input("Correct option (exactly as above; blank for an opinion poll)", p.correct or "")
             true_value = low = high = None
             unit = ""
         else:
             options = correct = ""
-            true_value = st.number_input("True value", value=edit.as_float(p.get("true_value")), format="%g")
-            low = st.number_input("Lowest answer allowed", value=edit.as_float(p.get("min")), format="%g")
-            high = st.number_input("Highest answer allowed", value=edit.as_float(p.get("max")), format="%g")
-            unit = st.text_input("Unit (e.g. %, thousand)", p.get("unit", ""))
-        fact = st.text_area("Fact shown at the reveal", p.get("fact", ""))
-        source = st.text_input("Source", p.get("source", ""))
+            true_value = st.number_input("True value", value=edit.as_float(p.true_value), format="%g")
+            low = st.number_input("Lowest answer allowed", value=edit.as_float(p.min), format="%g")
+            high = st.number_input("Highest answer allowed", value=edit.as_float(p.max), format="%g")
+            unit = st.text_input("Unit (e.g. %, thousand)", p.unit)
+        fact = st.text_area("Fact shown at the reveal", p.fact)
+        source = st.text_input("Source", p.source)
         earlier = [None, *range(1, index + 1)]
-        repeat_of = st.selectbox("Repeats poll (before/after)", earlier, earlier.index(p.get("repeat_of")) if p.get("repeat_of") in earlier else 0,
+        repeat_of = st.selectbox("Repeats poll (before/after)", earlier, earlier.index(p.repeat_of) if p.repeat_of in earlier else 0,
                                  format_func=lambda n: "— not a repeat —" if n is None else labels[n - 1])
         position = st.number_input("Position", 1, len(spec.polls) + 1, index + 1)
         new_poll = edit.poll_from_form(kind, question, options, correct, true_value, low, high, unit, fact, source, repeat_of)
@@ -85,27 +87,27 @@ with wall_tab, st.form("wall-evaluation"):
                "that already have notes or answers cannot be removed, only reworded.")
     prompts = st.data_editor([{"prompt": t} for t in spec.wall_prompts], num_rows="dynamic", key="prompts",
                              column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large")})
-    items = st.data_editor(spec.evaluation, num_rows="dynamic", key="evaluation", column_config={
+    items = st.data_editor(edit.evaluation_rows(spec), num_rows="dynamic", key="evaluation", column_config={
         "kind": st.column_config.SelectboxColumn("Kind", options=list(EVAL_KINDS), required=True),
         "text": st.column_config.TextColumn("Evaluation item", width="large")})
     if st.form_submit_button("Save wall prompts and evaluation", type="primary"):
         save(edit.with_wall_and_evaluation(spec, prompts, items))
 
 with tables_tab:
-    numbers = [t["number"] for t in spec.tables]
+    numbers = [t.number for t in spec.tables]
     number = st.selectbox("Table", [*numbers, max(numbers, default=0) + 1],
                           format_func=lambda n: f"Table {n}" + ("" if n in numbers else " (new)"))
-    table = next((t for t in spec.tables if t["number"] == number), {"name": f"Table {number}", "vignettes": []})
+    table = next((t for t in spec.tables if t.number == number), TableSpec(number, f"Table {number}"))
     with st.form(f"table-{number}"):
-        name = st.text_input("Table name", table["name"])
+        name = st.text_input("Table name", table.name)
         vignettes = []
-        for i, v in enumerate([*table["vignettes"], {"title": "", "story": "", "prompts": []}]):
-            st.subheader(f"Vignette {i + 1}" if v["title"] else "Add a vignette (leave the title blank to skip)")
-            title = st.text_input("Title", v["title"], key=f"vt-{number}-{i}")
-            story = st.text_area("Story", v["story"], key=f"vs-{number}-{i}", height=160)
-            vprompts = st.text_area("Discussion prompts (one per line)", "\n".join(v["prompts"]), key=f"vp-{number}-{i}")
+        for i, v in enumerate([*table.vignettes, VignetteSpec(title="")]):
+            st.subheader(f"Vignette {i + 1}" if v.title else "Add a vignette (leave the title blank to skip)")
+            title = st.text_input("Title", v.title, key=f"vt-{number}-{i}")
+            story = st.text_area("Story", v.story, key=f"vs-{number}-{i}", height=160)
+            vprompts = st.text_area("Discussion prompts (one per line)", "\n".join(v.prompts), key=f"vp-{number}-{i}")
             if title.strip():
-                vignettes.append({"title": title.strip(), "story": story.strip(), "prompts": edit.lines(vprompts)})
+                vignettes.append(edit.vignette_from_form(title, story, vprompts))
         st.caption("To remove a vignette, clear its title.")
         if st.form_submit_button("Save table", type="primary"):
             save(edit.put_vignettes(spec, number, name, vignettes), f"Table {number} saved.")

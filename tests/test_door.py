@@ -35,7 +35,7 @@ NOW_PAGE, PANEL = "pages/attendee_now.py", "pages/facilitator.py"
 def expect(store, event, people: int):
     """Set the event's expected attendance; returns the refreshed event."""
     spec = store.export_spec(event.id)
-    store.update_event(event.id, replace(spec, settings={**spec.settings, "expected_attendance": people}))
+    store.update_event(event.id, replace(spec, settings=replace(spec.settings, expected_attendance=people)))
     return store.get_event(event.id)
 
 
@@ -145,13 +145,13 @@ def test_a_refused_join_stores_nothing_about_the_device(demo):
 def test_expected_attendance_round_trips_through_the_event_file_and_the_editor(demo):
     store, event = demo
     spec = store.export_spec(event.id)
-    assert "expected_attendance" not in spec.settings
+    assert spec.settings.expected_attendance == 0
     saved = event_editing.save(store, event.id, event_editing.with_details(spec, {}, {"expected_attendance": 60}))
-    assert saved.settings["expected_attendance"] == 60
+    assert saved.settings.expected_attendance == 60
     assert store.get_event(event.id).expected_attendance == 60
     text = dump_event_file(store.export_spec(event.id))
     assert "expected_attendance: 60" in text
-    assert parse_event_file(text).settings["expected_attendance"] == 60
+    assert parse_event_file(text).settings.expected_attendance == 60
     event_editing.save(store, event.id, event_editing.with_details(spec, {}, {"expected_attendance": 0}))
     assert store.get_event(event.id).expected_attendance == 0
 

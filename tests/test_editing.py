@@ -39,8 +39,7 @@ def voted(demo):
 def test_rewording_a_question_keeps_its_votes(voted):
     store, event, poll = voted
     spec = store.export_spec(event.id)
-    spec.polls[0]["question"] = "Reworded question?"
-    edit.save(store, event.id, spec)
+    edit.save(store, event.id, edit.put_poll(spec, 0, replace(spec.polls[0], question="Reworded question?")))
     after = store.list_polls(event.id)[0]
     assert after.id == poll.id and after.question == "Reworded question?"
     assert store.poll_results(poll.id).votes == 1
@@ -68,8 +67,7 @@ def test_removing_a_poll_with_votes_is_refused_and_nothing_changes(voted):
 def test_removing_a_voted_option_is_refused(voted):
     store, event, _ = voted
     spec = store.export_spec(event.id)
-    spec.polls[0]["options"] = spec.polls[0]["options"][:3]
-    spec.polls[0]["correct"] = None
+    spec = edit.put_poll(spec, 0, replace(spec.polls[0], options=spec.polls[0].options[:3], correct=None))
     with pytest.raises(StoreError, match="options"):
         edit.save(store, event.id, spec)
 
@@ -77,8 +75,8 @@ def test_removing_a_voted_option_is_refused(voted):
 def test_validation_names_the_field_and_saves_nothing(demo):
     store, event = demo
     spec = store.export_spec(event.id)
-    spec.polls[1]["min"], spec.polls[1]["max"] = 10, 5
-    spec.polls[0]["correct"] = "Not an option"
+    spec = edit.put_poll(spec, 1, replace(spec.polls[1], min=10, max=5))
+    spec = edit.put_poll(spec, 0, replace(spec.polls[0], correct="Not an option"))
     with pytest.raises(EventFileError) as err:
         edit.save(store, event.id, replace(spec, title="Changed"))
     fields = {e.field for e in err.value.errors}
@@ -101,8 +99,8 @@ def test_wall_tables_and_evaluation_edits(demo):
     store.add_note(prompt.id, me.id, "a note")
     spec = store.export_spec(event.id)
     spec = edit.with_wall_and_evaluation(spec, [{"prompt": "Reworded prompt"}] + [{"prompt": p} for p in spec.wall_prompts[1:]] + [{"prompt": "  "}],
-                                         spec.evaluation[:2])
-    spec = edit.put_vignettes(spec, 5, "Table five", [{"title": "New case", "story": "Story", "prompts": ["Q?"]}])
+                                         edit.evaluation_rows(spec)[:2])
+    spec = edit.put_vignettes(spec, 5, "Table five", [edit.vignette_from_form("New case", "Story", "Q?")])
     edit.save(store, event.id, spec)
     assert store.list_prompts(event.id)[0].id == prompt.id
     assert len(store.list_notes(event.id)) == 1

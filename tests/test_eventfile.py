@@ -10,7 +10,7 @@ import pytest
 
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, load_event_file, parse_event_file
-from eventkit.models import EventSpec
+from eventkit.spec import EventSpec, SettingsSpec, TableSpec
 from eventkit.security import verify_passcode
 
 DISCUSSION = [
@@ -37,43 +37,43 @@ def test_demo_header(demo_spec):
     assert not demo_spec.welcome.endswith("\n")
     assert verify_passcode(DEMO_PASSCODE, demo_spec.facilitator_passcode_hash)
     assert DEMO_PASSCODE not in demo_spec.facilitator_passcode_hash
-    assert demo_spec.settings == {"premoderate": False, "word_filter": [], "retention_days": 180}
-    assert demo_spec.themes == ["Referrals", "Resources", "Knowledge", "Data protection", "Who"]
+    assert demo_spec.settings == SettingsSpec(premoderate=False, word_filter=(), retention_days=180)
+    assert demo_spec.themes == ("Referrals", "Resources", "Knowledge", "Data protection", "Who")
 
 
 def test_demo_polls(demo_spec):
     polls = demo_spec.polls
     assert len(polls) >= 5
-    kinds = [p["kind"] for p in polls]
+    kinds = [p.kind for p in polls]
     assert "estimate" in kinds and "choice" in kinds
     for p in polls:
-        assert p["question"] and p["source"]
-        if p["kind"] == "choice":
-            assert len(p["options"]) >= 2
-            assert p["correct"] is None or p["correct"] in p["options"]
+        assert p.question and p.source
+        if p.kind == "choice":
+            assert len(p.options) >= 2
+            assert p.correct is None or p.correct in p.options
         else:
-            assert p["min"] < p["max"]
-            assert p["min"] <= p["true_value"] <= p["max"]
-        if p["repeat_of"]:
-            assert polls[p["repeat_of"] - 1]["question"] == p["question"]
-    assert polls[0]["correct"] == "More than four in five"
-    sanction_share = next(p for p in polls if p["kind"] == "estimate" and p["unit"] == "%")
-    assert sanction_share["true_value"] == 84
+            assert p.min < p.max
+            assert p.min <= p.true_value <= p.max
+        if p.repeat_of:
+            assert polls[p.repeat_of - 1].question == p.question
+    assert polls[0].correct == "More than four in five"
+    sanction_share = next(p for p in polls if p.kind == "estimate" and p.unit == "%")
+    assert sanction_share.true_value == 84
 
 
 def test_demo_wall_tables_and_evaluation(demo_spec):
     assert len(demo_spec.wall_prompts) == 4
     assert demo_spec.wall_prompts[1] == "Advocacy services \u2013 How, why, where?"
-    assert [t["number"] for t in demo_spec.tables] == [1, 2, 3, 4]
+    assert [t.number for t in demo_spec.tables] == [1, 2, 3, 4]
     for table in demo_spec.tables:
-        assert table["name"] == f"Table {table['number']}"
-        assert len(table["vignettes"]) == 2
-        for vignette in table["vignettes"]:
-            assert vignette["title"] and len(vignette["story"]) > 200
-            assert vignette["prompts"] == DISCUSSION
-    kinds = [item["kind"] for item in demo_spec.evaluation]
+        assert table.name == f"Table {table.number}"
+        assert len(table.vignettes) == 2
+        for vignette in table.vignettes:
+            assert vignette.title and len(vignette.story) > 200
+            assert list(vignette.prompts) == DISCUSSION
+    kinds = [item.kind for item in demo_spec.evaluation]
     assert {"score", "likert", "text"} == set(kinds)
-    assert all(item["text"] for item in demo_spec.evaluation)
+    assert all(item.text for item in demo_spec.evaluation)
 
 
 # -- round trips -----------------------------------------------------------
@@ -154,9 +154,9 @@ AWKWARD = yaml_text(
 def test_awkward_values_round_trip_through_dump():
     spec = parse_event_file(AWKWARD)
     assert spec.code == "ODD1" and spec.title == "yes" and spec.subtitle == "123"
-    assert spec.polls[0]["correct"] == "null"
-    assert spec.tables[0]["vignettes"][1]["prompts"] == ["Shared prompt"]
-    assert spec.tables[1]["name"] == "The far table"
+    assert spec.polls[0].correct == "null"
+    assert spec.tables[0].vignettes[1].prompts == ("Shared prompt",)
+    assert spec.tables[1].name == "The far table"
     assert parse_event_file(dump_event_file(spec)) == spec
 
 
@@ -170,7 +170,7 @@ def test_awkward_values_round_trip_through_store(store):
 # -- invalid files -----------------------------------------------------------
 
 HEAD = "code: TEST1\ntitle: A test\n"
-DEFAULT_SETTINGS = {"premoderate": False, "word_filter": [], "retention_days": 180}
+DEFAULT_SETTINGS = SettingsSpec(premoderate=False, word_filter=(), retention_days=180)
 
 INVALID = [
     # (id, text, field path, line)
@@ -338,13 +338,13 @@ def test_event_file_error_is_a_value_error():
 @pytest.mark.parametrize(
     "text,expected",
     [
-        (HEAD, {"code": "TEST1", "title": "A test", "polls": [], "tables": []}),
+        (HEAD, {"code": "TEST1", "title": "A test", "polls": (), "tables": ()}),
         ("code: fife16\ntitle: '  padded  '\n", {"code": "FIFE16", "title": "padded"}),
         ("code: 2016\ntitle: Numbers\ndate: 2016-05-18\n", {"code": "2016", "date": "2016-05-18"}),
-        (HEAD + "tables:\n  - number: 2\n", {"tables": [{"number": 2, "name": "Table 2", "vignettes": []}]}),
-        (HEAD + "settings:\n  premoderate:\n", {"settings": {**DEFAULT_SETTINGS}}),
-        (HEAD + "settings:\n  premoderate: yes\n", {"settings": {**DEFAULT_SETTINGS, "premoderate": True}}),
-        (HEAD + "settings:\n  retention_days: 30\n", {"settings": {**DEFAULT_SETTINGS, "retention_days": 30}}),
+        (HEAD + "tables:\n  - number: 2\n", {"tables": (TableSpec(number=2, name="Table 2", vignettes=()),)}),
+        (HEAD + "settings:\n  premoderate:\n", {"settings": DEFAULT_SETTINGS}),
+        (HEAD + "settings:\n  premoderate: yes\n", {"settings": dataclasses.replace(DEFAULT_SETTINGS, premoderate=True)}),
+        (HEAD + "settings:\n  retention_days: 30\n", {"settings": dataclasses.replace(DEFAULT_SETTINGS, retention_days=30)}),
     ],
 )
 def test_minimal_valid_files(text, expected):
@@ -380,7 +380,7 @@ def test_invalid_file_imports_nothing(store, demo_spec):
 
 def test_failed_import_rolls_back(store):
     spec = parse_event_file(HEAD + "polls:\n  - question: Q\n    options: [a, b]\n")
-    broken = dataclasses.replace(spec, tables=[{"number": 1, "vignettes": []}, {"number": 1, "vignettes": []}])
+    broken = dataclasses.replace(spec, tables=(TableSpec(number=1), TableSpec(number=1)))
     with pytest.raises(sqlite3.IntegrityError):
         store.import_event(broken)
     assert store.list_events() == []

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from eventkit import security
 from eventkit.demo import DEMO_PASSCODE, ensure_demo
-from eventkit.models import EventSpec
+from eventkit.spec import EventSpec
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
 from tests.hostile import corpus

@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import cli, event_editing, limits, links, qrsheet
+from eventkit import cli, event_editing, limits, links, qrsheet, spec_check
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
 from eventkit.ui import roles
@@ -67,7 +67,7 @@ def test_an_unusable_public_address_is_refused_with_the_reason(typed, why):
 
 def _through_event_file(store, event, typed):
     spec = parse_event_file(MINIMAL + f"settings:\n  public_base_url: '{typed}'\n")
-    return spec.settings["public_base_url"]
+    return spec.settings.public_base_url
 
 
 def _through_editor(store, event, typed):
@@ -298,14 +298,14 @@ def test_a_4_mb_title_is_refused_everywhere_at_once(demo):
 def test_the_editor_refuses_an_over_long_fact_by_its_field(demo):
     store, event = demo
     spec = store.export_spec(event.id)
-    poll = {**spec.polls[0], "fact": "f" * 3001}
+    poll = replace(spec.polls[0], fact="f" * 3001)
     with pytest.raises(EventFileError) as err:
         event_editing.save(store, event.id, event_editing.put_poll(spec, 0, poll))
     assert [str(e) for e in err.value.errors] == ["polls[1].fact: is too long: 3,001 characters, at most 3,000"]
 
 
 def test_the_demo_is_well_within_every_limit(demo_spec):
-    assert limits.spec_problems(demo_spec) == []
+    assert spec_check.problems(demo_spec) == []
     assert len(dump_event_file(demo_spec)) < limits.MAX_FILE_CHARS / 20
 
 

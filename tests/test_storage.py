@@ -367,7 +367,7 @@ def test_list_polls(demo, demo_spec):
     assert [p.position for p in polls] == list(range(1, len(demo_spec.polls) + 1))
     assert all(p.state == "draft" and not p.results_visible for p in polls)
     first = polls[0]
-    assert [o.label for o in first.options] == demo_spec.polls[0]["options"]
+    assert tuple(o.label for o in first.options) == demo_spec.polls[0].options
     assert first.correct_option.label == "More than four in five"
     assert polls[-1].repeat_of == first.id
     assert store.get_poll(first.id) == first
@@ -623,7 +623,7 @@ def wall(demo):
 def test_list_prompts(demo, demo_spec):
     store, event = demo
     prompts = store.list_prompts(event.id)
-    assert [p.text for p in prompts] == demo_spec.wall_prompts
+    assert tuple(p.text for p in prompts) == demo_spec.wall_prompts
     assert [p.position for p in prompts] == [1, 2, 3, 4]
 
 
@@ -737,7 +737,7 @@ def test_list_tables(demo, demo_spec):
     tables = store.list_tables(event.id)
     assert [(t.number, t.name) for t in tables] == [(1, "Table 1"), (2, "Table 2"), (3, "Table 3"), (4, "Table 4")]
     for table, spec in zip(tables, demo_spec.tables):
-        assert [v.title for v in table.vignettes] == [v["title"] for v in spec["vignettes"]]
+        assert [v.title for v in table.vignettes] == [v.title for v in spec.vignettes]
         assert [v.position for v in table.vignettes] == [1, 2]
         for vignette in table.vignettes:
             assert vignette.table_id == table.id
@@ -802,7 +802,7 @@ def evaluation(demo):
 def test_list_eval_items(demo, demo_spec):
     store, event = demo
     items = store.list_eval_items(event.id)
-    assert [(i.kind, i.text) for i in items] == [(e["kind"], e["text"]) for e in demo_spec.evaluation]
+    assert [(i.kind, i.text) for i in items] == [(e.kind, e.text) for e in demo_spec.evaluation]
     assert [i.position for i in items] == list(range(1, len(items) + 1))
 
 

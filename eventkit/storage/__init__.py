@@ -1,6 +1,6 @@
 """The one place SQL lives: `Store` and the mixins it is assembled from.
 
-Public methods take and return plain values and `eventkit.models` objects,
+Public methods take and return plain values, `eventkit.models` and `eventkit.spec` objects,
 never sqlite-utils objects, so another backend can offer the same methods.
 """
 

@@ -1,20 +1,84 @@
-"""Editing an event that may already have data, in place and all at once.
+"""Writing an EventSpec into the database: one algorithm for a new, a replaced and an edited event.
 
-`update_event` brings the database in line with an edited EventSpec in
-one transaction. Existing rows are updated where they stand (so votes,
-notes and answers stay attached to their poll, prompt or item); rows are
-matched to the edited spec first by their text (question, label, prompt,
-title; table by number) and then, among the rest, by order, so editing a
-question's wording keeps its votes and moving a poll keeps its votes too.
-Removing something that already holds attendee data is refused.
+`write_spec` brings an event's rows in line with a spec, in the caller's
+transaction. Existing rows are updated where they stand (so votes, notes and
+answers stay attached to their poll, prompt or item); rows are matched to the
+spec first by their text (question, label, prompt, title; table by number)
+and then, among the rest, by order, so editing a question's wording keeps its
+votes and moving a poll keeps its votes too. Removing something that already
+holds attendee data is refused. A new event has no rows yet, so each one is
+added: `import_event` (also with replace) and `update_event` differ only in
+how the event's own row comes to be.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace as replaced
+
 import sqlite_utils
 
-from ..models import EventSpec
-from .base import StoreBase, StoreError
+from ..spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
+from .base import StoreBase, StoreError, utc_now
+
+# Rows an edit may remove: (their label column, what attendee data they hold, its table and column).
+HELD_DATA = {
+    "polls": ("question", "votes", "votes", "poll_id"),
+    "wall_prompts": ("text", "notes", "notes", "prompt_id"),
+    "eval_items": ("text", "answers", "eval_answers", "item_id"),
+    "event_tables": ("name", "notes", "table_notes", "table_id"),
+    "vignettes": ("title", "notes", "table_notes", "vignette_id"),
+}
+
+
+class EditingMixin(StoreBase):
+    def import_event(self, spec: EventSpec, *, replace: bool = False) -> int:
+        """Create an event and everything in it from a spec, in one transaction.
+
+        With replace=True an existing event with the same code is deleted
+        first (with all its data); otherwise a clash raises StoreError.
+        """
+        with self.write() as db:
+            existing = db.execute("SELECT id FROM events WHERE code = ?", [spec.code]).fetchone()
+            if existing and not replace:
+                raise StoreError(f"An event with code {spec.code} already exists.")
+            if existing:
+                db.execute("DELETE FROM events WHERE id = ?", [existing[0]])
+            event_id = _insert(db, "INSERT INTO events (code, title, created_at) VALUES (?, ?, ?)",
+                               [spec.code, spec.title, utc_now()])
+            write_spec(db, event_id, spec)
+        return event_id
+
+    def update_event(self, event_id: int, spec: EventSpec) -> None:
+        """Make the event match the spec, keeping attendee data; all or nothing."""
+        with self.write() as db:
+            if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
+                raise StoreError("No such event.")
+            clash = db.execute("SELECT 1 FROM events WHERE code = ? AND id <> ?", [spec.code, event_id]).fetchone()
+            if clash:
+                raise StoreError(f"code: another event already uses {spec.code}.")
+            write_spec(db, event_id, spec)
+
+    def export_spec(self, event_id: int) -> EventSpec:
+        """The event as a spec, ready to be written to an event file."""
+        from .spec_export import build_spec
+
+        with self.read() as db:
+            return build_spec(db, event_id)
+
+    def duplicate_event(self, event_id: int, code: str, title: str | None = None) -> int:
+        """Copy an event's set-up (no attendee data) under a new code; returns the new id."""
+        spec = self.export_spec(event_id)
+        return self.import_event(replaced(spec, code=code.strip().upper(), title=(title or f"{spec.title} (copy)").strip()))
+
+
+def write_spec(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
+    """Make the event's rows match the spec (its row must exist); refuses to drop attendee data."""
+    _write_details(db, event_id, spec)
+    _sync_polls(db, event_id, spec.polls)
+    _sync_wall_prompts(db, event_id, spec.wall_prompts)
+    _sync_evaluation(db, event_id, spec.evaluation)
+    _sync_tables(db, event_id, spec.tables)
+    _add_missing_themes(db, event_id, spec.themes)
 
 
 def match_rows(old: list[tuple[int, str]], new_keys: list[str]) -> list[int | None]:
@@ -41,32 +105,43 @@ def match_rows(old: list[tuple[int, str]], new_keys: list[str]) -> list[int | No
     return [rid if rid is not None else next(leftovers, None) for rid in matched]
 
 
-class EditingMixin(StoreBase):
-    def update_event(self, event_id: int, spec: EventSpec) -> None:
-        """Make the event match the spec, keeping attendee data; all or nothing."""
-        with self.write() as db:
-            if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
-                raise StoreError("No such event.")
-            clash = db.execute("SELECT 1 FROM events WHERE code = ? AND id != ?", [spec.code, event_id]).fetchone()
-            if clash:
-                raise StoreError(f"code: another event already uses {spec.code}.")
-            _update_details(db, event_id, spec)
-            _sync_polls(db, event_id, spec.polls)
-            _sync_simple(db, event_id, "wall_prompts", "text", spec.wall_prompts, "notes", "prompt_id", "wall_prompts")
-            _sync_evaluation(db, event_id, spec.evaluation)
-            _sync_tables(db, event_id, spec.tables)
-            _add_missing_themes(db, event_id, spec.themes)
-
-    def duplicate_event(self, event_id: int, code: str, title: str | None = None) -> int:
-        """Copy an event's set-up (no attendee data) under a new code; returns the new id."""
-        from dataclasses import replace
-
-        spec = self.export_spec(event_id)
-        copy = replace(spec, code=code.strip().upper(), title=(title or f"{spec.title} (copy)").strip())
-        return self.import_event(copy)
+def _insert(db: sqlite_utils.Database, sql: str, params: list) -> int:
+    """Run an INSERT and return the new row's id."""
+    return db.execute(f"{sql} RETURNING id", params).fetchall()[0][0]
 
 
-def _update_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
+def _rows(db: sqlite_utils.Database, sql: str, key: int) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in db.execute(sql, [key]).fetchall()]
+
+
+def _count(db: sqlite_utils.Database, table: str, column: str, row_id: int) -> int:
+    return db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [row_id]).fetchone()[0]
+
+
+def _match(db: sqlite_utils.Database, table: str, old: list[tuple[int, str]], keys: list) -> list[int | None]:
+    """Old row ids for the new keys (match_rows); the old rows left over are removed."""
+    ids = match_rows(old, keys)
+    _remove_unmatched(db, table, old, ids)
+    return ids
+
+
+def _remove_unmatched(db: sqlite_utils.Database, table: str, old: list[tuple[int, object]], ids: list) -> None:
+    """Delete the old rows not kept; refuse (naming the row) if one holds attendee data."""
+    label, what, child, fk = HELD_DATA[table]
+    for rid in [rid for rid, _ in old if rid not in ids]:
+        if _count(db, child, fk, rid):
+            text = db.execute(f"SELECT {label} FROM {table} WHERE id = ?", [rid]).fetchone()[0]
+            raise StoreError(f"{table}: “{text[:60]}” already has {what}, so it cannot be removed.")
+        db.execute(f"DELETE FROM {table} WHERE id = ?", [rid])
+
+
+def _refuse_kind_change(db: sqlite_utils.Database, table: str, row_id: int, kind: str, message: str) -> None:
+    _, _, child, fk = HELD_DATA[table]
+    if db.execute(f"SELECT kind FROM {table} WHERE id = ?", [row_id]).fetchone()[0] != kind and _count(db, child, fk, row_id):
+        raise StoreError(message)
+
+
+def _write_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
     s = spec.settings
     db.execute(
         """UPDATE events SET code = ?, title = ?, subtitle = ?, date = ?, venue = ?, welcome = ?,
@@ -74,50 +149,39 @@ def _update_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -
            expected_attendance = ? WHERE id = ?""",
         [
             spec.code, spec.title, spec.subtitle, spec.date, spec.venue, spec.welcome,
-            spec.facilitator_passcode_hash, int(bool(s.get("premoderate"))),
-            "\n".join(w.lower() for w in s.get("word_filter", [])), int(s.get("retention_days", 180)),
-            s.get("public_base_url", ""), int(s.get("expected_attendance") or 0), event_id,
+            spec.facilitator_passcode_hash, int(s.premoderate), "\n".join(w.lower() for w in s.word_filter),
+            int(s.retention_days), s.public_base_url, int(s.expected_attendance or 0), event_id,
         ],
     )
 
 
-def _count(db: sqlite_utils.Database, table: str, column: str, row_id: int) -> int:
-    return db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [row_id]).fetchone()[0]
-
-
-def _sync_polls(db: sqlite_utils.Database, event_id: int, polls: list[dict]) -> None:
-    old = [(r[0], r[1]) for r in db.execute("SELECT id, question FROM polls WHERE event_id = ? ORDER BY position", [event_id])]
-    ids = match_rows(old, [p["question"] for p in polls])
-    _refuse_removal(db, [rid for rid, _ in old if rid not in ids], "polls", "question", "votes", "poll_id", "votes")
-    final: list[int] = []
-    for position, (poll_id, p) in enumerate(zip(ids, polls), start=1):
-        values = [p["kind"], p["question"], p.get("true_value"), p.get("unit") or "", p.get("min"),
-                  p.get("max"), p.get("fact") or "", p.get("source") or ""]
-        if poll_id is None:
-            poll_id = db.execute(
-                """INSERT INTO polls (event_id, position, kind, question, true_value, unit, min_value,
-                   max_value, fact, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [event_id, position, *values],
-            ).lastrowid
-        else:
-            kind = db.execute("SELECT kind FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
-            if kind != p["kind"] and _count(db, "votes", "poll_id", poll_id):
-                raise StoreError(f"polls[{position}].kind: this poll already has votes, so its kind cannot change.")
-            db.execute(
-                """UPDATE polls SET position = ?, kind = ?, question = ?, true_value = ?, unit = ?,
-                   min_value = ?, max_value = ?, fact = ?, source = ? WHERE id = ?""",
-                [position, *values, poll_id],
-            )
-        _sync_options(db, poll_id, position, p.get("options") or [], p.get("correct"))
-        final.append(poll_id)
+def _sync_polls(db: sqlite_utils.Database, event_id: int, polls: tuple[PollSpec, ...]) -> None:
+    old = _rows(db, "SELECT id, question FROM polls WHERE event_id = ? ORDER BY position", event_id)
+    ids = _match(db, "polls", old, [p.question for p in polls])
+    final = [_write_poll(db, event_id, rid, position, p) for position, (rid, p) in enumerate(zip(ids, polls), start=1)]
     for poll_id, p in zip(final, polls):
-        repeat = final[p["repeat_of"] - 1] if p.get("repeat_of") else None
+        repeat = final[p.repeat_of - 1] if p.repeat_of else None
         db.execute("UPDATE polls SET repeat_of = ? WHERE id = ?", [repeat, poll_id])
 
 
-def _sync_options(db: sqlite_utils.Database, poll_id: int, poll_no: int, labels: list[str], correct: str | None) -> None:
-    old = [(r[0], r[1]) for r in db.execute("SELECT id, label FROM poll_options WHERE poll_id = ? ORDER BY position", [poll_id])]
-    ids = match_rows(old, labels)
+def _write_poll(db: sqlite_utils.Database, event_id: int, poll_id: int | None, position: int, p: PollSpec) -> int:
+    values = [p.kind, p.question, p.true_value, p.unit, p.min, p.max, p.fact, p.source]
+    if poll_id is None:
+        poll_id = _insert(db, """INSERT INTO polls (event_id, position, kind, question, true_value, unit, min_value,
+                                 max_value, fact, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                          [event_id, position, *values])
+    else:
+        _refuse_kind_change(db, "polls", poll_id, p.kind,
+                            f"polls[{position}].kind: this poll already has votes, so its kind cannot change.")
+        db.execute("""UPDATE polls SET position = ?, kind = ?, question = ?, true_value = ?, unit = ?,
+                      min_value = ?, max_value = ?, fact = ?, source = ? WHERE id = ?""", [position, *values, poll_id])
+    _sync_options(db, poll_id, position, p.options, p.correct)
+    return poll_id
+
+
+def _sync_options(db: sqlite_utils.Database, poll_id: int, poll_no: int, labels: tuple[str, ...], correct: str | None) -> None:
+    old = _rows(db, "SELECT id, label FROM poll_options WHERE poll_id = ? ORDER BY position", poll_id)
+    ids = match_rows(old, list(labels))
     for rid, label in old:
         if rid not in ids:
             if _count(db, "votes", "option_id", rid):
@@ -131,74 +195,56 @@ def _sync_options(db: sqlite_utils.Database, poll_id: int, poll_no: int, labels:
             db.execute("UPDATE poll_options SET position = ?, label = ?, is_correct = ? WHERE id = ?", [*values, rid])
 
 
-def _refuse_removal(db, ids: list[int], table: str, label_col: str, what: str, fk: str, child: str) -> None:
-    """Delete rows that hold no attendee data; refuse (naming the row) if any does."""
-    for rid in ids:
-        if _count(db, child, fk, rid):
-            label = db.execute(f"SELECT {label_col} FROM {table} WHERE id = ?", [rid]).fetchone()[0]
-            raise StoreError(f"{table}: “{label[:60]}” already has {what}, so it cannot be removed.")
-        db.execute(f"DELETE FROM {table} WHERE id = ?", [rid])
-
-
-def _sync_simple(db, event_id: int, table: str, col: str, texts: list[str], what: str, fk: str, child: str) -> None:
-    old = [(r[0], r[1]) for r in db.execute(f"SELECT id, {col} FROM {table} WHERE event_id = ? ORDER BY position", [event_id])]
-    ids = match_rows(old, texts)
-    _refuse_removal(db, [rid for rid, _ in old if rid not in ids], table, col, what, fk, child)
-    for position, (rid, text) in enumerate(zip(ids, texts), start=1):
+def _sync_wall_prompts(db: sqlite_utils.Database, event_id: int, texts: tuple[str, ...]) -> None:
+    old = _rows(db, "SELECT id, text FROM wall_prompts WHERE event_id = ? ORDER BY position", event_id)
+    for position, (rid, text) in enumerate(zip(_match(db, "wall_prompts", old, list(texts)), texts), start=1):
         if rid is None:
-            db.execute(f"INSERT INTO {table} (event_id, position, {col}) VALUES (?, ?, ?)", [event_id, position, text])
+            db.execute("INSERT INTO wall_prompts (event_id, position, text) VALUES (?, ?, ?)", [event_id, position, text])
         else:
-            db.execute(f"UPDATE {table} SET position = ?, {col} = ? WHERE id = ?", [position, text, rid])
+            db.execute("UPDATE wall_prompts SET position = ?, text = ? WHERE id = ?", [position, text, rid])
 
 
-def _sync_evaluation(db: sqlite_utils.Database, event_id: int, items: list[dict]) -> None:
-    old = [(r[0], r[1]) for r in db.execute("SELECT id, text FROM eval_items WHERE event_id = ? ORDER BY position", [event_id])]
-    ids = match_rows(old, [i["text"] for i in items])
-    _refuse_removal(db, [rid for rid, _ in old if rid not in ids], "eval_items", "text", "answers", "item_id", "eval_answers")
-    for position, (rid, item) in enumerate(zip(ids, items), start=1):
+def _sync_evaluation(db: sqlite_utils.Database, event_id: int, items: tuple[EvaluationItemSpec, ...]) -> None:
+    old = _rows(db, "SELECT id, text FROM eval_items WHERE event_id = ? ORDER BY position", event_id)
+    for position, (rid, item) in enumerate(zip(_match(db, "eval_items", old, [i.text for i in items]), items), start=1):
         if rid is None:
             db.execute("INSERT INTO eval_items (event_id, position, kind, text) VALUES (?, ?, ?, ?)",
-                       [event_id, position, item["kind"], item["text"]])
+                       [event_id, position, item.kind, item.text])
             continue
-        kind = db.execute("SELECT kind FROM eval_items WHERE id = ?", [rid]).fetchone()[0]
-        if kind != item["kind"] and _count(db, "eval_answers", "item_id", rid):
-            raise StoreError(f"evaluation[{position}].kind: this item already has answers, so its kind cannot change.")
-        db.execute("UPDATE eval_items SET position = ?, kind = ?, text = ? WHERE id = ?", [position, item["kind"], item["text"], rid])
+        _refuse_kind_change(db, "eval_items", rid, item.kind,
+                            f"evaluation[{position}].kind: this item already has answers, so its kind cannot change.")
+        db.execute("UPDATE eval_items SET position = ?, kind = ?, text = ? WHERE id = ?", [position, item.kind, item.text, rid])
 
 
-def _sync_tables(db: sqlite_utils.Database, event_id: int, tables: list[dict]) -> None:
-    old = {r[1]: r[0] for r in db.execute("SELECT id, number FROM event_tables WHERE event_id = ?", [event_id])}
-    wanted = {t["number"] for t in tables}
-    _refuse_removal(db, [rid for number, rid in old.items() if number not in wanted],
-                    "event_tables", "name", "notes", "table_id", "table_notes")
-    for t in tables:
-        table_id = old.get(t["number"])
+def _sync_tables(db: sqlite_utils.Database, event_id: int, tables: tuple[TableSpec, ...]) -> None:
+    old = _rows(db, "SELECT id, number FROM event_tables WHERE event_id = ?", event_id)
+    by_number = {number: rid for rid, number in old}
+    ids = [by_number.get(t.number) for t in tables]  # a table is known by its number
+    _remove_unmatched(db, "event_tables", old, ids)
+    for table_id, t in zip(ids, tables):
         if table_id is None:
-            table_id = db.execute("INSERT INTO event_tables (event_id, number, name) VALUES (?, ?, ?)",
-                                  [event_id, t["number"], t["name"]]).lastrowid
+            table_id = _insert(db, "INSERT INTO event_tables (event_id, number, name) VALUES (?, ?, ?)",
+                               [event_id, t.number, t.name])
         else:
-            db.execute("UPDATE event_tables SET name = ? WHERE id = ?", [t["name"], table_id])
-        _sync_vignettes(db, table_id, t.get("vignettes", []))
+            db.execute("UPDATE event_tables SET name = ? WHERE id = ?", [t.name, table_id])
+        _sync_vignettes(db, table_id, t.vignettes)
 
 
-def _sync_vignettes(db: sqlite_utils.Database, table_id: int, vignettes: list[dict]) -> None:
-    old = [(r[0], r[1]) for r in db.execute("SELECT id, title FROM vignettes WHERE table_id = ? ORDER BY position", [table_id])]
-    ids = match_rows(old, [v["title"] for v in vignettes])
-    _refuse_removal(db, [rid for rid, _ in old if rid not in ids], "vignettes", "title", "notes", "vignette_id", "table_notes")
-    for position, (rid, v) in enumerate(zip(ids, vignettes), start=1):
+def _sync_vignettes(db: sqlite_utils.Database, table_id: int, vignettes: tuple[VignetteSpec, ...]) -> None:
+    old = _rows(db, "SELECT id, title FROM vignettes WHERE table_id = ? ORDER BY position", table_id)
+    for position, (rid, v) in enumerate(zip(_match(db, "vignettes", old, [v.title for v in vignettes]), vignettes), start=1):
         if rid is None:
-            rid = db.execute("INSERT INTO vignettes (table_id, position, title, story) VALUES (?, ?, ?, ?)",
-                             [table_id, position, v["title"], v.get("story", "")]).lastrowid
+            rid = _insert(db, "INSERT INTO vignettes (table_id, position, title, story) VALUES (?, ?, ?, ?)",
+                          [table_id, position, v.title, v.story])
         else:
-            db.execute("UPDATE vignettes SET position = ?, title = ?, story = ? WHERE id = ?",
-                       [position, v["title"], v.get("story", ""), rid])
+            db.execute("UPDATE vignettes SET position = ?, title = ?, story = ? WHERE id = ?", [position, v.title, v.story, rid])
         # Prompts are plain texts (table notes copy the prompt text), so replacing them is safe.
         db.execute("DELETE FROM vignette_prompts WHERE vignette_id = ?", [rid])
-        for p_pos, text in enumerate(v.get("prompts", []), start=1):
+        for p_pos, text in enumerate(v.prompts, start=1):
             db.execute("INSERT INTO vignette_prompts (vignette_id, position, text) VALUES (?, ?, ?)", [rid, p_pos, text])
 
 
-def _add_missing_themes(db: sqlite_utils.Database, event_id: int, themes: list[str]) -> None:
+def _add_missing_themes(db: sqlite_utils.Database, event_id: int, themes: tuple[str, ...]) -> None:
     """Themes are managed on the coding page; an edited file can only add new ones."""
     have = {r[0].lower() for r in db.execute("SELECT name FROM themes WHERE event_id = ?", [event_id])}
     start = db.execute("SELECT COALESCE(MAX(position), 0) FROM themes WHERE event_id = ?", [event_id]).fetchone()[0]

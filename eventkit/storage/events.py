@@ -1,10 +1,8 @@
-"""Events: import and export of whole events, lookup, run of show, settings."""
+"""Events: lookup, run of show, settings (whole events are written in editing.py)."""
 
 from __future__ import annotations
 
-import sqlite_utils
-
-from ..models import LIVE_KINDS, Event, EventSpec, Live
+from ..models import LIVE_KINDS, Event, Live
 from .base import StoreBase, StoreError, utc_now
 
 
@@ -49,33 +47,6 @@ class EventsMixin(StoreBase):
         with self.read() as db:
             rows = list(db.query("SELECT * FROM events WHERE code = ?", [code]))
         return _event(rows[0]) if rows else None
-
-    def import_event(self, spec: EventSpec, *, replace: bool = False) -> int:
-        """Create an event and everything in it from a spec, in one transaction.
-
-        With replace=True an existing event with the same code is deleted
-        first (with all its data); otherwise a clash raises StoreError.
-        """
-        with self.write() as db:
-            existing = db.execute("SELECT id FROM events WHERE code = ?", [spec.code]).fetchone()
-            if existing and not replace:
-                raise StoreError(f"An event with code {spec.code} already exists.")
-            if existing:
-                db.execute("DELETE FROM events WHERE id = ?", [existing[0]])
-            event_id = _insert_event(db, spec)
-            _insert_polls(db, event_id, spec.polls)
-            _insert_wall_prompts(db, event_id, spec.wall_prompts)
-            _insert_tables(db, event_id, spec.tables)
-            _insert_evaluation(db, event_id, spec.evaluation)
-            _insert_themes(db, event_id, spec.themes)
-        return event_id
-
-    def export_spec(self, event_id: int) -> EventSpec:
-        """The event as a spec, ready to be written to an event file."""
-        from .spec_export import build_spec
-
-        with self.read() as db:
-            return build_spec(db, event_id)
 
     def get_live(self, event_id: int) -> Live:
         """What is live now for this event."""
@@ -153,83 +124,3 @@ class EventsMixin(StoreBase):
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-
-def _insert_event(db: sqlite_utils.Database, spec: EventSpec) -> int:
-    s = spec.settings
-    cur = db.execute(
-        """INSERT INTO events (code, title, subtitle, date, venue, welcome, facilitator_hash,
-           premoderate, word_filter, retention_days, public_base_url, expected_attendance, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [
-            spec.code, spec.title, spec.subtitle, spec.date, spec.venue, spec.welcome,
-            spec.facilitator_passcode_hash, int(bool(s.get("premoderate"))),
-            "\n".join(w.lower() for w in s.get("word_filter", [])),
-            int(s.get("retention_days", 180)), s.get("public_base_url", ""),
-            int(s.get("expected_attendance") or 0), utc_now(),
-        ],
-    )
-    return cur.lastrowid
-
-
-def _insert_polls(db: sqlite_utils.Database, event_id: int, polls: list[dict]) -> None:
-    ids: list[int] = []
-    for position, p in enumerate(polls, start=1):
-        repeat_of = ids[p["repeat_of"] - 1] if p.get("repeat_of") else None
-        cur = db.execute(
-            """INSERT INTO polls (event_id, position, kind, question, true_value, unit,
-               min_value, max_value, fact, source, repeat_of)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                event_id, position, p["kind"], p["question"], p.get("true_value"),
-                p.get("unit", ""), p.get("min"), p.get("max"), p.get("fact", ""),
-                p.get("source", ""), repeat_of,
-            ],
-        )
-        ids.append(cur.lastrowid)
-        for opt_pos, label in enumerate(p.get("options", []), start=1):
-            db.execute(
-                "INSERT INTO poll_options (poll_id, position, label, is_correct) VALUES (?, ?, ?, ?)",
-                [cur.lastrowid, opt_pos, label, int(label == p.get("correct"))],
-            )
-
-
-def _insert_wall_prompts(db: sqlite_utils.Database, event_id: int, prompts: list[str]) -> None:
-    for position, text in enumerate(prompts, start=1):
-        db.execute(
-            "INSERT INTO wall_prompts (event_id, position, text) VALUES (?, ?, ?)",
-            [event_id, position, text],
-        )
-
-
-def _insert_tables(db: sqlite_utils.Database, event_id: int, tables: list[dict]) -> None:
-    for t in tables:
-        table_id = db.execute(
-            "INSERT INTO event_tables (event_id, number, name) VALUES (?, ?, ?)",
-            [event_id, t["number"], t.get("name") or f"Table {t['number']}"],
-        ).lastrowid
-        for position, v in enumerate(t.get("vignettes", []), start=1):
-            vignette_id = db.execute(
-                "INSERT INTO vignettes (table_id, position, title, story) VALUES (?, ?, ?, ?)",
-                [table_id, position, v["title"], v.get("story", "")],
-            ).lastrowid
-            for p_pos, text in enumerate(v.get("prompts", []), start=1):
-                db.execute(
-                    "INSERT INTO vignette_prompts (vignette_id, position, text) VALUES (?, ?, ?)",
-                    [vignette_id, p_pos, text],
-                )
-
-
-def _insert_evaluation(db: sqlite_utils.Database, event_id: int, items: list[dict]) -> None:
-    for position, item in enumerate(items, start=1):
-        db.execute(
-            "INSERT INTO eval_items (event_id, position, kind, text) VALUES (?, ?, ?, ?)",
-            [event_id, position, item["kind"], item["text"]],
-        )
-
-
-def _insert_themes(db: sqlite_utils.Database, event_id: int, themes: list[str]) -> None:
-    for position, name in enumerate(themes, start=1):
-        db.execute(
-            "INSERT INTO themes (event_id, position, name) VALUES (?, ?, ?)",
-            [event_id, position, name],
-        )
