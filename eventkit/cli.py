@@ -9,6 +9,7 @@ from pathlib import Path
 from .demo import ensure_demo
 from .rehearse import commands as rehearse_commands
 from .eventfile import EventFileError, dump_event_file, load_event_file
+from . import staff, staff_cli
 from .report import add_report_parser, cmd_report
 from .retention import add_purge_parser, cmd_purge_expired
 from .storage import Store, StoreError, default_path
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_purge_parser(sub)
     add_report_parser(sub)
     _add_data_out_parsers(sub)
+    staff_cli.add_staff_parsers(sub)
     rehearse_commands.add_parsers(sub)
     return parser
 
@@ -51,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_init(store: Store, args: argparse.Namespace) -> int:
     loaded = None if args.no_demo else ensure_demo(store)
     print(f"database ready: {store.path}" + (" (demo event loaded)" if loaded else ""))
+    staff.start_up(store, staff.configured_admin_password(), sys.stdout)
     return 0
 
 
@@ -154,4 +157,4 @@ def _extension(args: argparse.Namespace) -> int:
 
 COMMANDS = {"init": cmd_init, "import": cmd_import, "export": cmd_export, "list": cmd_list, "purge-expired": cmd_purge_expired,
             "export-csv": cmd_export_csv, "export-zip": cmd_export_zip, "qr-sheet": cmd_qr_sheet, "report": cmd_report,
-            **rehearse_commands.COMMANDS}
+            **staff_cli.COMMANDS, **rehearse_commands.COMMANDS}

@@ -1,7 +1,10 @@
 """Facilitator actions, reachable only through a Console unlocked by the passcode.
 
-A Console is a capability: the only way to get one is Console.unlock(), which
-checks the event's facilitator passcode against its stored hash. Every action
+A Console is a capability: the only ways to get one are Console.unlock(),
+which checks the event's facilitator passcode against its stored hash (under
+the guessing limits of eventkit.staff.sign_in), and Console.resume(), which
+takes a pass that remember() gave a browser after the passcode earlier the
+same day (void once the passcode changes, at sign-out and at midnight). Every action
 is a method of the Console, so code running for an attendee (who has no
 Console) cannot change polls, the wall or the run of show, whatever it calls.
 Each action also re-checks that the passcode has not changed since the
@@ -10,9 +13,10 @@ Console was unlocked, so changing the passcode locks out every open panel.
 
 from __future__ import annotations
 
-from . import security
+from . import security, staff
 from .models import Live
 from .storage import Store, StoreError
+from .storage import attempts
 
 _UNLOCKED = object()  # only Console.unlock has it, so only unlock() makes Consoles
 
@@ -32,19 +36,45 @@ class Console:
         self.store, self.event_id, self._hash = store, event_id, passcode_hash
 
     @classmethod
-    def unlock(cls, store: Store, event_id: int, passcode: str) -> Console:
-        """A Console for the event if the passcode is right; raises ConsoleLocked otherwise."""
+    def unlock(cls, store: Store, event_id: int, passcode: str, client: str = "") -> Console:
+        """A Console for the event if the passcode is right; raises ConsoleLocked otherwise.
+
+        `client` names the browser session (a random id, see eventkit.staff):
+        its own wrong passcodes slow down only that session, unless many
+        sessions guess at once.
+        """
         stored = store.facilitator_hash(event_id)
         if not stored:
             raise ConsoleLocked("This event has no facilitator passcode yet: the organiser sets one.")
-        # Repeated wrong passcodes pause sign-in for this event (counted in login_attempts).
-        if wait := store.login_wait_seconds("facilitator", event_id):
-            raise ConsoleLocked(security.login_wait_message(wait))
-        if not security.verify_passcode(passcode or "", stored):
-            store.record_login_failure("facilitator", event_id)
+        try:
+            right = staff.sign_in(store, "facilitator", event_id, client,
+                                  lambda: security.verify_passcode(passcode or "", stored))
+        except attempts.ThrottledError as err:
+            raise ConsoleLocked(str(err)) from err
+        if not right:
             raise ConsoleLocked("That passcode is not right.")
-        store.clear_login_failures("facilitator", event_id)
         return cls(store, event_id, stored, _UNLOCKED)
+
+    @classmethod
+    def resume(cls, store: Store, event_id: int, token: str | None) -> Console:
+        """A Console from a pass that remember() gave this browser earlier today.
+
+        Raises ConsoleLocked when the pass is unknown, expired, signed out, or
+        was issued before the passcode last changed.
+        """
+        stored = store.facilitator_hash(event_id)
+        if not staff.pass_is_valid(store, token, "facilitator", event_id, staff.facilitator_mark(stored)):
+            raise ConsoleLocked("Please sign in with the facilitator passcode.")
+        return cls(store, event_id, stored, _UNLOCKED)
+
+    def remember(self) -> tuple[str, int]:
+        """A pass for this browser until midnight: (token for its cookie, seconds it lasts)."""
+        self._check()
+        return staff.issue_pass(self.store, "facilitator", self.event_id, staff.facilitator_mark(self._hash))
+
+    def sign_out(self, token: str | None) -> None:
+        """End this browser's pass (the Console itself is dropped by the caller)."""
+        staff.revoke_pass(self.store, token)
 
     def _check(self) -> Store:
         """The store, once the passcode this Console was unlocked with is still current."""

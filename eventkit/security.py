@@ -56,34 +56,76 @@ def looks_like_token(value: str | None) -> bool:
     return all((c.isascii() and c.isalnum()) or c in "-_" for c in value)
 
 
+# --- Staff passwords and remembered sign-ins ---------------------------------
+
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a terminal
+STAFF_PASS_BYTES = 32  # a remembered sign-in: a random token, stored only as its SHA-256
+
+
+def new_password(groups: int = 4, size: int = 4) -> str:
+    """A random password people can type, e.g. 'k7mp-3xq9-hc2w-v8rt' (about 79 bits)."""
+    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(size)) for _ in range(groups))
+
+
+def new_staff_pass() -> str:
+    """A fresh random token for a remembered staff sign-in (kept in the browser's cookie)."""
+    return secrets.token_urlsafe(STAFF_PASS_BYTES)
+
+
+def fingerprint(value: str) -> str:
+    """SHA-256 of a value that is random or already slow-hashed (tokens, stored hashes)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def slow_fingerprint(password: str, purpose: str) -> str:
+    """A deterministic slow hash of a configured password, for telling when it changes.
+
+    Only ever compared, never reversed: it costs a guesser as much as the
+    stored hashes do.
+    """
+    return _pbkdf2(password, f"eventkit-{purpose}", PBKDF2_ITERATIONS)
+
+
 # --- Slowing down guessing and spam --------------------------------------------
 # Counted from rows in the database (login_attempts, notes, table_notes), so
 # the limits hold across sessions, browser tabs, server processes and restarts.
+# Sign-in is slowed at two levels: per browser session (a guesser slows down
+# only themselves) and per role and event across all sessions (a guesser who
+# opens many sessions); see eventkit/storage/attempts.py.
 
-FREE_LOGIN_ATTEMPTS = 5  # wrong passcodes allowed before sign-in slows down
+FREE_LOGIN_ATTEMPTS = 5  # wrong passcodes one browser session may make before it slows down
+STORM_LOGIN_ATTEMPTS = 30  # wrong passcodes from all sessions before everyone's sign-in slows down
 LOGIN_WINDOW_SECONDS = 15 * 60  # failures older than this are forgotten
-MAX_LOGIN_DELAY_SECONDS = 300  # at worst one guess per 5 minutes per event and role
+MAX_LOGIN_DELAY_SECONDS = 300  # at worst one guess per 5 minutes
 
 POST_LIMIT = 5  # notes one participant may post ...
 POST_WINDOW_SECONDS = 60  # ... within this many seconds
 
 
-def login_delay_seconds(recent_failures: int) -> int:
+def login_delay_seconds(recent_failures: int, free: int = FREE_LOGIN_ATTEMPTS) -> int:
     """How long sign-in stays closed after the latest of `recent_failures` wrong attempts.
 
-    The first few mistakes cost nothing (people mistype); after that the
-    wait doubles with each failure, capped so a guesser in the room can at
-    worst pause new sign-ins for a few minutes (open sessions stay signed in).
+    The first `free` mistakes cost nothing (people mistype); after that the
+    wait doubles with each failure (1 s, 2 s, 4 s …), capped so a guesser can
+    at worst pause sign-in for a few minutes.
     """
-    extra = recent_failures - FREE_LOGIN_ATTEMPTS
-    if extra <= 0:
+    if recent_failures < free:
         return 0
-    return min(2 ** (extra - 1), MAX_LOGIN_DELAY_SECONDS)
+    return min(2 ** (recent_failures - free), MAX_LOGIN_DELAY_SECONDS)
 
 
 def login_wait_message(seconds: int) -> str:
     return (f"Too many wrong attempts. Sign-in is paused for {seconds} second"
             f"{'s' if seconds != 1 else ''}; please wait and try again.")
+
+
+def storm_wait_message(seconds: int, role: str) -> str:
+    """Why a person who has not guessed wrong is kept waiting: many guesses from elsewhere."""
+    fix = ("ask the organiser to set a new facilitator passcode (Event editor), or run "
+           "`python -m eventkit clear-sign-in-pauses` on the server" if role == "facilitator" else
+           "run `python -m eventkit clear-sign-in-pauses` or `python -m eventkit reset-admin-password` on the server")
+    return (f"Many wrong attempts came from other devices, so sign-in is paused for everyone for {seconds} "
+            f"second{'s' if seconds != 1 else ''}. If this keeps happening, {fix}.")
 
 
 def posting_wait_message(seconds: int) -> str:

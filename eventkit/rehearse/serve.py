@@ -43,6 +43,7 @@ from pathlib import Path
 
 from ..demo import ensure_demo
 from ..links import PUBLIC_PORT_ENV
+from ..staff import configured_admin_password, start_up
 from ..storage import Store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -224,6 +225,9 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
         print(f"error: port {port} is already in use; choose another with --port", file=sys.stderr)
         return 1
     ensure_demo(Store(db))  # once, before the workers race to do it
+    # Likewise the organiser password: printed here, where whoever started the server sees it
+    # (the workers' output goes to log files).
+    start_up(Store(db), configured_admin_password(), sys.stdout)
     tmp = Path(tempfile.mkdtemp(prefix="eventkit-serve-"))
     tmp.chmod(0o755)  # nginx's workers (unprivileged) keep their temp files here
     ports = [free_port() for _ in range(max(workers, 1))]

@@ -19,11 +19,12 @@ from .facilitation import FacilitationMixin
 from .participants import ParticipantsMixin
 from .polls import PollsMixin
 from .retention import RetentionMixin
+from .staff import StaffMixin
 from .tables import TablesMixin
 from .wall import WallMixin
 
 
-class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, EvaluationMixin, FacilitationMixin, ExportsMixin, EditingMixin, CodingMixin, InsightsMixin, AttemptsMixin, RetentionMixin):
+class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, EvaluationMixin, FacilitationMixin, ExportsMixin, EditingMixin, CodingMixin, InsightsMixin, AttemptsMixin, StaffMixin, RetentionMixin):
     """An eventkit database file and every operation on it."""
 
 

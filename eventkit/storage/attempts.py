@@ -1,8 +1,11 @@
 """Throttles counted from rows: wrong sign-in attempts and posting speed.
 
-Failed sign-ins are recorded per event and role only (never an IP address,
-browser or session), so the slowdown holds across tabs, server processes
-and restarts without identifying anybody.
+Failed sign-ins are recorded with their role, event, time and a random id of
+the browser session that made them (never an IP address or browser detail),
+so the slowdown holds across server processes and restarts without
+identifying anybody. A session that guesses wrong slows down itself; only a
+storm of wrong attempts from many sessions slows down everyone's sign-in for
+that role and event, and a new passcode or the command line ends it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from typing import NoReturn
 import sqlite_utils
 
 from ..security import (
-    LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, login_delay_seconds, login_wait_message,
-    posting_wait_message,
+    LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, STORM_LOGIN_ATTEMPTS, login_delay_seconds,
+    login_wait_message, posting_wait_message, storm_wait_message,
 )
 from .base import StoreBase, StoreError, utc_now
 
@@ -97,57 +100,114 @@ def _refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now
 
 
 class AttemptsMixin(StoreBase):
-    def login_wait_seconds(self, role: str, event_id: int | None = None) -> int:
-        """Seconds before another sign-in attempt for this role (and event) is allowed; 0 = now."""
+    def begin_sign_in(self, role: str, event_id: int | None = None, client: str = "") -> int:
+        """Record a sign-in attempt as failed before its secret is checked; returns its id.
+
+        Raises ThrottledError instead while this browser session (`client`) is
+        paused after its own wrong attempts, or while everyone is paused after a
+        storm of wrong attempts from many sessions. Checking and recording are
+        one step: the transaction first updates the role and event's row in
+        sign_in_locks, so concurrent attempts (threads or processes, SQLite or
+        PostgreSQL) take turns and five free attempts are exactly five. Call
+        sign_in_succeeded(id) once the secret proved right.
+        """
         _check_role(role)
-        now = _parse(utc_now())
-        since = _stamp(now - timedelta(seconds=LOGIN_WINDOW_SECONDS))
-        with self.read() as db:
-            failures, last = db.execute(
-                """SELECT COUNT(*), MAX(created_at) FROM login_attempts
-                   WHERE role = ? AND event_id IS ? AND created_at > ?""",
-                [role, event_id, since],
-            ).fetchone()
-        delay = login_delay_seconds(failures)
-        if not delay:
-            return 0
-        reopen = _parse(last) + timedelta(seconds=delay)
-        return _seconds_until(reopen, now) if reopen > now else 0
+        now = utc_now()
+        scope = _scope(role, event_id)
+        with self.write() as db:
+            db.execute("INSERT INTO sign_in_locks (scope, touched_at) VALUES (?, ?) ON CONFLICT (scope) DO NOTHING",
+                       [scope, now])
+            db.execute("UPDATE sign_in_locks SET touched_at = ? WHERE scope = ?", [now, scope])
+            since = _window_start(now)
+            # Old rows only grow the file; this scope's, under its lock.
+            db.execute("DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ? AND created_at < ?",
+                       [role, event_id, since])
+            wait, message = _pause(db, role, event_id, client, now)
+            if wait:
+                raise ThrottledError(message, wait)
+            return db.execute(
+                "INSERT INTO login_attempts (role, event_id, client, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                [role, event_id, client, now],
+            ).fetchone()[0]
 
-    def check_login_allowed(self, role: str, event_id: int | None = None) -> None:
-        """Raise ThrottledError (with a message for the person) while sign-in is paused."""
-        wait = self.login_wait_seconds(role, event_id)
-        if wait:
-            raise ThrottledError(login_wait_message(wait), wait)
+    def sign_in_succeeded(self, attempt_id: int, role: str, event_id: int | None = None, client: str = "") -> None:
+        """The attempt was right: forget it and this session's earlier wrong attempts.
 
-    def record_login_failure(self, role: str, event_id: int | None = None) -> None:
-        """Note one wrong passcode or password for this role (and event)."""
+        Other sessions' failures stay: a guesser's count is not reset by the
+        real facilitator signing in.
+        """
         _check_role(role)
         with self.write() as db:
             db.execute(
-                "INSERT INTO login_attempts (role, event_id, created_at) VALUES (?, ?, ?)",
-                [role, event_id, utc_now()],
+                """DELETE FROM login_attempts WHERE id = ? OR
+                   (role = ? AND event_id IS NOT DISTINCT FROM ? AND client = ?)""",
+                [attempt_id, role, event_id, client],
             )
-            # Old rows are useless and would only grow the file.
-            db.execute("DELETE FROM login_attempts WHERE created_at < ?",
-                       [_stamp(_parse(utc_now()) - timedelta(seconds=LOGIN_WINDOW_SECONDS))])
 
-    def clear_login_failures(self, role: str, event_id: int | None = None) -> None:
-        """Forget the failures for this role (and event) after a successful sign-in."""
+    def login_wait_seconds(self, role: str, event_id: int | None = None, client: str = "") -> int:
+        """Seconds before this session may try to sign in again for the role (and event); 0 = now."""
+        _check_role(role)
+        with self.read() as db:
+            return _pause(db, role, event_id, client, utc_now())[0]
+
+    def clear_login_failures(self, role: str, event_id: int | None = None) -> int:
+        """Forget every wrong attempt for the role (and event), from every session; how many.
+
+        The recovery path after a guessing storm: a new passcode does this for
+        its event, and `python -m eventkit clear-sign-in-pauses` for any.
+        """
         _check_role(role)
         with self.write() as db:
-            db.execute("DELETE FROM login_attempts WHERE role = ? AND event_id IS ?", [role, event_id])
+            return db.execute("DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ?",
+                              [role, event_id]).rowcount
 
-    def count_login_failures(self, role: str, event_id: int | None = None) -> int:
-        """Recorded recent failures for this role (and event)."""
+    def clear_all_login_failures(self) -> int:
+        """Forget every recorded wrong attempt (all roles and events); how many."""
+        with self.write() as db:
+            return db.execute("DELETE FROM login_attempts").rowcount
+
+    def count_login_failures(self, role: str, event_id: int | None = None, client: str | None = None) -> int:
+        """Recorded recent failures for the role (and event), from one session or all."""
         _check_role(role)
         with self.read() as db:
             return db.execute(
-                "SELECT COUNT(*) FROM login_attempts WHERE role = ? AND event_id IS ?", [role, event_id]
+                """SELECT COUNT(*) FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ?
+                   AND (CAST(? AS TEXT) IS NULL OR client = ?)""",
+                [role, event_id, client, client],
             ).fetchone()[0]
+
+
+def _scope(role: str, event_id: int | None) -> str:
+    return role if event_id is None else f"{role}:{event_id}"
+
+
+def _window_start(now: str) -> str:
+    return _stamp(_parse(now) - timedelta(seconds=LOGIN_WINDOW_SECONDS))
+
+
+def _pause(db: sqlite_utils.Database, role: str, event_id: int | None, client: str, now: str) -> tuple[int, str]:
+    """(seconds to wait, why) for a new attempt by `client`: (0, "") when it may go ahead."""
+    everyone, last, mine, my_last = db.execute(
+        """SELECT COUNT(*), MAX(created_at), COUNT(*) FILTER (WHERE client = ?),
+                  MAX(CASE WHEN client = ? THEN created_at END)
+           FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ? AND created_at >= ?""",
+        [client, client, role, event_id, _window_start(now)],
+    ).fetchone()
+    moment = _parse(now)
+    own = _remaining(my_last, login_delay_seconds(mine), moment)
+    if own:
+        return own, login_wait_message(own)
+    storm = _remaining(last, login_delay_seconds(everyone, STORM_LOGIN_ATTEMPTS), moment)
+    return (storm, storm_wait_message(storm, role)) if storm else (0, "")
+
+
+def _remaining(last: str | None, delay: int, now: datetime) -> int:
+    if not delay or last is None:
+        return 0
+    reopen = _parse(last) + timedelta(seconds=delay)
+    return _seconds_until(reopen, now) if reopen > now else 0
 
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise StoreError(f"Unknown role {role!r}.")
-

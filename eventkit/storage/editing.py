@@ -19,6 +19,7 @@ import sqlite_utils
 
 from ..spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 from .base import StoreBase, StoreError, utc_now
+from .staff import forget_facilitator_sign_ins
 
 # Rows an edit may remove: (their label column, what attendee data they hold, its table and column).
 HELD_DATA = {
@@ -68,7 +69,9 @@ class EditingMixin(StoreBase):
     def duplicate_event(self, event_id: int, code: str, title: str | None = None) -> int:
         """Copy an event's set-up (no attendee data) under a new code; returns the new id."""
         spec = self.export_spec(event_id)
-        return self.import_event(replaced(spec, code=code.strip().upper(), title=(title or f"{spec.title} (copy)").strip()))
+        # No passcode: a copy of the demo would otherwise open with the published `fife-demo`.
+        return self.import_event(replaced(spec, code=code.strip().upper(), title=(title or f"{spec.title} (copy)").strip(),
+                                          facilitator_passcode_hash=""))
 
 
 def write_spec(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
@@ -143,6 +146,9 @@ def _refuse_kind_change(db: sqlite_utils.Database, table: str, row_id: int, kind
 
 def _write_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
     s = spec.settings
+    old_hash = db.execute("SELECT facilitator_hash FROM events WHERE id = ?", [event_id]).fetchone()[0]
+    if old_hash != spec.facilitator_passcode_hash:
+        forget_facilitator_sign_ins(db, event_id)
     db.execute(
         """UPDATE events SET code = ?, title = ?, subtitle = ?, date = ?, venue = ?, welcome = ?,
            facilitator_hash = ?, premoderate = ?, word_filter = ?, retention_days = ?, public_base_url = ?,

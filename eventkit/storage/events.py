@@ -90,8 +90,14 @@ class EventsMixin(StoreBase):
         self._update_event(event_id, joining_closed=int(not is_open))
 
     def set_facilitator_hash(self, event_id: int, passcode_hash: str) -> None:
-        """Store the (already hashed) facilitator passcode."""
-        self._update_event(event_id, facilitator_hash=passcode_hash)
+        """Store the (already hashed) facilitator passcode; ends remembered sign-ins and
+        sign-in pauses for the event."""
+        from .staff import forget_facilitator_sign_ins
+
+        with self.write() as db:
+            if db.execute("UPDATE events SET facilitator_hash = ? WHERE id = ?", [passcode_hash, event_id]).rowcount == 0:
+                raise StoreError("No such event.")
+            forget_facilitator_sign_ins(db, event_id)
 
     def facilitator_hash(self, event_id: int) -> str:
         """The stored facilitator passcode hash ('' when none is set)."""

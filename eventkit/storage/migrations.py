@@ -200,8 +200,45 @@ ALTER TABLE events ADD COLUMN joining_closed INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX idx_participants_joined ON participants(event_id, joined_at)
 """
 
+# Staff sign-in (issue 12/13):
+# - staff_secrets: the organiser password generated on first start, as a PBKDF2
+#   hash only (when none is configured in secrets.toml or the environment);
+# - staff_passes: remembered sign-ins ("stay signed in on this browser today"),
+#   each a random token kept in the browser's cookie and here only as its
+#   SHA-256, with the fingerprint of the secret it was issued for, so a new
+#   passcode or password ends it;
+# - sign_in_locks: one row per role and event that a sign-in attempt updates
+#   first, so checking and recording wrong attempts is one serialised step on
+#   any database (a row lock on PostgreSQL, the write lock on SQLite);
+# - login_attempts.client: a random id of the browser session (Streamlit
+#   session) that made the attempt, never an address or browser detail.
+STAFF_SIGN_IN = """
+CREATE TABLE staff_secrets (
+    name TEXT PRIMARY KEY,
+    value_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE staff_passes (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'organiser')),
+    event_id INTEGER REFERENCES events(id) ON DELETE CASCADE,
+    secret_mark TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_staff_passes_expiry ON staff_passes(expires_at);
+CREATE TABLE sign_in_locks (
+    scope TEXT PRIMARY KEY,
+    touched_at TEXT NOT NULL DEFAULT ''
+);
+ALTER TABLE login_attempts ADD COLUMN client TEXT NOT NULL DEFAULT '';
+CREATE INDEX idx_login_attempts_client ON login_attempts(role, event_id, client, created_at)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0003_login_attempts", LOGIN_ATTEMPTS),
     ("0004_joining_door", JOINING_DOOR),
+    ("0005_staff_sign_in", STAFF_SIGN_IN),
 ]

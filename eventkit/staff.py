@@ -1,0 +1,173 @@
+"""Staff sign-in without Streamlit: the organiser password, guessing limits, remembered sign-ins.
+
+- The organiser password is the one configured by whoever runs the server
+  (`admin_password` in .streamlit/secrets.toml, or $EVENTKIT_ADMIN_PASSWORD).
+  Without one, the first process to start generates a random password, stores
+  only its PBKDF2 hash and prints the password once to its own terminal, as
+  notebook servers print their token. There is no built-in default, so no two
+  installations share a password. `python -m eventkit set-admin-password` and
+  `reset-admin-password` replace it.
+- Every check of a passcode or password goes through sign_in(), which records
+  the attempt as failed *before* checking it (Store.begin_sign_in), so the
+  guessing limits hold however many attempts arrive at once.
+- A successful sign-in gets a "pass" for the rest of the day: a random token
+  the browser keeps in a cookie, stored here only as its SHA-256 with a
+  fingerprint of the secret it was issued for. It ends at midnight (server
+  time), at sign-out, and when the passcode or password changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import os
+import sys
+import tomllib
+from collections.abc import Callable
+from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import TextIO
+
+from . import security
+from .storage import Store
+
+ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
+SECRETS_KEY = "admin_password"
+# Where Streamlit looks for secrets.toml (the user's, then the app's); the CLI reads them too.
+SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml",
+                 Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml")
+
+
+# --- The organiser password ----------------------------------------------------------
+
+
+def configured_admin_password(streamlit_secret: str | None = None) -> str | None:
+    """The password whoever runs the server chose, or None.
+
+    `streamlit_secret` is st.secrets["admin_password"] when the app asks; the
+    command line reads the same secrets.toml files itself.
+    """
+    chosen = streamlit_secret or os.environ.get(ADMIN_ENV) or _from_secrets_files()
+    return chosen or None
+
+
+def _from_secrets_files() -> str | None:
+    found = None
+    for path in SECRETS_FILES:
+        try:
+            value = tomllib.loads(path.read_text(encoding="utf-8")).get(SECRETS_KEY)
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+        found = value if isinstance(value, str) and value else found  # later files win, as in Streamlit
+    return found
+
+
+def ensure_admin_password(store: Store, configured: str | None, out: TextIO | None = None) -> str | None:
+    """Without a configured or stored password, generate one, store its hash and print it.
+
+    Returns the new password when this call made it (else None). Of several
+    processes starting at once, exactly one stores a password and prints it.
+    """
+    if configured or store.admin_password_hash():
+        return None
+    password = security.new_password()
+    if not store.create_admin_password_hash(security.hash_passcode(password)):
+        return None  # another process was first: its terminal shows the password
+    announce_admin_password(password, out or sys.stderr)
+    return password
+
+
+def start_up(store: Store, configured: str | None, out: TextIO | None = None) -> None:
+    """At a server process's start: make the password if needed, else say where it is."""
+    if ensure_admin_password(store, configured, out) is None and not configured:
+        print("eventkit: organiser password: the one printed when this database was first used "
+              "(lost it? `python -m eventkit reset-admin-password`)", file=out or sys.stderr, flush=True)
+
+
+def announce_admin_password(password: str, out: TextIO) -> None:
+    """Print the generated password once, where only whoever started the server sees it."""
+    rule = "=" * 72
+    print(f"\n{rule}\neventkit: organiser password (shown once, keep it safe): {password}\n"
+          "  Sign in at /organiser. Choose your own with `python -m eventkit set-admin-password`,\n"
+          f"  or set {ADMIN_ENV}; lost it? `python -m eventkit reset-admin-password`.\n{rule}\n",
+          file=out, flush=True)
+
+
+def admin_password_is_right(store: Store, password: str, configured: str | None) -> bool:
+    """Whether `password` is the organiser password (constant time; False when none exists)."""
+    if configured:
+        return hmac.compare_digest(password.encode(), configured.encode())
+    stored = store.admin_password_hash()
+    return bool(stored) and security.verify_passcode(password, stored)
+
+
+# --- Checking a secret under the guessing limits -------------------------------------------
+
+
+def sign_in(store: Store, role: str, event_id: int | None, client: str, is_right: Callable[[], bool]) -> bool:
+    """Check a secret as one attempt of this browser session (`client`).
+
+    Raises ThrottledError while sign-in is paused; the attempt is recorded as
+    failed before `is_right` runs and forgotten only if it was right.
+    """
+    attempt = store.begin_sign_in(role, event_id, client)
+    if not is_right():
+        return False
+    store.sign_in_succeeded(attempt, role, event_id, client)
+    return True
+
+
+# --- Remembered sign-ins ("passes") ------------------------------------------------------
+
+
+def organiser_mark(store: Store, configured: str | None) -> str:
+    """A fingerprint of the current organiser password: passes issued for another one are void."""
+    if configured:
+        return "configured:" + _slow_mark(configured)
+    stored = store.admin_password_hash()
+    return "stored:" + security.fingerprint(stored) if stored else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _slow_mark(password: str) -> str:
+    return security.slow_fingerprint(password, "organiser-pass")  # once per process and password
+
+
+def facilitator_mark(passcode_hash: str) -> str:
+    """A fingerprint of an event's passcode hash: a new passcode voids its passes."""
+    return security.fingerprint(passcode_hash) if passcode_hash else ""
+
+
+def end_of_day(now: datetime | None = None) -> datetime:
+    """Midnight at the end of today, server time (as an aware datetime)."""
+    local = (now or datetime.now(timezone.utc)).astimezone()
+    return datetime.combine(local.date() + timedelta(days=1), time.min).astimezone()
+
+
+def issue_pass(store: Store, role: str, event_id: int | None, mark: str,
+               now: datetime | None = None) -> tuple[str, int]:
+    """A new pass for today: (token for the browser's cookie, seconds until it expires)."""
+    now = now or datetime.now(timezone.utc)
+    expires = end_of_day(now)
+    token = security.new_staff_pass()
+    store.add_staff_pass(security.fingerprint(token), role, event_id, mark, _stamp(expires))
+    return token, max(1, int((expires - now).total_seconds()))
+
+
+def pass_is_valid(store: Store, token: str | None, role: str, event_id: int | None, mark: str) -> bool:
+    """Whether the token is an unexpired pass for this role and event, issued for the current secret."""
+    if not token or not mark or not security.looks_like_token(token):
+        return False
+    found = store.staff_pass(security.fingerprint(token))
+    return (found is not None and found.role == role and found.event_id == event_id
+            and hmac.compare_digest(found.secret_mark, mark))
+
+
+def revoke_pass(store: Store, token: str | None) -> None:
+    """Sign out: the pass stops working everywhere at once."""
+    if token:
+        store.delete_staff_pass(security.fingerprint(token))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
