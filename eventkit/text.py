@@ -99,3 +99,23 @@ def reflow(text: str) -> list[str]:
     """Paragraphs of a hard-wrapped text, each joined onto one line."""
     paragraphs = re.split(r"\n\s*\n", text.strip())
     return [" ".join(p.split()) for p in paragraphs if p.strip()]
+
+
+# Every ASCII punctuation character (CommonMark lets any be backslash-escaped),
+# and where the renderer would turn an address into a link on its own.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK_START = re.compile(r"(?i)(www(?=\.)|(?:https?|ftp|mailto|xmpp)(?=:)|@)")
+
+
+def plain_markdown(text: str) -> str:
+    """Organiser text for an element that renders Markdown (title, caption, alert, label, option):
+    it shows exactly as typed, on one line.
+
+    Escaping every ASCII punctuation character stops emphasis, links, HTML,
+    lists, headings, LaTeX, colours and icons; an invisible word joiner
+    (U+2060) after "www", a URL scheme or "@" stops web and e-mail addresses
+    becoming links. Prefer st.text (ui.show_literal, ui.show_prose) where no
+    heading or label is needed. Pages call it as ui.plain.
+    """
+    joined = _AUTOLINK_START.sub("\\1\u2060", " ".join(str(text).split()))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", joined)

@@ -75,7 +75,7 @@ with st.expander(f"Delete {event.code} and all its data"):
             if typed.strip().upper() != event.code:
                 st.error(f"Type the code {event.code} exactly to confirm. Nothing was deleted.")
             else:
-                ui.organiser_unlocked() or st.stop()  # the action checks the role again
+                ui.check_organiser()  # the action checks the role again
                 store.delete_event(event.id)
                 ui.clear_shared_reads()
                 remaining = store.list_events()

@@ -54,7 +54,7 @@ with st.form(f"code-{source}"):
     if not shown:
         st.info("Nothing to code here yet.")
     if st.form_submit_button("Save themes", type="primary", disabled=not shown):
-        ui.organiser_unlocked() or st.stop()  # the action checks the role again
+        ui.check_organiser()  # the action checks the role again
         try:
             changed = store.set_codings(event.id, source, chosen)
             st.success(f"Saved. {changed} item{'s' if changed != 1 else ''} changed.")

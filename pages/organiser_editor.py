@@ -17,7 +17,7 @@ spec = store.export_spec(event.id)
 
 
 def save(new_spec, message: str = "Saved.") -> None:
-    ui.organiser_unlocked() or st.stop()  # the action checks the role again
+    ui.check_organiser()  # the action checks the role again
     try:
         edit.save(store, event.id, new_spec)
     except EventFileError as err:

@@ -12,7 +12,7 @@ st.write("One file with the poll reveals, charts, evaluation results and notes b
          "Open it in a browser and print it to PDF. It needs no internet connection.")
 
 if st.button("Make the report", type="primary", icon=":material/description:"):
-    ui.organiser_unlocked() or st.stop()  # the action checks the role again
+    ui.check_organiser()  # the action checks the role again
     with st.spinner("Drawing the charts…"):
         html = report.build_report(ui.store(), event.id)
     st.download_button("Download the report (HTML)", html, f"{event.code.lower()}-report.html",

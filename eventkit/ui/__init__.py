@@ -15,11 +15,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import security
+from .. import security, staff
 from ..demo import ensure_demo
 from ..models import Event, Live, Note, Participant, Poll, PollResults, Table, WallPrompt
 from ..storage import StorageFault, Store, StoreError, allow_many_open_files, default_path
 from ..storage.participants import JoinRefused
+from ..text import plain_markdown as plain  # noqa: F401  (pages call ui.plain)
 from ..text import reflow
 from .routes import link
 
@@ -37,6 +38,10 @@ def _store_for(path: str) -> Store:
     allow_many_open_files()  # once per server process
     store = Store(path)
     ensure_demo(store)
+    try:  # no organiser password configured or stored yet: make one and print it here, once
+        staff.start_up(store, configured_admin_password())
+    except StoreError:  # too busy just now: the organiser sign-in page makes it (roles.py)
+        pass
     return store
 
 
@@ -143,10 +148,10 @@ def current_attendee() -> Attendee | None:
         return None
     event = event_by_code(code)
     if event is None:
-        st.error(f"There is no event with the code “{code[:20]}”. Check the code on the screen or poster.")
+        st.error(f"There is no event with the code “{plain(code[:20])}”. Check the code on the screen or poster.")
         return None
     if event.status != "open":
-        st.info(f"{event.title} has closed. Thank you for taking part.")
+        st.info(f"{plain(event.title)} has closed. Thank you for taking part.")
         return None
     token = st.query_params.get("p")
     if not security.looks_like_token(token):
@@ -299,14 +304,13 @@ def join_form() -> None:
 
 # Role checks live in their own module; re-exported so pages call ui.require_organiser().
 from .roles import (  # noqa: E402  (roles uses store(), defined above)
-    DEFAULT_ADMIN_PASSWORD,
-    admin_password,
+    check_organiser,
     choose_organiser_event,
-    facilitator_unlocked,
+    configured_admin_password,
     organiser_event,
     organiser_unlocked,
     require_organiser,
-    unlock_facilitator,
+    sign_out_organiser,
     unlock_organiser,
 )
 

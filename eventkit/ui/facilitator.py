@@ -1,8 +1,9 @@
 """Streamlit helpers for the facilitator's two screens: control panel and projector.
 
 The control panel's actions go through an eventkit.console.Console, which
-only Console.unlock (the passcode) hands out; the Console is kept in this
-session's state under one key, per event. The projector is view-only: it
+only Console.unlock (the passcode) hands out, or Console.resume for a pass
+the browser got with it earlier today (kept in a cookie, see ui/roles.py);
+the Console is kept in this session's state under one key, per event. The projector is view-only: it
 reads the shared cached reads of eventkit.ui and shows nothing private.
 """
 
@@ -18,8 +19,10 @@ from ..models import Event, Note, PollResults
 from ..storage import StorageFault, StoreError
 from . import faults
 from ..text import TextError
+from . import roles
 
 _CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
+_PASSES_KEY = "ek_facilitator_passes"  # event id -> this session's pass (token) for the day
 PANEL_REFRESH_SECONDS = 2
 
 
@@ -34,7 +37,7 @@ def event_from_url(screen: str) -> Event | None:
         return event
     st.title(screen)
     if code:
-        st.error(f"There is no event with the code “{code}”. Check the code and try again.")
+        st.error(f"There is no event with the code “{ui.plain(code)}”. Check the code and try again.")
     with st.form("event-code"):
         typed = st.text_input("Event code", max_chars=12, placeholder="e.g. FIFE16")
         if st.form_submit_button("Open", type="primary"):
@@ -69,15 +72,42 @@ def console(event: Event) -> Console | None:
 
 def _forget(event: Event) -> None:
     st.session_state.get(_CONSOLES_KEY, {}).pop(event.id, None)
+    st.session_state.get(_PASSES_KEY, {}).pop(event.id, None)
+
+
+def _cookie_name(event: Event) -> str:
+    return f"ek_facilitator_{event.id}"
+
+
+def _keep(event: Event, con: Console, token: str) -> Console:
+    st.session_state.setdefault(_CONSOLES_KEY, {})[event.id] = con
+    st.session_state.setdefault(_PASSES_KEY, {})[event.id] = token
+    return con
+
+
+def _signed_in(event: Event) -> Console | None:
+    """The Console of this session, or one resumed from the browser's pass; None if neither works.
+
+    The pass is checked on every full run, so signing out elsewhere in this
+    browser, midnight or a new passcode ends the session's Console too.
+    """
+    token = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
+    try:
+        return _keep(event, Console.resume(ui.store(), event.id, token), token)
+    except ConsoleLocked:
+        _forget(event)
+        return None
 
 
 def require_facilitator(event: Event) -> Console:
     """The Console for the event, or the passcode form and st.stop()."""
-    found = console(event)
+    found = _signed_in(event)
     if found is not None:
+        _sign_out_bar(event)
         return found
     st.title("Facilitator sign-in")
-    st.caption(event.title)
+    st.caption(ui.plain(event.title))
+    roles.forget_stale_passes(_cookie_name(event))
     if not event.has_passcode:
         st.warning("This event has no facilitator passcode yet. The organiser sets one in the organiser area.")
         st.stop()
@@ -85,12 +115,31 @@ def require_facilitator(event: Event) -> Console:
         passcode = st.text_input("Facilitator passcode", type="password")
         if st.form_submit_button("Open the control panel", type="primary"):
             try:
-                unlocked = Console.unlock(ui.store(), event.id, passcode)
-                st.session_state.setdefault(_CONSOLES_KEY, {})[event.id] = unlocked
+                unlocked = Console.unlock(ui.store(), event.id, passcode, roles.client_id())
+                token, max_age = unlocked.remember()
+                _keep(event, unlocked, token)
+                roles.keep_pass(_cookie_name(event), token, max_age)
                 st.rerun()
             except ConsoleLocked as err:
                 st.error(str(err))
+    st.caption("You then stay signed in on this browser until midnight, or until you sign out. "
+               "Passcode forgotten, or sign-in paused? The organiser can set a new passcode in the Event editor.")
     st.stop()
+
+
+def _sign_out_bar(event: Event) -> None:
+    """A small row: signed in until midnight, and Sign out (plus the pass's cookie, unseen)."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="ek-signed-in"):
+        st.caption("Signed in on this browser until midnight.")
+        ui.link("pages/sign_out.py", label="Sign out", icon=":material/logout:", query_params={"event": event.code})
+        roles.keep_signed_in(_cookie_name(event))
+
+
+def sign_out(event: Event) -> None:
+    """End this browser's control-panel pass for the event (this session's, or its cookie's)."""
+    token = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
+    _forget(event)
+    roles.sign_out(_cookie_name(event), token)
 
 
 def act(event: Event, action: Callable[..., object], *args: object) -> None:

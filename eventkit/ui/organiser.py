@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import choose_organiser_event, faults, organiser_event, require_organiser, store
+from . import choose_organiser_event, faults, organiser_event, require_organiser, roles, store
+from .routes import link
 from ..models import Event
 from ..storage import StorageFault, StoreError
 
@@ -26,6 +27,10 @@ def organiser_nav() -> None:
     with st.container(horizontal=True, wrap=True, gap="small"):
         for page, label, icon in ORGANISER_PAGES:
             st.page_link(page, label=label, icon=icon)
+        # A link, not a button: it signs out on the page it opens (pages/sign_out.py).
+        link("pages/sign_out.py", label="Sign out", icon=":material/logout:",
+             help="You stay signed in on this browser until midnight unless you sign out.")
+        roles.keep_signed_in(roles.ORGANISER_COOKIE)
 
 
 def event_picker() -> Event | None:

@@ -1,111 +1,171 @@
 """Roles: who may run the day (facilitators) and set it up (organisers).
 
-Pages call require_*() before showing anything protected, and again through
-the same check inside every action handler, so hiding a link is never the
-only protection. Repeated wrong passcodes pause sign-in (no IP addresses are
-kept: attempts are counted per role and event).
+Pages call require_*() before showing anything protected, and every
+organiser action handler calls check_organiser() again, so hiding a link is
+never the only protection. Sign-in goes through eventkit.staff: wrong
+attempts slow down the browser session that made them (a random id per
+Streamlit session, never an address), and a storm from many sessions slows
+everyone for a while. A signed-in browser gets a pass for the rest of the
+day in a cookie (eventkit/ui/cookies.py), so a reload or a new session after
+a long idle keeps staff signed in; Sign out ends it.
 """
 
 from __future__ import annotations
 
-import hmac
-import os
+import secrets
 
 import streamlit as st
 
-from .. import security
+from .. import staff
 from ..models import Event
-from . import store
+from ..storage import StoreError
+from ..storage.attempts import ThrottledError
+from . import cookies, store
 
-_FACILITATOR_KEY = "ek_facilitator_events"  # set of event ids unlocked in this session
-_ORGANISER_KEY = "ek_organiser"  # True once the organiser password was given
-
-DEFAULT_ADMIN_PASSWORD = "eventkit-admin"
+_ORGANISER_KEY = "ek_organiser"  # this session's organiser pass (token), once signed in
+_CLIENT_KEY = "ek_client"  # a random id for this browser session, for the guessing limits
+_COOKIES_KEY = "ek_cookies"  # cookie name -> (token, max_age) this session was given
+_SIGNED_OUT_KEY = "ek_signed_out"  # cookie names this session signed out of
 _EVENT_KEY = "ek_organiser_event"  # the event the organiser is working on
+ORGANISER_COOKIE = "ek_organiser"
 
 
-def facilitator_unlocked(event_id: int) -> bool:
-    """Whether this session has given the event's facilitator passcode."""
-    return event_id in st.session_state.get(_FACILITATOR_KEY, set())
+def client_id() -> str:
+    """A random id of this browser session (Streamlit session), for the guessing limits."""
+    return st.session_state.setdefault(_CLIENT_KEY, secrets.token_hex(8))
 
 
-def unlock_facilitator(event_id: int, passcode: str) -> bool:
-    """Check a facilitator passcode against the stored hash; unlock on success.
-
-    Repeated wrong passcodes pause sign-in for the event (shown as an error).
-    """
-    if _sign_in_paused("facilitator", event_id):
-        return False
-    stored = store().facilitator_hash(event_id)
-    ok = bool(stored) and security.verify_passcode(passcode, stored)
-    _record_sign_in("facilitator", event_id, ok)
-    if ok:
-        st.session_state.setdefault(_FACILITATOR_KEY, set()).add(event_id)
-    return ok
+# --- Passes in the browser's cookie ----------------------------------------------------
 
 
-def _sign_in_paused(role: str, event_id: int | None) -> bool:
-    """Show why sign-in is paused after repeated wrong attempts; True while it is."""
-    wait = store().login_wait_seconds(role, event_id)
-    if wait:
-        st.error(security.login_wait_message(wait))
-    return bool(wait)
+def cookie_pass(name: str) -> str | None:
+    """The pass the browser brought in its cookie, unless this session signed out of it."""
+    return None if name in st.session_state.get(_SIGNED_OUT_KEY, set()) else cookies.read(name)
 
 
-def _record_sign_in(role: str, event_id: int | None, ok: bool) -> None:
-    if ok:
-        store().clear_login_failures(role, event_id)
-    else:
-        store().record_login_failure(role, event_id)
+def keep_pass(name: str, token: str, max_age: int) -> None:
+    """After a sign-in: the browser keeps the pass (written by keep_signed_in())."""
+    st.session_state.setdefault(_COOKIES_KEY, {})[name] = (token, max_age)
+    st.session_state.get(_SIGNED_OUT_KEY, set()).discard(name)
 
 
-def admin_password() -> tuple[str, bool]:
-    """The organiser password and whether it is the built-in default.
+def drop_pass(name: str) -> None:
+    """After a sign-out: the browser forgets the pass (cleared by forget_stale_passes())."""
+    st.session_state.get(_COOKIES_KEY, {}).pop(name, None)
+    st.session_state.setdefault(_SIGNED_OUT_KEY, set()).add(name)
 
-    Taken from Streamlit secrets (admin_password) or $EVENTKIT_ADMIN_PASSWORD.
-    """
+
+def keep_signed_in(name: str) -> None:
+    """Draw (invisibly) the cookie write for a pass this session was given."""
+    given = st.session_state.get(_COOKIES_KEY, {}).get(name)
+    if given:
+        cookies.write(name, *given)
+
+
+def forget_stale_passes(name: str) -> None:
+    """On a sign-in page: clear the cookie if it holds a pass that no longer works."""
+    if name in st.session_state.get(_SIGNED_OUT_KEY, set()) or cookies.read(name):
+        cookies.clear(name)
+
+
+# --- Organisers --------------------------------------------------------------------------
+
+
+def configured_admin_password() -> str | None:
+    """The organiser password set in secrets.toml (admin_password) or $EVENTKIT_ADMIN_PASSWORD."""
     try:
-        secret = st.secrets.get("admin_password")
+        secret = st.secrets.get(staff.SECRETS_KEY)
     except Exception:  # no secrets.toml at all
         secret = None
-    chosen = secret or os.environ.get("EVENTKIT_ADMIN_PASSWORD")
-    return (chosen, False) if chosen else (DEFAULT_ADMIN_PASSWORD, True)
+    return staff.configured_admin_password(secret if isinstance(secret, str) else None)
+
+
+def _organiser_mark() -> str:
+    return staff.organiser_mark(store(), configured_admin_password())
 
 
 def organiser_unlocked() -> bool:
-    """Whether this session has given the organiser password."""
-    return bool(st.session_state.get(_ORGANISER_KEY))
+    """Whether this session holds a valid organiser pass (given here, or by the browser's cookie).
+
+    Checked against the database on every call, so signing out, a new
+    password or midnight ends it at once.
+    """
+    token = st.session_state.get(_ORGANISER_KEY) or cookie_pass(ORGANISER_COOKIE)
+    if token and staff.pass_is_valid(store(), token, "organiser", None, _organiser_mark()):
+        st.session_state[_ORGANISER_KEY] = token
+        return True
+    st.session_state.pop(_ORGANISER_KEY, None)
+    return False
+
+
+def check_organiser() -> None:
+    """In an action handler: stop the run unless the organiser is (still) signed in."""
+    if not organiser_unlocked():
+        st.stop()
 
 
 def unlock_organiser(password: str) -> bool:
-    """Check the organiser password (constant time); unlock on success."""
-    if _sign_in_paused("organiser", None):
-        return False
-    expected, _ = admin_password()
-    ok = hmac.compare_digest(password.encode(), expected.encode())
-    _record_sign_in("organiser", None, ok)
-    st.session_state[_ORGANISER_KEY] = ok
-    return ok
+    """Check the organiser password (an attempt under the guessing limits); sign in on success.
+
+    Raises ThrottledError while sign-in is paused for this session or everyone.
+    """
+    configured = configured_admin_password()
+    right = staff.sign_in(store(), "organiser", None, client_id(),
+                          lambda: staff.admin_password_is_right(store(), password or "", configured))
+    if right:
+        token, max_age = staff.issue_pass(store(), "organiser", None, _organiser_mark())
+        st.session_state[_ORGANISER_KEY] = token
+        keep_pass(ORGANISER_COOKIE, token, max_age)
+    return right
+
+
+def sign_out(name: str, token: str | None) -> None:
+    """End a pass: in the database at once (everywhere), and in this browser's cookie
+    (an unseen element drawn here)."""
+    staff.revoke_pass(store(), token)
+    drop_pass(name)
+    cookies.clear(name)
+
+
+def sign_out_organiser() -> None:
+    """End this browser's organiser pass (given to this session, or brought in its cookie)."""
+    token = st.session_state.pop(_ORGANISER_KEY, None) or cookie_pass(ORGANISER_COOKIE)
+    sign_out(ORGANISER_COOKIE, token)
 
 
 def require_organiser() -> None:
     """Show the organiser sign-in and stop the page unless signed in."""
-    _, is_default = admin_password()
-    if is_default:
-        st.warning(
-            f"The organiser password is the built-in default ({DEFAULT_ADMIN_PASSWORD}). "
-            "Set EVENTKIT_ADMIN_PASSWORD or admin_password in .streamlit/secrets.toml before a real event."
-        )
     if organiser_unlocked():
         return
     st.title("Organiser sign-in")
+    try:  # on a fresh install: make (and print) the password this form asks for
+        staff.ensure_admin_password(store(), configured_admin_password())
+    except StoreError as err:  # the database is too busy just now
+        st.error(str(err))
+    forget_stale_passes(ORGANISER_COOKIE)
     with st.form("organiser-login"):
         password = st.text_input("Organiser password", type="password")
         if st.form_submit_button("Sign in", type="primary"):
-            if unlock_organiser(password):
-                st.rerun()
-            st.error("That password is not right.")
+            try:
+                if unlock_organiser(password):
+                    st.rerun()
+                st.error("That password is not right.")
+            except ThrottledError as err:
+                st.error(str(err))
+    st.caption(where_is_the_password())
     st.stop()
+
+
+def where_is_the_password() -> str:
+    """Where an organiser finds the password (never the password itself)."""
+    stays = " You then stay signed in on this browser until midnight, or until you sign out."
+    if configured_admin_password():
+        return ("Use the organiser password chosen for this server (EVENTKIT_ADMIN_PASSWORD, or "
+                "admin_password in .streamlit/secrets.toml)." + stays)
+    return ("The organiser password was printed once in the terminal (or log) of the server when it "
+            "first started, on a line beginning “eventkit: organiser password”. Lost it? On the server, "
+            "run `python -m eventkit reset-admin-password` for a new one, or "
+            "`python -m eventkit set-admin-password` to choose your own." + stays)
 
 
 def organiser_event() -> Event | None:

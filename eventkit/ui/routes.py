@@ -34,6 +34,8 @@ PAGES = (
     ("pages/organiser_exports.py", "Exports", "organiser-exports"),
     ("pages/organiser_seating.py", "Seating plan", "organiser-seating"),
     ("pages/organiser_qr.py", "QR codes", "organiser-qr"),
+    # Staff: end this browser's sign-in (organiser, or ?event=CODE's control panel)
+    ("pages/sign_out.py", "Sign out", "sign-out"),
 )
 
 

@@ -9,8 +9,9 @@ app_server  (module scope)
     Starts `python -m streamlit run app.py --server.port <free port>
     --server.headless true` (bound to 127.0.0.1, file watcher off) from the repo root with a fresh temporary
     EVENTKIT_DB (the demo event FIFE16 is loaded into it before the server
-    starts, exactly as on a first run) and EVENTKIT_ADMIN_PASSWORD unset, so
-    the organiser password is the built-in default. Waits until
+    starts, exactly as on a first run) and EVENTKIT_ADMIN_PASSWORD set to
+    ADMIN_PASSWORD (there is no built-in default: without it the server would
+    generate a password and print it to its log). Waits until
     /_stcore/health answers "ok" (60 s at most), then yields an `AppServer`:
         .url      "http://127.0.0.1:<port>" (no trailing slash)
         .db_path  the temporary database file (a Path)
@@ -32,6 +33,9 @@ phone / projector  (function scope)
     for Streamlit. Extra keyword arguments go to `browser.new_context`
     (e.g. `phone(viewport={"width": 195, "height": 422})`). `projector` is
     the same at 1920x1080. Contexts are closed after the test.
+
+ADMIN_PASSWORD
+    The organiser password of every test server: type it to sign in.
 
 Helpers (import them as `from tests.browser.conftest import wait_for_streamlit`;
 a bare `from conftest import ...` may pick up tests/conftest.py instead)
@@ -85,6 +89,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}
 STARTUP_TIMEOUT_S = 60
+ADMIN_PASSWORD = "browser-tests-organiser"  # the test servers' organiser password (EVENTKIT_ADMIN_PASSWORD)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -167,8 +172,9 @@ def start_app_server(workdir: Path):
     ensure_demo(store)  # what the app does on first run; done here so tests can arrange state at once
     event = store.event_by_code("FIFE16")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "EVENTKIT_ADMIN_PASSWORD"}
-    env.update(EVENTKIT_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONUNBUFFERED="1")
+    env = dict(os.environ)
+    env.update(EVENTKIT_DB=str(db_path), EVENTKIT_ADMIN_PASSWORD=ADMIN_PASSWORD,
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONUNBUFFERED="1")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.headless", "true", "--server.address", "127.0.0.1",
            # Others edit the tree while tests run: a reload mid-test would make cached

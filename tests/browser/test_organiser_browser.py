@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_for_streamlit
+from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
 
 pytestmark = pytest.mark.browser
 NEW_QUESTION = "Edited in the browser: what share of doubts became a sanction?"
@@ -23,7 +23,7 @@ def test_edit_question_then_votes_csv_has_it(app_server, projector):
 
     page = projector(app_server.page_url("/organiser-editor"))
     _close_page_not_found(page)
-    page.get_by_label("Organiser password").fill("eventkit-admin")
+    page.get_by_label("Organiser password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Event editor", level=1)).to_be_visible(timeout=20_000)
     page.get_by_role("tab", name="Polls").click()

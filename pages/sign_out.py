@@ -1,0 +1,26 @@
+"""Sign out: end this browser's staff sign-in for the day (organiser, or ?event=CODE's control panel).
+
+Opened from the Sign out link on organiser pages and the control panel. The
+pass stops working at once, on every tab of this browser, and the browser
+forgets it.
+"""
+
+import streamlit as st
+
+from eventkit import ui
+from eventkit.ui import facilitator as fx
+
+code = (st.query_params.get("event") or "").strip().upper()[:12]
+event = ui.event_by_code(code) if code else None
+
+st.title("Signed out")
+if event is not None:
+    fx.sign_out(event)
+    st.text(f"This browser is signed out of the control panel of {event.code}.")
+    ui.link("pages/facilitator.py", label="Sign in again", icon=":material/login:", query_params={"event": event.code})
+else:
+    ui.sign_out_organiser()
+    st.text("This browser is signed out of the organiser area.")
+    ui.link("pages/organiser.py", label="Sign in again", icon=":material/login:")
+st.caption("Staff stay signed in on a browser until midnight unless they sign out, "
+           "so sign out on a shared computer when you are done.")
