@@ -16,7 +16,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .eventfile import dump_event_file
 from .models import LIKERT_LABELS, Event
@@ -283,8 +283,14 @@ def backup_bytes(store: Store, only_event: int | None = None) -> bytes:
 
 
 def event_file_bytes(store: Store, event: Event) -> bytes:
-    """The event file (YAML) that recreates the event without its answers."""
-    return dump_event_file(store.export_spec(event.id)).encode("utf-8")
+    """The event file (YAML) that recreates the event without its answers.
+
+    Without the facilitator passcode hash: this file goes with the data to
+    analysts, who must not be able to try passcodes offline. (`python -m
+    eventkit export` and the editor's Event file tab keep it, for staff.)
+    """
+    spec = replace(store.export_spec(event.id), facilitator_passcode_hash="")
+    return dump_event_file(spec).encode("utf-8")
 
 
 def zip_bytes(store: Store, event: Event) -> bytes:

@@ -31,12 +31,12 @@ elif saved and not ui.has_flash():  # not "saved" beside a refused edit
 def ask(item: EvalItem) -> None:
     key, old = f"eval-{item.id}", saved.get(item.id)
     if item.kind == "text":
-        st.text_area(item.text, value=old or "", key=key, disabled=not is_open)
+        st.text_area(ui.plain(item.text), value=old or "", key=key, disabled=not is_open)
     elif item.kind == "likert":
-        st.radio(item.text, range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
+        st.radio(ui.plain(item.text), range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
                  index=None if old is None else old - 1, disabled=not is_open)
     else:
-        st.radio(f"{item.text} (1 = poor, 5 = excellent)", range(1, 6), horizontal=True, key=key,
+        st.radio(f"{ui.plain(item.text)} (1 = poor, 5 = excellent)", range(1, 6), horizontal=True, key=key,
                  index=None if old is None else old - 1, disabled=not is_open)
 
 

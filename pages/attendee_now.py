@@ -9,7 +9,7 @@ from eventkit.storage import StoreError
 
 attendee = ui.attendee_page()
 event, me = attendee.event, attendee.participant
-st.caption(event.title)
+st.caption(ui.plain(event.title))  # organiser text: shown as typed, never as Markdown (ui.plain)
 ui.follow_live(event.id)
 
 
@@ -35,30 +35,30 @@ def vote_choice(poll: Poll) -> None:
     mine = ui.store().my_vote(poll.id, me.id)
     for option in poll.options:
         chosen = option.id == mine
-        st.button(f"✓ {option.label}" if chosen else option.label, key=f"vote-{poll.id}-{option.id}",
+        st.button(f"✓ {ui.plain(option.label)}" if chosen else ui.plain(option.label), key=f"vote-{poll.id}-{option.id}",
                   type="primary" if chosen else "secondary", width="stretch", disabled=not poll.is_open,
                   on_click=cast_vote, args=(poll, option.id))
     ui.show_flash()
     if mine is not None and poll.is_open:
         picked = next(o.label for o in poll.options if o.id == mine)
-        st.success(f"Your answer “{picked}” is recorded. You can change it until voting closes.")
+        st.success(f"Your answer “{ui.plain(picked)}” is recorded. You can change it until voting closes.")
 
 
 def vote_estimate(poll: Poll) -> None:
     mine = ui.store().my_vote(poll.id, me.id)
     with st.form(f"estimate-{poll.id}"):
-        st.number_input(f"Your estimate{f' ({poll.unit})' if poll.unit else ''}", key=f"estimate-{poll.id}-value",
+        st.number_input(f"Your estimate{f' ({ui.plain(poll.unit)})' if poll.unit else ''}", key=f"estimate-{poll.id}-value",
                         min_value=poll.min_value, max_value=poll.max_value, value=mine,
                         placeholder="Type a number", disabled=not poll.is_open)
         st.form_submit_button("Send my estimate", type="primary", width="stretch", disabled=not poll.is_open,
                               on_click=cast_estimate, args=(poll,))
     ui.show_flash()
     if mine is not None and poll.is_open:
-        st.success(f"Your estimate {mine:g}{poll.unit and ' ' + poll.unit} is recorded. You can change it until voting closes.")
+        st.success(f"Your estimate {mine:g}{poll.unit and ' ' + ui.plain(poll.unit)} is recorded. You can change it until voting closes.")
 
 
 def show_poll(poll: Poll) -> None:
-    st.subheader(poll.question)
+    st.subheader(ui.plain(poll.question))
     if poll.state == "draft":
         st.info("This question opens in a moment. Get ready!")
         return
@@ -69,11 +69,11 @@ def show_poll(poll: Poll) -> None:
         answer = f"{poll.true_value:g} {poll.unit}" if poll.kind == "estimate" else (
             poll.correct_option.label if poll.correct_option else None)
         if answer:
-            st.success(f"The answer: {answer}")
+            st.success(f"The answer: {ui.plain(answer)}")
         if poll.fact:
             ui.show_prose(poll.fact)
         if poll.source:
-            st.caption(f"Source: {poll.source}")
+            st.caption(f"Source: {ui.plain(poll.source)}")
 
 
 # What to do when the facilitator opens an activity other than a poll.
@@ -101,9 +101,9 @@ def show_live() -> None:
         st.write(text)
         ui.link(page, label=label, icon=icon, query_params=attendee.link_params(), width="stretch")
     else:
-        st.title(event.title)
+        st.title(ui.plain(event.title))
         if event.subtitle:
-            st.subheader(event.subtitle)
+            st.subheader(ui.plain(event.subtitle))
         ui.show_prose(event.welcome or "Welcome! This screen changes as the day goes on.")
         st.info("Keep this page open: questions appear here as soon as they open.")
 

@@ -31,7 +31,7 @@ if table is None:
     ui.attendee_footer(attendee)
     st.stop()
 
-st.title(table.name)
+st.title(ui.plain(table.name))
 
 
 def consent(table: Table) -> None:
@@ -69,13 +69,13 @@ def scribe_form(table: Table) -> None:
         titles = {v.id: v.title for v in table.vignettes}
         for note in reversed(notes):
             with st.container(border=True):
-                st.caption(titles.get(note.vignette_id, "") + (f" · {note.prompt}" if note.prompt else ""))
+                st.caption(ui.plain(titles.get(note.vignette_id, "") + (f" · {note.prompt}" if note.prompt else "")))
                 ui.show_literal(note.text)
 
 
 consent(table)
 for vignette in table.vignettes:
-    with st.expander(vignette.title, expanded=len(table.vignettes) == 1):
+    with st.expander(ui.plain(vignette.title), expanded=len(table.vignettes) == 1):
         ui.show_prose(vignette.story)
         if vignette.prompts:
             st.markdown("**Discuss:**")

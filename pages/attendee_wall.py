@@ -16,7 +16,7 @@ prompts = ui.prompts(event.id)
 if not prompts:
     st.info("There are no wall questions for this event.")
     st.stop()
-prompt = st.radio("Question", prompts, format_func=lambda p: p.text, key="wall-prompt")
+prompt = st.radio("Question", prompts, format_func=lambda p: ui.plain(p.text), key="wall-prompt")
 
 
 def post(prompt: WallPrompt, text: str) -> entry.Outcome:

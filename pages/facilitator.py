@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from eventkit import ui
 from eventkit.ui import facilitator as fx
 from eventkit.ui import faults, panel
 
@@ -12,7 +13,7 @@ con = fx.require_facilitator(event)  # the passcode form and st.stop() until giv
 
 st.title("Control panel")
 faults.live_page_banner()  # a database problem (disk full, read-only…), as soon as the server meets it
-st.caption(event.title)
+st.caption(ui.plain(event.title))
 st.page_link("pages/projector.py", label="Open the projector view", icon=":material/tv:",
              query_params={"event": event.code})
 panel.live_status(event)

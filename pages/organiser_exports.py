@@ -24,16 +24,22 @@ with st.container(horizontal=True):
 files = exports.activity_csvs(store, event.id)
 stamp = date.today().isoformat()
 
+
+def on_click(name: str):
+    """A file made when its button is pressed: until then it has no download address (README)."""
+    return lambda: exports.activity_csvs(store, event.id)[name]
+
+
 st.subheader("Everything at once")
 with st.container(horizontal=True):
     st.download_button("ZIP of everything", data=lambda: exports.zip_bytes(store, event), type="primary",
                        file_name=f"{event.code}-export-{stamp}.zip", mime="application/zip",
                        icon=":material/folder_zip:", on_click="ignore")
-    st.download_button("All activities (long CSV)", data=files[f"{exports.LONG_NAME}.csv"], mime="text/csv",
+    st.download_button("All activities (long CSV)", data=on_click(f"{exports.LONG_NAME}.csv"), mime="text/csv",
                        file_name=f"{event.code}-{exports.LONG_NAME}.csv", icon=":material/table:", on_click="ignore")
-    st.download_button("Codebook (Markdown)", data=files["codebook.md"], file_name=f"{event.code}-codebook.md",
+    st.download_button("Codebook (Markdown)", data=on_click("codebook.md"), file_name=f"{event.code}-codebook.md",
                        mime="text/markdown", icon=":material/menu_book:", on_click="ignore")
-    st.download_button("Codebook (CSV)", data=files["codebook.csv"], file_name=f"{event.code}-codebook.csv",
+    st.download_button("Codebook (CSV)", data=on_click("codebook.csv"), file_name=f"{event.code}-codebook.csv",
                        mime="text/csv", icon=":material/menu_book:", on_click="ignore")
 st.caption("The ZIP holds every CSV, both codebooks, the event file and a copy of this event's database "
            "(other events removed, attendee link hashes replaced by pseudonyms).")
@@ -41,7 +47,7 @@ st.caption("The ZIP holds every CSV, both codebooks, the event file and a copy o
 st.subheader("One CSV per activity")
 with st.container(horizontal=True):
     for name in exports.FILES:
-        st.download_button(name.replace("_", " ").capitalize(), data=files[f"{name}.csv"], mime="text/csv",
+        st.download_button(name.replace("_", " ").capitalize(), data=on_click(f"{name}.csv"), mime="text/csv",
                            file_name=f"{event.code}-{name}.csv", icon=":material/download:", on_click="ignore")
 
 st.subheader("Preview")
@@ -55,8 +61,9 @@ with st.container(horizontal=True):
     st.download_button("Database backup (all events)", data=lambda: exports.backup_bytes(store),
                        file_name=f"eventkit-backup-{stamp}.db", mime="application/vnd.sqlite3",
                        icon=":material/backup:", on_click="ignore")
-    st.download_button("Event file (YAML)", data=exports.event_file_bytes(store, event),
+    st.download_button("Event file (YAML)", data=lambda: exports.event_file_bytes(store, event),
                        file_name=f"{event.code}.yaml", mime="application/yaml",
                        icon=":material/description:", on_click="ignore")
 st.caption("The backup is a consistent copy taken while the app runs; keep it somewhere safe, as it holds "
-           "every event's answers. The event file recreates the event's set-up without any answers.")
+           "every event's answers. The event file recreates the event's set-up without any answers "
+           "(and without the facilitator passcode: set one in the Event editor).")

@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from eventkit import ui
 from eventkit.storage import Store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -108,7 +109,8 @@ def test_unknown_event_code_says_so_and_offers_the_join_form(app_db, page, code)
     store, event = app_db
     at = open_page(page, event=code)
     no_exception(at)
-    assert [e.value for e in at.error] == [f"There is no event with the code “{code.upper()[:20]}”. "
+    # The code from the address is shown as typed, never as Markdown (ui.plain).
+    assert [e.value for e in at.error] == [f"There is no event with the code “{ui.plain(code.upper()[:20])}”. "
                                            "Check the code on the screen or poster."]
     assert [t.label for t in at.text_input] == ["Event code"]
     assert store.count_participants(event.id) == 0
@@ -316,7 +318,7 @@ def test_table_shows_its_vignettes_and_prompts(app_db):
     table = store.table_by_number(event.id, 2)
     at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=2)
     no_exception(at)
-    assert [e.label for e in at.expander][:2] == [v.title for v in table.vignettes]
+    assert [e.label for e in at.expander][:2] == [ui.plain(v.title) for v in table.vignettes]
     shown = "\n".join(texts(at))
     for vignette in table.vignettes:
         assert " ".join(vignette.story.split()[:6]) in " ".join(shown.split())

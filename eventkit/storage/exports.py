@@ -152,7 +152,8 @@ class ExportsMixin(StoreBase):
         Uses SQLite's backup API in one step, so the copy is a single snapshot
         even if attendees are writing. With only_event, the copy keeps just
         that event and replaces the token hashes by sequence numbers, so it
-        cannot be matched to any attendee's link; its free pages are wiped.
+        cannot be matched to any attendee's link, and holds no staff secret
+        (passcode hash, organiser password, sign-ins); its free pages are wiped.
         """
         if os.path.exists(path):
             os.remove(path)
@@ -168,11 +169,19 @@ class ExportsMixin(StoreBase):
             src.close()
 
 
+STAFF_ONLY_TABLES = ("staff_secrets", "staff_passes", "login_attempts", "sign_in_locks")
+
+
 def _keep_only_event(db: sqlite3.Connection, event_id: int) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA secure_delete = ON")
     db.execute("BEGIN IMMEDIATE")
     db.execute("DELETE FROM events WHERE id != ?", [event_id])
     db.execute("UPDATE participants SET token_hash = 'P' || printf('%03d', seq)")
+    # Staff secrets are for running the day, not for analysis: no passcode or
+    # password hash, remembered sign-in or sign-in attempt goes with the data.
+    db.execute("UPDATE events SET facilitator_hash = ''")
+    for table in STAFF_ONLY_TABLES:
+        db.execute(f"DELETE FROM {table}")
     db.execute("COMMIT")
     db.execute("VACUUM")

@@ -1,0 +1,261 @@
+"""Pages: no stray "True" after organiser actions; Sign out; organiser text is never Markdown on phones.
+
+Issue 13: `ui.organiser_unlocked() or st.stop()` was an expression statement,
+which Streamlit "magic" printed as a monospaced True after organiser actions.
+Issue 12 §5: the event title and a poll's "Source:" caption rendered as
+Markdown on phones. Organiser text in a title, caption, alert, label or
+option goes through ui.plain (every Markdown character escaped, addresses
+not linked); prose goes through st.text.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from eventkit import event_editing, security, ui
+from eventkit.demo import DEMO_PASSCODE, ensure_demo
+from eventkit.sample import populate_sample
+from eventkit.storage import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PASSWORD = "test-organiser-pw-staff"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "staff_pages.db"
+    monkeypatch.setenv("EVENTKIT_DB", str(path))
+    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    store = Store(path)
+    event_id = ensure_demo(store)
+    yield store, event_id
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _open(page: str, sign_in: bool = True, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    if sign_in:
+        at.text_input[0].input(PASSWORD)
+        at.button[0].click().run()
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _magic_output(at: AppTest) -> list[str]:
+    """What magic would have printed for a bare `x or st.stop()`: a markdown, code or JSON 'True'."""
+    shown = [str(getattr(e, "value", "")) for kind in ("markdown", "code", "json") for e in at.get(kind)]
+    return [s for s in shown if s.strip().strip("`") == "True"]
+
+
+# --- No stray "True" -------------------------------------------------------------------
+
+
+def test_no_page_has_an_expression_statement_magic_would_print():
+    """Every bare expression in a page is a call (or a docstring): magic prints nothing else."""
+    found = []
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Constant, ast.Await)):
+                found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
+    assert not found
+
+
+def test_no_true_after_saving_themes_making_the_report_or_a_refused_edit(db):
+    store, event_id = db
+    populate_sample(store, event_id, n=6, seed=3)
+    coding = _open("pages/organiser_coding.py")
+    _button(coding, "Save themes").click().run()
+    assert coding.success and not _magic_output(coding)
+    made = _open("pages/organiser_report.py")
+    _button(made, "Make the report").click().run()
+    assert made.get("download_button") and not _magic_output(made)
+    editor = _open("pages/organiser_editor.py")
+    title = next(t for t in editor.text_input if t.label == "Title")  # the event's, not a vignette's
+    title.input("")
+    _button(editor, "Save details").click().run()
+    assert "Nothing was saved" in editor.error[0].value and not _magic_output(editor)
+    events = _open("pages/organiser.py")
+    assert not _magic_output(events) and not events.exception
+
+
+# --- Sign out -----------------------------------------------------------------------------
+
+
+def test_sign_out_ends_the_organiser_pass(db):
+    at = _open("pages/organiser_dashboard.py")
+    assert at.title[-1].value == "Dashboard"
+    token = at.session_state["ek_organiser"]
+    assert any(link.label == "Sign out" for link in at.get("page_link"))
+    at.switch_page("pages/sign_out.py").run()
+    assert at.title[0].value == "Signed out" and not at.exception
+    store, _ = db
+    assert store.staff_pass(security.fingerprint(token)) is None
+    at.switch_page("pages/organiser_dashboard.py").run()
+    assert at.title[0].value == "Organiser sign-in"
+
+
+def test_sign_out_ends_the_control_panel_pass(db):
+    store, event_id = db
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["event"] = "FIFE16"
+    at.switch_page("pages/facilitator.py").run()
+    at.text_input[0].input(DEMO_PASSCODE)
+    at.button[0].click().run()
+    assert at.title[0].value == "Control panel"
+    assert [link.label for link in at.get("page_link")][:1] == ["Sign out"]
+    at.switch_page("pages/sign_out.py").run()
+    assert "signed out of the control panel of FIFE16" in at.text[0].value
+    at.switch_page("pages/facilitator.py").run()
+    assert at.title[0].value == "Facilitator sign-in"
+
+
+# --- Organiser text is plain text on phones ------------------------------------------------
+
+HOSTILE = {
+    "title": "**Bold** title [x](javascript:alert(1))",
+    "subtitle": "_sub_ <b>html</b> :red[red]",
+    "question": "# Heading? $x^2$ www.evil.example",
+    "option": "`code` option ~~struck~~",
+    "source": "[Source](https://evil.example) and https://evil.example/x",
+    "prompt": "1. listed > quoted :material/home:",
+    "table": "Table <b>one</b>",
+    "vignette": "Case [click](javascript:alert(2))",
+    "item": "Rate **this** :smile:",
+}
+# Pieces of the hostile text that Markdown would act on: none may reach a Markdown element as is.
+ACTIVE = ["[x]", "](", "<b>", ":red[", "# Heading", "$x^2$", "www.evil", "`code`", "~~", "https://",
+          "1. listed", ":material/", "_sub_", ":smile:", "<b>one"]
+MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error",
+                  "toast")
+
+
+@pytest.fixture
+def hostile(db):
+    store, event_id = db
+    spec = store.export_spec(event_id)
+    polls = [dict(p) for p in spec.polls]
+    first = next(i for i, p in enumerate(polls) if p["kind"] == "choice")
+    options = [HOSTILE["option"], *polls[first]["options"][1:]]
+    polls[first].update(question=HOSTILE["question"], options=options, correct=options[0], source=HOSTILE["source"])
+    tables = [dict(t) for t in spec.tables]
+    tables[0] = {**tables[0], "name": HOSTILE["table"], "vignettes": [
+        {**tables[0]["vignettes"][0], "title": HOSTILE["vignette"], "prompts": [HOSTILE["prompt"]]}]}
+    evaluation = [{**spec.evaluation[0], "text": HOSTILE["item"]}, *spec.evaluation[1:]]
+    spec = replace(spec, title=HOSTILE["title"], subtitle=HOSTILE["subtitle"], polls=polls, tables=tables,
+                   wall_prompts=[HOSTILE["prompt"], *spec.wall_prompts[1:]], evaluation=evaluation)
+    event_editing.save(store, event_id, spec)
+    return store, event_id, store.list_polls(event_id)[first]
+
+
+def _markdown_strings(at: AppTest) -> list[str]:
+    """Every string Streamlit renders as Markdown: element bodies, labels and radio options."""
+    found = [str(e.value) for kind in MARKDOWN_KINDS for e in at.get(kind)]
+    for kind in ("button", "radio", "text_area", "number_input", "selectbox", "checkbox", "expander",
+                 "page_link", "text_input"):
+        for element in at.get(kind):
+            found.append(str(getattr(element, "label", "")))
+            found.extend(str(o) for o in getattr(element, "options", []) if kind == "radio")
+    return found
+
+
+def _leaks(at: AppTest) -> list[str]:
+    """Markdown strings with hostile text in them other than as ui.plain escaped it."""
+    leaks = []
+    for text in _markdown_strings(at):
+        for hostile in HOSTILE.values():
+            text = text.replace(ui.plain(hostile), "")
+        leaks += [text for piece in ACTIVE if piece in text]
+    return leaks
+
+
+def _screens(store: Store, event_id: int, poll) -> list[tuple[str, AppTest]]:
+    token = {"event": "FIFE16", "p": "hostile-title-token-01", "table": "1"}
+    screens = [("welcome", _open("pages/attendee_now.py", False, **token))]
+    store.set_live(event_id, "poll", poll.id)
+    store.set_poll_state(poll.id, "open")
+    ui.clear_shared_reads()
+    voting = _open("pages/attendee_now.py", False, **token)
+    first_option = f"vote-{poll.id}-{poll.options[0].id}"
+    next(b for b in voting.button if b.key == first_option).click().run()
+    screens.append(("voted", voting))
+    store.set_poll_state(poll.id, "revealed")
+    ui.clear_shared_reads()
+    screens.append(("revealed", _open("pages/attendee_now.py", False, **token)))
+    store.set_eval_open(event_id, True)
+    ui.clear_shared_reads()
+    table = _open("pages/attendee_table.py", False, **token)
+    store.add_table_note(store.table_by_number(event_id, 1).vignettes[0].id, store.participant_by_token(
+        event_id, token["p"]).id, HOSTILE["prompt"], "a note")
+    table.run()
+    screens += [("table", table), ("wall", _open("pages/attendee_wall.py", False, **token)),
+                ("feedback", _open("pages/attendee_evaluation.py", False, **token)),
+                ("sign-in", _open("pages/facilitator.py", False, event="FIFE16")),
+                ("projector", _open("pages/projector.py", False, event="FIFE16"))]
+    return screens
+
+
+def test_hostile_organiser_text_is_never_markdown_on_phones_or_the_projector(hostile):
+    store, event_id, poll = hostile
+    problems = {}
+    shown = ""
+    for name, at in _screens(store, event_id, poll):
+        if at.exception or _leaks(at):
+            problems[name] = (list(at.exception), _leaks(at))
+        shown += "\n".join(_markdown_strings(at) + [t.value for t in at.text])
+    assert not problems
+    # ... and it is all still there, shown as typed (escaped for Markdown elements).
+    missing = [k for k, text in HOSTILE.items() if ui.plain(text) not in shown and text not in shown]
+    assert not missing
+
+
+def _every_punctuation_escaped(text: str) -> bool:
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i].isascii() and not text[i].isalnum() and not text[i].isspace():
+            return False
+        i += 1
+    return True
+
+
+@pytest.mark.parametrize("text", [*HOSTILE.values(), "plain words", "C:\\path\\file", "a@b.example",
+                                  "mailto:x@y.example", "line one\nline two", "trailing \\"])
+def test_plain_escapes_every_markdown_character(text):
+    escaped = ui.plain(text)
+    assert "\n" not in escaped and _every_punctuation_escaped(escaped)
+    # Without the escapes and the invisible joiners it is the text as typed (one line).
+    assert re.sub(r"\\(.)", r"\1", escaped.replace("\u2060", "")) == " ".join(text.split())
+    bare = escaped.replace("\\", "")
+    assert not any(start in bare for start in ("www.", "http:", "https:", "mailto:", "@b"))
+
+
+# --- Organiser downloads have no address until pressed ----------------------------------------
+
+
+def test_every_export_is_made_only_when_its_button_is_pressed(db):
+    """Streamlit serves a download at /media/<hash of its bytes> to anyone holding the link;
+    built on click, no export has such an address before the organiser asks for it."""
+    at = _open("pages/organiser_exports.py")
+    buttons = at.get("download_button")
+    assert len(buttons) >= 12 and not at.exception
+    addressed = [b.proto.label for b in buttons if b.proto.url or not b.proto.deferred_file_id]
+    assert not addressed
