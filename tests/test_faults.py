@@ -26,6 +26,7 @@ from eventkit.security import new_token
 from eventkit.storage import StorageFault, Store, base
 from eventkit.storage.base import FAULT_MESSAGE, storage_fault
 from eventkit.ui import faults, roles
+from tests.signing_in import sign_in_organiser
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # SQLite's message for each fault -> the cause staff and the log are told.
@@ -163,7 +164,11 @@ def write_paths(store: Store, event) -> dict:
         "public address": lambda: store.set_public_base_url(event.id, "http://10.0.0.9:8501"),
         "theme": lambda: store.add_theme(event.id, "New theme"),
         "retention": lambda: store.set_retention_days(event.id, 30),
-        "wrong sign-in": lambda: store.record_login_failure("facilitator", event.id),
+        "sign-in attempt": lambda: store.begin_sign_in("facilitator", event.id, "a-session"),
+        "remembered sign-in": lambda: store.add_staff_pass("f" * 64, "organiser", None, "mark", "2999-01-01T00:00:00.000Z"),
+        "generated organiser password": lambda: store.create_admin_password_hash("pbkdf2_sha256$1$s$d"),
+        "new organiser password": lambda: store.set_admin_password_hash("pbkdf2_sha256$1$s$d"),
+        "new passcode": lambda: store.set_facilitator_hash(event.id, "pbkdf2_sha256$1$s$d"),
         "delete event": lambda: store.delete_event(event.id),
     }
 
@@ -433,11 +438,12 @@ def test_the_control_panel_names_the_cause_of_a_failed_action(app_db, inject, me
     assert store.get_event(event.id).joining_open
 
 
-def organiser(page: str) -> AppTest:
+def organiser(page: str, token: str | None = None) -> AppTest:
+    """The page, signed in (the sign-in itself is tested elsewhere); give the token of an
+    earlier page to sign in without writing to the database."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(page)
-    at.session_state[roles._ORGANISER_KEY] = True  # signed in (the sign-in itself is tested elsewhere)
-    return at.run()
+    return sign_in_organiser(at, token).run()
 
 
 def test_the_editor_names_the_cause_and_keeps_the_typed_title(app_db, inject):
@@ -465,5 +471,6 @@ def test_an_organiser_page_names_the_cause_and_the_next_page_shows_it_at_the_top
     assert _staff_banner(at, "database read-only")
     assert at.text_input[0].value == "10.9.8.7:8501"
     assert store.get_event(event.id).public_base_url == ""
-    other = organiser("pages/organiser_dashboard.py")  # within two minutes, with no good write since
+    # within two minutes, with no good write since
+    other = organiser("pages/organiser_dashboard.py", at.session_state[roles._ORGANISER_KEY])
     assert _staff_banner(other, "database read-only")

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from eventkit import cli, event_editing, limits, links, qrsheet, spec_check
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
-from eventkit.ui import roles
+from tests.signing_in import sign_in_organiser
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -106,8 +106,7 @@ def test_the_event_file_names_the_field_and_line_of_a_bad_address():
 def organiser(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page(page)
-    at.session_state[roles._ORGANISER_KEY] = True  # signed in (the sign-in itself is tested elsewhere)
-    return at.run()
+    return sign_in_organiser(at).run()  # signed in (the sign-in itself is tested elsewhere)
 
 
 def test_the_qr_page_normalises_refuses_and_never_renders_the_typed_address_as_markdown(app_db):
