@@ -1,7 +1,7 @@
 """Sign out: end this browser's staff sign-in for the day (organiser, or ?event=CODE's control panel).
 
 Opened from the Sign out link on organiser pages and the control panel. The
-pass stops working at once, on every tab of this browser, and the browser
+pass stops working at once (in every tab that uses it) and the browser
 forgets it.
 """
 
