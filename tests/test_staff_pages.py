@@ -150,16 +150,18 @@ MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info",
 def hostile(db):
     store, event_id = db
     spec = store.export_spec(event_id)
-    polls = [dict(p) for p in spec.polls]
-    first = next(i for i, p in enumerate(polls) if p["kind"] == "choice")
-    options = [HOSTILE["option"], *polls[first]["options"][1:]]
-    polls[first].update(question=HOSTILE["question"], options=options, correct=options[0], source=HOSTILE["source"])
-    tables = [dict(t) for t in spec.tables]
-    tables[0] = {**tables[0], "name": HOSTILE["table"], "vignettes": [
-        {**tables[0]["vignettes"][0], "title": HOSTILE["vignette"], "prompts": [HOSTILE["prompt"]]}]}
-    evaluation = [{**spec.evaluation[0], "text": HOSTILE["item"]}, *spec.evaluation[1:]]
-    spec = replace(spec, title=HOSTILE["title"], subtitle=HOSTILE["subtitle"], polls=polls, tables=tables,
-                   wall_prompts=[HOSTILE["prompt"], *spec.wall_prompts[1:]], evaluation=evaluation)
+    polls = list(spec.polls)
+    first = next(i for i, p in enumerate(polls) if p.kind == "choice")
+    options = (HOSTILE["option"], *polls[first].options[1:])
+    polls[first] = replace(polls[first], question=HOSTILE["question"], options=options, correct=options[0],
+                           source=HOSTILE["source"])
+    tables = list(spec.tables)
+    vignette = replace(tables[0].vignettes[0], title=HOSTILE["vignette"], prompts=(HOSTILE["prompt"],))
+    tables[0] = replace(tables[0], name=HOSTILE["table"], vignettes=(vignette,))
+    evaluation = (replace(spec.evaluation[0], text=HOSTILE["item"]), *spec.evaluation[1:])
+    spec = replace(spec, title=HOSTILE["title"], subtitle=HOSTILE["subtitle"], polls=tuple(polls),
+                   tables=tuple(tables), wall_prompts=(HOSTILE["prompt"], *spec.wall_prompts[1:]),
+                   evaluation=evaluation)
     event_editing.save(store, event_id, spec)
     return store, event_id, store.list_polls(event_id)[first]
 
