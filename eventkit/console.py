@@ -122,24 +122,20 @@ class Console:
         self._own_poll(poll_id)
         self.store.set_results_visible(poll_id, visible)
 
-    def next_poll(self, current_id: int | None) -> int | None:
-        """Close the current poll if open, then make the next poll live and open it.
+    def next_poll(self, seen_poll_id: int | None, picked_id: int | None = None) -> int | None:
+        """*Next question*: close the live poll if open, make the next one live and open it.
 
-        Returns the next poll's id, or None when the current one was the last.
+        `seen_poll_id` is the poll the panel showed as live (None if no poll was
+        live); `picked_id` the poll chosen in the panel. The next one is the
+        picked poll if it is a draft, else the first draft after the live poll
+        (or the first draft of all when no poll is live): never one skipped.
+        Returns its id, or None, changing nothing, when no question is left.
         """
         store = self._check()
-        if current_id is not None:
-            self._own_poll(current_id)
-            current = store.get_poll(current_id)
-            if current is not None and current.state == "open":
-                store.set_poll_state(current_id, "closed")
-        upcoming = store.next_poll(self.event_id, current_id)
-        if upcoming is None:
-            return None
-        store.set_live(self.event_id, "poll", upcoming.id)
-        if upcoming.state == "draft":
-            store.set_poll_state(upcoming.id, "open")
-        return upcoming.id
+        for poll_id in {seen_poll_id, picked_id} - {None}:
+            self._own_poll(poll_id)
+        upcoming = store.advance_poll(self.event_id, seen_poll_id, picked_id)
+        return upcoming.id if upcoming is not None else None
 
     def set_repeat_of(self, poll_id: int, earlier_id: int | None) -> None:
         """Mark a poll as a repeat of an earlier one, so the projector shows before/after."""

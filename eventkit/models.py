@@ -89,6 +89,24 @@ class Poll:
         return self.state == "open"
 
 
+def next_question(polls: list[Poll] | tuple[Poll, ...], live_poll_id: int | None,
+                  picked_id: int | None = None) -> Poll | None:
+    """The poll *Next question* opens; None when there is none left to ask.
+
+    The picked poll when it is a draft that is not live (the facilitator chose
+    it); otherwise, after a live poll, the first draft poll that comes after it;
+    with no poll live (welcome, wall ...), the first draft poll. A poll already
+    asked is never reopened and a draft is never skipped over by this rule.
+    """
+    ordered = sorted(polls, key=lambda p: p.position)
+    picked = next((p for p in ordered if p.id == picked_id), None)
+    if picked is not None and picked.state == "draft" and picked.id != live_poll_id:
+        return picked
+    live = next((p for p in ordered if p.id == live_poll_id), None)
+    after = live.position if live is not None else None
+    return next((p for p in ordered if p.state == "draft" and (after is None or p.position > after)), None)
+
+
 @dataclass(frozen=True)
 class OptionCount:
     option_id: int

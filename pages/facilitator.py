@@ -24,7 +24,7 @@ with show:
     st.caption("Make an activity live: attendees' phones and the projector follow within seconds.")
     panel.run_of_show(event, con)
 with polls:
-    current = panel.poll_controls(event, con)
+    current = panel.poll_picker(event, con)
     if current is not None:
         with st.expander("Show of hands (if phones or Wi-Fi fail)"):
             panel.manual_counts(event, con, current)

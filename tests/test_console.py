@@ -104,7 +104,55 @@ def test_next_after_the_last_poll_does_nothing(demo, con):
 
 def test_next_from_no_poll_starts_the_first(demo, con):
     store, event = demo
-    assert con.next_poll(None) == store.list_polls(event.id)[0].id
+    first = store.list_polls(event.id)[0]
+    assert con.next_poll(None) == first.id
+    assert store.get_poll(first.id).state == "open"
+
+
+# Each row: polls' states before (by position), what is live ("welcome" or a position),
+# the picked position, then the position Next question opens (None: nothing) and the
+# states after. Never skips a draft, never reopens a poll already asked.
+NEXT_CASES = [
+    ("welcome, Q1 picked: Q1 opens (README step 4)", "dddd", "welcome", 1, 1, "oddd"),
+    ("welcome, nothing picked: the first draft", "dddd", "welcome", None, 1, "oddd"),
+    ("wall after Q1-Q2 were asked, Q1 picked: Q3", "rrdd", "wall", 1, 3, "rrod"),
+    ("Q1 live and open: Q1 closes, Q2 opens", "oddd", 1, 1, 2, "codd"),
+    ("Q2 live, Q4 picked (a draft): Q4", "rodd", 2, 4, 4, "rcdo"),
+    ("Q1 live and revealed, Q3 asked out of order: Q2", "rdrd", 1, 1, 2, "rord"),
+    ("Q2 live, Q3 already asked: the next draft, Q4", "rord", 2, 2, 4, "rcro"),
+    ("last poll live and open: nothing, it stays open", "rrro", 4, 4, None, "rrro"),
+    ("every poll asked, wall live: nothing", "rrrr", "wall", 1, None, "rrrr"),
+]
+STATE = {"d": "draft", "o": "open", "c": "closed", "r": "revealed"}
+
+
+@pytest.mark.parametrize("name, before, live, picked, opened, after", NEXT_CASES, ids=[c[0] for c in NEXT_CASES])
+def test_next_question_opens_the_next_unasked_poll(demo, con, name, before, live, picked, opened, after):
+    store, event = demo
+    polls = store.list_polls(event.id)[:4]
+    for p in store.list_polls(event.id)[4:]:
+        store.set_poll_state(p.id, "revealed")  # the demo has 8: use the first four
+    for p, code in zip(polls, before):
+        store.set_poll_state(p.id, STATE[code])
+    live_id = None if isinstance(live, str) else polls[live - 1].id
+    store.set_live(event.id, "poll", live_id) if live_id else store.set_live(event.id, live)
+    got = con.next_poll(live_id, polls[picked - 1].id if picked else None)
+    assert got == (polls[opened - 1].id if opened else None)
+    assert "".join(store.get_poll(p.id).state[0] for p in polls) == after
+    assert store.get_live(event.id).poll_id == (got or live_id)
+
+
+def test_next_question_refuses_when_what_is_live_changed_meanwhile(demo, con):
+    """A double tap (or a second panel) must not skip a question."""
+    store, event = demo
+    first, second, third = store.list_polls(event.id)[:3]
+    assert con.next_poll(None, first.id) == first.id
+    with pytest.raises(StoreError, match="just changed"):
+        con.next_poll(None, first.id)  # the same press again, from a screen that still showed Welcome
+    assert con.next_poll(first.id, first.id) == second.id
+    with pytest.raises(StoreError, match="just changed"):
+        con.next_poll(first.id, first.id)
+    assert store.get_live(event.id).poll_id == second.id and store.get_poll(third.id).state == "draft"
 
 
 @pytest.mark.parametrize("kind", ["welcome", "wall", "tables", "evaluation"])

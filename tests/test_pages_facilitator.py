@@ -201,3 +201,96 @@ def test_attendee_session_cannot_reach_facilitator_actions(db):
     public = [n for n in dir(console) if not n.startswith("_") and callable(getattr(console, n))]
     assert set(public) <= {"Console", "ConsoleLocked", "Live", "Store", "StoreError", "parse_words", "annotations", "security"}
     assert store.get_live(event.id).kind == "welcome"
+
+
+# --- Running the polls as the README says (issue 13) ------------------------------------------
+
+
+def _press(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, label
+    return at
+
+
+def test_next_question_from_welcome_opens_the_first_question_then_each_in_turn(db):
+    store, event = db
+    polls = store.list_polls(event.id)
+    at = _sign_in()
+    assert at.selectbox(key="poll-pick-None").value == polls[0].id  # the picker shows what Next opens
+    assert "Next question opens Not asked yet · Q1 · " in " ".join(c.value for c in at.caption)
+    for expected in polls:
+        _press(at, "Next question")
+        assert not at.error
+        live = store.get_live(event.id)
+        assert (live.kind, live.poll_id) == ("poll", expected.id)
+        assert store.get_poll(expected.id).state == "open"
+        assert at.selectbox(key=f"poll-pick-{expected.id}").value == expected.id
+    assert [p.state for p in store.list_polls(event.id)] == ["closed"] * (len(polls) - 1) + ["open"]
+    _press(at, "Next question")  # on the last poll: said, not done silently
+    assert "That was the last question" in at.warning[0].value
+    assert "still open" in at.warning[0].value
+    assert store.get_poll(polls[-1].id).state == "open" and store.get_live(event.id).poll_id == polls[-1].id
+
+
+def test_opening_a_revealed_poll_again_says_what_it_does(db):
+    store, event = db
+    first = store.list_polls(event.id)[0]
+    store.set_poll_state(first.id, "revealed")
+    store.set_live(event.id, "poll", first.id)
+    at = _sign_in()
+    labels = [b.label for b in at.button]
+    assert "Open voting" not in labels
+    _press(at, "Re-open voting (answer already shown)")
+    assert store.get_poll(first.id).state == "open"
+
+
+def test_poll_names_put_state_and_number_first_and_tell_repeats_apart(db):
+    store, event = db
+    polls = store.list_polls(event.id)
+    at = _sign_in()
+    picker = at.selectbox(key="poll-pick-None")
+    names = [picker.format_func(p.id) for p in polls]
+    assert len(set(names)) == len(names)
+    for p, name in zip(polls, names):
+        assert name.startswith(f"Not asked yet · Q{p.position}")
+    assert names[7].startswith("Not asked yet · Q8 (repeat of Q1) · Between October 2012")
+    run_of_show = [b.label for b in at.button if b.key and b.key.startswith("live-poll-")]
+    assert run_of_show == names
+
+
+def test_show_of_hands_counts_go_to_the_poll_picked(db):
+    store, event = db
+    first = store.list_polls(event.id)[0]
+    third = next(p for p in store.list_polls(event.id) if p.kind == "choice" and p.position > 2)
+    store.set_live(event.id, "poll", first.id)
+    at = _sign_in()
+    at.selectbox(key=f"poll-pick-{first.id}").set_value(third.id).run()
+    hands = [n for n in at.number_input if n.key and n.key.startswith("hands-")]
+    assert [n.key for n in hands] == [f"hands-{third.id}-{o.id}" for o in third.options]
+    assert [n.label for n in hands] == [o.label for o in third.options]
+    assert any(f"Counts for Not asked yet · Q{third.position}" in c.value for c in at.caption)
+    hands[0].set_value(4)
+    _press(at, "Save show-of-hands counts")
+    assert store.poll_results(third.id).manual_total == 4
+    assert store.poll_results(first.id).manual_total == 0
+
+
+@pytest.mark.parametrize("premoderate, pending, opens_on", [
+    (False, False, "On the wall"),
+    (False, True, "Waiting"),  # a held word made one wait
+    (True, False, "Waiting"),
+])
+def test_wall_moderation_opens_where_the_notes_are(db, premoderate, pending, opens_on):
+    store, event = db
+    someone = store.join(event.id, "page-test-token-wall-1")
+    prompt = store.list_prompts(event.id)[0]
+    note = store.add_note(prompt.id, someone.id, "On the wall already")
+    store.set_moderation(event.id, premoderate=premoderate, word_filter=["held"])
+    if pending:
+        store.add_note(prompt.id, someone.id, "a held note")
+    at = _sign_in()
+    control = at.segmented_control(key="note-filter")
+    assert control.value == opens_on
+    if opens_on == "On the wall":
+        at.button(key=f"hide-{note.id}").click().run()  # one click to hide
+        assert store.notes_for_moderation(event.id)[-1].status == "hidden"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..models import NOTE_STATES, Note, Poll, PollResults
-from .base import StoreBase, StoreError
+from ..models import NOTE_STATES, Note, Poll, PollResults, next_question
+from .base import StoreBase, StoreError, utc_now
 
 _MODERATION_ORDER = {"pending": 0, "visible": 1, "hidden": 2}
 
@@ -36,13 +36,29 @@ class FacilitationMixin(StoreBase):
             return None
         return self.poll_results(poll.repeat_of), self.poll_results(poll_id)  # type: ignore[attr-defined]
 
-    def next_poll(self, event_id: int, poll_id: int | None) -> Poll | None:
-        """The poll after this one in running order (the first when poll_id is None)."""
-        polls: list[Poll] = self.list_polls(event_id)  # type: ignore[attr-defined]
-        if poll_id is None:
-            return polls[0] if polls else None
-        after = [p for p in polls if p.position > _position(polls, poll_id)]
-        return after[0] if after else None
+    def advance_poll(self, event_id: int, seen_poll_id: int | None, picked_id: int | None = None) -> Poll | None:
+        """*Next question*, in one transaction: close the live poll if open, make the next one live, open it.
+
+        The next one is models.next_question's choice. `seen_poll_id` is the poll
+        the facilitator saw live (None: no poll was live); if what is live has
+        changed since (another panel, a double tap), nothing happens and
+        StoreError says so, so a question is never skipped. Returns the poll
+        made live, or None (and changes nothing) when none is left to ask.
+        """
+        with self.write() as db:
+            kind, live_id = db.execute("SELECT live_kind, live_poll_id FROM events WHERE id = ?", [event_id]).fetchone()
+            if (live_id if kind == "poll" else None) != seen_poll_id:
+                raise StoreError("What is live has just changed (another panel?): look again, then press Next question.")
+            polls = [Poll(id=r[0], event_id=event_id, position=r[1], kind=r[2], question="", state=r[3])
+                     for r in db.execute("SELECT id, position, kind, state FROM polls WHERE event_id = ?", [event_id])]
+            upcoming = next_question(polls, seen_poll_id, picked_id)
+            if upcoming is None:
+                return None
+            db.execute("UPDATE polls SET state = 'closed' WHERE id = ? AND state = 'open'", [seen_poll_id])
+            db.execute("UPDATE polls SET state = 'open' WHERE id = ? AND state = 'draft'", [upcoming.id])
+            db.execute("UPDATE events SET live_kind = 'poll', live_poll_id = ?, live_changed_at = ? WHERE id = ?",
+                       [upcoming.id, utc_now(), event_id])
+        return self.get_poll(upcoming.id)  # type: ignore[attr-defined]
 
     def pending_notes(self, event_id: int) -> list[Note]:
         """Notes waiting for a facilitator's approval, newest first."""
@@ -70,9 +86,3 @@ class FacilitationMixin(StoreBase):
                     raise StoreError("A poll can only repeat a poll of the same kind.")
             db.execute("UPDATE polls SET repeat_of = ? WHERE id = ?", [repeat_of, poll_id])
 
-
-def _position(polls: list[Poll], poll_id: int) -> int:
-    found = next((p for p in polls if p.id == poll_id), None)
-    if found is None:
-        raise StoreError("That poll is not part of this event.")
-    return found.position

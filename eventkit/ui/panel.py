@@ -14,7 +14,7 @@ import streamlit as st
 
 from .. import charts, links, ui
 from ..console import Console, parse_words
-from ..models import Event, Poll
+from ..models import Event, Poll, next_question
 from ..storage.participants import join_limit
 from . import facilitator as fx
 from . import faults
@@ -29,8 +29,20 @@ def label(text: str, limit: int = 70) -> str:
     return _MARKDOWN.sub(r"\\\1", short)
 
 
-def _poll_name(p: Poll) -> str:
-    return f"Q{p.position}. {label(p.question, 60)} · {p.state}"
+STATE_NAMES = {"draft": "Not asked yet", "open": "Voting open", "closed": "Voting closed", "revealed": "Answer shown"}
+_LAST_PRESSED = "ek-next-found-nothing"  # the live poll id when Next question had nothing left to open
+
+
+def poll_names(polls: list[Poll]) -> dict[int, str]:
+    """Each poll's name for the panel: state, number (and what it repeats), then the question.
+
+    State and number come first so that a phone's narrow picker, which cuts
+    the end off, still tells Q1 from its repeat Q8; buttons wrap the rest.
+    """
+    number = {p.id: f"Q{p.position}" for p in polls}
+    return {p.id: f"{STATE_NAMES.get(p.state, p.state)} · {number[p.id]}"
+                  + (f" (repeat of {number[p.repeat_of]})" if p.repeat_of in number else "")
+                  + f" · {label(p.question, 140)}" for p in polls}
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
@@ -54,9 +66,10 @@ def live_status(event: Event) -> None:
 @faults.shielded(faults.STAFF)
 def run_of_show(event: Event, con: Console) -> None:
     """Buttons that make each activity live; the live one is highlighted."""
-    now = ui.live(event.id)
+    now, polls = ui.live(event.id), ui.polls(event.id)
+    names = poll_names(polls)
     steps = [("welcome", None, "Welcome and join QR"),
-             *[("poll", p.id, _poll_name(p)) for p in ui.polls(event.id)],
+             *[("poll", p.id, names[p.id]) for p in polls],
              ("wall", None, "The wall"), ("tables", None, "Table discussions"),
              ("evaluation", None, "Evaluation (feedback form)")]
     for kind, poll_id, name in steps:
@@ -66,22 +79,43 @@ def run_of_show(event: Event, con: Console) -> None:
             fx.act(event, con.set_live, kind, poll_id)
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
-@faults.shielded(faults.STAFF)
-def poll_controls(event: Event, con: Console) -> Poll | None:
-    """Open, close, show/hide results, reveal and next, for the live poll (or one chosen)."""
+def poll_picker(event: Event, con: Console) -> Poll | None:
+    """The poll to work on (the live one, else the one Next question opens), and its controls.
+
+    The picker is outside the timed fragment on purpose: choosing a poll
+    reruns the whole page, so the show-of-hands form and the repeat setting
+    below always belong to the poll shown here.
+    """
     polls, now = ui.polls(event.id), ui.live(event.id)
     if not polls:
         st.info("This event has no polls.")
         return None
-    start = next((i for i, p in enumerate(polls) if p.id == now.poll_id), 0)
-    poll = st.selectbox("Poll", polls, index=start, format_func=_poll_name, key=f"poll-pick-{now.poll_id}")
-    poll = ui.poll(event.id, poll.id) or poll
+    live_id = now.poll_id if now.kind == "poll" else None
+    names, ids = poll_names(polls), [p.id for p in polls]
+    default = live_id or (next_question(polls, None) or polls[0]).id
+    picked = st.selectbox("Poll", ids, index=ids.index(default), format_func=names.__getitem__,
+                          key=f"poll-pick-{live_id}")  # follows the live poll when it changes
+    poll_controls(event, con, picked, live_id)
+    return ui.poll(event.id, picked)
+
+
+@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@faults.shielded(faults.STAFF)
+def poll_controls(event: Event, con: Console, poll_id: int, drawn_live_id: int | None) -> None:
+    """Open, close, show/hide results, reveal and next, for the picked poll."""
+    polls, now = ui.polls(event.id), ui.live(event.id)
+    live_id = now.poll_id if now.kind == "poll" else None
+    poll = ui.poll(event.id, poll_id)
+    if live_id != drawn_live_id or poll is None:
+        st.rerun()  # another panel moved on (or the poll was removed): redraw the whole tab
     with st.container(horizontal=True, wrap=True):
-        if now.poll_id != poll.id and st.button("Make live", icon=":material/cast:"):
+        if live_id != poll.id and st.button("Make live", icon=":material/cast:"):
             fx.act(event, con.set_live, "poll", poll.id)
-        if st.button("Open voting", icon=":material/play_arrow:", disabled=poll.is_open,
-                     type="primary" if poll.state in ("draft", "closed") else "secondary"):
+        reopen = poll.state == "revealed"
+        if st.button("Re-open voting (answer already shown)" if reopen else "Open voting",
+                     icon=":material/play_arrow:", disabled=poll.is_open,
+                     type="primary" if poll.state in ("draft", "closed") else "secondary",
+                     help="Phones can vote again although the answer has been shown." if reopen else None):
             fx.act(event, con.open_poll, poll.id)
         if st.button("Close voting", icon=":material/stop:", disabled=not poll.is_open):
             fx.act(event, con.close_poll, poll.id)
@@ -91,10 +125,36 @@ def poll_controls(event: Event, con: Console) -> Poll | None:
         if st.button("Reveal answer", icon=":material/visibility:", disabled=poll.state == "revealed"):
             fx.act(event, con.reveal, poll.id)
         if st.button("Next question", icon=":material/skip_next:"):
-            fx.act(event, con.next_poll, poll.id)
-    st.caption(f"Poll state: {poll.state}. Results are {'shown' if shown else 'hidden'} on the projector.")
+            fx.act(event, _next_question, con, live_id, poll.id)
+    st.caption(f"Poll state: {STATE_NAMES[poll.state].lower()}. "
+               f"Results are {'shown' if shown else 'hidden'} on the projector.")
+    _next_caption(polls, live_id, poll)
     _private_results(event, poll)
-    return poll
+
+
+def _next_question(con: Console, live_id: int | None, picked_id: int) -> None:
+    if con.next_poll(live_id, picked_id) is None:
+        st.session_state[_LAST_PRESSED] = live_id  # said until something else is live
+    else:
+        st.session_state.pop(_LAST_PRESSED, None)
+
+
+def _next_caption(polls: list[Poll], live_id: int | None, picked: Poll) -> None:
+    """What Next question will do, and what it did when there was nothing left."""
+    upcoming = next_question(polls, live_id, picked.id)
+    if upcoming is not None:
+        st.caption(f"Next question opens {poll_names(polls)[upcoming.id]}")
+        return
+    live = next((p for p in polls if p.id == live_id), None)
+    still = f" Voting on Q{live.position} is still open: press Reveal answer or Close voting." if live and live.is_open else ""
+    pressed = _LAST_PRESSED in st.session_state and st.session_state[_LAST_PRESSED] == live_id
+    if live is None:
+        (st.warning if pressed else st.caption)("Every question has been asked: Next question has nothing to open. "
+                                                "To show one again, pick it and press Make live.")
+    elif pressed:
+        st.warning(f"That was the last question: there is no next one.{still}", icon=":material/flag:")
+    else:
+        st.caption("This is the last question: Next question will not open another.")
 
 
 def _private_results(event: Event, poll: Poll) -> None:
@@ -118,8 +178,9 @@ def manual_counts(event: Event, con: Console, poll: Poll) -> None:
         st.caption("Show-of-hands counts are for multiple-choice polls.")
         return
     current = {c.option_id: c.manual for c in ui.results(poll.id).counts}
-    with st.form(f"hands-{poll.id}"):
-        st.caption("If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
+    with st.form(f"hands-{poll.id}"):  # keys per poll: the counts always go to the poll named here
+        st.caption(f"Counts for {poll_names(ui.polls(event.id)).get(poll.id, f'Q{poll.position}')}. "
+                   "If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
         typed = {o.id: st.number_input(label(o.label), min_value=0, max_value=100_000, step=1,
                                        value=current.get(o.id, 0), key=f"hands-{poll.id}-{o.id}")
                  for o in poll.options}
@@ -131,7 +192,7 @@ def repeat_setting(event: Event, con: Console, poll: Poll) -> None:
     """Mark the poll as a repeat of an earlier one (the projector then shows before/after)."""
     earlier = [p for p in ui.polls(event.id) if p.position < poll.position and p.kind == poll.kind]
     choices = [None, *[p.id for p in earlier]]
-    names = {p.id: _poll_name(p) for p in earlier}
+    names = poll_names(ui.polls(event.id))
     picked = st.selectbox("Repeat of", choices, index=choices.index(poll.repeat_of) if poll.repeat_of in choices else 0,
                           format_func=lambda i: "Not a repeat" if i is None else names[i], key=f"repeat-{poll.id}")
     if picked != poll.repeat_of and st.button("Save repeat setting"):
@@ -163,10 +224,14 @@ def note_queue(event: Event, con: Console) -> None:
     """Every note with its state; hide, unhide or approve. Notes are never deleted."""
     notes = fx.moderation_notes(event.id)
     prompts = {p.id: p.text for p in ui.prompts(event.id)}
-    show = st.segmented_control("Show", ["Waiting", "On the wall", "Hidden", "All"], default="Waiting",
-                                key="note-filter")
-    wanted = {"Waiting": ("pending",), "On the wall": ("visible",), "Hidden": ("hidden",)}.get(show or "All",
-                                                                                              ("pending", "visible", "hidden"))
+    states = {"Waiting": ("pending",), "On the wall": ("visible",), "Hidden": ("hidden",),
+              "All": ("pending", "visible", "hidden")}
+    counts = {name: sum(1 for n in notes if n.status in wanted) for name, wanted in states.items()}
+    # Opens on the notes that wait when there are any (or pre-approval will make them), else on the wall.
+    first = "Waiting" if counts["Waiting"] or (ui.event_by_code(event.code) or event).premoderate else "On the wall"
+    show = st.segmented_control("Show", list(states), default=first, key="note-filter",
+                                format_func=lambda name: f"{name} ({counts[name]})")
+    wanted = states[show or "All"]
     chosen = [n for n in notes if n.status in wanted]
     if not chosen:
         st.caption("No notes here.")
