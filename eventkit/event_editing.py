@@ -8,7 +8,10 @@ makes the event match it in one Store call.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
+
+import pandas as pd
 
 from .security import hash_passcode
 from .spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
@@ -96,16 +99,30 @@ def drop_table(spec: EventSpec, number: int) -> EventSpec:
     return replace(spec, tables=tuple(t for t in spec.tables if t.number != number))
 
 
-def evaluation_rows(spec: EventSpec) -> list[dict]:
-    """The evaluation items as rows of the editor's table."""
-    return [{"kind": item.kind, "text": item.text} for item in spec.evaluation]
+def prompt_frame(spec: EventSpec) -> pd.DataFrame:
+    """The wall prompts as an editable table: one text column, even when there are none yet."""
+    return pd.DataFrame({"prompt": pd.Series(spec.wall_prompts, dtype="string")})
 
 
-def with_wall_and_evaluation(spec: EventSpec, prompt_rows: list[dict], item_rows: list[dict]) -> EventSpec:
+def evaluation_frame(spec: EventSpec) -> pd.DataFrame:
+    """The evaluation items as an editable table (kind, text), even when there are none yet."""
+    return pd.DataFrame({column: pd.Series([str(getattr(item, column) or "") for item in spec.evaluation], dtype="string")
+                         for column in ("kind", "text")})
+
+
+def _records(rows: pd.DataFrame | list[dict]) -> list[dict]:
+    """Rows of an edited table as dicts, with empty cells (None, NaN, NA) as ""."""
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    return [{k: "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+             for k, v in r.items()} for r in records]
+
+
+def with_wall_and_evaluation(spec: EventSpec, prompt_rows: pd.DataFrame | list[dict],
+                             item_rows: pd.DataFrame | list[dict]) -> EventSpec:
     """Wall prompts and evaluation items from the editor's tables (blank rows dropped)."""
-    prompts = [str(r.get("prompt") or "").strip() for r in prompt_rows]
-    items = [EvaluationItemSpec(r.get("kind"), str(r.get("text") or "").strip()) for r in item_rows
-             if r.get("kind") or str(r.get("text") or "").strip()]
+    prompts = [r.get("prompt", "") for r in _records(prompt_rows)]
+    items = [EvaluationItemSpec(r.get("kind") or None, r.get("text", "")) for r in _records(item_rows)
+             if r.get("kind") or r.get("text")]
     return replace(spec, wall_prompts=tuple(p for p in prompts if p), evaluation=tuple(items))
 
 

@@ -16,7 +16,7 @@ store = ui.store()
 spec = store.export_spec(event.id)
 
 
-def save(new_spec, message: str = "Saved.") -> None:
+def save(new_spec, message: str = "Saved.", show_poll: int | None = None) -> None:
     ui.check_organiser()  # the action checks the role again
     try:
         edit.save(store, event.id, new_spec)
@@ -27,6 +27,8 @@ def save(new_spec, message: str = "Saved.") -> None:
         show_errors([err])
         return
     ui.clear_shared_reads()
+    if show_poll is not None:  # the picker stays on the poll just saved (set before it is drawn)
+        st.session_state["editor-poll-next"] = min(show_poll, len(new_spec.polls))
     st.toast(message)
     st.rerun()
 
@@ -53,7 +55,9 @@ with details, st.form("details"):
 
 with polls_tab:
     labels = [f"{i + 1}. {p.question[:80]}" for i, p in enumerate(spec.polls)] + ["+ New poll"]
-    index = st.selectbox("Poll", range(len(labels)), format_func=labels.__getitem__)
+    if "editor-poll-next" in st.session_state:
+        st.session_state["editor-poll"] = st.session_state.pop("editor-poll-next")
+    index = st.selectbox("Poll", range(len(labels)), format_func=labels.__getitem__, key="editor-poll")
     is_new = index == len(spec.polls)
     p = PollSpec(question="") if is_new else spec.polls[index]
     kind = st.segmented_control("Kind", ["choice", "estimate"], default=p.kind, required=True, key=f"kind-{index}")
@@ -78,16 +82,20 @@ with polls_tab:
         position = st.number_input("Position", 1, len(spec.polls) + 1, index + 1)
         new_poll = edit.poll_from_form(kind, question, options, correct, true_value, low, high, unit, fact, source, repeat_of)
         if st.form_submit_button("Save poll", type="primary"):
-            save(edit.put_poll(spec, None if is_new else index, new_poll, position), "Poll saved.")
+            saved = edit.put_poll(spec, None if is_new else index, new_poll, position)
+            save(saved, "Poll saved.", min(position, len(saved.polls)) - 1)
+        if is_new and st.form_submit_button("Save and add another"):
+            saved = edit.put_poll(spec, None, new_poll, position)
+            save(saved, "Poll saved. Now the next one.", len(saved.polls))
         if not is_new and st.form_submit_button("Delete poll"):
-            save(edit.drop_poll(spec, index), "Poll deleted.")
+            save(edit.drop_poll(spec, index), "Poll deleted.", index)
 
 with wall_tab, st.form("wall-evaluation"):
     st.caption("Add rows at the bottom; select a row and press Delete to remove it. Prompts or items "
                "that already have notes or answers cannot be removed, only reworded.")
-    prompts = st.data_editor([{"prompt": t} for t in spec.wall_prompts], num_rows="dynamic", key="prompts",
+    prompts = st.data_editor(edit.prompt_frame(spec), num_rows="dynamic", key="prompts",
                              column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large")})
-    items = st.data_editor(edit.evaluation_rows(spec), num_rows="dynamic", key="evaluation", column_config={
+    items = st.data_editor(edit.evaluation_frame(spec), num_rows="dynamic", key="evaluation", column_config={
         "kind": st.column_config.SelectboxColumn("Kind", options=list(EVAL_KINDS), required=True),
         "text": st.column_config.TextColumn("Evaluation item", width="large")})
     if st.form_submit_button("Save wall prompts and evaluation", type="primary"):
