@@ -7,6 +7,7 @@ a chart as data values (counts, numbers); labels come from the organiser.
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import altair as alt
@@ -73,26 +74,54 @@ def median(values: tuple[float, ...] | list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _estimate_domain(poll: Poll, values: list[float]) -> list[float]:
-    points = [*values, *([poll.true_value] if poll.true_value is not None else [])]
-    low = poll.min_value if poll.min_value is not None else min(points, default=0)
-    high = poll.max_value if poll.max_value is not None else max(points, default=1)
+def _estimate_domain(poll: Poll, values: list[float], reveal: bool = False) -> list[float]:
+    """The x range: the guesses (and, at reveal, the true value) with a margin, within the allowed range.
+
+    Not the allowed range itself: with up to 5,000 allowed and guesses up to
+    2,000 the bars would fill 40% of the screen. The true value only widens
+    the axis at the reveal, so an axis that runs past the guesses gives
+    nothing away before it.
+    """
+    points = [*values, *([poll.true_value] if reveal and poll.true_value is not None else [])]
+    if not points:
+        low = poll.min_value if poll.min_value is not None else 0
+        high = poll.max_value if poll.max_value is not None else 1
+        return [low, high if high > low else low + 1]
+    lo, hi = min(points), max(points)
+    margin = (hi - lo) * 0.06 or max(abs(hi) * 0.1, 1)
+    low = 0 if 0 <= lo <= (hi - lo) / 4 else lo - margin  # start at 0 when the guesses come near it
+    low, high = max(low, poll.min_value) if poll.min_value is not None else low, hi + margin
+    high = min(high, poll.max_value) if poll.max_value is not None else high
     return [low, high if high > low else low + 1]
 
 
-def _marker(value: float, colour: str, label: str, dy: int, left: bool = False) -> alt.LayerChart:
+def _marker(value: float, colour: str, label: str, dy: int, domain: list[float],
+            away_from: float | None = None) -> alt.LayerChart:
+    """A vertical rule and its label, which runs away from the other marker's rule
+    (`away_from`) unless that would reach the chart's edge (over the axis)."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
+    share = (value - domain[0]) / (domain[1] - domain[0])
+    if 0.3 <= share <= 0.7 and away_from is not None and value != away_from:
+        rightwards = value > away_from
+    else:
+        rightwards = share <= 0.5
     rule = alt.Chart(frame).mark_rule(color=colour, strokeWidth=6).encode(x="value:Q")
     text = alt.Chart(frame).mark_text(color=colour, fontSize=TEXT_SIZE, fontWeight="bold",
-                                      align="right" if left else "left", dx=-10 if left else 10,
+                                      align="left" if rightwards else "right", dx=10 if rightwards else -10,
                                       dy=dy, baseline="top").encode(
         x="value:Q", y=alt.value(0), text="label:N")
     return alt.layer(rule, text)
 
 
-def estimate_bins(poll: Poll, values: list[float], bins: int = 20) -> pd.DataFrame:
-    """Guesses counted into equal bins across the poll's range: start, end, people."""
-    low, high = _estimate_domain(poll, values)
+def _count_ticks(top: int) -> list[int]:
+    """Whole-number ticks up to the tallest bar only: the band above it holds the marker labels."""
+    step = max(1, math.ceil(top / 4))
+    return list(range(0, top + 1, step))
+
+
+def estimate_bins(poll: Poll, values: list[float], bins: int = 20, *, reveal: bool = False) -> pd.DataFrame:
+    """Guesses counted into equal bins across the chart's range: start, end, people."""
+    low, high = _estimate_domain(poll, values, reveal)
     step = (high - low) / bins
     counts = [0] * bins
     for v in values:
@@ -104,24 +133,23 @@ def estimate_bins(poll: Poll, values: list[float], bins: int = 20) -> pd.DataFra
 def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
     """The spread of guesses as a histogram, with the median guess and (at reveal) the true value."""
     values = list(results.estimates)
-    domain = _estimate_domain(poll, values)
-    data = estimate_bins(poll, values)
+    domain = _estimate_domain(poll, values, reveal)
+    data = estimate_bins(poll, values, reveal=reveal)
     top = max(1, int(data["people"].max()))
     unit = f" {poll.unit}" if poll.unit and poll.unit != "%" else poll.unit
     bars = alt.Chart(data).mark_rect(color=BAR, opacity=0.85, stroke="white", strokeWidth=2).encode(
-        x=alt.X("start:Q", scale=alt.Scale(domain=domain, nice=False),
+        x=alt.X("start:Q", scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(tickCount=8),
                 title=f"Guesses{f' ({poll.unit})' if poll.unit else ''}"),
         x2="end:Q",
         y=alt.Y("people:Q", title="People", scale=alt.Scale(domain=[0, top * 1.6]),
-                axis=alt.Axis(tickMinStep=1)),
+                axis=alt.Axis(values=_count_ticks(top), format="d")),
         y2=alt.datum(0))
     layers: list[alt.TopLevelMixin] = [bars]
-    mid = median(values)
+    mid, truth = median(values), poll.true_value if reveal else None
     if mid is not None:
-        left = reveal and poll.true_value is not None and poll.true_value > mid  # keep labels apart
-        layers.append(_marker(mid, INK, f"Median guess {mid:,.4g}{unit}", dy=0, left=left))
-    if reveal and poll.true_value is not None:
-        layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:,.4g}{unit}", dy=44))
+        layers.append(_marker(mid, INK, f"Median guess {mid:,.4g}{unit}", 0, domain, truth))
+    if truth is not None:
+        layers.append(_marker(truth, RIGHT, f"True value {truth:,.4g}{unit}", 44, domain, mid))
     return _style(alt.layer(*layers), height=460)
 
 
@@ -172,7 +200,7 @@ def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, r
 def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> alt.TopLevelMixin:
     rows = [{"round": name, "value": v} for name, res in (("Before", before), ("After", after)) for v in res.estimates]
     data = pd.DataFrame(rows, columns=["round", "value"])
-    domain = _estimate_domain(poll, list(data["value"]))
+    domain = _estimate_domain(poll, list(data["value"]), reveal)
     y = alt.Y("round:N", sort=["Before", "After"], title=None)
     ticks = alt.Chart(data).mark_tick(thickness=4, size=60, opacity=0.7).encode(
         x=alt.X("value:Q", scale=alt.Scale(domain=domain), title=poll.unit or None), y=y,
@@ -180,5 +208,5 @@ def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, 
     medians = alt.Chart(data).mark_tick(thickness=10, size=90, color=INK).encode(x="median(value):Q", y=y)
     layers: list[alt.TopLevelMixin] = [ticks, medians]
     if reveal and poll.true_value is not None:
-        layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", dy=0))
+        layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", 0, domain))
     return _style(alt.layer(*layers), height=320)

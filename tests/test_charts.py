@@ -107,3 +107,54 @@ def test_projector_css_has_no_angle_brackets():
     # st.html sanitises its input; a "<" inside the sheet makes the whole sheet disappear.
     css = (Path(charts.__file__).parent / "static" / "projector.css").read_text()
     assert "<" not in css and ">" not in css
+
+
+# --- The estimate chart's axis and labels (issue 13) ------------------------------------------
+
+WIDE = Poll(id=4, event_id=1, position=4, kind="estimate", question="How many referrals?", true_value=1200,
+            unit="people", min_value=0, max_value=5000)
+
+
+def _estimate_parts(poll, guesses, reveal):
+    """(x domain, y axis tick values, y domain, {label: (value, align)}) from the chart's spec."""
+    spec = charts.estimate_chart(poll, PollResults(poll.id, len(guesses), estimates=tuple(guesses)),
+                                 reveal=reveal).to_dict()
+    bars, *markers = spec["layer"]
+    x, y = bars["encoding"]["x"], bars["encoding"]["y"]
+    labels = {}
+    for marker in markers:
+        text = next(layer for layer in marker["layer"] if layer["mark"]["type"] == "text")
+        [row] = spec["datasets"][marker["data"]["name"]]
+        labels[row["label"]] = (row["value"], text["mark"]["align"])
+    return x["scale"]["domain"], y["axis"]["values"], y["scale"]["domain"], labels
+
+
+@pytest.mark.parametrize("name, poll, guesses, reveal, bounds", [
+    ("max 5,000, guesses to 2,000: the axis follows the guesses", WIDE, [150, 900, 2000], False, (0, 2200)),
+    ("the true value widens the axis only at the reveal", WIDE, [150, 900, 1000], True, (0, 1320)),
+    ("before the reveal the axis gives no hint of it", WIDE, [150, 900, 1000], False, (0, 1100)),
+    ("guesses far from zero do not start at zero", WIDE, [900, 1000, 1100], False, (870, 1130)),
+    ("never beyond the allowed range", ESTIMATE, [10, 50, 100], False, (0, 100)),
+    ("no guesses yet: the allowed range", WIDE, [], False, (0, 5000)),
+])
+def test_estimate_axis_runs_over_the_guesses_not_the_allowed_maximum(name, poll, guesses, reveal, bounds):
+    (start, end), *_ = _estimate_parts(poll, guesses, reveal)
+    shown = [*guesses, *([poll.true_value] if reveal else [])] or [start, end]
+    assert start <= min(shown) and max(shown) <= end  # every guess (and the answer at the reveal) is on the chart
+    assert bounds[0] <= start and end <= bounds[1]  # with a small margin, not the allowed maximum
+
+
+@pytest.mark.parametrize("guesses", [[150, 900, 2000], [1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 40], [3, 4, 5] * 20])
+def test_estimate_labels_sit_above_the_last_count_tick_and_away_from_the_edges(guesses):
+    for reveal in (False, True):
+        (start, end), ticks, (_, y_top), labels = _estimate_parts(WIDE, guesses, reveal)
+        tallest = max(charts.estimate_bins(WIDE, guesses, reveal=reveal)["people"])
+        assert ticks[-1] <= tallest < y_top / 1.5  # no count tick in the band that holds the labels
+        assert all(t == int(t) for t in ticks)
+        for value, align in labels.values():
+            share = (value - start) / (end - start)
+            assert align == ("left" if share < 0.3 else "right" if share > 0.7 else align), (value, align)
+        if reveal and len(labels) == 2:
+            (median, m_align), (truth, t_align) = labels.values()
+            if median < truth and 0.3 <= (median - start) / (end - start) <= 0.7:
+                assert m_align == "right"  # runs away from the true value's rule, not across it
