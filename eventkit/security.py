@@ -98,8 +98,9 @@ STORM_LOGIN_ATTEMPTS = 30  # wrong passcodes from all sessions before everyone's
 LOGIN_WINDOW_SECONDS = 15 * 60  # failures older than this are forgotten
 MAX_LOGIN_DELAY_SECONDS = 300  # at worst one guess per 5 minutes
 
-POST_LIMIT = 5  # notes one participant may post ...
+POST_LIMIT = 5  # wall notes one participant may post ...
 POST_WINDOW_SECONDS = 60  # ... within this many seconds
+SCRIBE_LIMIT = 30  # table notes one scribe may add in the same window: typing up a table's post-its
 
 
 def login_delay_seconds(recent_failures: int, free: int = FREE_LOGIN_ATTEMPTS) -> int:

@@ -56,6 +56,12 @@ def add_note(vignette: Vignette | None, prompt: str | None, text: str) -> entry.
 
 def scribe_form(table: Table) -> None:
     with st.expander("Scribe: add the table's notes"):
+        consented, seated = ui.store().table_consent_count(table.id)
+        (st.caption if consented else st.warning)(
+            f"{consented} of {seated} {'person' if seated == 1 else 'people'} at this table "
+            f"{'has' if consented == 1 else 'have'} agreed to recording. "
+            + ("Notes are recorded only with consent." if consented else
+               "Notes are recorded only with consent: they cannot be saved until someone ticks the box at the top."))
         with st.form("scribe"):
             vignette = st.selectbox("Case", table.vignettes, format_func=lambda v: v.title, key="scribe-case")
             prompts = ["(general)", *vignette.prompts] if vignette else ["(general)"]

@@ -14,6 +14,7 @@ def coded(demo):
     prompt = store.list_prompts(event.id)[0]
     note = store.add_note(prompt.id, me.id, "We need referral pathways")
     vignette = store.list_tables(event.id)[0].vignettes[0]
+    store.give_consent(vignette.table_id, me.id)  # table notes are recorded only with consent
     tnote = store.add_table_note(vignette.id, me.id, "", "Data protection worries")
     return store, event, note, tnote
 

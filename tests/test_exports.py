@@ -40,6 +40,7 @@ def filled(demo):
     store.set_note_status(notes[2].id, "hidden")
     table = store.list_tables(event.id)[0]
     vignette = table.vignettes[0]
+    store.give_consent(table.id, people[0].id)  # table notes are recorded only with consent
     for text in PAYLOADS:
         store.add_table_note(vignette.id, people[0].id, vignette.prompts[0], text)
     store.set_eval_open(event.id, True)

@@ -54,6 +54,7 @@ def hostile_event(tmp_path_factory, demo_spec):
     prompt = store.list_prompts(event.id)[0]
     vignette = store.table_by_number(event.id, 1).vignettes[0]
     comment = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
+    store.give_consent(vignette.table_id, store.join(event.id, security.new_token(), table_no=1).id)
     for text in TEXTS:
         me = store.join(event.id, security.new_token(), table_no=1)
         store.add_note(prompt.id, me.id, text)

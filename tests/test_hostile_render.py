@@ -125,6 +125,7 @@ def test_table_notes_are_plain_text(app_db):
     store, event = app_db
     table = store.table_by_number(event.id, 1)
     vignette = table.vignettes[0]
+    store.give_consent(table.id, store.join(event.id, security.new_token(), table_no=1).id)
     _post_all(store, event, TABLE_NOTES, lambda me, t: store.add_table_note(vignette.id, me.id, "", t))
     token = security.new_token()
     store.join(event.id, token, table_no=1)
@@ -177,7 +178,7 @@ def test_refused_note_gets_a_clear_message_and_keeps_the_text(app_db, text, mess
 def test_long_table_note_is_stored_whole_or_refused_and_kept(app_db, size, refused):
     store, event = app_db
     token = security.new_token()
-    store.join(event.id, token, table_no=1)
+    store.give_consent(store.table_by_number(event.id, 1).id, store.join(event.id, token, table_no=1).id)
     at = _app("pages/attendee_table.py", event="FIFE16", p=token, table="1")
     box, add = _scribe(at)
     assert not box.max_chars

@@ -116,6 +116,7 @@ def test_table_note(demo_db, name, text):
     me = _participant(store, event, "table", name)
     table = store.table_by_number(event.id, 1)
     vignette = table.vignettes[0]
+    store.give_consent(table.id, me.id)  # table notes are recorded only with consent
     before = [n.id for n in store.list_table_notes(table.id)]
     expected, refusal = _expected(text, TABLE_NOTE_MAX_CHARS)
     _assert_decision(text, TABLE_NOTE_MAX_CHARS, bool(refusal))

@@ -356,6 +356,8 @@ def test_scribe_note_is_stored_and_shown_literally(app_db):
     table = store.table_by_number(event.id, 2)
     vignette = table.vignettes[1]
     at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=2)
+    at.checkbox[0].check()  # table notes are recorded only with consent
+    at.run()
     # One form: the case, prompt and note are sent together by "Add note".
     next(s for s in at.selectbox if s.label == "Case").set_value(vignette)
     next(s for s in at.selectbox if s.label == "Prompt").set_value(vignette.prompts[1])

@@ -921,6 +921,7 @@ def locked(demo, monkeypatch):
 
     store, event = demo
     person = store.join(event.id, new_token(), 1)
+    store.give_consent(store.list_tables(event.id)[0].id, person.id)  # so a table note can be recorded
     poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
     store.set_poll_state(poll.id, "open")
     store.set_eval_open(event.id, True)

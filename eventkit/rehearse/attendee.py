@@ -257,7 +257,9 @@ class Attendee:
         self.session.values.pop(area.element_id, None)  # the form clears on submit
 
     async def write_table_note(self) -> None:
-        area = (await self.open_page("table", lambda s: s.find("text_area", label="Note")))[0]
+        await self.open_page("table", lambda s: s.find("text_area", label="Note"))
+        await self.consent_to_recording()  # table notes are recorded only with consent
+        area = self.session.find("text_area", label="Note")[0]
         await asyncio.sleep(self.rng.uniform(3, 10))
         text = f"Rehearsal table note {self.n} {self.token[:8]}: call the GP first"
         self.session.set_string(area.element_id, text)
@@ -265,6 +267,17 @@ class Attendee:
             self.crowd.ledger.table_notes.setdefault(self.token, []).append(text)
             self.crowd.recorder.count("table_notes")
         self.session.values.pop(area.element_id, None)
+
+    async def consent_to_recording(self) -> None:
+        """Tick the table's recording consent, as a scribe does before adding notes."""
+        box = self.session.find("checkbox", key="table-consent")
+        if not box or box[0].proto.default:
+            return
+        runs = self.session.runs_finished
+        self.session.set_bool(box[0].element_id, True)
+        await self.session.rerun()
+        await self.session.wait_for(lambda s: s.runs_finished > runs and s.find("text_area", label="Note"),
+                                    self.s.timeout)
 
     async def give_feedback(self) -> None:
         await self.open_page("feedback", lambda s: s.find("button", label="Send my feedback"))

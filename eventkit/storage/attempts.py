@@ -17,13 +17,15 @@ from typing import NoReturn
 import sqlite_utils
 
 from ..security import (
-    LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, STORM_LOGIN_ATTEMPTS, login_delay_seconds,
+    LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, SCRIBE_LIMIT, STORM_LOGIN_ATTEMPTS, login_delay_seconds,
     login_wait_message, posting_wait_message, storm_wait_message,
 )
 from .base import StoreBase, StoreError, utc_now
 
 ROLES = ("facilitator", "organiser")
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
+# Posts per participant per window: a wall poster, or a scribe typing up a table's post-its.
+POSTING_LIMITS = {"notes": POST_LIMIT, "table_notes": SCRIBE_LIMIT}
 
 
 class ThrottledError(StoreError):
@@ -57,27 +59,28 @@ def under_posting_limit(table: str) -> str:
     return f"(SELECT COUNT(*) FROM {table} WHERE participant_id = :pid AND created_at > :since) < :limit"
 
 
-def posting_params(now: str) -> dict:
-    """The :since and :limit values for under_posting_limit at the moment `now`."""
-    return {"since": _stamp(_parse(now) - timedelta(seconds=POST_WINDOW_SECONDS)), "limit": POST_LIMIT}
+def posting_params(now: str, table: str = "notes") -> dict:
+    """The :since and :limit values for under_posting_limit on `table` at the moment `now`."""
+    return {"since": _stamp(_parse(now) - timedelta(seconds=POST_WINDOW_SECONDS)), "limit": POSTING_LIMITS[table]}
 
 
 def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> None:
-    """Raise ThrottledError when the participant posted POST_LIMIT times within the window."""
+    """Raise ThrottledError when the participant reached the table's posting limit within the window."""
     if table not in _POSTED_TABLES:
         raise ValueError(f"not a posted table: {table}")
+    limit = POSTING_LIMITS[table]
     moment = _parse(now)
     since = _stamp(moment - timedelta(seconds=POST_WINDOW_SECONDS))
     recent = db.execute(
         f"SELECT COUNT(*) FROM {table} WHERE participant_id = ? AND created_at > ?", [participant_id, since]
     ).fetchone()[0]
-    if recent < POST_LIMIT:
+    if recent < limit:
         return
     # Posting reopens when enough of the recent posts have aged out of the window.
     oldest_blocking = db.execute(
         f"""SELECT created_at FROM {table} WHERE participant_id = ? AND created_at > ?
             ORDER BY created_at LIMIT 1 OFFSET ?""",
-        [participant_id, since, recent - POST_LIMIT],
+        [participant_id, since, recent - limit],
     ).fetchone()[0]
     wait = _seconds_until(_parse(oldest_blocking) + timedelta(seconds=POST_WINDOW_SECONDS), moment)
     raise ThrottledError(posting_wait_message(wait), wait)
@@ -88,11 +91,11 @@ def insert_post(store: StoreBase, table: str, sql: str, params: dict) -> int:
     written = store._write_one(sql, params)
     if written.rowcount == 0:
         with store.read() as db:
-            _refuse_post(db, table, params["pid"], params["now"])
+            refuse_post(db, table, params["pid"], params["now"])
     return written.lastrowid
 
 
-def _refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> NoReturn:
+def refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> NoReturn:
     """Raise why a post under under_posting_limit was not stored: posting too fast."""
     check_posting_rate(db, table, participant_id, now)
     # Only if some of the recent posts went (an event edited meanwhile): nothing to wait for.

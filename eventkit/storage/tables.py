@@ -6,7 +6,7 @@ import sqlite_utils
 
 from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
-from .attempts import insert_post, posting_params, under_posting_limit
+from .attempts import posting_params, refuse_post, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
 
 
@@ -54,7 +54,13 @@ class TablesMixin(StoreBase):
             ).fetchone())
 
     def add_table_note(self, vignette_id: int, participant_id: int, prompt: str, text: str) -> TableNote:
-        """The scribe adds a note for a vignette (and optionally one of its prompts)."""
+        """The scribe adds a note for a vignette (and optionally one of its prompts).
+
+        Refused (StoreError, NO_CONSENT) unless someone at the table has
+        consented to recording: discussions are recorded only with consent.
+        One guarded INSERT checks consent and the scribe's posting limit, so
+        a consent withdrawn or a burst of taps cannot slip between check and write.
+        """
         text = clean_text(text, TABLE_NOTE_MAX_CHARS)
         with self.read() as db:
             row = db.execute("SELECT table_id FROM vignettes WHERE id = ?", [vignette_id]).fetchone()
@@ -62,9 +68,20 @@ class TablesMixin(StoreBase):
             raise StoreError("That vignette does not exist.")
         now = utc_now()
         params = {"table": row[0], "vignette": vignette_id, "prompt": prompt, "pid": participant_id,
-                  "text": text, "now": now, **posting_params(now)}
-        note_id = insert_post(self, "table_notes", _INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
-        return TableNote(note_id, row[0], vignette_id, prompt, text, now)
+                  "text": text, "now": now, **posting_params(now, "table_notes")}
+        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
+        if not written.rows:
+            with self.read() as db:
+                if not db.execute("SELECT 1 FROM consents WHERE table_id = ?", [row[0]]).fetchone():
+                    raise StoreError(NO_CONSENT)
+                refuse_post(db, "table_notes", participant_id, now)
+        return TableNote(written.rows[0][0], row[0], vignette_id, prompt, text, now)
+
+    def table_consent_count(self, table_id: int) -> tuple[int, int]:
+        """(people who consented to recording at this table, people seated at it)."""
+        with self.read() as db:
+            row = db.execute(_CONSENT_COUNT_SQL, [table_id]).fetchone()
+        return (row[0], row[1]) if row else (0, 0)
 
     def list_table_notes(self, table_id: int) -> list[TableNote]:
         """A table's scribe notes, oldest first."""
@@ -89,7 +106,19 @@ SELECT t.id, t.number, t.name,
 FROM event_tables t WHERE t.event_id = ? ORDER BY t.number
 """
 
+NO_CONSENT = ("Nobody at this table has agreed to recording yet, so notes cannot be saved. "
+              "Tick the box at the top if you agree, or ask your table.")
+
 _INSERT_TABLE_NOTE_SQL = f"""
 INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)
-SELECT :table, :vignette, :prompt, :pid, :text, :now WHERE {under_posting_limit("table_notes")}
+SELECT :table, :vignette, :prompt, :pid, :text, :now
+WHERE {under_posting_limit("table_notes")}
+  AND EXISTS (SELECT 1 FROM consents c WHERE c.table_id = :table)
+RETURNING id
+"""
+
+_CONSENT_COUNT_SQL = """
+SELECT (SELECT COUNT(*) FROM consents c WHERE c.table_id = t.id),
+       (SELECT COUNT(*) FROM participants p WHERE p.event_id = t.event_id AND p.table_no = t.number)
+FROM event_tables t WHERE t.id = ?
 """

@@ -275,7 +275,8 @@ def tables(event: Event) -> None:
     st.dataframe(pd.DataFrame([{"Table": r["name"] or f"Table {r['number']}", "Seated": r["seated"],
                                 "Consents": r["consents"], "Scribe notes": r["notes"]} for r in rows]),
                  hide_index=True, width="stretch")
-    st.caption("Discussions are recorded only where people at the table have consented.")
+    st.caption("Discussions are recorded only with consent: a scribe's notes are saved only at a table where "
+               "someone has ticked the recording consent on their phone.")
 
 
 # --- The door: who may still join ------------------------------------------------------
