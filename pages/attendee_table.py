@@ -59,7 +59,7 @@ def scribe_form(table: Table) -> None:
         consented, seated = ui.store().table_consent_count(table.id)
         (st.caption if consented else st.warning)(
             f"{consented} of {seated} {'person' if seated == 1 else 'people'} at this table "
-            f"{'has' if consented == 1 else 'have'} agreed to recording. "
+            f"{'has' if 1 in (consented, seated) else 'have'} agreed to recording. "
             + ("Notes are recorded only with consent." if consented else
                "Notes are recorded only with consent: they cannot be saved until someone ticks the box at the top."))
         with st.form("scribe"):

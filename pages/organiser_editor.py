@@ -9,7 +9,7 @@ from eventkit.limits import MAX_EXPECTED
 from eventkit.models import EVAL_KINDS
 from eventkit.spec import PollSpec, TableSpec, VignetteSpec
 from eventkit.storage import StoreError
-from eventkit.ui.organiser import organiser_page, require_event, show_errors
+from eventkit.ui.organiser import organiser_page, require_event, show_errors, toast_after_rerun
 
 event = require_event(organiser_page("Event editor"))
 store = ui.store()
@@ -29,7 +29,7 @@ def save(new_spec, message: str = "Saved.", show_poll: int | None = None) -> Non
     ui.clear_shared_reads()
     if show_poll is not None:  # the picker stays on the poll just saved (set before it is drawn)
         st.session_state["editor-poll-next"] = min(show_poll, len(new_spec.polls))
-    st.toast(message)
+    toast_after_rerun(message)
     st.rerun()
 
 

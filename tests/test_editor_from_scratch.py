@@ -96,6 +96,7 @@ def test_an_event_built_from_scratch_in_the_editor(db):
     _field(at.text_input, "Unit (e.g. %, thousand)").input("people")
     _button(at, "Save poll").click().run()
     _ok(at)
+    assert [t.value for t in at.toast] == ["Poll saved."]  # said in the run after the save's rerun
     assert at.selectbox(key="editor-poll").value == 1  # still on the poll just saved, not poll 1
     assert _field(at.text_area, "Question").value == "How many people were referred in 2025?"
     _field(at.text_area, "Fact shown at the reveal").input("1,200 people were referred.")

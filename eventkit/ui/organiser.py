@@ -49,10 +49,20 @@ def event_picker() -> Event | None:
     return chosen
 
 
+_SAVED_KEY = "ek-organiser-saved"  # a confirmation to show in the run after a save's st.rerun()
+
+
+def toast_after_rerun(message: str) -> None:
+    """Say `message` in the next run: a toast made just before st.rerun() is never drawn."""
+    st.session_state[_SAVED_KEY] = message
+
+
 def organiser_page(title: str) -> Event | None:
     """The start of every organiser page: sign-in, navigation, the chosen event."""
     require_organiser()
     faults.page_banner()
+    if message := st.session_state.pop(_SAVED_KEY, None):
+        st.toast(message, icon=":material/check_circle:")
     organiser_nav()
     st.title(title)
     return event_picker()

@@ -33,16 +33,27 @@ STATE_NAMES = {"draft": "Not asked yet", "open": "Voting open", "closed": "Votin
 _LAST_PRESSED = "ek-next-found-nothing"  # the live poll id when Next question had nothing left to open
 
 
+def _numbers(polls: list[Poll]) -> dict[int, str]:
+    """Each poll's number, with the poll it repeats: 'Q8 (repeat of Q1)'."""
+    number = {p.id: f"Q{p.position}" for p in polls}
+    return {p.id: number[p.id] + (f" (repeat of {number[p.repeat_of]})" if p.repeat_of in number else "")
+            for p in polls}
+
+
 def poll_names(polls: list[Poll]) -> dict[int, str]:
-    """Each poll's name for the panel: state, number (and what it repeats), then the question.
+    """Each poll's name for pickers and buttons: state, number (and what it repeats), then the question.
 
     State and number come first so that a phone's narrow picker, which cuts
     the end off, still tells Q1 from its repeat Q8; buttons wrap the rest.
     """
-    number = {p.id: f"Q{p.position}" for p in polls}
-    return {p.id: f"{STATE_NAMES.get(p.state, p.state)} · {number[p.id]}"
-                  + (f" (repeat of {number[p.repeat_of]})" if p.repeat_of in number else "")
-                  + f" · {label(p.question, 140)}" for p in polls}
+    numbers = _numbers(polls)
+    return {p.id: f"{STATE_NAMES.get(p.state, p.state)} · {numbers[p.id]} · {label(p.question, 140)}" for p in polls}
+
+
+def poll_titles(polls: list[Poll]) -> dict[int, str]:
+    """Each poll's number and question, for sentences: 'Q8 (repeat of Q1): Between …'."""
+    numbers = _numbers(polls)
+    return {p.id: f"{numbers[p.id]}: {label(p.question, 140)}" for p in polls}
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
@@ -143,7 +154,7 @@ def _next_caption(polls: list[Poll], live_id: int | None, picked: Poll) -> None:
     """What Next question will do, and what it did when there was nothing left."""
     upcoming = next_question(polls, live_id, picked.id)
     if upcoming is not None:
-        st.caption(f"Next question opens {poll_names(polls)[upcoming.id]}")
+        st.caption(f"Next question opens {poll_titles(polls)[upcoming.id]}")
         return
     live = next((p for p in polls if p.id == live_id), None)
     still = f" Voting on Q{live.position} is still open: press Reveal answer or Close voting." if live and live.is_open else ""
@@ -179,8 +190,8 @@ def manual_counts(event: Event, con: Console, poll: Poll) -> None:
         return
     current = {c.option_id: c.manual for c in ui.results(poll.id).counts}
     with st.form(f"hands-{poll.id}"):  # keys per poll: the counts always go to the poll named here
-        st.caption(f"Counts for {poll_names(ui.polls(event.id)).get(poll.id, f'Q{poll.position}')}. "
-                   "If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
+        st.caption(f"Counts for {poll_titles(ui.polls(event.id)).get(poll.id, f'Q{poll.position}')}")
+        st.caption("If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
         typed = {o.id: st.number_input(label(o.label), min_value=0, max_value=100_000, step=1,
                                        value=current.get(o.id, 0), key=f"hands-{poll.id}-{o.id}")
                  for o in poll.options}
