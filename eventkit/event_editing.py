@@ -99,6 +99,11 @@ def drop_table(spec: EventSpec, number: int) -> EventSpec:
     return replace(spec, tables=tuple(t for t in spec.tables if t.number != number))
 
 
+def evaluation_rows(spec: EventSpec) -> list[dict]:
+    """The evaluation items as rows (dicts), as with_wall_and_evaluation also takes them."""
+    return [{"kind": item.kind, "text": item.text} for item in spec.evaluation]
+
+
 def prompt_frame(spec: EventSpec) -> pd.DataFrame:
     """The wall prompts as an editable table: one text column, even when there are none yet."""
     return pd.DataFrame({"prompt": pd.Series(spec.wall_prompts, dtype="string")})

@@ -140,12 +140,12 @@ def test_grid_rows_with_empty_cells_become_blanks_not_nan():
     import pandas as pd
 
     from eventkit import event_editing as edit
-    from eventkit.models import EventSpec
+    from eventkit.spec import EvaluationItemSpec, EventSpec
 
     spec = EventSpec(code="DAY26", title="Day")
     prompts = pd.concat([edit.prompt_frame(spec), pd.DataFrame({"prompt": ["  Kept  ", None, pd.NA]})], ignore_index=True)
     items = pd.DataFrame({"kind": ["score", None, float("nan"), "text"], "text": ["Useful?", "Typed, no kind", None, pd.NA]})
     out = edit.with_wall_and_evaluation(spec, prompts, items)
-    assert out.wall_prompts == ["Kept"]
-    assert out.evaluation == [{"kind": "score", "text": "Useful?"}, {"kind": None, "text": "Typed, no kind"},
-                              {"kind": "text", "text": ""}]
+    assert out.wall_prompts == ("Kept",)
+    assert out.evaluation == (EvaluationItemSpec("score", "Useful?"), EvaluationItemSpec(None, "Typed, no kind"),
+                              EvaluationItemSpec("text", ""))
