@@ -7,8 +7,6 @@ forms that people type into stay outside timers so nothing is lost mid-edit.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -18,42 +16,10 @@ from ..models import Event, Poll, next_question
 from ..storage.participants import join_limit
 from . import facilitator as fx
 from . import faults
+from .names import STATE_NAMES, label, poll_names, poll_titles  # label: re-exported for pages
 
 SEED_RATE = (15, 60)  # the seed event's evaluation: 15 forms from 60 people
-_MARKDOWN = re.compile(r"([\\`*_\[\]{}<>#|~$])")
-
-
-def label(text: str, limit: int = 70) -> str:
-    """Organiser text made safe for a widget label (labels accept Markdown)."""
-    short = text if len(text) <= limit else text[: limit - 1] + "…"
-    return _MARKDOWN.sub(r"\\\1", short)
-
-
-STATE_NAMES = {"draft": "Not asked yet", "open": "Voting open", "closed": "Voting closed", "revealed": "Answer shown"}
 _LAST_PRESSED = "ek-next-found-nothing"  # the live poll id when Next question had nothing left to open
-
-
-def _numbers(polls: list[Poll]) -> dict[int, str]:
-    """Each poll's number, with the poll it repeats: 'Q8 (repeat of Q1)'."""
-    number = {p.id: f"Q{p.position}" for p in polls}
-    return {p.id: number[p.id] + (f" (repeat of {number[p.repeat_of]})" if p.repeat_of in number else "")
-            for p in polls}
-
-
-def poll_names(polls: list[Poll]) -> dict[int, str]:
-    """Each poll's name for pickers and buttons: state, number (and what it repeats), then the question.
-
-    State and number come first so that a phone's narrow picker, which cuts
-    the end off, still tells Q1 from its repeat Q8; buttons wrap the rest.
-    """
-    numbers = _numbers(polls)
-    return {p.id: f"{STATE_NAMES.get(p.state, p.state)} · {numbers[p.id]} · {label(p.question, 140)}" for p in polls}
-
-
-def poll_titles(polls: list[Poll]) -> dict[int, str]:
-    """Each poll's number and question, for sentences: 'Q8 (repeat of Q1): Between …'."""
-    numbers = _numbers(polls)
-    return {p.id: f"{numbers[p.id]}: {label(p.question, 140)}" for p in polls}
 
 
 @st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
