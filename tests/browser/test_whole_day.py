@@ -1,7 +1,7 @@
 """A whole facilitated day, following the README's steps literally, with an event built from scratch.
 
 The organiser signs in (the password comes only from EVENTKIT_ADMIN_PASSWORD,
-set for this server), creates an event and builds it in the editor: a choice
+which conftest sets for the test server), creates an event and builds it in the editor: a choice
 poll and an estimate poll, a wall prompt, evaluation items, a table with a
 vignette, a facilitator passcode. The facilitator then runs the day from the
 control panel while two phones (390×844) and the projector (1920×1080) follow:
@@ -17,21 +17,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from contextlib import contextmanager
 
-import pytest
 from playwright.sync_api import expect
 
-from eventkit.demo import ensure_demo
 from eventkit.storage import Store
-from tests.browser.conftest import REPO, free_port, stop, wait_for_streamlit, wait_until_healthy
+from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
 
-PASSWORD = "whole-day-organiser-password"  # handed to the server only through EVENTKIT_ADMIN_PASSWORD
+PASSWORD = ADMIN_PASSWORD  # the test server's organiser password, given to it only as EVENTKIT_ADMIN_PASSWORD
 PASSCODE = "day-pass-26"
 CODE = "DAY26"
 LAPTOP = {"width": 1280, "height": 800}
@@ -47,29 +42,6 @@ EVALUATION = [("score", "How useful was the day?"), ("text", "What would you cha
 TABLE = {"name": "Kirkcaldy", "title": "Ann's story", "story": "Ann missed an appointment and was sanctioned.",
          "prompts": ["Who could have helped Ann?"]}
 NOTE, SCRIBE_NOTE, FEEDBACK = "Shared referral forms save time", "Call the GP first", "More time at the tables"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run app.py` with its own database and the organiser password set in the environment."""
-    workdir = tmp_path_factory.mktemp("whole_day")
-    db_path, log_path = workdir / "eventkit.db", workdir / "streamlit.log"
-    store = Store(db_path)
-    ensure_demo(store)  # as on a first run
-    port = free_port()
-    env = {**os.environ, "EVENTKIT_DB": str(db_path), "EVENTKIT_ADMIN_PASSWORD": PASSWORD,
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, proc, log_path)
-        yield url, store
-    finally:
-        stop(proc)
 
 
 @contextmanager
@@ -148,26 +120,32 @@ def _fill_cell(page, grid, at: tuple[int, int], kind: str, value: str, cell) -> 
     """One try at editing a cell of the canvas grid: click selects it, Enter opens its editor.
 
     A try can be lost while the grid redraws (the editor does not open, or the
-    typed text is not committed); the caller tries again until the cell holds the value.
+    text is not committed); the caller tries again until the cell holds the value.
     """
+    editor = page.locator("textarea.gdg-input")
+    if editor.count():  # a previous try left an editor open: close it first
+        page.keyboard.press("Escape")
+        expect(editor).to_have_count(0)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + at[0], box["y"] + at[1])
     page.keyboard.press("Enter")
-    editor = (page.get_by_role("option", name=value, exact=True) if kind == "select"
-              else page.locator("textarea.gdg-input"))
     try:
-        expect(editor).to_be_visible(timeout=2_000)
         if kind == "select":
-            editor.click()
+            page.get_by_role("option", name=value, exact=True).click(timeout=2_000)
         else:
-            page.keyboard.type(value)
+            expect(editor).to_be_visible(timeout=2_000)
+            editor.fill(value)  # one input event with the whole text
             expect(editor).to_have_value(value)
-            page.keyboard.press("Enter")
+            editor.press("Enter")
+            expect(editor).to_have_count(0, timeout=2_000)
         expect(cell).to_have_text(value, timeout=2_000)
         return True
     except AssertionError:
-        page.keyboard.press("Escape")
+        return False
+    except Exception as err:  # noqa: BLE001 - Playwright's timeout on the option: try again
+        if "Timeout" not in type(err).__name__:
+            raise
         return False
 
 
@@ -261,8 +239,8 @@ def check_event_as_built(store: Store):
 # --- The day ---------------------------------------------------------------------------------
 
 
-def test_a_whole_day_as_the_readme_says(server, browser, tmp_path):
-    url, store = server
+def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
+    url, store = app_server.url, app_server.store
     with screens(browser, tmp_path) as open_page:
         organiser = build_event(open_page, url)
         event, choice, estimate, table = check_event_as_built(store)
@@ -373,8 +351,9 @@ def test_a_whole_day_as_the_readme_says(server, browser, tmp_path):
         answering = phones[0]  # still on the wall page: Feedback is one tap away in the links
         answering.get_by_role("link", name="Feedback", exact=True).click()
         wait_for_streamlit(answering)
-        answering.get_by_role("radiogroup", name=re.compile(EVALUATION[0][1])).get_by_text("4", exact=True).click()
-        answering.get_by_label(EVALUATION[1][1]).fill(FEEDBACK)
+        # By the start of each question: accessible names currently keep the label's Markdown escapes ("day\\?").
+        answering.get_by_role("radiogroup", name=re.compile("^How useful was the day")).get_by_text("4", exact=True).click()
+        answering.get_by_label(re.compile("^What would you change")).fill(FEEDBACK)
         click(answering, "Send my feedback")
         expect(answering.get_by_text("Thank you, your feedback is saved.")).to_be_visible()
         expect(projector.get_by_text("1 of 2 (50%) have answered")).to_be_visible(timeout=FOLLOW_MS)
