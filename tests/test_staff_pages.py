@@ -203,8 +203,9 @@ def _screens(store: Store, event_id: int, poll) -> list[tuple[str, AppTest]]:
     store.set_eval_open(event_id, True)
     ui.clear_shared_reads()
     table = _open("pages/attendee_table.py", False, **token)
-    store.add_table_note(store.table_by_number(event_id, 1).vignettes[0].id, store.participant_by_token(
-        event_id, token["p"]).id, HOSTILE["prompt"], "a note")
+    scribe = store.participant_by_token(event_id, token["p"]).id
+    store.give_consent(store.table_by_number(event_id, 1).id, scribe)  # table notes are recorded only with consent
+    store.add_table_note(store.table_by_number(event_id, 1).vignettes[0].id, scribe, HOSTILE["prompt"], "a note")
     table.run()
     screens += [("table", table), ("wall", _open("pages/attendee_wall.py", False, **token)),
                 ("feedback", _open("pages/attendee_evaluation.py", False, **token)),
