@@ -101,9 +101,12 @@ def reflow(text: str) -> list[str]:
     return [" ".join(p.split()) for p in paragraphs if p.strip()]
 
 
-# Every ASCII punctuation character (CommonMark lets any be backslash-escaped),
-# and where the renderer would turn an address into a link on its own.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# The characters that can start Markdown, HTML, LaTeX or a colour in the
+# middle of a line. Only these are escaped: a widget's accessible name is its
+# label as given, so every escape is read out by a screen reader ("today\?").
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}<>#|~$&])")
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")  # a list item or a heading underline
+_SHORTCODE = re.compile(r":(?=[A-Za-z])")  # :smile: and :material/icon: become pictures
 _AUTOLINK_START = re.compile(r"(?i)(www(?=\.)|(?:https?|ftp|mailto|xmpp)(?=:)|@)")
 
 
@@ -111,11 +114,16 @@ def plain_markdown(text: str) -> str:
     """Organiser text for an element that renders Markdown (title, caption, alert, label, option):
     it shows exactly as typed, on one line.
 
-    Escaping every ASCII punctuation character stops emphasis, links, HTML,
-    lists, headings, LaTeX, colours and icons; an invisible word joiner
-    (U+2060) after "www", a URL scheme or "@" stops web and e-mail addresses
-    becoming links. Prefer st.text (ui.show_literal, ui.show_prose) where no
-    heading or label is needed. Pages call it as ui.plain.
+    Escaping the characters that open emphasis, code, links, HTML, headings,
+    tables, LaTeX and entities (and a leading list marker) stops every
+    construct; an invisible word joiner (U+2060) after "www", a URL scheme,
+    "@" or a colon before a letter stops addresses becoming links and
+    shortcodes becoming icons. Plain punctuation (?, !, commas, brackets) is
+    left alone so that labels read aloud as typed. Prefer st.text
+    (ui.show_literal, ui.show_prose) where no heading or label is needed.
+    Pages call it as ui.plain.
     """
     joined = _AUTOLINK_START.sub("\\1\u2060", " ".join(str(text).split()))
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", joined)
+    joined = _SHORTCODE.sub(":\u2060", joined)
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", joined)
+    return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
