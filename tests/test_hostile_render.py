@@ -231,6 +231,7 @@ DIGITS = [("superscript", "²"), ("arabic_indic", "١"), ("fullwidth", "１"), (
           ("huge", "99999999999999999999"), ("float", "1.5"), ("zero", "0")]
 
 
+@pytest.mark.slow  # about 150 page runs each
 @pytest.mark.parametrize("page", ["pages/attendee_table.py", "pages/attendee_wall.py", "pages/privacy.py"])
 def test_query_parameters_never_crash_a_page(app_db, page):
     """Hostile event=, table= and p= values: a clear message or a normal page, never an exception."""

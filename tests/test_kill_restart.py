@@ -335,6 +335,7 @@ def test_the_database_is_durable_by_choice(store):
 
 # A real server and Chromium, like tests/browser/ (marked there by its conftest):
 # `-m "not browser"` leaves this out, the default run keeps it.
+@pytest.mark.slow
 @pytest.mark.browser
 def test_sigkill_during_a_rehearsal_loses_nothing(server):
     if not Path(CHROMIUM).exists():

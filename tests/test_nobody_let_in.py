@@ -168,6 +168,7 @@ def test_a_hundred_simultaneous_votes_count_once(demo):
     assert store.integrity_ok()
 
 
+@pytest.mark.slow  # 100 page runs
 def test_a_hundred_taps_on_the_vote_page_count_once(app_db):
     store, event = app_db
     poll_id, options = _open_poll(store, event)

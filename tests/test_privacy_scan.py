@@ -127,6 +127,7 @@ def _rehearse(server: Server, store: Store, event) -> list[str]:
     return used
 
 
+@pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_database_file_and_wal_hold_no_ip_agent_or_token(rehearsed):
     store, _, _, tokens = rehearsed
@@ -137,6 +138,7 @@ def test_database_file_and_wal_hold_no_ip_agent_or_token(rehearsed):
             assert _identifying(path.read_bytes(), tokens) == [], path.name
 
 
+@pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_every_export_holds_no_ip_agent_token_or_token_hash(rehearsed):
     store, event, _, tokens = rehearsed
@@ -157,6 +159,7 @@ def test_every_export_holds_no_ip_agent_token_or_token_hash(rehearsed):
     assert b"Chromium was here" in blobs["wall_notes.csv"]
 
 
+@pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_server_log_holds_no_ip_agent_or_token(rehearsed):
     _, _, server, tokens = rehearsed
@@ -164,6 +167,7 @@ def test_server_log_holds_no_ip_agent_or_token(rehearsed):
     assert _identifying(log, tokens) == []
 
 
+@pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_deleting_the_event_leaves_none_of_its_text(rehearsed):
     store, event, _, tokens = rehearsed
@@ -214,6 +218,7 @@ def test_purge_expired_deletes_only_what_is_past_retention(demo, days_after_load
     assert (b"PURGE-ME-4242" in on_disk) == (not expired)
 
 
+@pytest.mark.slow  # nine CLI subprocesses
 def test_purge_expired_command_line(tmp_path):
     """An organiser trying the tool on a fresh install does not lose the demo; 180 days on, it goes."""
     db = tmp_path / "eventkit.db"

@@ -150,6 +150,7 @@ def server(tmp_path_factory):
         log.close()
 
 
+@pytest.mark.slow  # a real server
 def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
     url, db, pid = server
     settings = Settings(url=url, event_code="FIFE16", attendees=30, duration=20, join_window=8,
@@ -163,6 +164,7 @@ def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
     assert "server: CPU" in report
 
 
+@pytest.mark.slow  # a real server
 def test_push_redraws_only_the_live_part_of_an_open_phone(server):
     # A change of activity, and a vote, redraw the Now screen's live fragment,
     # not the whole page (which costs the server nearly twice as much: bench/run_cost.py).
@@ -201,6 +203,7 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(server):
     assert fragment_runs >= 3  # the wall, the poll, the vote
 
 
+@pytest.mark.slow  # a real server
 def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(server):
     # The Feedback page depends on what is live, so push redraws the whole page there.
     import asyncio
@@ -236,6 +239,7 @@ def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(serv
     assert asyncio.run(phone())
 
 
+@pytest.mark.slow  # a real server
 def test_port_check_sees_a_port_in_use(server):
     url, _, _ = server
     assert not port_is_free("127.0.0.1", int(url.rsplit(":", 1)[1]))

@@ -1,7 +1,8 @@
 """Shared fixtures for browser tests: a real `streamlit run` server and headless Chromium.
 
-Every test under tests/browser/ is marked `browser` automatically, so
-`python -m pytest -m "not browser"` runs the fast suite only.
+Every test under tests/browser/ is marked `browser` and `slow` automatically, so
+`python -m pytest -m "not browser"` leaves them out, and `-m "not slow"` (the
+fast tier) leaves out every other test that takes more than about 2 s too.
 
 Fixtures (keep these names stable: other test modules use them)
 -----------------------------------------------------------------
@@ -93,11 +94,12 @@ ADMIN_PASSWORD = "browser-tests-organiser"  # the test servers' organiser passwo
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test in this folder `browser`."""
+    """Mark every test in this folder `browser` and `slow` (each drives a real server and Chromium)."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 def missing(what: str) -> None:
