@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
+from tests.every import assert_every
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTKIT = ROOT / "eventkit"
@@ -40,32 +40,46 @@ def _full_imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", _modules("ui"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_only_the_ui_package_imports_streamlit(path: Path) -> None:
+def _rows(paths) -> list[tuple[str, Path]]:
+    """(file relative to the repo, file): one row per file for assert_every."""
+    return [(str(p.relative_to(ROOT)), p) for p in sorted(paths)]
+
+
+def test_only_the_ui_package_imports_streamlit() -> None:
     # The rehearsal client may use Streamlit's wire format (streamlit.proto),
     # which is protocol, not UI.
-    ui_imports = {m for m in _full_imports(path) if m.split(".")[0] == "streamlit" and not m.startswith("streamlit.proto")}
-    assert not ui_imports, "keep streamlit in eventkit/ui so the rest stays plain Python"
+    def check(path: Path) -> None:
+        ui_imports = {m for m in _full_imports(path)
+                      if m.split(".")[0] == "streamlit" and not m.startswith("streamlit.proto")}
+        assert not ui_imports, "keep streamlit in eventkit/ui so the rest stays plain Python"
+
+    assert_every(_rows(_modules("ui")), check)
 
 
-@pytest.mark.parametrize("path", _modules("storage"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_sql_lives_only_in_storage(path: Path) -> None:
-    assert "sqlite3" not in _imports(path)
-    assert "sqlite_utils" not in _imports(path)
-    assert not SQL.search(path.read_text(encoding="utf-8")), "move SQL into eventkit/storage"
+def test_sql_lives_only_in_storage() -> None:
+    def check(path: Path) -> None:
+        assert "sqlite3" not in _imports(path)
+        assert "sqlite_utils" not in _imports(path)
+        assert not SQL.search(path.read_text(encoding="utf-8")), "move SQL into eventkit/storage"
+
+    assert_every(_rows(_modules("storage")), check)
 
 
-@pytest.mark.parametrize("path", [ROOT / "app.py", *PAGES], ids=lambda p: p.name)
-def test_pages_hold_no_sql_and_no_raw_html(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    assert not {"sqlite3", "sqlite_utils"} & _imports(path)
-    assert not SQL.search(source)
-    assert "unsafe_allow_html" not in source
+def test_pages_hold_no_sql_and_no_raw_html() -> None:
+    def check(path: Path) -> None:
+        source = path.read_text(encoding="utf-8")
+        assert not {"sqlite3", "sqlite_utils"} & _imports(path)
+        assert not SQL.search(source)
+        assert "unsafe_allow_html" not in source
+
+    assert_every(_rows([ROOT / "app.py", *PAGES]), check)
 
 
-@pytest.mark.parametrize("path", [*EVENTKIT.rglob("*.py"), ROOT / "app.py", *PAGES], ids=lambda p: p.name)
-def test_no_unsafe_html_anywhere(path: Path) -> None:
-    assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8")
+def test_no_unsafe_html_anywhere() -> None:
+    def check(path: Path) -> None:
+        assert "unsafe_allow_html=True" not in path.read_text(encoding="utf-8")
+
+    assert_every(_rows([*EVENTKIT.rglob("*.py"), ROOT / "app.py", *PAGES]), check)
 
 
 def test_router_stays_small() -> None:

@@ -7,57 +7,60 @@ import unicodedata
 import pytest
 
 from eventkit.text import TextError, clean_text, neutralise_cell, one_line
+from tests.every import assert_every, labelled
 
 FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # woman, woman, girl, boy joined by ZWJ
 SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # flag tag sequence
 
 
-@pytest.mark.parametrize(
-    "raw,expected",
-    [
-        # NFC normalisation: decomposed input is stored composed
-        ("Cafe\u0301", "Caf\u00e9"),
-        ("Vie\u0323\u0302t", "Vi\u1ec7t"),
-        # control characters are dropped
-        ("a\x00b", "ab"),
-        ("ring\x07ring", "ringring"),
-        ("del\x7f", "del"),
-        ("esc\x1b[31mred", "esc[31mred"),
-        ("lone\ud800surrogate", "lonesurrogate"),
-        ("private\ue000use", "privateuse"),
-        ("non\ufffechar\ufdd0", "nonchar"),
-        # line endings become \n, tabs become spaces
-        ("a\r\nb", "a\nb"),
-        ("a\rb", "a\nb"),
-        ("a\tb", "a b"),
-        # newlines are kept, but long runs of blank lines collapse to one blank line
-        ("line one\nline two", "line one\nline two"),
-        ("para one\n\npara two", "para one\n\npara two"),
-        ("para one\n\n\n\n\n\npara two", "para one\n\npara two"),
-        ("a\r\n\r\n\r\n\r\nb", "a\n\nb"),
-        # the ends are trimmed
-        ("  hello \n\n", "hello"),
-        # bidi embeddings, overrides and isolates are removed
-        ("evil\u202etxt.exe", "eviltxt.exe"),
-        ("\u202a\u202b\u202c\u202d\u202eabc", "abc"),
-        ("x\u2066y\u2067z\u2068w\u2069", "xyzw"),
-        # emoji sequences survive intact
-        (FAMILY, FAMILY),
-        ("\U0001f44d\U0001f3fd", "\U0001f44d\U0001f3fd"),  # thumbs up, medium skin tone
-        ("1\ufe0f\u20e3", "1\ufe0f\u20e3"),  # keycap one
-        (SCOTLAND, SCOTLAND),
-        ("\u2764\ufe0f\u200d\U0001f525", "\u2764\ufe0f\u200d\U0001f525"),  # heart on fire
-        # emoji newer than Python's Unicode database are still kept
-        ("\U0001fa77 pink heart", "\U0001fa77 pink heart"),  # Unicode 15.0
-        ("\U0001fae8", "\U0001fae8"),  # shaking face, Unicode 15.0
-        # ordinary text of other scripts is unchanged
-        ("\u0645\u0631\u062d\u0628\u0627", "\u0645\u0631\u062d\u0628\u0627"),
-        ("\u0915\u094d\u0937\u093f", "\u0915\u094d\u0937\u093f"),
-        ("Gr\u00fc\u00dfe aus Kirkcaldy", "Gr\u00fc\u00dfe aus Kirkcaldy"),
-    ],
-)
-def test_clean_text(raw, expected):
-    assert clean_text(raw, 500) == expected
+CLEANED = [  # (raw, what clean_text(raw, 500) makes of it)
+    # NFC normalisation: decomposed input is stored composed
+    ("Cafe\u0301", "Caf\u00e9"),
+    ("Vie\u0323\u0302t", "Vi\u1ec7t"),
+    # control characters are dropped
+    ("a\x00b", "ab"),
+    ("ring\x07ring", "ringring"),
+    ("del\x7f", "del"),
+    ("esc\x1b[31mred", "esc[31mred"),
+    ("lone\ud800surrogate", "lonesurrogate"),
+    ("private\ue000use", "privateuse"),
+    ("non\ufffechar\ufdd0", "nonchar"),
+    # line endings become \n, tabs become spaces
+    ("a\r\nb", "a\nb"),
+    ("a\rb", "a\nb"),
+    ("a\tb", "a b"),
+    # newlines are kept, but long runs of blank lines collapse to one blank line
+    ("line one\nline two", "line one\nline two"),
+    ("para one\n\npara two", "para one\n\npara two"),
+    ("para one\n\n\n\n\n\npara two", "para one\n\npara two"),
+    ("a\r\n\r\n\r\n\r\nb", "a\n\nb"),
+    # the ends are trimmed
+    ("  hello \n\n", "hello"),
+    # bidi embeddings, overrides and isolates are removed
+    ("evil\u202etxt.exe", "eviltxt.exe"),
+    ("\u202a\u202b\u202c\u202d\u202eabc", "abc"),
+    ("x\u2066y\u2067z\u2068w\u2069", "xyzw"),
+    # emoji sequences survive intact
+    (FAMILY, FAMILY),
+    ("\U0001f44d\U0001f3fd", "\U0001f44d\U0001f3fd"),  # thumbs up, medium skin tone
+    ("1\ufe0f\u20e3", "1\ufe0f\u20e3"),  # keycap one
+    (SCOTLAND, SCOTLAND),
+    ("\u2764\ufe0f\u200d\U0001f525", "\u2764\ufe0f\u200d\U0001f525"),  # heart on fire
+    # emoji newer than Python's Unicode database are still kept
+    ("\U0001fa77 pink heart", "\U0001fa77 pink heart"),  # Unicode 15.0
+    ("\U0001fae8", "\U0001fae8"),  # shaking face, Unicode 15.0
+    # ordinary text of other scripts is unchanged
+    ("\u0645\u0631\u062d\u0628\u0627", "\u0645\u0631\u062d\u0628\u0627"),
+    ("\u0915\u094d\u0937\u093f", "\u0915\u094d\u0937\u093f"),
+    ("Gr\u00fc\u00dfe aus Kirkcaldy", "Gr\u00fc\u00dfe aus Kirkcaldy"),
+]
+
+
+def test_clean_text():
+    def check(raw, expected):
+        assert clean_text(raw, 500) == expected
+
+    assert_every(labelled(CLEANED), check)
 
 
 def test_clean_text_single_line_turns_newlines_into_spaces():
@@ -94,13 +97,15 @@ def test_clean_text_keeps_up_to_three_combining_marks(raw, expected):
     assert clean_text(raw, 20) == expected
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [None, "", " ", "   \n\t  ", "\n\n\n", "\x00\x07", "\u202e\u202c", "\u200b\u200d\ufeff", "\u3000"],
-)
-def test_clean_text_refuses_empty(raw):
-    with pytest.raises(TextError, match="write something"):
-        clean_text(raw, 500)
+EMPTY = [None, "", " ", "   \n\t  ", "\n\n\n", "\x00\x07", "\u202e\u202c", "\u200b\u200d\ufeff", "\u3000"]
+
+
+def test_clean_text_refuses_empty():
+    def check(raw):
+        with pytest.raises(TextError, match="write something"):
+            clean_text(raw, 500)
+
+    assert_every(labelled([(raw,) for raw in EMPTY]), check)
 
 
 @pytest.mark.parametrize(
@@ -132,32 +137,34 @@ def test_text_error_is_a_value_error():
     assert issubclass(TextError, ValueError)
 
 
-@pytest.mark.parametrize(
-    "value,expected",
-    [
-        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-        ("+44 1592 000000", "'+44 1592 000000"),
-        ("-2+3", "'-2+3"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
-        ("\n=1", "'\n=1"),
-        # plain text and numbers pass through unchanged
-        ("More data sharing", "More data sharing"),
-        ("a=b", "a=b"),
-        ("email me@example.org", "email me@example.org"),
-        ("", ""),
-        (42, 42),
-        (-3, -3),
-        (2.5, 2.5),
-        (None, None),
-        (True, True),
-    ],
-)
-def test_neutralise_cell(value, expected):
-    assert neutralise_cell(value) == expected
-    assert type(neutralise_cell(value)) is type(expected)
+NEUTRALISED = [  # (cell, what goes into the CSV)
+    ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+44 1592 000000", "'+44 1592 000000"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("\n=1", "'\n=1"),
+    # plain text and numbers pass through unchanged
+    ("More data sharing", "More data sharing"),
+    ("a=b", "a=b"),
+    ("email me@example.org", "email me@example.org"),
+    ("", ""),
+    (42, 42),
+    (-3, -3),
+    (2.5, 2.5),
+    (None, None),
+    (True, True),
+]
+
+
+def test_neutralise_cell():
+    def check(value, expected):
+        assert neutralise_cell(value) == expected
+        assert type(neutralise_cell(value)) is type(expected)
+
+    assert_every(labelled(NEUTRALISED), check)
 
 
 @pytest.mark.parametrize(
