@@ -297,6 +297,18 @@ def test_screen_keeps_what_the_last_run_drew(second_run, expected):
     assert session.find("button", key=expected[0]) and not session.find("button", key="nothing")
 
 
+def test_last_finished_run_counts_fragment_runs_but_not_runs_cut_short():
+    # What a wait for "the click's answer is drawn and its run finished" relies on,
+    # when the click reruns only a fragment (runs_finished counts full runs only).
+    first = [_msg("new_session"), _msg("button", path=(0, 0), element="A"), _msg("finished")]
+    fragment_run = [_msg("new_session", fragments=["f1"]), _msg("finished", status=3)]
+    cut_short = [_msg("new_session"), _msg("finished", status=2)]
+    assert _screen(first).last_finished_run == 1
+    assert _screen(first + fragment_run).last_finished_run == 2
+    session = _screen(first + fragment_run + cut_short)
+    assert (session.run_id, session.last_finished_run, session.runs_finished) == (3, 2, 1)
+
+
 @pytest.mark.parametrize(("button", "fragment"), [("A", ""), ("in-frag", "f1")])
 def test_a_click_reruns_the_fragment_the_button_is_in(button, fragment):
     # As the browser does: a vote button inside the live fragment reruns only it.

@@ -86,6 +86,7 @@ class StreamlitSession:
         self.values: dict[str, WidgetState] = {}  # widget values a browser keeps sending
         self.runs_finished = 0  # full (not fragment) runs completed
         self.fragment_runs = 0
+        self.last_finished_run = 0  # run_id of the last run, full or fragment, that finished
         self.exceptions: list[str] = []
         self.closed_reason = ""
         self._run = 0
@@ -154,9 +155,6 @@ class StreamlitSession:
     def set_string(self, element_id: str, value: str) -> None:
         """Type into a text area or choose a radio option (sent with the next run)."""
         self.values[element_id] = WidgetState(id=element_id, string_value=value)
-
-    def set_bool(self, element_id: str, value: bool) -> None:
-        self.values[element_id] = WidgetState(id=element_id, bool_value=value)
 
     async def go_to(self, url_path: str, query_string: str | None = None) -> None:
         """Follow a page link: the app's page at url_path, with the link's query string."""
@@ -236,6 +234,8 @@ class StreamlitSession:
     def _finish_run(self, status: int) -> None:
         alerts = [p for p, s in self.elements.items() if s.kind == "alert"]
         self._note(f"  finish {status} run={self._run} frags={len(self._frags_this_run)} alerts at {alerts}")
+        if status in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+            self.last_finished_run = self._run
         if status == ForwardMsg.FINISHED_SUCCESSFULLY:
             # The frontend drops elements the finished run did not draw again.
             self.elements = {p: s for p, s in self.elements.items() if s.run == self._run}

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from eventkit import security
+from eventkit.rehearse.client import ERROR, SUCCESS, StreamlitSession
 from eventkit.text import TextError, clean_text
 from eventkit.ui import PHONE_WALL_NOTES
 from tests.hostile import corpus
@@ -170,7 +171,6 @@ def test_a_one_megabyte_paste_never_breaks_the_wall(app_server, phone):
 
 def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str]:
     """Post a note as a modified client would, past the browser's limit: (errors, exceptions, closed)."""
-    from eventkit.rehearse.client import ERROR, SUCCESS, StreamlitSession
 
     async def go():
         session = StreamlitSession(url, page="wall", query_string="event=FIFE16")
@@ -180,21 +180,29 @@ def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str
         area = session.find("text_area", label="Your note (anonymous)")[0]
         submit = session.find("button", label="Post note")[0]
         session.set_string(area.element_id, text)
-        runs = session.runs_finished
+        before = session.run_id
+
+        def answered(s: StreamlitSession) -> bool:
+            # The answer, drawn by a run after the click (the form is in a fragment, so that
+            # run is a fragment run), and that run finished: an exception later in it would
+            # be on screen too.
+            said = [a for a in s.find("alert") if a.run > before and a.proto.format in (ERROR, SUCCESS)]
+            return bool(said) and s.last_finished_run >= max(a.run for a in said)
+
+        silent = False
         try:
             await session.click(submit.element_id)
-            # The click's run, finished (the live banner's fragment runs are not counted), with
-            # its answer drawn: an exception later in that run would be on screen too.
-            await session.wait_for(lambda s: s.runs_finished > runs and (s.alerts(ERROR) or s.alerts(SUCCESS)), 30)
+            await session.wait_for(answered, 30)
         except TimeoutError:
-            pass  # nothing said: the assertions report it
+            silent = True
         except Exception as err:  # the server dropped the connection
             session.closed_reason = session.closed_reason or repr(err)
-        result = session.alerts(ERROR), list(session.exceptions), session.closed_reason
+        result = session.alerts(ERROR, before), list(session.exceptions), session.closed_reason
         try:
             await session.close()
         except Exception:
             pass
+        assert not silent, "the page said nothing within 30 s"
         return result
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's event loop
