@@ -13,6 +13,8 @@ import streamlit as st
 from eventkit.demo import DEMO_FILE
 from eventkit.eventfile import load_event_file
 from eventkit.storage import Store
+from tests.live_server import live_server, rehearsal  # noqa: F401  one real server and rehearsal per run
+
 
 TMPFS = Path("/dev/shm")
 

@@ -25,13 +25,8 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -40,58 +35,12 @@ import pytest
 from eventkit.demo import ensure_demo
 from eventkit.storage import Store
 from tests.browser.conftest import missing
+from tests.live_server import Server
 
-REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 # The phones' choices and the kill delays are random but seeded, so a failure can be replayed
 # (EVENTKIT_KILL_SEED picks others).
 SEED = int(os.environ.get("EVENTKIT_KILL_SEED", "57"))
-
-
-# --- The server: started, SIGKILLed and restarted on one port and database ----------
-
-
-class Server:
-    def __init__(self, db: Path, log: Path) -> None:
-        self.db, self.log = db, log
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self.kills = 0
-
-    def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "EVENTKIT_ADMIN_PASSWORD"}
-        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1")
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-               "--server.headless", "true", "--server.address", "127.0.0.1"]
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not come up:\n" + self.log.read_text()[-2000:])
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown handlers, no flush, exactly like a crash or `kill -9`."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self.kills += 1
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
 
 
 # --- The rehearsal, with phones that reconnect --------------------------------------------

@@ -1,8 +1,9 @@
 """Nobody identified: no IP address, user agent or participant token is kept anywhere.
 
 A real server is rehearsed with eventkit.rehearse (simulated phones; the
-websocket client announces itself as Python/websockets) and visited by a real
-Chromium phone (Mozilla/… Chrome/…). Then the database file and its WAL,
+websocket client announces itself as Python/websockets: the run's shared
+rehearsal, tests/live_server.py) and visited by a real Chromium phone
+(Mozilla/… Chrome/…). Then the database file and its WAL,
 every export (CSVs, long CSV, ZIP with its database copy, backup, event file,
 HTML report) and the server log are scanned: no IP address, no user agent,
 no participant token (and no token hash in any export). Deleting the event
@@ -13,6 +14,7 @@ shown in the privacy notice, and `purge-expired` deletes what is past it.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -25,8 +27,8 @@ from streamlit.testing.v1 import AppTest
 from eventkit import exports, report, security
 from eventkit.demo import ensure_demo
 from eventkit.storage import Store, StoreError
-from tests.browser.conftest import missing
-from tests.test_kill_restart import CHROMIUM, Server
+from tests.browser.conftest import CHROMIUM, missing
+from tests.live_server import Server
 
 REPO = Path(__file__).resolve().parents[1]
 IPV4 = re.compile(rb"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
@@ -67,24 +69,29 @@ def _identifying(blob: bytes, tokens: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def rehearsed(tmp_path_factory):
-    """(store, event, server, tokens): a real server after a small rehearsal and a Chromium visit."""
-    tmp = tmp_path_factory.mktemp("privacy")
-    store = Store(tmp / "eventkit.db")
-    ensure_demo(store)
-    event = store.event_by_code("FIFE16")
-    server = Server(tmp / "eventkit.db", tmp / "server.log")
-    server.start()
-    tokens: list[str] = []
-    try:
-        tokens += _browser_visit(server, store, event)
-        tokens += _rehearse(server, store, event)
-    finally:
-        server.stop()
-    return store, event, server, tokens
+def rehearsed(rehearsal, tmp_path_factory):
+    """(store, event, server, tokens, files): the run's shared rehearsal (tests/live_server.py),
+    then a Chromium phone posting a note on the same server; files is a folder with copies
+    of the database file, its WAL and shared memory as they are then."""
+    server, store, event = rehearsal.server, rehearsal.store, rehearsal.event
+    tokens = [*rehearsal.tokens, _browser_visit(server, event)]
+    return store, event, server, tokens, _copy_database_files(server.db, tmp_path_factory.mktemp("copies"))
 
 
-def _browser_visit(server: Server, store: Store, event) -> list[str]:
+def _copy_database_files(db: Path, folder: Path) -> Path:
+    """Copy the live database's files with another process (cp), never opening them here.
+
+    POSIX locks belong to a process: opening and closing the live files in this process would
+    drop the locks its SQLite connections hold, and the server, seeing no other user, would
+    then delete the -wal and -shm files from under them (a disk I/O error in a later test).
+    """
+    files = [str(db) + suffix for suffix in ("", "-wal", "-shm") if Path(str(db) + suffix).exists()]
+    subprocess.run(["cp", *files, str(folder)], check=True, timeout=60)
+    return folder
+
+
+def _browser_visit(server: Server, event) -> str:
+    """A real Chromium phone posts a note; returns the token in its link."""
     if not Path(CHROMIUM).exists():
         missing("needs /usr/bin/chromium")
     from playwright.sync_api import expect, sync_playwright
@@ -101,47 +108,24 @@ def _browser_visit(server: Server, store: Store, event) -> list[str]:
         page.get_by_role("button", name="Post note").click()
         expect(page.get_by_text("Thanks! Your note is on the wall.")).to_be_visible(timeout=20_000)
         browser.close()
-    return [token]
-
-
-def _rehearse(server: Server, store: Store, event) -> list[str]:
-    """The real rehearsal tool, small: it records the tokens its phones use."""
-    import eventkit.rehearse.attendee as attendee
-    from eventkit.rehearse.runner import rehearse
-    from eventkit.rehearse.scenario import Settings
-
-    used: list[str] = []
-    original = attendee.new_token
-
-    def recording_token() -> str:
-        used.append(original())
-        return used[-1]
-
-    attendee.new_token = recording_token
-    try:
-        result = rehearse(Settings(url=server.url, event_code=event.code, attendees=8, duration=24,
-                                   join_window=4, db=str(server.db), seed=3))
-    finally:
-        attendee.new_token = original
-    assert result["counts"].get("votes") and result["counts"].get("wall_notes"), result["counts"]
-    return used
+    return token
 
 
 @pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_database_file_and_wal_hold_no_ip_agent_or_token(rehearsed):
-    store, _, _, tokens = rehearsed
+    store, _, _, tokens, files = rehearsed
     assert len(tokens) >= 9
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(store.path + suffix)
-        if path.exists():
-            assert _identifying(path.read_bytes(), tokens) == [], path.name
+    copies = sorted(files.iterdir())
+    assert Path(store.path).name in [c.name for c in copies]
+    for path in copies:
+        assert _identifying(path.read_bytes(), tokens) == [], path.name
 
 
 @pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_every_export_holds_no_ip_agent_token_or_token_hash(rehearsed):
-    store, event, _, tokens = rehearsed
+    store, event, _, tokens, _ = rehearsed
     hashes = [security.token_hash(event.id, t) for t in tokens]
     assert store.participant_by_token(event.id, tokens[0]) is not None
     blobs = dict(exports.activity_csvs(store, event.id))
@@ -162,15 +146,23 @@ def test_every_export_holds_no_ip_agent_token_or_token_hash(rehearsed):
 @pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
 def test_server_log_holds_no_ip_agent_or_token(rehearsed):
-    _, _, server, tokens = rehearsed
+    _, _, server, tokens, _ = rehearsed
     log = BANNER.sub(b"", server.log.read_bytes())
     assert _identifying(log, tokens) == []
 
 
 @pytest.mark.slow
 @pytest.mark.browser  # the rehearsed server and a Chromium visit
-def test_deleting_the_event_leaves_none_of_its_text(rehearsed):
-    store, event, _, tokens = rehearsed
+def test_deleting_the_event_leaves_none_of_its_text(rehearsed, tmp_path):
+    _, event, _, tokens, files = rehearsed
+    # On a copy of the database file and its WAL as the server left them (its history of
+    # pages included): the run's other tests keep using the event on the running server.
+    for suffix in ("", "-wal"):
+        if (files / f"eventkit.db{suffix}").exists():
+            shutil.copyfile(files / f"eventkit.db{suffix}", tmp_path / f"eventkit.db{suffix}")
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("eventkit.db*"))
+    assert b"Chromium was here" in on_disk, "the scan below can see the texts before the delete"
+    store = Store(tmp_path / "eventkit.db")
     texts = [n.text for n in store.list_notes(event.id, ("visible", "pending", "hidden"))]
     texts += [n.text for t in store.list_tables(event.id) for n in store.list_table_notes(t.id)]
     assert any(t.startswith("Rehearsal note") for t in texts)

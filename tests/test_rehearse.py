@@ -3,29 +3,22 @@
 The small rehearsal (30 simulated phones, about a minute) checks correctness
 only: the database holds exactly the submissions the simulated screens
 acknowledged. It asserts no timings; the big runs are benchmarks (bench/).
+It is the run's shared rehearsal (tests/live_server.py), whose leftovers
+tests/test_privacy_scan.py scans too.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from eventkit.demo import ensure_demo
 from eventkit.rehearse.metrics import Recorder, percentile
-from eventkit.rehearse.runner import format_summary, rehearse
+from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
 from eventkit.rehearse.serve import nginx_config, port_is_free
 from eventkit.rehearse.verify import check, take_counts
 from eventkit.storage import Store
-
-REPO = Path(__file__).resolve().parents[1]
-
 
 @pytest.mark.parametrize(
     ("values", "q", "expected"),
@@ -112,50 +105,10 @@ def test_check_flags_any_difference(demo, what):
 # --- A small rehearsal against a real server ---------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run app.py` on a free port with its own demo database; yields (url, db, pid)."""
-    workdir = tmp_path_factory.mktemp("rehearse")
-    db = workdir / "eventkit.db"
-    ensure_demo(Store(db))
-    port = _free_port()
-    env = {**os.environ, "EVENTKIT_DB": str(db)}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
-    log = open(workdir / "streamlit.log", "wb")
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit did not become healthy:\n" + (workdir / "streamlit.log").read_text()[-2000:])
-        yield url, str(db), proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
-
-
 @pytest.mark.slow  # a real server
-def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
-    url, db, pid = server
-    settings = Settings(url=url, event_code="FIFE16", attendees=30, duration=20, join_window=8,
-                        db=db, server_pid=pid, seed=7)
-    result = rehearse(settings)
+def test_small_rehearsal_stores_exactly_what_screens_acknowledged(rehearsal):
+    # The run's shared rehearsal (tests/live_server.py): 30 phones, seed 7, server CPU measured.
+    result = rehearsal.result
     report = format_summary(result)
     assert result["database_matches"], report
     assert result["errors"] == 0, report
@@ -165,7 +118,7 @@ def test_small_rehearsal_stores_exactly_what_screens_acknowledged(server):
 
 
 @pytest.mark.slow  # a real server
-def test_push_redraws_only_the_live_part_of_an_open_phone(server):
+def test_push_redraws_only_the_live_part_of_an_open_phone(live_server):
     # A change of activity, and a vote, redraw the Now screen's live fragment,
     # not the whole page (which costs the server nearly twice as much: bench/run_cost.py).
     import asyncio
@@ -173,8 +126,7 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(server):
     from eventkit.rehearse.client import StreamlitSession
     from eventkit.security import new_token
 
-    url, db, _ = server
-    store = Store(db)
+    url, store = live_server.url, Store(live_server.db)
     event = store.event_by_code("FIFE16")
     poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
     store.set_live(event.id, "welcome")
@@ -204,15 +156,14 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(server):
 
 
 @pytest.mark.slow  # a real server
-def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(server):
+def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live_server):
     # The Feedback page depends on what is live, so push redraws the whole page there.
     import asyncio
 
     from eventkit.rehearse.client import StreamlitSession
     from eventkit.security import new_token
 
-    url, db, _ = server
-    store = Store(db)
+    url, store = live_server.url, Store(live_server.db)
     event = store.event_by_code("FIFE16")
     store.set_eval_open(event.id, False)
     store.set_live(event.id, "welcome")
@@ -240,9 +191,8 @@ def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(serv
 
 
 @pytest.mark.slow  # a real server
-def test_port_check_sees_a_port_in_use(server):
-    url, _, _ = server
-    assert not port_is_free("127.0.0.1", int(url.rsplit(":", 1)[1]))
+def test_port_check_sees_a_port_in_use(live_server):
+    assert not port_is_free("127.0.0.1", live_server.port)
 
 
 # --- The client's view of the screen, from synthetic server messages -----------------
