@@ -194,9 +194,10 @@ def score_chart(frame: pd.DataFrame) -> alt.Chart | None:
 
 
 def response_rate(store: Store, event_id: int) -> tuple[int, int, float | None]:
-    """(participants joined, evaluations submitted, share who gave feedback)."""
+    """(evaluations submitted, participants joined, share who gave feedback): Store.response_rate's
+    two numbers, in its order, and their ratio."""
     responses, joined = store.response_rate(event_id)
-    return joined, responses, (responses / joined if joined else None)
+    return responses, joined, (responses / joined if joined else None)
 
 
 def participation_frame(store: Store, event_id: int) -> pd.DataFrame:

@@ -84,7 +84,7 @@ no names or identifiers appear in this report.</footer>
 
 
 def _background(store: Store, event) -> str:
-    joined, responses, rate = analysis.response_rate(store, event.id)
+    responses, joined, rate = analysis.response_rate(store, event.id)
     votes = sum(store.votes_per_poll(event.id).values())
     notes = len(store.list_notes(event.id))
     figures = [("people took part", joined), ("votes cast", votes), ("notes on the wall", notes),
@@ -169,7 +169,7 @@ def _themes(store: Store, event_id: int) -> str:
 
 
 def _evaluation(store: Store, event_id: int) -> str:
-    joined, responses, rate = analysis.response_rate(store, event_id)
+    responses, joined, rate = analysis.response_rate(store, event_id)
     out = [f"<p>{responses} of {joined} people who took part completed the evaluation ({_pct(rate)}).</p>"]
     frame = analysis.eval_frame(store, event_id)
     out.append(chart_html(analysis.score_chart(frame), "Scores for the event, presentations and discussions"))

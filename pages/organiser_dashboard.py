@@ -9,7 +9,7 @@ event = require_event(organiser_page("Dashboard"))
 store = ui.store()
 st.button("Refresh", icon=":material/refresh:")
 
-joined, responses, rate = analysis.response_rate(store, event.id)
+responses, joined, rate = analysis.response_rate(store, event.id)
 with st.container(horizontal=True):
     st.metric("People joined", joined)
     st.metric("Votes cast", sum(store.votes_per_poll(event.id).values()))

@@ -89,3 +89,16 @@ def test_empty_event_gives_empty_frames(demo):
     assert analysis.eval_frame(store, event.id).empty
     assert analysis.likert_chart(analysis.eval_frame(store, event.id)) is None
     assert analysis.response_rate(store, event.id) == (0, 0, None)
+
+
+def test_response_rate_is_responses_then_joined_everywhere(demo):
+    """The same two numbers in the same order from the Store, the panel's read and analysis."""
+    from eventkit import security
+
+    store, event = demo
+    store.set_eval_open(event.id, True)
+    people = [store.join(event.id, security.new_token()) for _ in range(4)]
+    item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
+    store.submit_evaluation(event.id, people[0].id, {item.id: "Useful day"})
+    assert store.response_rate(event.id) == (1, 4)
+    assert analysis.response_rate(store, event.id) == (1, 4, 0.25)

@@ -166,3 +166,13 @@ def test_report_page_makes_a_report(sample):
     at.run()
     assert not at.exception
     assert [d.label for d in at.get("download_button")] == ["Download the report (HTML)"]
+
+
+def test_dashboard_headline_figures_are_joined_and_responses_from_rows(sample):
+    store, event_id = sample
+    at = _open("pages/organiser_dashboard.py")
+    figures = {m.label: m.value for m in at.metric}
+    responses, joined = store.response_rate(event_id)
+    assert joined > responses > 0
+    assert (figures["People joined"], figures["Evaluations"]) == (str(joined), str(responses))
+    assert figures["Response rate"] == f"{responses / joined:.0%}"

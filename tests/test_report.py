@@ -57,3 +57,10 @@ def test_cli_report_writes_file(reported, tmp_path):
     assert cli.main(["--db", store.path, "report", "fife16", "-o", str(out)]) == 0
     assert "Strengthening partnerships" in out.read_text(encoding="utf-8")
     assert cli.main(["--db", store.path, "report", "NOPE", "-o", str(out)]) == 1
+
+
+def test_evaluation_section_gives_responses_of_people_joined(reported):
+    store, event, html = reported
+    responses, joined = store.response_rate(event.id)
+    assert joined > responses > 0
+    assert f"{responses} of {joined} people who took part completed the evaluation" in html

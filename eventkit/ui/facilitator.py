@@ -165,6 +165,7 @@ def act(event: Event, action: Callable[..., object], *args: object) -> None:
 
 @st.cache_data(ttl=2, show_spinner=False)
 def response_rate(event_id: int) -> tuple[int, int]:
+    """(evaluation responses, participants joined), as Store.response_rate."""
     return ui.store().response_rate(event_id)
 
 
