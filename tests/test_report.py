@@ -8,13 +8,16 @@ import pytest
 
 from eventkit import cli, report
 from eventkit.sample import populate_sample
+from eventkit.storage import Store
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
 
 
-@pytest.fixture
-def reported(demo):
-    store, event = demo
+@pytest.fixture(scope="module")
+def reported(db_dirs, demo_spec):
+    """(store, event, html): a sampled day and its report, built once; the tests only read them."""
+    store = Store(db_dirs("report") / "eventkit.db")
+    event = store.get_event(store.import_event(demo_spec))
     populate_sample(store, event.id, n=12, seed=2)
     me = store.join(event.id, "report-secret-token-0001", 1)
     note = store.add_note(store.list_prompts(event.id)[0].id, me.id, HOSTILE)
