@@ -16,7 +16,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import security, ui
-from eventkit.demo import ensure_demo
 from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
 from eventkit.storage import Store
 from eventkit.text import TextError, clean_text
@@ -45,14 +44,14 @@ TABLE_NOTES = _accepted(TABLE_NOTE_MAX_CHARS)
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
+def app_db(tmp_path, monkeypatch, demo_spec):
     """A fresh demo database that the app (and the test) both use."""
     path = tmp_path / "eventkit.db"
     monkeypatch.setenv("EVENTKIT_DB", str(path))
     st.cache_data.clear()
     st.cache_resource.clear()
     store = Store(path)
-    ensure_demo(store)
+    store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
     yield store, store.event_by_code("FIFE16")
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import security
-from eventkit.demo import DEMO_PASSCODE, ensure_demo
+from eventkit.demo import DEMO_PASSCODE
 from eventkit.spec import EventSpec
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
@@ -56,14 +56,14 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
+def app_db(tmp_path, monkeypatch, demo_spec):
     path = tmp_path / "eventkit.db"
     monkeypatch.setenv("EVENTKIT_DB", str(path))
     monkeypatch.delenv("EVENTKIT_ADMIN_PASSWORD", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     store = Store(path)
-    ensure_demo(store)
+    store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
     yield store, store.event_by_code("FIFE16")
     st.cache_data.clear()
     st.cache_resource.clear()

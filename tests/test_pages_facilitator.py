@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import console
-from eventkit.demo import DEMO_PASSCODE, ensure_demo
+from eventkit.demo import DEMO_PASSCODE
 from eventkit.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,14 +17,14 @@ PROJECTOR, PANEL = "pages/projector.py", "pages/facilitator.py"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
+def db(tmp_path, monkeypatch, demo_spec):
     """(store, event) on the temp database the app uses; caches cleared around each test."""
     path = tmp_path / "eventkit.db"
     monkeypatch.setenv("EVENTKIT_DB", str(path))
     st.cache_data.clear()
     st.cache_resource.clear()
     store = Store(path)
-    ensure_demo(store)
+    store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
     yield store, store.event_by_code("FIFE16")
     st.cache_data.clear()
     st.cache_resource.clear()

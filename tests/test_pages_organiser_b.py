@@ -8,7 +8,6 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit.demo import ensure_demo
 from eventkit.sample import populate_sample
 from eventkit.storage import Store
 
@@ -31,9 +30,9 @@ def db(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def sample(db):
+def sample(db, demo_spec):
     store = Store(db)
-    event_id = ensure_demo(store)
+    event_id = store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
     populate_sample(store, event_id, n=10, seed=4)
     return store, event_id
 
