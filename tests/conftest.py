@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -15,8 +16,20 @@ from eventkit.eventfile import load_event_file
 from eventkit.storage import Store
 from tests.live_server import live_server, rehearsal  # noqa: F401  one real server and rehearsal per run
 
-
 TMPFS = Path("/dev/shm")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_for_streamlit_components_once():
+    """Every new AppTest scans the metadata of every installed package for Streamlit
+    components (Streamlit 1.67, BidiComponentManager), about 0.1 s of CPU per page test;
+    the installed packages do not change during a run, so the scan is done once."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests",
+                      functools.cache(manifest_scanner.scan_component_manifests))
+        yield
 
 
 @pytest.fixture(scope="session")
