@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # A shell line continued with a backslash is one command.
 COMMANDS = re.findall(r"python -m eventkit( [^`\n#]+)", README.replace("\\\n", " "))
-# An address of the app: after the host, or opening a code span, a link or "<public address>".
-ADDRESS = re.compile(r"(?:localhost:8501|[`(>])/([a-z][a-z-]*)?(?=[?`)\s,])")
+# An address of the app: after the host; with a query, in a code span or after "<public address>";
+# or a code span in brackets, as in the headings "### Dashboard (`/organiser-dashboard`)".
+ADDRESS = re.compile(r"localhost:8501/([a-z][a-z-]*)?|[`>]/([a-z][a-z-]*)?(?=\?)|\(`/([a-z][a-z-]*)`")
 # Backticked paths in the repository (`eventkit/ui/push.py`, `bench/`, `.ci/run`), not addresses.
 REPO_PATH = re.compile(r"`(\.?[a-z_]+/[^`\s]*)`")
 MADE_AT_RUN_TIME = {"data/eventkit.db", ".streamlit/secrets.toml"}
@@ -60,7 +61,7 @@ def test_every_cli_command_is_in_the_readme():
 
 def test_readme_addresses_are_pages_of_the_app():
     pages = {url for _, _, url in PAGES}
-    found = [(m.group(0), m.group(1) or "") for m in ADDRESS.finditer(README)]
+    found = [(m.group(0), next((g for g in m.groups() if g), "")) for m in ADDRESS.finditer(README)]
     assert {"", "projector", "facilitator", "organiser"} <= {path for _, path in found}
 
     def check(path: str) -> None:
@@ -84,7 +85,9 @@ def test_paths_the_readme_names_exist():
     assert len(named) >= 15
 
     def check(path: str) -> None:
-        assert list(ROOT.glob(path.rstrip("/"))), f"{path} is not in the repository"
+        # From the repository's root, or from eventkit/ for its modules ("`storage/editing.py`").
+        found = [*ROOT.glob(path.rstrip("/")), *(ROOT / "eventkit").glob(path.rstrip("/"))]
+        assert found, f"{path} is not in the repository"
 
     assert_every([(p, p) for p in named], check)
 

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from eventkit import cli, event_editing, limits, links, qrsheet, spec_check
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
+from tests.every import assert_every, labelled
 from tests.signing_in import sign_in_organiser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +42,7 @@ def test_a_public_address_is_normalised(typed, saved):
     assert links.normalise_base_url(typed) == saved
 
 
-@pytest.mark.parametrize("typed, why", [
+UNUSABLE_ADDRESSES = [  # (typed, what the refusal says)
     ("", "Please enter"),
     ("ftp://files.example.org", "http:// or https://"),
     ("javascript:alert(1)", "not a web address"),
@@ -59,10 +60,15 @@ def test_a_public_address_is_normalised(typed, saved):
     ("http://x.org/../admin", "only have a folder"),
     ("http://under_score.org", "not a host name"),
     ("http://" + "a" * 250 + ".org", "too long"),
-])
-def test_an_unusable_public_address_is_refused_with_the_reason(typed, why):
-    with pytest.raises(links.AddressError, match=why.replace("?", r"\?")):
-        links.normalise_base_url(typed)
+]
+
+
+def test_an_unusable_public_address_is_refused_with_the_reason():
+    def check(typed, why):
+        with pytest.raises(links.AddressError, match=why.replace("?", r"\?")):
+            links.normalise_base_url(typed)
+
+    assert_every(labelled(UNUSABLE_ADDRESSES), check)
 
 
 def _through_event_file(store, event, typed):
