@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import tempfile
+import types
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,17 @@ def _scan_for_streamlit_components_once():
         patch.setattr(manifest_scanner, "scan_component_manifests",
                       functools.cache(manifest_scanner.scan_component_manifests))
         yield
+
+
+@pytest.fixture(autouse=True)
+def _organiser_password_made_quickly(monkeypatch):
+    """A page test on a fresh database makes the organiser password, as a first start does,
+    and would hash it with 200,000 PBKDF2 iterations: 70 ms of CPU per test. eventkit.staff
+    hashes it with 1,000 here (the same code path; tests of the hash call eventkit.security)."""
+    from eventkit import security, staff
+
+    quick = functools.partial(security.hash_passcode, iterations=1_000)
+    monkeypatch.setattr(staff, "security", types.SimpleNamespace(**{**vars(security), "hash_passcode": quick}))
 
 
 @pytest.fixture(scope="session")
