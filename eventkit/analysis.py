@@ -17,8 +17,8 @@ from .storage import Store
 from .storage.coding import SOURCE_LABELS, MatrixCell
 
 WIDTH = 560
-CORRECT, OTHER = "#1a7f37", "#9aa4b2"
-BEFORE, AFTER = "#9aa4b2", "#1f6feb"
+CORRECT, OTHER = "#1a7f37", "#7b8494"  # bars 5:1 and 3.8:1 on white (WCAG 1.4.11 asks 3:1)
+BEFORE, AFTER = "#b45309", "#1f6feb"  # amber and blue: apart for colour-blind eyes, both over 4.5:1
 LIKERT_COLOURS = ["#c0392b", "#e59866", "#d5d8dc", "#7fb3d5", "#1f618d"]
 BIN_MINUTES = 15
 
@@ -137,7 +137,7 @@ def notes_chart(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("text:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("notes:Q", title="notes", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("state:N", sort=["visible", "pending", "hidden"],
-                        scale=alt.Scale(range=["#1f6feb", "#d4a72c", "#9aa4b2"]), legend=alt.Legend(orient="bottom")),
+                        scale=alt.Scale(range=["#1f6feb", "#9a6700", OTHER]), legend=alt.Legend(orient="bottom")),
         tooltip=["text", "state", "notes"],
     ).properties(width=WIDTH - 160, title="Wall notes per prompt")
 

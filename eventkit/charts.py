@@ -18,8 +18,8 @@ from .models import Poll, PollResults
 INK = "#111827"
 BAR = "#1d4ed8"
 RIGHT = "#15803d"
-MUTED = "#9ca3af"
-BEFORE = "#93c5fd"
+MUTED = "#7b8494"  # 3.8:1 on white: the other options stay visible bars (WCAG 1.4.11)
+BEFORE = "#b45309"  # amber: 5:1 on white (WCAG 1.4.11 asks 3:1 of bars), and apart from blue for colour-blind eyes
 FONT_SIZE = 26
 TEXT_SIZE = 30
 ESTIMATE_TOLERANCE = 0.10  # an estimate within 10% of the true value counts as right
@@ -60,7 +60,7 @@ def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt
     base = alt.Chart(data).encode(
         y=alt.Y("option:N", sort=alt.SortField("order"), title=None,
                 axis=alt.Axis(labelFontWeight="bold", labelPadding=12)),
-        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.25])),
+        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.45])),
     )
     bars = base.mark_bar(cornerRadiusEnd=6, height={"band": 0.75}).encode(
         color=alt.Color("colour:N", scale=None), tooltip=["option", "votes", "share"])
@@ -194,7 +194,8 @@ def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, r
     labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(
         text="text:N")
     options = max(1, len(data) // 2)
-    return _style(alt.layer(bars, labels), height=max(260, 150 * options))
+    # width="container": with a legend Streamlit's own stretch left the bars a third of the screen wide.
+    return _style(alt.layer(bars, labels).properties(width="container"), height=max(260, 150 * options))
 
 
 def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> alt.TopLevelMixin:

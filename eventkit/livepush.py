@@ -39,8 +39,12 @@ class Outcome(Enum):
 
 
 def signature(now: Live, poll: Poll | None) -> Signature:
-    """What an attendee screen shows of the live activity; a change means redraw."""
-    return (now.kind, now.poll_id, poll.state if poll else None)
+    """What an attendee screen shows of the live activity; a change means redraw.
+
+    Whether the poll's results are shown is part of it: phones show the
+    room's answers when the projector does.
+    """
+    return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None)
 
 
 def live_signature(store: Store, event_id: int) -> Signature:

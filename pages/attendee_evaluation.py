@@ -8,10 +8,11 @@ from eventkit.storage import StoreError
 from eventkit.text import TextError
 from eventkit.ui import entry
 
-attendee = ui.attendee_page()
+attendee = ui.attendee_page("pages/attendee_evaluation.py")
 event, me = attendee.event, attendee.participant
-ui.live_banner(attendee, whole_page=True)  # the form opens when the evaluation goes live
-st.title("Your feedback")
+ui.live_banner(attendee, "evaluation", whole_page=True)  # the form opens when the evaluation goes live
+st.title("Your feedback", anchor=False)
+SENT = "eval-sent"  # set by send(): this browser has just sent the form
 
 items = ui.store().list_eval_items(event.id)
 is_open = ui.event_by_code(event.code).eval_open
@@ -24,6 +25,13 @@ if not is_open:
     if not saved:
         ui.attendee_footer(attendee)
         st.stop()
+elif st.session_state.get(SENT):
+    # Just sent from the bottom of a long form: the thanks replaces the form, so the
+    # page is one screen tall and the browser cannot leave it out of view.
+    st.success("Thank you, your feedback is saved. You can change it until the evaluation closes.")
+    st.button("Change my answers", on_click=st.session_state.pop, args=(SENT, None))
+    ui.attendee_footer(attendee)
+    st.stop()
 elif saved and not ui.has_flash():  # not "saved" beside a refused edit
     st.success("Thank you, your feedback is saved. You can change it until the evaluation closes.")
 
@@ -45,6 +53,7 @@ def send() -> None:
     answers = {item.id: st.session_state.get(f"eval-{item.id}") for item in items}
     try:
         ui.store().submit_evaluation(event.id, me.id, answers)
+        st.session_state[SENT] = True
     except (TextError, StoreError) as err:
         ui.flash(str(err))
 

@@ -8,9 +8,9 @@ from eventkit.storage import StoreError
 from eventkit.text import TextError
 from eventkit.ui import entry
 
-attendee = ui.attendee_page()
+attendee = ui.attendee_page("pages/attendee_table.py")
 event, me = attendee.event, attendee.participant
-ui.live_banner(attendee)
+ui.live_banner(attendee, "tables")
 
 tables = ui.tables(event.id)
 if not tables:
@@ -18,7 +18,7 @@ if not tables:
     st.stop()
 table = next((t for t in tables if t.number == me.table_no), None)
 if table is None:
-    st.title("Which table are you at?")
+    st.title("Which table are you at?", anchor=False)
     st.write("The table number is on the card in the middle of your table.")
     choice = st.selectbox("Your table", tables, index=None, format_func=lambda t: t.name,
                           placeholder="Choose your table")
@@ -31,7 +31,7 @@ if table is None:
     ui.attendee_footer(attendee)
     st.stop()
 
-st.title(ui.plain(table.name))
+st.title(ui.plain(table.name), anchor=False)
 
 
 def consent(table: Table) -> None:

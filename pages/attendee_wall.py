@@ -7,10 +7,10 @@ from eventkit.models import NOTE_MAX_CHARS, WallPrompt
 from eventkit.storage import StoreError
 from eventkit.ui import entry, faults
 
-attendee = ui.attendee_page()
+attendee = ui.attendee_page("pages/attendee_wall.py")
 event, me = attendee.event, attendee.participant
-ui.live_banner(attendee)
-st.title("Wall")
+ui.live_banner(attendee, "wall")
+st.title("Wall", anchor=False)
 
 prompts = ui.prompts(event.id)
 if not prompts:
@@ -54,7 +54,9 @@ def post_and_list(prompt: WallPrompt) -> None:
 
     notes = [n for n in ui.visible_notes(event.id) if n.prompt_id == prompt.id]
     plussed = ui.store().my_plus_ones(event.id, me.id)
-    st.subheader(f"{len(notes)} note{'s' if len(notes) != 1 else ''} so far")
+    st.subheader(f"{len(notes)} note{'s' if len(notes) != 1 else ''} so far", anchor=False)
+    # Other people's notes are not pushed (a room redrawing on every note): fetched on a tap.
+    st.button("Show new notes", key="wall-refresh", icon="🔄")
     # Newest first. A phone lists the latest few unless asked: a long wall is slow
     # to scroll, and every note listed costs the server a little on every redraw.
     if len(notes) > ui.PHONE_WALL_NOTES and not st.toggle(f"Show all {len(notes)} notes", key="wall-all"):

@@ -174,7 +174,7 @@ def test_live_signature_follows_the_live_activity_and_poll_state(demo):
     store, event = demo
     poll = store.list_polls(event.id)[0]
     store.set_live(event.id, "welcome")
-    assert live_signature(store, event.id) == ("welcome", None, None)
+    assert live_signature(store, event.id) == ("welcome", None, None, None)
     store.set_live(event.id, "poll", poll.id)
     before = live_signature(store, event.id)
     store.set_poll_state(poll.id, "open")

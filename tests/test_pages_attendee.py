@@ -89,7 +89,11 @@ def test_attendee_page_renders_with_nav_and_anonymity_note(app_db, name, marker)
     no_exception(at)
     shown = [e.value for e in (*at.title, *at.info, *at.text)]
     assert marker in shown
-    assert [link.label for link in at.get("page_link")][:4] == ["Now", "Wall", "Table", "Feedback"]
+    nav = ["Now", "Wall", "Table", "Feedback"]
+    here = {"now": "Now", "wall": "Wall", "table": "Table", "feedback": "Feedback"}[name]
+    # The page you are on is a label, not a link to itself (one Tab stop fewer).
+    assert [link.label for link in at.get("page_link")][:3] == [n for n in nav if n != here]
+    assert any(t.value.endswith(f" {here}") for t in at.text)
     assert any("Your answers are anonymous" in c.value for c in at.caption)
     assert me(at, store, event).table_no == 2
 
@@ -203,8 +207,80 @@ def test_revealed_poll_shows_the_answer_and_its_source(app_db):
     store.set_poll_state(poll.id, "revealed")
     at = open_page(ATTENDEE_PAGES["now"], event=event.code)
     no_exception(at)
-    assert f"The answer: {poll.correct_option.label}" in [s.value for s in at.success]
+    assert f"You did not answer this one. The answer is “{poll.correct_option.label}”." in [i.value for i in at.info]
     assert any(c.value.startswith("Source: ") for c in at.caption) == bool(poll.source)
+
+
+def _answer(poll, which: str):
+    """The vote to cast for a case: right, wrong, or an estimate near or far from the truth."""
+    if poll.kind == "estimate":
+        return {"near": poll.true_value * 1.05, "far": poll.true_value / 2, "exact": poll.true_value}[which]
+    wrong = next(o for o in poll.options if not o.is_correct)
+    return {"right": poll.correct_option, "wrong": wrong}[which].id
+
+
+@pytest.mark.parametrize(("kind", "which", "says", "element"), [
+    ("choice", "right", "You answered “{mine}” — that's right.", "success"),
+    ("choice", "wrong", "You answered “{mine}” — the answer is “{truth}”.", "info"),
+    ("estimate", "exact", "You answered {mine} — that's right.", "success"),
+    ("estimate", "near", "You answered {mine} — that's right (within 10% of {truth}).", "success"),
+    ("estimate", "far", "You answered {mine} — the answer is {truth}.", "info"),
+])
+def test_after_the_reveal_the_phone_says_whether_you_were_right(app_db, kind, which, says, element):
+    from eventkit.ui.voting import answer_text
+
+    store, event = app_db
+    poll = open_poll(store, event, kind=kind)
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    value = _answer(poll, which)
+    person = me(at, store, event)
+    (store.cast_estimate if kind == "estimate" else store.cast_vote)(poll.id, person.id, value)
+    store.set_poll_state(poll.id, "revealed")
+    rerun(at)
+    no_exception(at)
+    truth = poll.true_value if kind == "estimate" else poll.correct_option.id
+    expected = says.format(mine=answer_text(poll, value).strip("“”"), truth=answer_text(poll, truth).strip("“”"))
+    assert expected in [e.value for e in getattr(at, element)], [e.value for e in (*at.success, *at.info)]
+    assert not at.button  # no disabled answer buttons (grey on grey) once voting is over
+
+
+def test_the_phone_shows_the_rooms_answers_when_the_projector_does(app_db):
+    store, event = app_db
+    poll = open_poll(store, event)
+    first, second = poll.options[0], poll.options[1]
+    for i, option in enumerate((first, first, first, second)):
+        store.cast_vote(poll.id, store.join(event.id, chr(97 + i) * 22).id, option.id)
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    assert not at.get("progress")  # hidden while the projector hides them
+    store.set_results_visible(poll.id, True)
+    rerun(at)
+    no_exception(at)
+    bars = {p.proto.text: p.value for p in at.get("progress")}
+    assert bars["3 answers (75%)"] == 75 and bars["1 answer (25%)"] == 25
+    assert first.label in texts(at)
+    button(at, second.label).click()  # my own vote, then the results again
+    at.run()
+    rerun(at)  # the shared results are up to half a second old
+    assert f"{second.label}  (your answer)" in texts(at)
+    assert {p.proto.text for p in at.get("progress")} >= {"3 answers (60%)", "2 answers (40%)"}
+
+
+def test_showing_results_redraws_phones():
+    from eventkit.livepush import signature
+    from eventkit.models import Live, Poll
+
+    live = Live(kind="poll", poll_id=1)
+    hidden = Poll(id=1, event_id=1, position=1, kind="choice", question="Q", state="open")
+    shown = Poll(id=1, event_id=1, position=1, kind="choice", question="Q", state="open", results_visible=True)
+    assert signature(live, hidden) != signature(live, shown)
+
+
+def test_the_estimate_box_says_the_allowed_range(app_db):
+    store, event = app_db
+    poll = open_poll(store, event, kind="estimate")
+    at = open_page(ATTENDEE_PAGES["now"], event=event.code)
+    no_exception(at)
+    assert at.number_input[0].label == f"Your estimate: a number from {poll.min_value:,g} to {poll.max_value:,g} {poll.unit}"
 
 
 def test_estimate_is_recorded_and_can_be_changed(app_db):
@@ -296,6 +372,42 @@ def test_plus_one_counts_once(app_db):
     agreed = button(at, "+1 (1) · you agreed")
     assert agreed.disabled
     assert [n.plus_ones for n in store.list_notes(event.id) if n.id == note.id] == [1]
+
+
+def test_the_wall_shows_other_peoples_new_notes_on_a_tap(app_db):
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
+    author = store.join(event.id, "c" * 22)
+    store.add_note(store.list_prompts(event.id)[0].id, author.id, "Posted by someone else just now.")
+    st.cache_data.clear()  # as if the shared read had expired (2 s)
+    button(at, "Show new notes").click()
+    at.run()
+    no_exception(at)
+    assert "Posted by someone else just now." in texts(at)
+
+
+@pytest.mark.parametrize(("page", "live", "state", "banner"), [
+    ("wall", "poll", "draft", "A question is about to open: tap to get ready"),
+    ("wall", "poll", "open", "A question is open now: tap to vote"),
+    ("table", "poll", "closed", "Voting has closed: tap to see the question"),
+    ("feedback", "poll", "revealed", "The answer is out: tap to see if you were right"),
+    ("table", "wall", None, "The wall is open: tap to add your thoughts"),
+    ("wall", "tables", None, "Table discussions have started: tap to open your table"),
+    ("wall", "evaluation", None, "The feedback form is open: tap to give feedback"),
+    ("wall", "wall", None, None),
+    ("table", "tables", None, None),
+    ("feedback", "welcome", None, None),
+])
+def test_other_pages_say_what_is_live_with_a_link_to_it(app_db, page, live, state, banner):
+    store, event = app_db
+    poll = store.list_polls(event.id)[0]
+    if state:
+        store.set_poll_state(poll.id, state)
+    store.set_live(event.id, live, poll.id if live == "poll" else None)
+    at = open_page(ATTENDEE_PAGES[page], event=event.code, table=2)
+    no_exception(at)
+    nav = {"Now", "Wall", "Table", "Feedback", "Privacy notice"}
+    assert [link.label for link in at.get("page_link") if link.label not in nav][:1] == ([banner] if banner else [])
 
 
 def test_notes_of_another_prompt_are_not_shown(app_db):
@@ -406,6 +518,11 @@ def test_evaluation_is_submitted_then_edited_as_one_response(app_db):
         "Thank you, your feedback is saved. You can change it until the evaluation closes."]
     person = me(at, store, event)
     assert store.my_evaluation(event.id, person.id) == {score.id: 4, likert.id: 5, text.id: HOSTILE}
+    # The thanks replaces the long form, so it is on screen where the person tapped.
+    assert not at.radio and not at.text_area
+    button(at, "Change my answers").click()
+    at.run()
+    assert at.radio(key=f"eval-{score.id}").value == 4  # the form again, with what was saved
 
     at.radio(key=f"eval-{score.id}").set_value(2)
     button(at, "Send my feedback").click()

@@ -178,15 +178,15 @@ def current_attendee() -> Attendee | None:
     return Attendee(event, token, participant)
 
 
-def attendee_page() -> Attendee:
-    """Start an attendee screen: the join form (and stop) without an event,
-    else the attendee stylesheet and page links; returns the attendee."""
+def attendee_page(here: str) -> Attendee:
+    """Start the attendee screen `here` (its page file): the join form (and stop)
+    without an event, else the attendee stylesheet and page links; returns the attendee."""
     attendee = current_attendee()
     if attendee is None:
         join_form()
         st.stop()
     use_css("attendee")
-    attendee_nav(attendee)
+    attendee_nav(attendee, here)
     keep_in_step(attendee.event.id)
     return attendee
 
@@ -210,12 +210,20 @@ ATTENDEE_PAGES = (
 )
 
 
-def attendee_nav(attendee: Attendee) -> None:
-    """The attendee's page links, carrying their identity in the URL."""
+def attendee_nav(attendee: Attendee, here: str) -> None:
+    """The attendee's page links, carrying their identity in the URL.
+
+    The page being shown is a marked label, not a link to itself: one Tab stop
+    fewer before the question, and its look cannot be confused with a focused link.
+    """
     # wrap=True: at 200% zoom (about 195 CSS px) four links no longer fit on one row.
-    with st.container(horizontal=True, wrap=True, gap="xsmall", horizontal_alignment="distribute"):
+    with st.container(horizontal=True, wrap=True, gap="xsmall", horizontal_alignment="distribute", key="ek-nav"):
         for page, label, icon in ATTENDEE_PAGES:
-            link(page, label=label, icon=icon, query_params=attendee.link_params())
+            if page == here:
+                with st.container(key="ek-nav-here", width="content"):
+                    st.text(f"{icon} {label}")
+            else:
+                link(page, label=label, icon=icon, query_params=attendee.link_params())
 
 
 def attendee_footer(attendee: Attendee) -> None:

@@ -90,34 +90,61 @@ def _poll_live(event_id: int, seen: tuple) -> None:
     _rerun_if_live_changed(event_id, seen)
 
 
-def live_banner(attendee: Attendee, *, whole_page: bool = False) -> None:
-    """On pages other than Now: a link to the live poll when one is open.
+# A banner on the other attendee pages for every live activity but the page's own:
+# (page it links to, what it says, icon). Welcome asks nothing of anyone: no banner.
+BANNERS = {
+    "wall": ("pages/attendee_wall.py", "The wall is open: tap to add your thoughts", "📝"),
+    "tables": ("pages/attendee_table.py", "Table discussions have started: tap to open your table", "👥"),
+    "evaluation": ("pages/attendee_evaluation.py", "The feedback form is open: tap to give feedback", "💬"),
+}
+POLL_BANNERS = {
+    "draft": "A question is about to open: tap to get ready",
+    "open": "A question is open now: tap to vote",
+    "closed": "Voting has closed: tap to see the question",
+    "revealed": "The answer is out: tap to see if you were right",
+}
 
-    With push only the banner is redrawn when the activity changes, unless
-    `whole_page`: for a page that itself depends on what is live (Feedback
-    opens when the facilitator makes the evaluation live).
+
+def live_banner(attendee: Attendee, here: str, *, whole_page: bool = False) -> None:
+    """On pages other than Now: what the facilitator has made live, with a link to it.
+
+    `here` is the live activity this page itself shows (wall, tables,
+    evaluation): no banner for it. With push only the banner is redrawn when
+    the activity changes, unless `whole_page`: for a page that itself depends
+    on what is live (Feedback opens when the facilitator makes the evaluation live).
     """
     if whole_page and push.available():
-        _banner(attendee, live_part(attendee.event.id)[1])
+        _banner(attendee, here, *live_part(attendee.event.id))
     elif push.available():
-        _pushed_banner(attendee)
+        _pushed_banner(attendee, here)
     else:
-        _polled_banner(attendee)
+        _polled_banner(attendee, here)
 
 
 @st.fragment
 @faults.shielded(faults.QUIET)
-def _pushed_banner(attendee: Attendee) -> None:
-    _banner(attendee, live_part(attendee.event.id)[1])
+def _pushed_banner(attendee: Attendee, here: str) -> None:
+    _banner(attendee, here, *live_part(attendee.event.id))
 
 
 @st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
 @faults.shielded(faults.QUIET)
-def _polled_banner(attendee: Attendee) -> None:
-    _banner(attendee, live_part(attendee.event.id)[1])
+def _polled_banner(attendee: Attendee, here: str) -> None:
+    _banner(attendee, here, *live_part(attendee.event.id))
 
 
-def _banner(attendee: Attendee, current: Poll | None) -> None:
-    if current is not None and current.state == "open":
-        link("pages/attendee_now.py", label="A question is open now: tap to vote",
-                     icon="🗳️", query_params=attendee.link_params())
+def banner_for(now: Live, current: Poll | None, here: str) -> tuple[str, str, str] | None:
+    """(page, words, icon) of the banner for what is live, seen from page `here`; None for none."""
+    if current is not None:
+        return "pages/attendee_now.py", POLL_BANNERS.get(current.state, POLL_BANNERS["open"]), "🗳️"
+    if now.kind == here:
+        return None
+    return BANNERS.get(now.kind)
+
+
+def _banner(attendee: Attendee, here: str, now: Live, current: Poll | None) -> None:
+    found = banner_for(now, current, here)
+    if found is not None:
+        page, words, icon = found
+        with st.container(key="ek-live-banner"):
+            link(page, label=words, icon=icon, query_params=attendee.link_params(), width="stretch")

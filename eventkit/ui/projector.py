@@ -16,13 +16,17 @@ from ..models import Event, Poll
 from . import facilitator as fx
 from . import faults
 
-WALL_NOTES_PER_PROMPT = 8
+WALL_NOTES_PER_PROMPT = 5  # newest first; more would run under the footer of a 1080-pixel screen
+LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
 @st.fragment(run_every=ui.PROJECTOR_REFRESH_SECONDS)
 @faults.shielded(faults.ROOM)
 def live_screen(event: Event) -> None:
-    """Whatever is live now; switches by itself when the facilitator changes it."""
+    """Whatever is live now; switches by itself when the facilitator changes it.
+
+    Every screen ends with the join footer, so latecomers can always join.
+    """
     now = ui.live(event.id)
     current = ui.poll(event.id, now.poll_id) if now.kind == "poll" else None
     if current is not None:
@@ -35,14 +39,31 @@ def live_screen(event: Event) -> None:
         evaluation_screen(event)
     else:
         welcome_screen(event)
+    # Welcome and evaluation already show a big QR code: there the footer is words only.
+    join_footer(event, with_qr=now.kind not in ("welcome", "evaluation") or current is not None)
 
 
-def _qr(event: Event, page: str = "", width: int = 520) -> str:
+def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True) -> str:
     url = fx.join_url(event, page)
-    st.image(fx.qr_png(url), width=width)
-    if links.is_local(url):  # useless to the room anyway: a small pointer for staff (the panel says more)
-        st.caption("This code only works on this computer. Facilitator: see the control panel.")
+    st.image(fx.qr_png(url), width=width, alt=f"QR code: scan it to open {url}")
+    if warn and links.is_local(url):  # useless to the room anyway: a small pointer for staff (the panel says more)
+        st.caption(LOCAL_ONLY)
     return url
+
+
+def join_footer(event: Event, *, with_qr: bool) -> None:
+    """The join address and event code along the bottom of every screen (projector.css fixes it there)."""
+    url = fx.join_url(event)
+    with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
+        if with_qr:
+            with st.container(key="ek-footer-qr", width="content"):
+                _qr(event, width=150, warn=False)
+        with st.container(key="ek-footurl-join", width="stretch"):
+            st.text(f"Join on your phone:  {url}")
+            if with_qr and links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
+                st.caption(LOCAL_ONLY)
+        with st.container(key="ek-footcode-join", width="content"):
+            st.text(f"Code  {event.code}")
 
 
 def welcome_screen(event: Event) -> None:
@@ -56,29 +77,24 @@ def welcome_screen(event: Event) -> None:
         fx.big_text(f"Event code  {event.code}", "code", "join")
         fx.big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
     with code:
-        _qr(event, width=720)
-
-
-def _join_corner(event: Event) -> None:
-    """A small QR and the code, so latecomers can still join during a poll."""
-    _qr(event, width=220)
-    fx.big_text(f"Code {event.code}", "small", "corner")
+        _qr(event, width="stretch")
 
 
 def poll_screen(event: Event, poll: Poll) -> None:
-    main, side = st.columns([5, 1], gap="large")
-    with side:
-        _join_corner(event)
-    with main:
-        fx.big_text(poll.question, "question", poll.id)
-        shown = poll.results_visible or poll.state == "revealed"
-        if poll.state == "draft":
-            fx.big_text("Voting opens in a moment…", "label", "draft")
-        elif not shown:
-            _hidden_results(poll)
-        else:
+    """The question across the screen; at the reveal the results and the answer side by side."""
+    shown = poll.results_visible or poll.state == "revealed"
+    fx.big_text(poll.question, "qresults" if shown else "question", poll.id)
+    if poll.state == "draft":
+        fx.big_text("Voting opens in a moment…", "label", "draft")
+    elif not shown:
+        _hidden_results(poll)
+    elif poll.state != "revealed":
+        _results(poll)
+    else:
+        chart, words = st.columns([11, 9], gap="large")
+        with chart:
             _results(poll)
-        if poll.state == "revealed":
+        with words:
             _reveal(poll)
 
 
@@ -181,4 +197,4 @@ def evaluation_screen(event: Event) -> None:
         if joined:
             st.progress(min(1.0, responses / joined))
     with code:
-        _qr(event, "feedback", width=520)
+        _qr(event, "feedback", width="stretch")

@@ -23,12 +23,13 @@ from eventkit import security
 from eventkit.rehearse.client import ERROR, SUCCESS, StreamlitSession
 from eventkit.text import TextError, clean_text
 from eventkit.ui import PHONE_WALL_NOTES
+from eventkit.ui.projector import WALL_NOTES_PER_PROMPT
 from tests.hostile import corpus
 
 from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
 
 DANGEROUS = "a, img, h1, h2, h3, h4, h5, h6, table, script, iframe, object, embed, video, form, base, meta, math"
-PER_PROMPT = 8  # the projector shows the newest eight notes per prompt
+PER_PROMPT = WALL_NOTES_PER_PROMPT  # the projector shows the newest few notes per prompt
 
 # Counts of dangerous elements, those inside attendee text, javascript: URLs, and the text shown.
 _DOM_JS = """(sel) => {
