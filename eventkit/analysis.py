@@ -28,6 +28,25 @@ def wrap(text: str, width: int = 70) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+LABEL_CHARS = 30  # an axis label longer than this is drawn on several lines, never cut off
+
+
+def wrapped(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The frame with `column` broken into lines (joined by newlines) for a multi-line axis label."""
+    return frame.assign(**{column: frame[column].map(lambda t: "\n".join(wrap(str(t), LABEL_CHARS)))})
+
+
+def label_axis() -> alt.Axis:
+    """A category axis whose labels are the lines `wrapped` made, whole (no ellipsis)."""
+    return alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=0, labelPadding=6)
+
+
+def row_step(frame: pd.DataFrame, column: str, least: int = 20) -> alt.Step:
+    """Room per category for its longest wrapped label (13 px a line), so lines never overlap."""
+    lines = max((str(t).count("\n") + 1 for t in frame[column]), default=1)
+    return alt.Step(max(least, 13 * lines + 8))
+
+
 # --- Polls ---------------------------------------------------------------------
 
 
@@ -60,10 +79,10 @@ def choice_frame(store: Store, poll: Poll) -> pd.DataFrame:
 
 def perception_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
     """Bars of what the room believed; the real answer in green."""
-    data = frame.assign(answer=frame["correct"].map({True: "real answer", False: "other options"}))
+    data = wrapped(frame, "option").assign(answer=frame["correct"].map({True: "real answer", False: "other options"}))
     legend = alt.Legend(orient="bottom", title=None) if frame["correct"].any() else None
     base = alt.Chart(data).encode(
-        y=alt.Y("option:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("option:N", sort=None, title=None, axis=label_axis()),
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
     )
     bars = base.mark_bar().encode(
@@ -72,7 +91,8 @@ def perception_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
         tooltip=["option", "votes", alt.Tooltip("share:Q", format=".0%")],
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
-    return (bars + labels).properties(width=WIDTH, title=wrap(f"{poll.position}. {poll.question}"))
+    return (bars + labels).properties(width=WIDTH, height=row_step(data, "option"),
+                                      title=wrap(f"{poll.position}. {poll.question}"))
 
 
 def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
@@ -110,14 +130,15 @@ def shift_frame(store: Store, poll: Poll) -> pd.DataFrame:
 
 def shift_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
     """Grouped bars: the share per option before and after the day's evidence."""
-    return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("option:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+    data = wrapped(frame, "option")
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("option:N", sort=None, title=None, axis=label_axis()),
         yOffset=alt.YOffset("when:N", sort=["before", "after"]),
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("when:N", sort=["before", "after"], scale=alt.Scale(range=[BEFORE, AFTER]),
                         legend=alt.Legend(orient="bottom", title=None)),
         tooltip=["when", "option", alt.Tooltip("share:Q", format=".0%")],
-    ).properties(width=WIDTH, title=wrap(f"Before and after: {poll.question}"))
+    ).properties(width=WIDTH, height=row_step(data, "option", least=30), title=wrap(f"Before and after: {poll.question}"))
 
 
 # --- Wall, evaluation, participation ------------------------------------------------
@@ -133,13 +154,14 @@ def notes_chart(frame: pd.DataFrame) -> alt.Chart:
     """Wall notes per prompt, by moderation state."""
     long = frame.melt(id_vars=["position", "text"], value_vars=["visible", "pending", "hidden"],
                       var_name="state", value_name="notes")
+    long = wrapped(long, "text")
     return alt.Chart(long).mark_bar().encode(
-        y=alt.Y("text:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("text:N", sort=None, title=None, axis=label_axis()),
         x=alt.X("notes:Q", title="notes", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("state:N", sort=["visible", "pending", "hidden"],
                         scale=alt.Scale(range=["#1f6feb", "#9a6700", OTHER]), legend=alt.Legend(orient="bottom")),
         tooltip=["text", "state", "notes"],
-    ).properties(width=WIDTH - 160, title="Wall notes per prompt")
+    ).properties(width=WIDTH - 160, height=row_step(long, "text"), title="Wall notes per prompt")
 
 
 def eval_frame(store: Store, event_id: int) -> pd.DataFrame:
@@ -164,19 +186,19 @@ def likert_chart(frame: pd.DataFrame) -> alt.Chart | None:
             parts.append({"item": item["text"].iloc[0], "label": LIKERT_LABELS[value - 1], "value": value,
                           "share": share, "x": start, "x2": start + share})
             start += share
-    long = pd.DataFrame(parts)
+    long = wrapped(pd.DataFrame(parts), "item")
     bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("item:N", sort=None, title=None, axis=alt.Axis(labelLimit=380)),
+        y=alt.Y("item:N", sort=None, title=None, axis=label_axis()),
         x=alt.X("x:Q", axis=alt.Axis(format="%"), title="share of answers (disagree ← | → agree)",
                 scale=alt.Scale(domain=[-1, 1])),
         x2="x2:Q",
         color=alt.Color("label:N", sort=list(LIKERT_LABELS),
                         scale=alt.Scale(domain=list(LIKERT_LABELS), range=LIKERT_COLOURS),
-                        legend=alt.Legend(orient="bottom", title=None, columns=3)),
+                        legend=alt.Legend(orient="bottom", title=None, columns=3, labelLimit=0)),
         tooltip=["item", "label", alt.Tooltip("share:Q", format=".0%")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    return (bars + zero).properties(width=WIDTH - 240, title="Agreement with outcome statements")
+    return (bars + zero).properties(width=WIDTH - 240, height=row_step(long, "item"), title="Agreement with outcome statements")
 
 
 def score_chart(frame: pd.DataFrame) -> alt.Chart | None:
@@ -184,13 +206,15 @@ def score_chart(frame: pd.DataFrame) -> alt.Chart | None:
     data = frame[frame["kind"] == "score"]
     if data.empty:
         return None
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("value:O", title="score (1 = poor, 5 = excellent)", scale=alt.Scale(domain=[1, 2, 3, 4, 5])),
+    # The scale in the title, not under each small chart: side by side those titles ran into each other.
+    return alt.Chart(wrapped(data, "text")).mark_bar().encode(
+        x=alt.X("value:O", title="score", scale=alt.Scale(domain=[1, 2, 3, 4, 5])),
         y=alt.Y("n:Q", title="answers", axis=alt.Axis(tickMinStep=1)),
         color=alt.value("#1f6feb"),
-        column=alt.Column("text:N", title=None, sort=alt.SortField("position")),
+        column=alt.Column("text:N", title=None, sort=alt.SortField("position"),
+                          header=alt.Header(labelLimit=0, labelExpr="split(datum.label, '\\n')")),
         tooltip=["text", "value", "n"],
-    ).properties(width=150, height=140, title="Scores")
+    ).properties(width=150, height=140, title="Scores (1 = poor, 5 = excellent)")
 
 
 def response_rate(store: Store, event_id: int) -> tuple[int, int, float | None]:

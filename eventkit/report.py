@@ -25,6 +25,17 @@ from .storage.coding import SOURCE_LABELS
 from .text import reflow
 
 CSS = Path(__file__).parent / "static" / "report.css"
+# Text in the SVG is measured by vl-convert but drawn by the reader's browser. With
+# a generic "sans-serif" the two picked different fonts and long labels ran off the
+# left edge. Measured with a wide font (DejaVu Sans, Verdana's width) and drawn with
+# it or a narrower one, nothing is cut; the padding leaves room for any difference.
+PRINT_CONFIG = {
+    "font": "DejaVu Sans, Verdana, Arial, sans-serif",
+    "padding": {"left": 24, "right": 24, "top": 8, "bottom": 8},
+    "axis": {"labelFontSize": 11, "titleFontSize": 11},
+    "legend": {"labelFontSize": 11, "labelLimit": 0},
+    "header": {"labelFontSize": 11},
+}
 
 
 def chart_html(chart: alt.TopLevelMixin | None, alt_text: str) -> str:
@@ -35,7 +46,7 @@ def chart_html(chart: alt.TopLevelMixin | None, alt_text: str) -> str:
         import vl_convert
     except ImportError:
         return ""
-    svg = vl_convert.vegalite_to_svg(chart.to_json())
+    svg = vl_convert.vegalite_to_svg(chart.to_json(), config=PRINT_CONFIG)
     data = base64.b64encode(svg.encode()).decode()
     return f'<img class="chart" alt="{escape(alt_text)}" src="data:image/svg+xml;base64,{data}">'
 
