@@ -92,7 +92,8 @@ def perception_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
     return (bars + labels).properties(width=WIDTH, height=row_step(data, "option"),
-                                      title=wrap(f"{poll.position}. {poll.question}"))
+                                      title=wrap(f"{poll.position}. {poll.question}"),
+                                      description=f"What the room believed: {poll.question}")
 
 
 def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
@@ -114,7 +115,8 @@ def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
     label = truth.mark_text(color=CORRECT, align="left", dx=4, dy=-28).encode(
         text=alt.Text("value:Q", format="~g"))
     return alt.layer(ticks.encode(tooltip=["value"]), median, truth.mark_rule(color=CORRECT, size=3), label).properties(
-        width=WIDTH, height=80, title=wrap(f"{poll.position}. {poll.question}") + ["green: true value · dashed: median"])
+        width=WIDTH, height=80, title=wrap(f"{poll.position}. {poll.question}") + ["green: true value · dashed: median"],
+        description=f"Estimates: {poll.question}").configure_mark(aria=False)  # no unnamed empty layers for screen readers
 
 
 def shift_frame(store: Store, poll: Poll) -> pd.DataFrame:
@@ -138,7 +140,8 @@ def shift_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
         color=alt.Color("when:N", sort=["before", "after"], scale=alt.Scale(range=[BEFORE, AFTER]),
                         legend=alt.Legend(orient="bottom", title=None)),
         tooltip=["when", "option", alt.Tooltip("share:Q", format=".0%")],
-    ).properties(width=WIDTH, height=row_step(data, "option", least=30), title=wrap(f"Before and after: {poll.question}"))
+    ).properties(width=WIDTH, height=row_step(data, "option", least=30), title=wrap(f"Before and after: {poll.question}"),
+                 description=f"Before and after: {poll.question}")
 
 
 # --- Wall, evaluation, participation ------------------------------------------------

@@ -49,5 +49,5 @@ columns = st.columns(3)
 for i, card in enumerate(cards):
     with columns[i % 3], st.container(border=True):
         st.subheader(card.heading)
-        st.image(card.png, width="stretch")
+        st.image(card.png, width="stretch", alt=f"QR code for {card.heading}: {card.url}")
         st.text(card.url)

@@ -103,9 +103,10 @@ def test_attendee_text_never_reaches_a_chart_except_as_data():
     assert "<script>" not in json.dumps(spec)  # the question is never put in a chart
 
 
-def test_projector_css_has_no_angle_brackets():
+@pytest.mark.parametrize("sheet", ["projector.css", "base.css", "attendee.css"])
+def test_stylesheets_have_no_angle_brackets(sheet):
     # st.html sanitises its input; a "<" inside the sheet makes the whole sheet disappear.
-    css = (Path(charts.__file__).parent / "static" / "projector.css").read_text()
+    css = (Path(charts.__file__).parent / "static" / sheet).read_text()
     assert "<" not in css and ">" not in css
 
 
@@ -158,3 +159,43 @@ def test_estimate_labels_sit_above_the_last_count_tick_and_away_from_the_edges(g
             (median, m_align), (truth, t_align) = labels.values()
             if median < truth and 0.3 <= (median - start) / (end - start) <= 0.7:
                 assert m_align == "right"  # runs away from the true value's rule, not across it
+
+
+def contrast(colour: str, background: str = "#ffffff") -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _scale_ranges(spec: dict) -> set[str]:
+    """Every colour a chart's colour scales use (however deeply layered)."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        scale = spec.get("scale")
+        if isinstance(scale, dict) and isinstance(scale.get("range"), list):
+            found.update(c for c in scale["range"] if isinstance(c, str) and c.startswith("#"))
+        for value in spec.values():
+            found |= _scale_ranges(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found |= _scale_ranges(value)
+    return found
+
+
+def test_every_bar_stands_out_from_the_white_background():
+    # WCAG 1.4.11: a bar that carries the data needs 3:1 against what surrounds it.
+    # The projector's light "Before" bars were 1.8:1, grey "other options" 2.5:1.
+    from eventkit import analysis
+
+    named = {"charts.BAR": charts.BAR, "charts.RIGHT": charts.RIGHT, "charts.MUTED": charts.MUTED,
+             "charts.BEFORE": charts.BEFORE, "analysis.CORRECT": analysis.CORRECT,
+             "analysis.OTHER": analysis.OTHER, "analysis.BEFORE": analysis.BEFORE, "analysis.AFTER": analysis.AFTER}
+    frame = charts.poll_frame(CHOICE, RESULTS, reveal=True)
+    used = {f"chart range {c}": c for c in _scale_ranges(charts.before_after_chart(CHOICE, RESULTS, RESULTS).to_dict())}
+    used |= {f"poll bar {c}": c for c in frame["colour"]}
+    faint = {name: round(contrast(c), 2) for name, c in {**named, **used}.items() if contrast(c) < 3}
+    assert faint == {}

@@ -238,8 +238,12 @@ def attendee_footer(attendee: Attendee) -> None:
                  query_params=attendee.link_params())
 
 
-def use_css(name: str) -> None:
-    """Load one of the app's stylesheets from eventkit/static."""
+def use_css(name: str = "base") -> None:
+    """Load one of the app's stylesheets from eventkit/static, after base.css (every screen's).
+
+    Called by each page, not the router: Streamlit drops what the router draws
+    before a page other than the first one runs.
+    """
     st.html(_stylesheet(name))
 
 
@@ -259,7 +263,8 @@ class _Styles:
 
 @functools.cache
 def _stylesheet(name: str) -> _Styles:
-    return _Styles((STATIC / f"{name}.css").read_text(encoding="utf-8"))
+    names = dict.fromkeys(("base", name))
+    return _Styles("\n".join((STATIC / f"{n}.css").read_text(encoding="utf-8") for n in names))
 
 
 def flash(message: str) -> None:

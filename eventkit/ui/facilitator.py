@@ -31,6 +31,7 @@ PANEL_REFRESH_SECONDS = 2
 
 def event_from_url(screen: str) -> Event | None:
     """The event named by ?event=CODE; shows a code form (and returns None) otherwise."""
+    ui.use_css()  # readable captions on the control panel and its sign-in
     code = (st.query_params.get("event") or "").strip().upper()[:12]
     event = ui.event_by_code(code) if code else None
     if event is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import choose_organiser_event, faults, organiser_event, require_organiser, roles, store
+from . import choose_organiser_event, faults, organiser_event, require_organiser, roles, store, use_css
 from .routes import link
 from ..models import Event
 from ..storage import StorageFault, StoreError
@@ -59,6 +59,7 @@ def toast_after_rerun(message: str) -> None:
 
 def organiser_page(title: str) -> Event | None:
     """The start of every organiser page: sign-in, navigation, the chosen event."""
+    use_css()  # readable captions, visible focus
     require_organiser()
     faults.page_banner()
     if message := st.session_state.pop(_SAVED_KEY, None):
