@@ -211,13 +211,10 @@ ATTENDEE_PAGES = (
 
 
 def attendee_nav(attendee: Attendee, here: str) -> None:
-    """The attendee's page links, carrying their identity in the URL.
-
-    The page being shown is a marked label, not a link to itself: one Tab stop
-    fewer before the question, and its look cannot be confused with a focused link.
-    """
+    """The attendee's page links, carrying their identity in the URL; the page shown
+    is a marked label (one Tab stop fewer, never confused with a focused link)."""
     # wrap=True: at 200% zoom (about 195 CSS px) four links no longer fit on one row.
-    with st.container(horizontal=True, wrap=True, gap="xsmall", horizontal_alignment="distribute", key="ek-nav"):
+    with st.container(horizontal=True, wrap=True, gap="xsmall", horizontal_alignment="distribute"):
         for page, label, icon in ATTENDEE_PAGES:
             if page == here:
                 with st.container(key="ek-nav-here", width="content"):
@@ -239,11 +236,8 @@ def attendee_footer(attendee: Attendee) -> None:
 
 
 def use_css(name: str = "base") -> None:
-    """Load one of the app's stylesheets from eventkit/static, after base.css (every screen's).
-
-    Called by each page, not the router: Streamlit drops what the router draws
-    before a page other than the first one runs.
-    """
+    """Load a stylesheet from eventkit/static after base.css. Pages call it, not the router:
+    Streamlit drops what the router draws before any page but the first."""
     st.html(_stylesheet(name))
 
 

@@ -48,6 +48,9 @@ wait_for_streamlit(page, timeout=20_000)
     content a test is actually waiting for: right after a click the app may
     not have started the rerun yet.
 
+close_page_not_found(page)
+    Closes Streamlit's first-visit "Page not found" notice if it appears within 3 s.
+
 start_app_server(workdir)
     Context manager behind `app_server`, for a private server in a test.
 missing(reason)
@@ -255,6 +258,21 @@ def projector(browser):
     yield factory
     for context in contexts:
         context.close()
+
+
+def close_page_not_found(page) -> None:
+    """Close Streamlit's "Page not found" notice, shown over the right page on the first
+    direct visit to a page other than / after a server start (README, Known limits)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_role("dialog")
+    try:
+        dialog.wait_for(timeout=3_000)
+    except PlaywrightTimeout:  # no notice: the normal case
+        return
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
 
 
 def wait_for_streamlit(page, timeout: float = 20_000) -> None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import missing, wait_for_streamlit
+from tests.browser.conftest import close_page_not_found, missing, wait_for_streamlit
 from eventkit import security
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -191,17 +190,6 @@ def test_projector_screen_has_no_serious_axe_violation(screen, app_server, proje
     check_page(page, axe_source)
 
 
-def _close_page_not_found(page) -> None:
-    """Streamlit's "Page not found" notice over the right page on a first direct visit (README, Known limits)."""
-    dialog = page.get_by_role("dialog")
-    try:
-        dialog.wait_for(timeout=3_000)
-    except PlaywrightTimeout:  # no notice: the normal case
-        return
-    page.keyboard.press("Escape")
-    expect(dialog).to_have_count(0)
-
-
 def _signed_in(page, path: str):
     """An organiser page, signed in with the organiser password."""
     box = page.get_by_label("Organiser password")
@@ -223,7 +211,7 @@ def test_organiser_page_has_no_serious_axe_violation(path, app_server, browser, 
         page = context.new_page()
         page.goto(app_server.page_url(path))
         wait_for_streamlit(page)
-        _close_page_not_found(page)
+        close_page_not_found(page)
         _signed_in(page, path)
         expect(page.locator("h1").first).to_be_visible()
         check_page(page, axe_source)
