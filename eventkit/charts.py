@@ -188,14 +188,14 @@ def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, r
         y=alt.Y("option:N", sort=alt.SortField("order"), title=None,
                 axis=alt.Axis(labelFontWeight="bold", labelPadding=12)),
         yOffset=alt.YOffset("round:N", sort=["Before", "After"]),
-        x=alt.X("share:Q", title=None, axis=None, scale=alt.Scale(domain=[0, 125])),
+        # The axis ends a little past the longest bar (not at 100%), so the bars use the screen.
+        x=alt.X("share:Q", title=None, axis=None, scale=alt.Scale(domain=[0, max([10, *data["share"]]) * 1.35])),
     )
     bars = base.mark_bar(cornerRadiusEnd=6).encode(color=colour, tooltip=["round", "option", "share", "votes"])
     labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(
         text="text:N")
     options = max(1, len(data) // 2)
-    # width="container": with a legend Streamlit's own stretch left the bars a third of the screen wide.
-    return _style(alt.layer(bars, labels).properties(width="container"), height=max(260, 150 * options))
+    return _style(alt.layer(bars, labels), height=max(260, 150 * options))
 
 
 def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> alt.TopLevelMixin:

@@ -160,13 +160,13 @@ def wall_screen(event: Event) -> None:
         mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
         with column:
             fx.big_text(prompt.text, "prompt", prompt.id)
+            if len(mine) > WALL_NOTES_PER_PROMPT:  # said above the notes: below, the footer may cover it
+                st.caption(f"The newest {WALL_NOTES_PER_PROMPT} of {len(mine)}: all of them on your phones")
             for note in mine[:WALL_NOTES_PER_PROMPT]:
                 with st.container(border=True, key=f"ek-note-{note.id}"):
                     st.text(note.text)
                     if note.plus_ones:
                         st.caption(f"+{note.plus_ones}")
-            if len(mine) > WALL_NOTES_PER_PROMPT:
-                st.caption(f"and {len(mine) - WALL_NOTES_PER_PROMPT} more on your phones")
 
 
 def tables_screen(event: Event) -> None:
