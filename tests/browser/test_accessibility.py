@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import close_page_not_found, missing, wait_for_streamlit
+from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, missing, wait_for_streamlit
 from eventkit import security
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -23,7 +23,6 @@ RUN_AXE = "async () => await axe.run(document)"
 STYLESHEET_LOADED = "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Attendee screens'))"
 BASE_LOADED = "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Every page'))"
 STAFF = {"width": 1280, "height": 800}
-ORGANISER_PASSWORD = "eventkit-admin"  # the built-in default: the test server sets no other
 
 # (rule id, substring of the node's CSS target) that come from Streamlit's own
 # markup and cannot be changed by the app. Empty: every violation found so far
@@ -38,6 +37,7 @@ def _poll(store, event_id: int, kind: str):
 def _reset(store, event_id: int) -> None:
     for poll in store.list_polls(event_id):
         store.set_poll_state(poll.id, "draft")
+        store.set_results_visible(poll.id, False)
     store.set_live(event_id, "welcome")
     store.set_eval_open(event_id, False)
     store.set_joining_open(event_id, True)
@@ -194,7 +194,7 @@ def _signed_in(page, path: str):
     """An organiser page, signed in with the organiser password."""
     box = page.get_by_label("Organiser password")
     box.wait_for()
-    box.fill(ORGANISER_PASSWORD)
+    box.fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_label("Organiser password")).to_have_count(0, timeout=20_000)
     return page
