@@ -279,10 +279,11 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         # Step 6: Next question opens Q2, the estimate.
         click(panel, "Next question")
         expect(projector.get_by_text(ESTIMATE["question"])).to_be_visible(timeout=FOLLOW_MS)
+        allowed = f"a number from {ESTIMATE['low']:,g} to {ESTIMATE['high']:,g} {ESTIMATE['unit']}"
         for phone, guess in zip(phones, (900, 1500)):
-            phone.get_by_label("Your estimate (people)").fill(str(guess))
+            phone.get_by_label(f"Your estimate: {allowed}").fill(str(guess))  # the box says the range
             click(phone, "Send my estimate")
-            expect(phone.get_by_text(f"Your estimate {guess} people is recorded")).to_be_visible()
+            expect(phone.get_by_text(f"Your estimate {guess:,} people is recorded")).to_be_visible()
         expect(projector.get_by_text(re.compile(r"^2 votes so far"))).to_be_visible(timeout=FOLLOW_MS)
         assert store.get_poll(choice.id).state == "revealed"
 
@@ -301,8 +302,10 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         click(panel, "Reveal answer")
         expect(projector.get_by_text(ESTIMATE["fact"])).to_be_visible(timeout=FOLLOW_MS)
         expect(projector.get_by_text(re.compile(r"^The answer: 1200 people"))).to_be_visible()
-        for phone in phones:
+        for phone, guess in zip(phones, (900, 1500)):
             expect(phone.get_by_text(ESTIMATE["fact"])).to_be_visible(timeout=FOLLOW_MS)
+            # Each phone says whether it was right (within 10% counts as right).
+            expect(phone.get_by_text(f"You answered {guess:,} people — the answer is 1,200 people.")).to_be_visible()
         click(panel, "Next question")
         expect(panel.get_by_text("That was the last question: there is no next one.")).to_be_visible()
         assert store.get_live(event.id).poll_id == estimate.id
