@@ -161,7 +161,7 @@ def wall_screen(event: Event) -> None:
         with column:
             fx.big_text(prompt.text, "prompt", prompt.id)
             if len(mine) > WALL_NOTES_PER_PROMPT:  # said above the notes: below, the footer may cover it
-                st.caption(f"The newest {WALL_NOTES_PER_PROMPT} of {len(mine)}: all of them on your phones")
+                st.caption(f"Newest {WALL_NOTES_PER_PROMPT} of {len(mine)} (all on your phones)")
             for note in mine[:WALL_NOTES_PER_PROMPT]:
                 with st.container(border=True, key=f"ek-note-{note.id}"):
                     st.text(note.text)
