@@ -156,6 +156,10 @@ class StreamlitSession:
         """Type into a text area or choose a radio option (sent with the next run)."""
         self.values[element_id] = WidgetState(id=element_id, string_value=value)
 
+    def set_bool(self, element_id: str, value: bool) -> None:
+        """Tick or untick a checkbox (sent with the next run): a scribe's recording consent."""
+        self.values[element_id] = WidgetState(id=element_id, bool_value=value)
+
     async def go_to(self, url_path: str, query_string: str | None = None) -> None:
         """Follow a page link: the app's page at url_path, with the link's query string."""
         target = self.pages.get(url_path)
