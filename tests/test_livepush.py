@@ -191,6 +191,7 @@ def test_a_read_that_began_before_a_change_cannot_refill_the_cache_with_the_old_
     import streamlit as st
 
     from eventkit import ui
+    from eventkit.ui import shared
     from eventkit.demo import ensure_demo
     from eventkit.storage import Store
 
@@ -201,12 +202,12 @@ def test_a_read_that_began_before_a_change_cannot_refill_the_cache_with_the_old_
     ensure_demo(store)
     event = store.event_by_code("FIFE16")
     store.set_live(event.id, "welcome")
-    before = ui._generation
+    before = shared._generation
     old = ui.live(event.id)
     store.set_live(event.id, "wall")
     ui.clear_shared_reads()  # what push does when it sees the change
     monkeypatch.setattr(Store, "get_live", lambda self, event_id: old)
-    ui._live(event.id, before)  # the slow run from before the change stores the old activity
+    shared._live(event.id, before)  # the slow run from before the change stores the old activity
     monkeypatch.undo()
     monkeypatch.setenv("EVENTKIT_DB", str(tmp_path / "e.db"))
     assert ui.live(event.id).kind == "wall"

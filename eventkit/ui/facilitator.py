@@ -1,10 +1,10 @@
-"""Streamlit helpers for the facilitator's two screens: control panel and projector.
+"""Streamlit helpers for the facilitator's control panel (and what the projector shares with it).
 
 The control panel's actions go through an eventkit.console.Console, which
 only Console.unlock (the passcode) hands out, or Console.resume for a pass
 the browser got with it earlier today (kept in a cookie, see ui/roles.py);
-the Console is kept in this session's state under one key, per event. The projector is view-only: it
-reads the shared cached reads of eventkit.ui and shows nothing private.
+the Console is kept in this session's state under one key, per event. The projector's own helpers are in
+eventkit/ui/projector.py.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from .. import links, ui
+from .. import links
 from ..console import Console, ConsoleLocked
 from ..models import Event, Note, PollResults
 from ..storage import StorageFault, StoreError
-from . import faults
 from ..text import TextError
-from . import roles
+from . import faults, roles, routes, shared, widgets
 
 _CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
 _PASSES_KEY = "ek_facilitator_passes"  # event id -> this session's pass (token) for the day
@@ -31,14 +30,14 @@ PANEL_REFRESH_SECONDS = 2
 
 def event_from_url(screen: str) -> Event | None:
     """The event named by ?event=CODE; shows a code form (and returns None) otherwise."""
-    ui.use_css()  # readable captions on the control panel and its sign-in
+    widgets.use_css()  # readable captions on the control panel and its sign-in
     code = (st.query_params.get("event") or "").strip().upper()[:12]
-    event = ui.event_by_code(code) if code else None
+    event = shared.event_by_code(code) if code else None
     if event is not None:
         return event
     st.title(screen)
     if code:
-        st.error(f"There is no event with the code “{ui.plain(code)}”. Check the code and try again.")
+        st.error(f"There is no event with the code “{widgets.plain(code)}”. Check the code and try again.")
     with st.form("event-code"):
         typed = st.text_input("Event code", max_chars=12, placeholder="e.g. FIFE16")
         if st.form_submit_button("Open", type="primary"):
@@ -56,11 +55,6 @@ def join_base(event: Event) -> tuple[str, str]:
     port, never the address the projector's own browser happens to use.
     """
     return links.public_base(event.public_base_url, st.get_option("server.port"))
-
-
-def join_url(event: Event, page: str = "") -> str:
-    """The attendees' join address (on a page, e.g. feedback), as the printed cards encode it."""
-    return links.join_url(join_base(event)[0], event.code, page=page)
 
 
 # --- The facilitator's capability ----------------------------------------------------
@@ -94,7 +88,7 @@ def _signed_in(event: Event) -> Console | None:
     """
     token = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
     try:
-        return _keep(event, Console.resume(ui.store(), event.id, token), token)
+        return _keep(event, Console.resume(shared.store(), event.id, token), token)
     except ConsoleLocked:
         _forget(event)
         return None
@@ -107,7 +101,7 @@ def require_facilitator(event: Event) -> Console:
         _sign_out_bar(event)
         return found
     st.title("Facilitator sign-in")
-    st.caption(ui.plain(event.title))
+    st.caption(widgets.plain(event.title))
     roles.forget_stale_passes(_cookie_name(event))
     if not event.has_passcode:
         st.warning("This event has no facilitator passcode yet. The organiser sets one in the organiser area.")
@@ -116,7 +110,7 @@ def require_facilitator(event: Event) -> Console:
         passcode = st.text_input("Facilitator passcode", type="password")
         if st.form_submit_button("Open the control panel", type="primary"):
             try:
-                unlocked = Console.unlock(ui.store(), event.id, passcode, roles.client_id())
+                unlocked = Console.unlock(shared.store(), event.id, passcode, roles.client_id())
                 token, max_age = unlocked.remember()
                 _keep(event, unlocked, token)
                 roles.keep_pass(_cookie_name(event), token, max_age)
@@ -132,7 +126,7 @@ def _sign_out_bar(event: Event) -> None:
     """A small row: signed in until midnight, and Sign out (plus the pass's cookie, unseen)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="ek-signed-in"):
         st.caption("Signed in on this browser until midnight.")
-        ui.link("pages/sign_out.py", label="Sign out", icon=":material/logout:", query_params={"event": event.code})
+        routes.link("pages/sign_out.py", label="Sign out", icon=":material/logout:", query_params={"event": event.code})
         roles.keep_signed_in(_cookie_name(event))
 
 
@@ -167,48 +161,37 @@ def act(event: Event, action: Callable[..., object], *args: object) -> None:
 @st.cache_data(ttl=2, show_spinner=False)
 def response_rate(event_id: int) -> tuple[int, int]:
     """(evaluation responses, participants joined), as Store.response_rate."""
-    return ui.store().response_rate(event_id)
+    return shared.store().response_rate(event_id)
 
 
 @st.cache_data(ttl=1, show_spinner=False)
 def votes_per_poll(event_id: int) -> dict[int, int]:
-    return ui.store().votes_per_poll(event_id)
+    return shared.store().votes_per_poll(event_id)
 
 
 @st.cache_data(ttl=1, show_spinner=False)
 def before_after(poll_id: int) -> tuple[PollResults, PollResults] | None:
-    return ui.store().before_after(poll_id)
+    return shared.store().before_after(poll_id)
 
 
 @st.cache_data(ttl=1, show_spinner=False)
 def moderation_notes(event_id: int) -> list[Note]:
-    return ui.store().notes_for_moderation(event_id)
+    return shared.store().notes_for_moderation(event_id)
 
 
 @st.cache_data(ttl=2, show_spinner=False)
 def table_summary(event_id: int) -> list[dict]:
-    return ui.store().table_summary(event_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def qr_png(url: str) -> bytes:
-    return links.qr_png(url, box_size=14, border=2)
+    return shared.store().table_summary(event_id)
 
 
 def clear_reads() -> None:
     """Drop every cached read a facilitator action may have changed."""
-    ui.clear_shared_reads()
+    shared.clear_shared_reads()
     for fn in (response_rate, votes_per_poll, before_after, moderation_notes, table_summary):
         fn.clear()
 
 
 # --- Small widgets -------------------------------------------------------------------
-
-
-def big_text(text: str, style: str, ident: object = "") -> None:
-    """Text shown literally (st.text), sized by projector.css through its key (style: question, fact…)."""
-    with st.container(key=f"ek-{style}-{ident}"):
-        st.text(text)
 
 
 def rate_caption(responses: int, joined: int) -> str:

@@ -13,7 +13,9 @@ import streamlit as st
 
 from .. import livepush
 from ..models import Live, Poll
-from . import Attendee, faults, live, poll, push
+from . import faults, push
+from .identity import Attendee
+from .shared import live, poll
 from .routes import link
 
 ATTENDEE_REFRESH_SECONDS = 3  # polling, when the server cannot push (see keep_in_step)

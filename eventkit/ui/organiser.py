@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import choose_organiser_event, faults, organiser_event, require_organiser, roles, store, use_css
+from . import faults, roles
+from .roles import choose_organiser_event, organiser_event, require_organiser
+from .shared import store
+from .widgets import use_css
 from .routes import link
 from ..models import Event
 from ..storage import StorageFault, StoreError

@@ -11,24 +11,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import charts, links, ui
+from .. import charts, links
 from ..models import Event, Poll
 from . import facilitator as fx
-from . import faults
+from . import faults, shared
 
 WALL_NOTES_PER_PROMPT = 5  # newest first; more would run under the footer of a 1080-pixel screen
+# The projector should show a vote within 2 s: a 0.75 s timer plus results at
+# most 0.5 s old. Only the projector and the control panel read results.
+PROJECTOR_REFRESH_SECONDS = 0.75
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
-@st.fragment(run_every=ui.PROJECTOR_REFRESH_SECONDS)
+@st.fragment(run_every=PROJECTOR_REFRESH_SECONDS)
 @faults.shielded(faults.ROOM)
 def live_screen(event: Event) -> None:
     """Whatever is live now; switches by itself when the facilitator changes it.
 
     Every screen ends with the join footer, so latecomers can always join.
     """
-    now = ui.live(event.id)
-    current = ui.poll(event.id, now.poll_id) if now.kind == "poll" else None
+    now = shared.live(event.id)
+    current = shared.poll(event.id, now.poll_id) if now.kind == "poll" else None
     if current is not None:
         poll_screen(event, current)
     elif now.kind == "wall":
@@ -44,8 +47,8 @@ def live_screen(event: Event) -> None:
 
 
 def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True) -> str:
-    url = fx.join_url(event, page)
-    st.image(fx.qr_png(url), width=width, alt=f"QR code: scan it to open {url}")
+    url = join_url(event, page)
+    st.image(qr_png(url), width=width, alt=f"QR code: scan it to open {url}")
     if warn and links.is_local(url):  # useless to the room anyway: a small pointer for staff (the panel says more)
         st.caption(LOCAL_ONLY)
     return url
@@ -53,7 +56,7 @@ def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True)
 
 def join_footer(event: Event, *, with_qr: bool) -> None:
     """The join address and event code along the bottom of every screen (projector.css fixes it there)."""
-    url = fx.join_url(event)
+    url = join_url(event)
     with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
         if with_qr:
             with st.container(key="ek-footer-qr", width="content"):
@@ -69,13 +72,13 @@ def join_footer(event: Event, *, with_qr: bool) -> None:
 def welcome_screen(event: Event) -> None:
     words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
     with words:
-        fx.big_text(event.title, "title", "welcome")
+        big_text(event.title, "title", "welcome")
         if event.subtitle:
-            fx.big_text(event.subtitle, "subtitle", "welcome")
-        fx.big_text("Join on your phone: scan the code, or go to", "label", "join")
-        fx.big_text(fx.join_url(event), "url", "join")
-        fx.big_text(f"Event code  {event.code}", "code", "join")
-        fx.big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
+            big_text(event.subtitle, "subtitle", "welcome")
+        big_text("Join on your phone: scan the code, or go to", "label", "join")
+        big_text(join_url(event), "url", "join")
+        big_text(f"Event code  {event.code}", "code", "join")
+        big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
     with code:
         _qr(event, width="stretch")
 
@@ -83,9 +86,9 @@ def welcome_screen(event: Event) -> None:
 def poll_screen(event: Event, poll: Poll) -> None:
     """The question across the screen; at the reveal the results and the answer side by side."""
     shown = poll.results_visible or poll.state == "revealed"
-    fx.big_text(poll.question, "qresults" if shown else "question", poll.id)
+    big_text(poll.question, "qresults" if shown else "question", poll.id)
     if poll.state == "draft":
-        fx.big_text("Voting opens in a moment…", "label", "draft")
+        big_text("Voting opens in a moment…", "label", "draft")
     elif not shown:
         _hidden_results(poll)
     elif poll.state != "revealed":
@@ -102,27 +105,27 @@ def _hidden_results(poll: Poll) -> None:
     """While results are hidden: the options and how many have voted, nothing more."""
     if poll.kind == "choice":
         for letter, option in zip("ABCDEFGHIJ", poll.options):
-            fx.big_text(f"{letter}.  {option.label}", "option", option.id)
+            big_text(f"{letter}.  {option.label}", "option", option.id)
     else:
         low, high = poll.min_value, poll.max_value
         if low is not None and high is not None:
-            fx.big_text(f"Type a number from {low:g} to {high:g}{' ' + poll.unit if poll.unit else ''}", "option", "range")
-    n = ui.vote_count(poll.id)
+            big_text(f"Type a number from {low:g} to {high:g}{' ' + poll.unit if poll.unit else ''}", "option", "range")
+    n = shared.vote_count(poll.id)
     status = "so far" if poll.is_open else "· voting closed"
-    fx.big_text(f"{n} vote{'s' if n != 1 else ''} {status}", "count", poll.id)
+    big_text(f"{n} vote{'s' if n != 1 else ''} {status}", "count", poll.id)
 
 
 def _results(poll: Poll) -> None:
     revealed = poll.state == "revealed"
-    results = ui.results(poll.id)
+    results = shared.results(poll.id)
     paired = fx.before_after(poll.id) if poll.repeat_of else None
     if paired is not None:
         before, after = paired
-        fx.big_text(f"Before: {before.total} answers   ·   Now: {after.total} answers", "count", "repeat")
+        big_text(f"Before: {before.total} answers   ·   Now: {after.total} answers", "count", "repeat")
         st.altair_chart(charts.before_after_chart(poll, before, after, reveal=revealed), width="stretch")
         return
     hands = f" (including {results.manual_total} by show of hands)" if results.manual_total else ""
-    fx.big_text(f"{results.total} answer{'s' if results.total != 1 else ''}{hands}", "count", poll.id)
+    big_text(f"{results.total} answer{'s' if results.total != 1 else ''}{hands}", "count", poll.id)
     if poll.kind == "estimate":
         if results.estimates:
             st.altair_chart(charts.estimate_chart(poll, results, reveal=revealed), width="stretch")
@@ -132,7 +135,7 @@ def _results(poll: Poll) -> None:
 
 def _reveal(poll: Poll) -> None:
     """The answer, the share of the room that got it right, the fact and its source."""
-    results = ui.results(poll.id)
+    results = shared.results(poll.id)
     right, total = charts.right_share(poll, results)
     if poll.kind == "estimate" and poll.true_value is not None:
         answer = f"The answer: {poll.true_value:g}{' ' + poll.unit if poll.unit else ''}"
@@ -141,25 +144,25 @@ def _reveal(poll: Poll) -> None:
         answer = f"The answer: {poll.correct_option.label}" if poll.correct_option else ""
         within = ""
     if answer:
-        fx.big_text(answer, "answer", poll.id)
+        big_text(answer, "answer", poll.id)
         if total:
-            fx.big_text(f"{round(100 * right / total)}% of the room got it right{within}", "label", "right")
+            big_text(f"{round(100 * right / total)}% of the room got it right{within}", "label", "right")
     if poll.fact:
-        fx.big_text(" ".join(poll.fact.split()), "fact", poll.id)
+        big_text(" ".join(poll.fact.split()), "fact", poll.id)
     if poll.source:
-        fx.big_text(f"Source: {poll.source}", "source", poll.id)
+        big_text(f"Source: {poll.source}", "source", poll.id)
 
 
 def wall_screen(event: Event) -> None:
-    prompts = ui.prompts(event.id)
-    notes = ui.visible_notes(event.id)  # visible only: hidden and pending never reach here
-    fx.big_text("The wall: add your note on your phone", "heading", "wall")
+    prompts = shared.prompts(event.id)
+    notes = shared.visible_notes(event.id)  # visible only: hidden and pending never reach here
+    big_text("The wall: add your note on your phone", "heading", "wall")
     if not prompts:
         return
     for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium")):
         mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
         with column:
-            fx.big_text(prompt.text, "prompt", prompt.id)
+            big_text(prompt.text, "prompt", prompt.id)
             if len(mine) > WALL_NOTES_PER_PROMPT:  # said above the notes: below, the footer may cover it
                 st.caption(f"Newest {WALL_NOTES_PER_PROMPT} of {len(mine)} (all on your phones)")
             for note in mine[:WALL_NOTES_PER_PROMPT]:
@@ -170,31 +173,50 @@ def wall_screen(event: Event) -> None:
 
 
 def tables_screen(event: Event) -> None:
-    tables = ui.tables(event.id)
-    fx.big_text("Table discussions", "heading", "tables")
+    tables = shared.tables(event.id)
+    big_text("Table discussions", "heading", "tables")
     if not tables:
         return
     for table, column in zip(tables, st.columns(len(tables), gap="medium")):
         with column, st.container(border=True, key=f"ek-table-{table.id}"):
-            fx.big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
+            big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
             for v in table.vignettes:
-                fx.big_text(v.title, "vignette", v.id)
+                big_text(v.title, "vignette", v.id)
     prompts = list(dict.fromkeys(p for t in tables for v in t.vignettes for p in v.prompts))
     if prompts:
-        fx.big_text("Discuss:", "label", "discuss")
+        big_text("Discuss:", "label", "discuss")
         for i, text in enumerate(prompts, start=1):
-            fx.big_text(f"{i}. {text}", "option", f"dp{i}")
+            big_text(f"{i}. {text}", "option", f"dp{i}")
 
 
 def evaluation_screen(event: Event) -> None:
     responses, joined = fx.response_rate(event.id)
     words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
     with words:
-        fx.big_text("Before you go: tell us how the day went", "title", "eval")
-        fx.big_text("About two minutes, anonymous. Your phone shows the form already, or scan the code.",
-                    "label", "eval")
-        fx.big_text(f"{fx.rate_caption(responses, joined)} have answered", "count", "eval")
+        big_text("Before you go: tell us how the day went", "title", "eval")
+        big_text("About two minutes, anonymous. Your phone shows the form already, or scan the code.",
+                 "label", "eval")
+        big_text(f"{fx.rate_caption(responses, joined)} have answered", "count", "eval")
         if joined:
             st.progress(min(1.0, responses / joined))
     with code:
         _qr(event, "feedback", width="stretch")
+
+
+# --- Helpers of the projector's screens -----------------------------------------------
+
+
+def join_url(event: Event, page: str = "") -> str:
+    """The attendees' join address (on a page, e.g. feedback), as the printed cards encode it."""
+    return links.join_url(fx.join_base(event)[0], event.code, page=page)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def qr_png(url: str) -> bytes:
+    return links.qr_png(url, box_size=14, border=2)
+
+
+def big_text(text: str, style: str, ident: object = "") -> None:
+    """Text shown literally (st.text), sized by projector.css through its key (style: question, fact…)."""
+    with st.container(key=f"ek-{style}-{ident}"):
+        st.text(text)

@@ -23,6 +23,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..livepush import LivePush, Outcome, Signature, live_signature
+from .shared import clear_shared_reads, store
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,6 @@ def forget() -> None:
 
 @st.cache_resource
 def _pusher() -> LivePush:
-    # Imported here: eventkit.ui imports this module.
-    from . import clear_shared_reads, store
-
     runtime = Runtime.instance()
     loop = runtime._get_async_objs().eventloop
     shared = store()

@@ -20,7 +20,8 @@ from .. import staff
 from ..models import Event
 from ..storage import StoreError
 from ..storage.attempts import ThrottledError
-from . import cookies, store
+from . import cookies
+from .shared import configured_admin_password, store
 
 _ORGANISER_KEY = "ek_organiser"  # this session's organiser pass (token), once signed in
 _CLIENT_KEY = "ek_client"  # a random id for this browser session, for the guessing limits
@@ -69,15 +70,6 @@ def forget_stale_passes(name: str) -> None:
 
 
 # --- Organisers --------------------------------------------------------------------------
-
-
-def configured_admin_password() -> str | None:
-    """The organiser password set in secrets.toml (admin_password) or $EVENTKIT_ADMIN_PASSWORD."""
-    try:
-        secret = st.secrets.get(staff.SECRETS_KEY)
-    except Exception:  # no secrets.toml at all
-        secret = None
-    return staff.configured_admin_password(secret if isinstance(secret, str) else None)
 
 
 def _organiser_mark() -> str:

@@ -16,7 +16,8 @@ import streamlit as st
 from .. import charts
 from ..models import Participant, Poll, PollResults
 from ..storage import StoreError
-from . import flash, plain, results, show_flash, show_prose, store
+from .shared import results, store
+from .widgets import flash, plain, show_flash, show_prose
 
 
 def show_poll(poll: Poll, me: Participant) -> None:
