@@ -6,9 +6,9 @@ from eventkit import ui
 from eventkit.models import EVAL_TEXT_MAX_CHARS, LIKERT_LABELS, EvalItem
 from eventkit.storage import StoreError
 from eventkit.text import TextError
-from eventkit.ui import entry
+from eventkit.ui import entry, routes
 
-attendee = ui.attendee_page("pages/attendee_evaluation.py")
+attendee = ui.attendee_page(routes.FEEDBACK)
 event, me = attendee.event, attendee.participant
 ui.live_banner(attendee, "evaluation", whole_page=True)  # the form opens when the evaluation goes live
 st.title("Your feedback", anchor=False)

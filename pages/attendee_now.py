@@ -3,9 +3,9 @@
 import streamlit as st
 
 from eventkit import ui
-from eventkit.ui import faults, voting
+from eventkit.ui import faults, routes, voting
 
-attendee = ui.attendee_page("pages/attendee_now.py")
+attendee = ui.attendee_page(routes.NOW)
 event, me = attendee.event, attendee.participant
 st.caption(ui.plain(event.title))  # organiser text: shown as typed, never as Markdown (ui.plain)
 ui.follow_live(event.id)
@@ -14,11 +14,11 @@ ui.follow_live(event.id)
 # What to do when the facilitator opens an activity other than a poll.
 INVITES = {
     "wall": ("The wall is open", "Add your thoughts to the questions on the wall. Notes are anonymous.",
-             "pages/attendee_wall.py", "Go to the wall", "📝"),
+             routes.WALL, "Go to the wall", "📝"),
     "tables": ("Table discussions", "Read your table's case stories and discuss them together.",
-               "pages/attendee_table.py", "Open my table", "👥"),
+               routes.TABLE, "Open my table", "👥"),
     "evaluation": ("Before you go: your feedback", "Please tell us how the day went. It takes about two minutes.",
-                   "pages/attendee_evaluation.py", "Give feedback", "💬"),
+                   routes.FEEDBACK, "Give feedback", "💬"),
 }
 
 
@@ -34,7 +34,7 @@ def show_live() -> None:
         heading, text, page, label, icon = INVITES[now.kind]
         st.subheader(heading, anchor=False)
         st.write(text)
-        ui.link(page, label=label, icon=icon, query_params=attendee.link_params(), width="stretch")
+        routes.link(page, label=label, icon=icon, query_params=attendee.link_params(), width="stretch")
     else:
         st.title(ui.plain(event.title), anchor=False)
         if event.subtitle:

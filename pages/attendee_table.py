@@ -6,9 +6,9 @@ from eventkit import ui
 from eventkit.models import TABLE_NOTE_MAX_CHARS, Table, Vignette
 from eventkit.storage import StoreError
 from eventkit.text import TextError
-from eventkit.ui import entry
+from eventkit.ui import entry, routes
 
-attendee = ui.attendee_page("pages/attendee_table.py")
+attendee = ui.attendee_page(routes.TABLE)
 event, me = attendee.event, attendee.participant
 ui.live_banner(attendee, "tables")
 

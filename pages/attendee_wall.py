@@ -5,9 +5,9 @@ import streamlit as st
 from eventkit import ui
 from eventkit.models import NOTE_MAX_CHARS, WallPrompt
 from eventkit.storage import StoreError
-from eventkit.ui import entry, faults
+from eventkit.ui import entry, faults, routes
 
-attendee = ui.attendee_page("pages/attendee_wall.py")
+attendee = ui.attendee_page(routes.WALL)
 event, me = attendee.event, attendee.participant
 ui.live_banner(attendee, "wall")
 st.title("Wall", anchor=False)

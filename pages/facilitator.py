@@ -4,7 +4,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.ui import facilitator as fx
-from eventkit.ui import faults, panel
+from eventkit.ui import faults, panel, routes
 
 event = fx.event_from_url("Control panel")
 if event is None:
@@ -14,8 +14,8 @@ con = fx.require_facilitator(event)  # the passcode form and st.stop() until giv
 st.title("Control panel")
 faults.live_page_banner()  # a database problem (disk full, read-only…), as soon as the server meets it
 st.caption(ui.plain(event.title))
-st.page_link("pages/projector.py", label="Open the projector view", icon=":material/tv:",
-             query_params={"event": event.code})
+routes.link(routes.PROJECTOR, label="Open the projector view", icon=":material/tv:",
+            query_params={"event": event.code})
 panel.live_status(event)
 panel.door(event, con)
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from eventkit import analysis, ui
 from eventkit.ui.organiser import organiser_page, require_event
+from eventkit.ui import routes
 
 event = require_event(organiser_page("Dashboard"))
 store = ui.store()
@@ -51,7 +52,7 @@ with tab_eval:
     for chart in (analysis.score_chart(frame), analysis.likert_chart(frame)):
         if chart is not None:
             st.altair_chart(chart)
-    st.page_link("pages/organiser_coding.py", label="Read and code the free-text answers", icon=":material/label:")
+    routes.link(routes.CODING, label="Read and code the free-text answers", icon=":material/label:")
 
 with tab_day:
     day = analysis.participation_frame(store, event.id)

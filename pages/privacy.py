@@ -3,6 +3,7 @@
 import streamlit as st
 
 from eventkit import ui
+from eventkit.ui import routes
 
 code = (st.query_params.get("event") or "").strip().upper()
 event = ui.event_by_code(code) if code else None
@@ -28,5 +29,5 @@ The organisers see all answers, without anything that identifies you, and use th
 from another device. Totals are a picture of the room, not a ballot.
 """)
 if event is not None:
-    ui.link("pages/attendee_now.py", label="Back to the event", icon="⬅️",
-                 query_params={k: v for k, v in st.query_params.items() if k in ("event", "p")})
+    routes.link(routes.NOW, label="Back to the event", icon="⬅️",
+                query_params={k: v for k, v in st.query_params.items() if k in ("event", "p")})

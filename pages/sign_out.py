@@ -9,6 +9,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.ui import facilitator as fx
+from eventkit.ui import routes
 
 code = (st.query_params.get("event") or "").strip().upper()[:12]
 event = ui.event_by_code(code) if code else None
@@ -17,10 +18,10 @@ st.title("Signed out")
 if event is not None:
     fx.sign_out(event)
     st.text(f"This browser is signed out of the control panel of {event.code}.")
-    ui.link("pages/facilitator.py", label="Sign in again", icon=":material/login:", query_params={"event": event.code})
+    routes.link(routes.CONTROL_PANEL, label="Sign in again", icon=":material/login:", query_params={"event": event.code})
 else:
     ui.sign_out_organiser()
     st.text("This browser is signed out of the organiser area.")
-    ui.link("pages/organiser.py", label="Sign in again", icon=":material/login:")
+    routes.link(routes.ORGANISER, label="Sign in again", icon=":material/login:")
 st.caption("Staff stay signed in on a browser until midnight unless they sign out, "
            "so sign out on a shared computer when you are done.")

@@ -124,3 +124,49 @@ def test_modules_of_a_package_never_import_the_package_itself() -> None:
         assert not graph[name] & parents, f"imports {sorted(graph[name] & parents)}: import the module that defines the name"
 
     assert_every([(name, name) for name in sorted(graph)], check)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the docstring nodes of a module, its classes and functions (prose may name a file)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def page_paths_spelled_out(source: str) -> list[str]:
+    """The string literals (outside docstrings) in `source` that name a file under pages/."""
+    tree = ast.parse(source)
+    prose = _docstrings(tree)
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and "pages/" in node.value and id(node) not in prose]
+
+
+def test_the_page_path_finder_finds_literals_not_prose() -> None:
+    source = '"""Pages live under pages/."""\nNOW = "pages/attendee_now.py"\n# see pages/x.py\nlink(f"pages/{name}")\n'
+    assert page_paths_spelled_out(source) == ["pages/attendee_now.py", "pages/"]
+
+
+def test_pages_are_named_through_routes_only() -> None:
+    """Product code names pages by the constants of eventkit/ui/routes.py, never by a "pages/…" string."""
+    product = [p for p in [*EVENTKIT.rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"] if p != ROUTES]
+
+    def check(path: Path) -> None:
+        found = page_paths_spelled_out(path.read_text(encoding="utf-8"))
+        assert not found, f"{found}: use the page's name in eventkit/ui/routes.py"
+
+    assert_every([(str(p.relative_to(ROOT)), p) for p in sorted(product)], check)
+    assert page_paths_spelled_out(ROUTES.read_text(encoding="utf-8")), "routes.py holds the table of pages"
+
+
+def test_the_table_of_pages_names_every_page_file_once() -> None:
+    from eventkit.ui import routes
+
+    named = {value for key, value in vars(routes).items() if key.isupper() and isinstance(value, str)}
+    files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    table = [file for file, _title, _url in routes.PAGES]
+    assert named == files == set(table) and len(table) == len(files)

@@ -28,10 +28,10 @@ def attendee_page(here: str) -> Attendee:
 
 
 ATTENDEE_PAGES = (
-    ("pages/attendee_now.py", "Now", "⚡"),
-    ("pages/attendee_wall.py", "Wall", "📝"),
-    ("pages/attendee_table.py", "Table", "👥"),
-    ("pages/attendee_evaluation.py", "Feedback", "💬"),
+    (routes.NOW, "Now", "⚡"),
+    (routes.WALL, "Wall", "📝"),
+    (routes.TABLE, "Table", "👥"),
+    (routes.FEEDBACK, "Feedback", "💬"),
 )
 
 
@@ -56,8 +56,8 @@ def attendee_footer(attendee: Attendee) -> None:
         "One vote per device is best effort: it relies on this page's link, so keep this tab "
         "open; scanning the QR code again counts as a new device."
     )
-    link("pages/privacy.py", label="Privacy notice", icon="🔒",
-                 query_params=attendee.link_params())
+    link(routes.PRIVACY, label="Privacy notice", icon="🔒",
+         query_params=attendee.link_params())
 
 
 def join_form() -> None:
@@ -76,5 +76,5 @@ def join_form() -> None:
     if event_by_code("FIFE16") is not None:
         st.caption("Trying the demo? Its code is FIFE16.")
     st.divider()
-    link("pages/facilitator.py", label="Facilitator control panel", icon="🎛️")
-    link("pages/organiser.py", label="Organiser area", icon="📅")
+    link(routes.CONTROL_PANEL, label="Facilitator control panel", icon="🎛️")
+    link(routes.ORGANISER, label="Organiser area", icon="📅")

@@ -126,7 +126,7 @@ def _sign_out_bar(event: Event) -> None:
     """A small row: signed in until midnight, and Sign out (plus the pass's cookie, unseen)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="ek-signed-in"):
         st.caption("Signed in on this browser until midnight.")
-        routes.link("pages/sign_out.py", label="Sign out", icon=":material/logout:", query_params={"event": event.code})
+        routes.link(routes.SIGN_OUT, label="Sign out", icon=":material/logout:", query_params={"event": event.code})
         roles.keep_signed_in(_cookie_name(event))
 
 

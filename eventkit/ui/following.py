@@ -13,7 +13,7 @@ import streamlit as st
 
 from .. import livepush
 from ..models import Live, Poll
-from . import faults, push
+from . import faults, push, routes
 from .identity import Attendee
 from .shared import live, poll
 from .routes import link
@@ -95,9 +95,9 @@ def _poll_live(event_id: int, seen: tuple) -> None:
 # A banner on the other attendee pages for every live activity but the page's own:
 # (page it links to, what it says, icon). Welcome asks nothing of anyone: no banner.
 BANNERS = {
-    "wall": ("pages/attendee_wall.py", "The wall is open: tap to add your thoughts", "📝"),
-    "tables": ("pages/attendee_table.py", "Table discussions have started: tap to open your table", "👥"),
-    "evaluation": ("pages/attendee_evaluation.py", "The feedback form is open: tap to give feedback", "💬"),
+    "wall": (routes.WALL, "The wall is open: tap to add your thoughts", "📝"),
+    "tables": (routes.TABLE, "Table discussions have started: tap to open your table", "👥"),
+    "evaluation": (routes.FEEDBACK, "The feedback form is open: tap to give feedback", "💬"),
 }
 POLL_BANNERS = {
     "draft": "A question is about to open: tap to get ready",
@@ -138,7 +138,7 @@ def _polled_banner(attendee: Attendee, here: str) -> None:
 def banner_for(now: Live, current: Poll | None, here: str) -> tuple[str, str, str] | None:
     """(page, words, icon) of the banner for what is live, seen from page `here`; None for none."""
     if current is not None:
-        return "pages/attendee_now.py", POLL_BANNERS.get(current.state, POLL_BANNERS["open"]), "🗳️"
+        return routes.NOW, POLL_BANNERS.get(current.state, POLL_BANNERS["open"]), "🗳️"
     if now.kind == here:
         return None
     return BANNERS.get(now.kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import faults, roles
+from . import faults, roles, routes
 from .roles import choose_organiser_event, organiser_event, require_organiser
 from .shared import store
 from .widgets import use_css
@@ -13,14 +13,14 @@ from ..models import Event
 from ..storage import StorageFault, StoreError
 
 ORGANISER_PAGES = (
-    ("pages/organiser.py", "Events", ":material/event:"),
-    ("pages/organiser_editor.py", "Event editor", ":material/edit_note:"),
-    ("pages/organiser_dashboard.py", "Dashboard", ":material/monitoring:"),
-    ("pages/organiser_coding.py", "Thematic coding", ":material/label:"),
-    ("pages/organiser_report.py", "Event report", ":material/description:"),
-    ("pages/organiser_exports.py", "Exports", ":material/download:"),
-    ("pages/organiser_seating.py", "Seating plan", ":material/table_restaurant:"),
-    ("pages/organiser_qr.py", "QR codes", ":material/qr_code_2:"),
+    (routes.ORGANISER, "Events", ":material/event:"),
+    (routes.EDITOR, "Event editor", ":material/edit_note:"),
+    (routes.DASHBOARD, "Dashboard", ":material/monitoring:"),
+    (routes.CODING, "Thematic coding", ":material/label:"),
+    (routes.REPORT, "Event report", ":material/description:"),
+    (routes.EXPORTS, "Exports", ":material/download:"),
+    (routes.SEATING, "Seating plan", ":material/table_restaurant:"),
+    (routes.QR_CODES, "QR codes", ":material/qr_code_2:"),
 )
 
 
@@ -31,7 +31,7 @@ def organiser_nav() -> None:
         for page, label, icon in ORGANISER_PAGES:
             st.page_link(page, label=label, icon=icon)
         # A link, not a button: it signs out on the page it opens (pages/sign_out.py).
-        link("pages/sign_out.py", label="Sign out", icon=":material/logout:",
+        link(routes.SIGN_OUT, label="Sign out", icon=":material/logout:",
              help="You stay signed in on this browser until midnight unless you sign out.")
         roles.keep_signed_in(roles.ORGANISER_COOKIE)
 
@@ -76,7 +76,7 @@ def require_event(event: Event | None) -> Event:
     """Stop the page with a pointer to the events page when there is no event."""
     if event is None:
         st.info("There are no events yet. Create or import one first.")
-        st.page_link("pages/organiser.py", label="Events", icon=":material/event:")
+        routes.link(routes.ORGANISER, label="Events", icon=":material/event:")
         st.stop()
     return event
 

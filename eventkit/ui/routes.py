@@ -13,29 +13,49 @@ from typing import Any
 
 import streamlit as st
 
+# Every page of the app, by name. Everything else refers to a page through
+# these names (st.Page and st.page_link take the file; tests/test_layering.py
+# checks that no other product file spells out a "pages/" path).
+NOW = "pages/attendee_now.py"
+WALL = "pages/attendee_wall.py"
+TABLE = "pages/attendee_table.py"
+FEEDBACK = "pages/attendee_evaluation.py"
+PRIVACY = "pages/privacy.py"
+PROJECTOR = "pages/projector.py"
+CONTROL_PANEL = "pages/facilitator.py"
+ORGANISER = "pages/organiser.py"
+EDITOR = "pages/organiser_editor.py"
+DASHBOARD = "pages/organiser_dashboard.py"
+CODING = "pages/organiser_coding.py"
+REPORT = "pages/organiser_report.py"
+EXPORTS = "pages/organiser_exports.py"
+SEATING = "pages/organiser_seating.py"
+QR_CODES = "pages/organiser_qr.py"
+SIGN_OUT = "pages/sign_out.py"
+
 # (file, title, url path). Attendees' QR codes open /?event=CODE&table=N:
 # the first page is the default one, served at "/".
 PAGES = (
     # Attendees (phones)
-    ("pages/attendee_now.py", "Now", ""),
-    ("pages/attendee_wall.py", "Wall", "wall"),
-    ("pages/attendee_table.py", "Table", "table"),
-    ("pages/attendee_evaluation.py", "Feedback", "feedback"),
-    ("pages/privacy.py", "Privacy", "privacy"),
+    (NOW, "Now", ""),
+    (WALL, "Wall", "wall"),
+    (TABLE, "Table", "table"),
+    (FEEDBACK, "Feedback", "feedback"),
+    (PRIVACY, "Privacy", "privacy"),
     # Facilitators: the projector and the control panel
-    ("pages/projector.py", "Projector", "projector"),
-    ("pages/facilitator.py", "Control panel", "facilitator"),
+    (PROJECTOR, "Projector", "projector"),
+    (CONTROL_PANEL, "Control panel", "facilitator"),
     # Organisers: before and after the event
-    ("pages/organiser.py", "Organiser", "organiser"),
-    ("pages/organiser_editor.py", "Event editor", "organiser-editor"),
-    ("pages/organiser_dashboard.py", "Dashboard", "organiser-dashboard"),
-    ("pages/organiser_coding.py", "Coding", "organiser-coding"),
-    ("pages/organiser_report.py", "Report", "organiser-report"),
-    ("pages/organiser_exports.py", "Exports", "organiser-exports"),
-    ("pages/organiser_seating.py", "Seating plan", "organiser-seating"),
-    ("pages/organiser_qr.py", "QR codes", "organiser-qr"),
+    (ORGANISER, "Organiser", "organiser"),
+    (EDITOR, "Event editor", "organiser-editor"),
+    (DASHBOARD, "Dashboard", "organiser-dashboard"),
+    (CODING, "Coding", "organiser-coding"),
+    (REPORT, "Report", "organiser-report"),
+    (EXPORTS, "Exports", "organiser-exports"),
+    (SEATING, "Seating plan", "organiser-seating"),
+    (QR_CODES, "QR codes", "organiser-qr"),
     # Staff: end this browser's sign-in (organiser, or ?event=CODE's control panel)
-    ("pages/sign_out.py", "Sign out", "sign-out"),
+    (SIGN_OUT, "Sign out", "sign-out"),
 )
 
 
