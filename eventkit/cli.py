@@ -17,7 +17,8 @@ from .storage import Store, StoreError, default_path
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m eventkit", description=__doc__)
-    parser.add_argument("--db", default=None, help=f"database file (default: $EVENTKIT_DB or {default_path()})")
+    parser.add_argument("--db", default=None, help="database file, or a postgresql:// URL for PostgreSQL "
+                        f"(default: $EVENTKIT_DB or {default_path()})")
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create the database (and load the demo event unless --no-demo)")
     init.add_argument("--no-demo", action="store_true")
@@ -28,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("code")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     sub.add_parser("list", help="list events")
+    copy = sub.add_parser("copy", help="copy every event (or one) from one database to another, e.g. a SQLite "
+                          "file to PostgreSQL; row counts are checked afterwards")
+    copy.add_argument("source", help="database file or postgresql:// URL to copy from (left unchanged)")
+    copy.add_argument("target", help="database file or postgresql:// URL to copy into (created if new)")
+    copy.add_argument("--event", action="append", metavar="CODE", help="copy only this event (repeat for more)")
     add_purge_parser(sub)
     add_report_parser(sub)
     _add_data_out_parsers(sub)
@@ -44,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         return _extension(args)
     try:
+        if args.command == "copy":  # two databases, neither of them --db
+            return cmd_copy(args)
         return handler(Store(args.db), args)
     except (StoreError, EventFileError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -52,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_init(store: Store, args: argparse.Namespace) -> int:
     loaded = None if args.no_demo else ensure_demo(store)
-    print(f"database ready: {store.path}" + (" (demo event loaded)" if loaded else ""))
+    print(f"database ready: {store.describe()}" + (" (demo event loaded)" if loaded else ""))
     staff.start_up(store, staff.configured_admin_password(), sys.stdout)
     return 0
 
@@ -84,6 +92,27 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
     for e in events:
         print(f"{e.code}\t{e.date}\t{e.status}\t{e.title}")
     return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from .storage.copying import copy_events
+
+    source, target = Store(args.source), Store(args.target)
+    report = copy_events(source, target, args.event)
+    ok = True
+    for code, expected, copied in report:
+        same = expected == copied
+        ok = ok and same
+        rows = ", ".join(f"{n} {t}" for t, n in copied.items() if n)
+        print(f"{code}: {'copied' if same else 'COUNTS DIFFER'} ({rows})")
+        if not same:
+            for table in expected:
+                if expected[table] != copied[table]:
+                    print(f"  {table}: {expected[table]} in the source, {copied[table]} in the target", file=sys.stderr)
+    if not report:
+        print(f"no events in {source.describe()}")
+    print(f"{len(report)} event(s) from {source.describe()} to {target.describe()}")
+    return 0 if ok else 1
 
 
 def _add_data_out_parsers(sub: argparse._SubParsersAction) -> None:
@@ -155,6 +184,6 @@ def _extension(args: argparse.Namespace) -> int:
     return 2
 
 
-COMMANDS = {"init": cmd_init, "import": cmd_import, "export": cmd_export, "list": cmd_list, "purge-expired": cmd_purge_expired,
+COMMANDS = {"init": cmd_init, "copy": cmd_copy, "import": cmd_import, "export": cmd_export, "list": cmd_list, "purge-expired": cmd_purge_expired,
             "export-csv": cmd_export_csv, "export-zip": cmd_export_zip, "qr-sheet": cmd_qr_sheet, "report": cmd_report,
             **staff_cli.COMMANDS, **rehearse_commands.COMMANDS}

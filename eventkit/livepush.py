@@ -3,10 +3,12 @@
 Polling costs one script run per phone every few seconds: 1,000 phones at
 3 s are 333 runs a second before anyone taps anything, more than one Python
 process manages. Instead each attendee screen records what it showed
-(`watch`), and one thread per server process reads the live state of the
-watched events a few times a second and asks for a rerun of only the screens
-that are now out of date, a few at a time so that people who are voting are
-not kept waiting behind a thousand redraws.
+(`watch`), and one thread per server process reads the live state of all
+the watched events a few times a second, in one query, and asks for a rerun
+of only the screens that are now out of date, a few at a time so that
+people who are voting are not kept waiting behind a thousand redraws. The
+state is read from the database, so a change made through another process
+or another host reaches these screens too.
 
 This module is plain Python: how a rerun is requested is injected
 (`eventkit.ui.push` does it with Streamlit's runtime), so it is tested
@@ -47,10 +49,17 @@ def signature(now: Live, poll: Poll | None) -> Signature:
     return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None)
 
 
+def live_signatures(store: Store, event_ids: Iterable[int]) -> dict[int, Signature]:
+    """Each event's signature read from the database in one query (the watcher's view)."""
+    return store.live_signatures(set(event_ids))
+
+
 def live_signature(store: Store, event_id: int) -> Signature:
-    """The event's signature read from the database (the watcher's view)."""
-    now = store.get_live(event_id)
-    return signature(now, store.get_poll(now.poll_id) if now.kind == "poll" and now.poll_id else None)
+    """One event's signature read from the database."""
+    found = live_signatures(store, [event_id])
+    if event_id not in found:
+        raise StoreError("No such event.")
+    return found[event_id]
 
 
 @dataclass
@@ -64,17 +73,19 @@ class _Watch:
 class LivePush:
     """Keeps attendee screens in step with the live activity of their event.
 
+    `signatures(event_ids)` reads {event id: signature} for the watched
+    events at once (an event that is gone is left out);
     `rerun(parts)` is called with a batch {screen id: part to redraw} and
     returns an Outcome for each screen; `on_change(event_id)` runs once when an
     event's live state is seen to change (to drop cached reads before the
     redraws read them).
     """
 
-    def __init__(self, signature: Callable[[int], Signature],
+    def __init__(self, signatures: Callable[[set[int]], dict[int, Signature]],
                  rerun: Callable[[dict[str, str]], dict[str, Outcome]],
                  on_change: Callable[[int], None] = lambda event_id: None, *,
                  in_flight: int = 32, retry_after: float = 5.0) -> None:
-        self._signature = signature
+        self._signatures = signatures
         self._rerun = rerun
         self._on_change = on_change
         self.in_flight = in_flight  # reruns pending at once: small keeps votes fast
@@ -140,20 +151,21 @@ class LivePush:
                 elif outcome is Outcome.BUSY and watch is not None and watch.asked_at == now:
                     watch.asked_at = 0.0  # its own run will redraw it, or the next step asks
 
-    def _current(self, event_ids: Iterable[int]) -> dict[int, Signature]:
-        """Each event's live signature; an event that cannot be read is skipped."""
-        found = {}
-        for event_id in event_ids:
-            try:
-                found[event_id] = self._signature(event_id)
-            except StorageFault:  # a full disk, a file that cannot be opened: the store logged it once
-                continue
-            except (StoreError, OSError, ValueError) as err:  # e.g. the event was deleted
-                log.warning("live push: cannot read event %s: %s", event_id, err)
-                continue
-            if self._last_seen.get(event_id, found[event_id]) != found[event_id]:
+    def _current(self, event_ids: set[int]) -> dict[int, Signature]:
+        """Each watched event's live signature; none this tick if the database cannot be read."""
+        if not event_ids:
+            return {}
+        try:
+            found = self._signatures(event_ids)
+        except StorageFault:  # a full disk, a database out of reach: the store logged it once
+            return {}
+        except (StoreError, OSError, ValueError) as err:  # e.g. the database is very busy
+            log.warning("live push: cannot read the live state: %s", err)
+            return {}
+        for event_id, seen in found.items():
+            if self._last_seen.get(event_id, seen) != seen:
                 self._on_change(event_id)
-            self._last_seen[event_id] = found[event_id]
+            self._last_seen[event_id] = seen
         return found
 
     def start(self, idle_tick: float = 0.25, busy_tick: float = 0.01) -> None:

@@ -1,12 +1,23 @@
-"""Shared fixtures: a Store on a temporary database file, with or without the demo event."""
+"""Shared fixtures: a Store on a fresh database, with or without the demo event.
+
+Tests that take `store`, `demo`, `app_db` or `engine` run on both engines:
+SQLite (a temporary file) and PostgreSQL (a fresh schema in the database
+named by $EVENTKIT_TEST_PG, e.g. the throwaway cluster `.ci/run` starts).
+Without that variable the PostgreSQL leg is left out: the run's header says
+so, and tests/test_postgres_leg.py is reported as skipped with the reason.
+Tests of SQLite's own machinery (its files, pragmas, connections) are marked
+`sqlite_only` and run on SQLite alone.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import tempfile
 import types
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,6 +29,81 @@ from eventkit.storage import Store
 from tests.live_server import live_server, rehearsal  # noqa: F401  one real server and rehearsal per run
 
 TMPFS = Path("/dev/shm")
+PG_URL = os.environ.get("EVENTKIT_TEST_PG", "")
+PG_SKIP = ("PostgreSQL leg not run: set EVENTKIT_TEST_PG=postgresql://… to a database the tests may fill "
+           "(.ci/run starts a throwaway cluster and sets it)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: checks SQLite's own files, pragmas or connections; "
+                                       "runs on SQLite alone")
+
+
+def pytest_report_header(config):
+    return f"database engines: sqlite, postgresql ({PG_URL})" if PG_URL else f"database engines: sqlite. {PG_SKIP}"
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that uses a database fixture runs once per engine (sqlite_only: SQLite alone)."""
+    if "engine" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        engines = ["sqlite"] if only_sqlite or not PG_URL else ["sqlite", "postgresql"]
+        metafunc.parametrize("engine", engines, indirect=True, scope="module")
+
+
+def pytest_terminal_summary(terminalreporter):
+    ran = {"sqlite": 0, "postgresql": 0}
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        for name in ran:
+            if report.when == "call" and re.search(rf"[\[-]{name}[\]-]", report.nodeid):
+                ran[name] += 1
+    if any(ran.values()):
+        terminalreporter.write_line(f"tests run per database engine: sqlite {ran['sqlite']}, "
+                                    f"postgresql {ran['postgresql']}" + ("" if PG_URL else f" ({PG_SKIP})"))
+
+
+@pytest.fixture(scope="module")
+def engine(request):
+    """"sqlite" or "postgresql": the engine this test runs on."""
+    return request.param
+
+
+def _pg_schema_url(schema: str) -> str:
+    joiner = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{joiner}options=-c%20search_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    """A connection to the test PostgreSQL database, for making and dropping schemas."""
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture(scope="module")
+def new_database(request, engine, db_dirs):
+    """Call it for the location of a fresh, empty database on this test's engine (dropped afterwards)."""
+    made: list[str] = []
+
+    def make(name: str = "db") -> str:
+        if engine == "sqlite":
+            return str(db_dirs(name) / "eventkit.db")
+        admin = request.getfixturevalue("pg_admin")
+        schema = f"ek_{name}_{uuid.uuid4().hex[:12]}"
+        admin.execute(f"CREATE SCHEMA {schema}")
+        made.append(schema)
+        return _pg_schema_url(schema)
+
+    yield make
+    if made:
+        from eventkit.storage.backends.postgres import PostgresEngine
+
+        admin = request.getfixturevalue("pg_admin")
+        for schema in made:
+            PostgresEngine(_pg_schema_url(schema)).close()
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -76,9 +162,25 @@ def demo_spec():
 
 
 @pytest.fixture
-def store(db_dirs):
-    """An empty Store on a fresh temporary database file."""
-    return Store(db_dirs() / "eventkit.db")
+def fresh_location(engine, db_dirs, request):
+    """The location of a fresh, empty database for one test (a file path or a postgresql:// URL)."""
+    if engine == "sqlite":
+        yield str(db_dirs() / "eventkit.db")
+        return
+    from eventkit.storage.backends.postgres import PostgresEngine
+
+    admin = request.getfixturevalue("pg_admin")
+    schema = f"ek_{uuid.uuid4().hex[:16]}"
+    admin.execute(f"CREATE SCHEMA {schema}")
+    yield _pg_schema_url(schema)
+    PostgresEngine(_pg_schema_url(schema)).close()
+    admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def store(fresh_location):
+    """An empty Store on a fresh database (a temporary file, or a fresh PostgreSQL schema)."""
+    return Store(fresh_location)
 
 
 @pytest.fixture
@@ -89,9 +191,9 @@ def demo(store, demo_spec):
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_spec):
+def app_db(fresh_location, monkeypatch, demo_spec):
     """(store, event): the demo event in a fresh database that the app uses too."""
-    path = tmp_path / "eventkit.db"
+    path = fresh_location
     monkeypatch.setenv("EVENTKIT_DB", str(path))
     st.cache_data.clear()
     st.cache_resource.clear()

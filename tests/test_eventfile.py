@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 import textwrap
 
 import pytest
@@ -12,6 +11,7 @@ from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, load_event_file, parse_event_file
 from eventkit.spec import EventSpec, SettingsSpec, TableSpec
 from eventkit.security import verify_passcode
+from tests.engines import integrity_error
 from tests.every import assert_every
 
 DISCUSSION = [
@@ -385,7 +385,7 @@ def test_invalid_file_imports_nothing(store, demo_spec):
 def test_failed_import_rolls_back(store):
     spec = parse_event_file(HEAD + "polls:\n  - question: Q\n    options: [a, b]\n")
     broken = dataclasses.replace(spec, tables=(TableSpec(number=1), TableSpec(number=1)))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_error(store)):
         store.import_event(broken)
     assert store.list_events() == []
     with store.read() as db:

@@ -11,7 +11,8 @@ import pytest
 
 from eventkit import cli, exports
 from eventkit.security import token_hash
-from eventkit.storage import Store
+from eventkit.storage import Store, StoreError
+from tests.engines import db_bytes
 
 TOKENS = [f"tok-{i:02d}-abcdefghijklmnopq" for i in range(6)]
 PAYLOADS = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)"]
@@ -111,7 +112,8 @@ def test_csv_writer_neutralises_every_formula_starter(payload):
 
 def test_no_token_appears_in_any_export_the_zip_or_the_backups(filled, tmp_path):
     store, event, files = filled
-    blobs = list(files.values()) + [exports.event_file_bytes(store, event), exports.backup_bytes(store)]
+    whole = db_bytes(store) if store.is_postgres else exports.backup_bytes(store)  # PostgreSQL: pg_dump's backup
+    blobs = list(files.values()) + [exports.event_file_bytes(store, event), whole]
     event_copy = exports.backup_bytes(store, only_event=event.id)
     with zipfile.ZipFile(io.BytesIO(exports.zip_bytes(store, event))) as zf:
         blobs += [zf.read(n) for n in zf.namelist()]
@@ -183,6 +185,7 @@ def test_zip_holds_every_file_the_event_file_and_a_database_copy(filled, tmp_pat
     assert copy.event_row_counts(event.id) == store.event_row_counts(event.id)
 
 
+@pytest.mark.sqlite_only
 def test_backup_opens_with_the_same_row_counts(filled, tmp_path, demo_spec):
     store, _, _ = filled
     other = demo_spec.__class__(**{**demo_spec.__dict__, "code": "OTHER1"})
@@ -193,6 +196,17 @@ def test_backup_opens_with_the_same_row_counts(filled, tmp_path, demo_spec):
     assert backup.integrity_ok()
     assert backup.table_row_counts() == store.table_row_counts()
     assert backup.table_row_counts()["votes"] > 0
+
+
+def test_the_whole_database_backup_is_a_file_on_sqlite_and_pg_dumps_job_on_postgresql(demo, tmp_path):
+    store, event = demo
+    if store.is_postgres:
+        with pytest.raises(StoreError, match="pg_dump"):
+            store.backup_to(tmp_path / "backup.db")
+        assert not (tmp_path / "backup.db").exists()
+    else:
+        store.backup_to(tmp_path / "backup.db")
+        assert [e.code for e in Store(tmp_path / "backup.db").list_events()] == [event.code]
 
 
 def test_cli_writes_the_csvs_and_the_zip(filled, tmp_path):

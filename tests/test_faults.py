@@ -24,11 +24,14 @@ from streamlit.testing.v1 import AppTest
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.security import new_token
 from eventkit.storage import StorageFault, Store, base
-from eventkit.storage.base import FAULT_MESSAGE, storage_fault
+from eventkit.storage.backends.sqlite import SqliteEngine, storage_fault
+from eventkit.storage.base import FAULT_MESSAGE
 from eventkit.ui import faults, roles
 from tests.signing_in import sign_in_organiser
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+# SQLite's errors, injected into SQLite's connections (PostgreSQL's: tests/test_postgres_leg.py).
+pytestmark = pytest.mark.sqlite_only
 # SQLite's message for each fault -> the cause staff and the log are told.
 SQLITE_FAULTS = {
     "database or disk is full": "disk full",
@@ -84,7 +87,7 @@ def forget_faults():
 @pytest.fixture
 def inject(monkeypatch):
     injector = Injector()
-    real = base.StoreBase._connect
+    real = SqliteEngine.connect
 
     def connect(self):
         if injector.message and injector.at_open:
@@ -93,7 +96,7 @@ def inject(monkeypatch):
         db.conn = _FaultyConnection(db.conn, injector)
         return db
 
-    monkeypatch.setattr(base.StoreBase, "_connect", connect)
+    monkeypatch.setattr(SqliteEngine, "connect", connect)
     yield injector
     injector.disarm()
 

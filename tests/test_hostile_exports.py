@@ -47,9 +47,9 @@ def expected_cell(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_event(tmp_path_factory, demo_spec):
-    """The demo event with every accepted corpus text as a note, table note and comment."""
-    store = Store(tmp_path_factory.mktemp("exports") / "eventkit.db")
+def hostile_event(new_database, demo_spec):
+    """The demo event with every accepted corpus text as a note, table note and comment (per engine)."""
+    store = Store(new_database("exports"))
     event = store.get_event(store.import_event(demo_spec))
     store.set_eval_open(event.id, True)
     prompt = store.list_prompts(event.id)[0]

@@ -28,9 +28,9 @@ BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @pytest.fixture
-def demo_db(db_dirs, demo_spec):
-    """A fresh demo database per test (so no test depends on another); each input joins as a new participant."""
-    store = Store(db_dirs("hostile") / "eventkit.db")
+def demo_db(fresh_location, demo_spec):
+    """A fresh demo database per test (so no test depends on another), on each engine; each input joins as a new participant."""
+    store = Store(fresh_location)
     event = store.get_event(store.import_event(demo_spec))
     store.set_eval_open(event.id, True)
     return store, event

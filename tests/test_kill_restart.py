@@ -274,7 +274,16 @@ def _open_browser_pages(server: Server, store: Store, event, playwright):
 
 
 def test_the_database_is_durable_by_choice(store):
-    """The settings the kill test relies on (and a power cut needs): WAL, synchronous=FULL."""
+    """The settings the kill test relies on (and a power cut needs): WAL, synchronous=FULL.
+
+    PostgreSQL: every commit waits for its WAL to be flushed (synchronous_commit on), whatever
+    the server's default.
+    """
+    if store.is_postgres:
+        for borrow in (store.read, store.write):
+            with borrow() as db:
+                assert db.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+        return
     with store.read() as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL; NORMAL is 1

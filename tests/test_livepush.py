@@ -16,9 +16,11 @@ class Fake:
         self.parts: dict[str, str] = {}  # screen -> the part it was last asked to redraw
         self.changed: list[int] = []
         self.outcome = outcome
+        self.reads: list[set[int]] = []  # the events asked for, one set per read
 
-    def signature(self, event_id: int) -> tuple:
-        return self.live[event_id]
+    def signatures(self, event_ids: set[int]) -> dict[int, tuple]:
+        self.reads.append(set(event_ids))
+        return {e: self.live[e] for e in event_ids if e in self.live}
 
     def rerun(self, ids: dict[str, str]) -> dict[str, Outcome]:
         self.asked.extend(ids)
@@ -26,7 +28,7 @@ class Fake:
         return {i: self.outcome for i in ids}
 
     def pusher(self, **kwargs) -> LivePush:
-        return LivePush(self.signature, self.rerun, self.changed.append, **kwargs)
+        return LivePush(self.signatures, self.rerun, self.changed.append, **kwargs)
 
 
 def _screens(push: LivePush, n: int, shown=("welcome", None, None), event_id: int = 1) -> list[str]:
@@ -155,19 +157,47 @@ def test_forgotten_screens_are_not_rerun():
     assert fake.asked == ["s1"]
 
 
-def test_an_unreadable_event_is_skipped_not_fatal():
+def test_a_gone_event_is_skipped_and_an_unreadable_database_skips_the_tick():
     fake = Fake()
     push = fake.pusher()
-    _screens(push, 1, event_id=99)  # not in fake.live: the signature raises
-    fake.live.pop(99, None)
+    push.watch("gone", 99, ("welcome", None, None))  # not in fake.live: left out of the answer (deleted)
+    push.watch("stale", 1, ("wall", None, None))  # out of date on event 1
+    assert push.step(now=1.0) == 1
+    assert fake.asked == ["stale"]
 
-    def broken(event_id: int) -> tuple:
+    def broken(event_ids: set[int]) -> dict:
         from eventkit.storage import StoreError
-        raise StoreError("No such event.")
+        raise StoreError("very busy")
 
-    push._signature = broken
-    assert push.step(now=1.0) == 0
-    assert fake.asked == []
+    push._signatures = broken
+    assert push.step(now=10.0) == 0
+    assert fake.asked == ["stale"]
+
+
+def test_every_watched_event_is_read_in_one_query_per_tick():
+    fake = Fake()
+    fake.live.update({2: ("wall", None, None), 3: ("welcome", None, None)})
+    push = fake.pusher()
+    for event_id in (1, 2, 3):
+        for n in range(3):
+            push.watch(f"e{event_id}-{n}", event_id, ("welcome", None, None))
+    push.step(now=1.0)
+    push.step(now=2.0)
+    assert fake.reads == [{1, 2, 3}, {1, 2, 3}]
+
+
+def test_live_signatures_reads_many_events_at_once_and_leaves_out_gone_ones(store, demo_spec):
+    from dataclasses import replace
+
+    from eventkit.livepush import live_signatures
+
+    first = store.import_event(demo_spec)
+    second = store.import_event(replace(demo_spec, code="OTHER1"))
+    poll = store.list_polls(second)[0]
+    store.set_live(second, "poll", poll.id)
+    store.set_poll_state(poll.id, "open")
+    assert live_signatures(store, [first, second, 999_999]) == {
+        first: ("welcome", None, None), second: ("poll", poll.id, "open")}
 
 
 def test_live_signature_follows_the_live_activity_and_poll_state(demo):

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -186,8 +185,8 @@ def test_a_hundred_taps_on_the_vote_page_count_once(app_db):
 
 
 def test_login_attempts_store_only_role_event_time_and_session(store):
-    with sqlite3.connect(store.path) as conn:
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(login_attempts)")]
+    with store.read() as db:
+        columns = [d[0] for d in db.execute("SELECT * FROM login_attempts").description]
     assert columns == ["id", "role", "event_id", "created_at", "client"]  # client: a random session id
 
 

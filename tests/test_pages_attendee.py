@@ -550,19 +550,16 @@ def test_closed_evaluation_shows_saved_answers_read_only(app_db):
 @pytest.fixture
 def hold_write_lock(app_db, monkeypatch):
     """Another writer holds the database's write lock until release() (short busy timeout)."""
-    import sqlite3
-
     from eventkit.storage import base
+    from tests import engines
 
     store, _ = app_db
     monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
-    holder = sqlite3.connect(store.path, isolation_level=None)
-
-    def hold():
-        holder.execute("BEGIN IMMEDIATE")
-
-    yield hold, lambda: holder.execute("ROLLBACK")
-    holder.close()
+    store.close()  # the timeout is set when a connection (or PostgreSQL's pool) opens
+    held = []
+    yield lambda: held.append(engines.hold_write_lock(store)), lambda: held.pop()()
+    for release in held:
+        release()
 
 
 def test_a_vote_the_busy_database_cannot_take_says_try_again_and_the_retry_counts(app_db, hold_write_lock):

@@ -29,6 +29,7 @@ from eventkit.demo import ensure_demo
 from eventkit.storage import Store, StoreError
 from tests.browser.conftest import CHROMIUM, missing
 from tests.live_server import Server
+from tests.engines import db_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 IPV4 = re.compile(rb"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
@@ -205,9 +206,7 @@ def test_purge_expired_deletes_only_what_is_past_retention(demo, days_after_load
     purged = store.purge_expired(today)
     assert [e.code for e in purged] == (["FIFE16"] if expired else [])
     assert (store.get_event(event.id) is None) == expired
-    on_disk = b"".join(Path(store.path + suffix).read_bytes()
-                       for suffix in ("", "-wal") if Path(store.path + suffix).exists())
-    assert (b"PURGE-ME-4242" in on_disk) == (not expired)
+    assert (b"PURGE-ME-4242" in db_bytes(store)) == (not expired)  # SQLite: the file and WAL; PostgreSQL: pg_dump
 
 
 @pytest.mark.slow  # nine CLI subprocesses

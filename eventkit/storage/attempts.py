@@ -14,13 +14,11 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import NoReturn
 
-import sqlite_utils
-
 from ..security import (
     LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, SCRIBE_LIMIT, STORM_LOGIN_ATTEMPTS, login_delay_seconds,
     login_wait_message, posting_wait_message, storm_wait_message,
 )
-from .base import StoreBase, StoreError, utc_now
+from .base import Db, StoreBase, StoreError, utc_now
 
 ROLES = ("facilitator", "organiser")
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
@@ -64,7 +62,7 @@ def posting_params(now: str, table: str = "notes") -> dict:
     return {"since": _stamp(_parse(now) - timedelta(seconds=POST_WINDOW_SECONDS)), "limit": POSTING_LIMITS[table]}
 
 
-def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> None:
+def check_posting_rate(db: Db, table: str, participant_id: int, now: str) -> None:
     """Raise ThrottledError when the participant reached the table's posting limit within the window."""
     if table not in _POSTED_TABLES:
         raise ValueError(f"not a posted table: {table}")
@@ -87,15 +85,18 @@ def check_posting_rate(db: sqlite_utils.Database, table: str, participant_id: in
 
 
 def insert_post(store: StoreBase, table: str, sql: str, params: dict) -> int:
-    """Run a post's INSERT (guarded by under_posting_limit); its id, or ThrottledError."""
-    written = store._write_one(sql, params)
-    if written.rowcount == 0:
+    """Run a post's INSERT (guarded by under_posting_limit, RETURNING id); its id, or ThrottledError.
+
+    The count and the insert run alone per participant, on either engine.
+    """
+    written = store._write_one(sql, params, serialise=("post", params["pid"]))
+    if not written.rows:
         with store.read() as db:
             refuse_post(db, table, params["pid"], params["now"])
-    return written.lastrowid
+    return written.rows[0][0]
 
 
-def refuse_post(db: sqlite_utils.Database, table: str, participant_id: int, now: str) -> NoReturn:
+def refuse_post(db: Db, table: str, participant_id: int, now: str) -> NoReturn:
     """Raise why a post under under_posting_limit was not stored: posting too fast."""
     check_posting_rate(db, table, participant_id, now)
     # Only if some of the recent posts went (an event edited meanwhile): nothing to wait for.
@@ -188,7 +189,7 @@ def _window_start(now: str) -> str:
     return _stamp(_parse(now) - timedelta(seconds=LOGIN_WINDOW_SECONDS))
 
 
-def _pause(db: sqlite_utils.Database, role: str, event_id: int | None, client: str, now: str) -> tuple[int, str]:
+def _pause(db: Db, role: str, event_id: int | None, client: str, now: str) -> tuple[int, str]:
     """(seconds to wait, why) for a new attempt by `client`: (0, "") when it may go ahead."""
     everyone, last, mine, my_last = db.execute(
         """SELECT COUNT(*), MAX(created_at), COUNT(*) FILTER (WHERE client = ?),

@@ -83,8 +83,8 @@ class CodingMixin(StoreBase):
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE event_id = ?", [event_id]
             ).fetchone()[0]
             theme_id = db.execute(
-                "INSERT INTO themes (event_id, position, name) VALUES (?, ?, ?)", [event_id, position, name]
-            ).lastrowid
+                "INSERT INTO themes (event_id, position, name) VALUES (?, ?, ?) RETURNING id", [event_id, position, name]
+            ).fetchone()[0]
         return Theme(theme_id, event_id, position, name)
 
     def rename_theme(self, theme_id: int, name: str) -> None:
@@ -111,7 +111,7 @@ class CodingMixin(StoreBase):
         if source is not None and source not in SOURCES:
             raise StoreError(f"Unknown source {source!r}.")
         with self.read() as db:
-            rows = db.execute(f"SELECT * FROM ({_ITEMS_SQL}) ORDER BY source, p1, p2", [event_id] * 3).fetchall()
+            rows = db.execute(f"SELECT * FROM ({_ITEMS_SQL}) AS items ORDER BY source, p1, p2", [event_id] * 3).fetchall()
             tags: dict[tuple[str, str], list[int]] = {}
             for src, key, theme_id in db.execute(
                 """SELECT c.source, c.item_key, c.theme_id FROM codings c JOIN themes t ON t.id = c.theme_id
@@ -136,7 +136,7 @@ class CodingMixin(StoreBase):
         with self.write() as db:
             valid_themes = {r[0] for r in db.execute("SELECT id FROM themes WHERE event_id = ?", [event_id])}
             valid_keys = {r[0] for r in db.execute(
-                f"SELECT item_key FROM ({_ITEMS_SQL}) WHERE source = ?", [event_id] * 3 + [source]
+                f"SELECT item_key FROM ({_ITEMS_SQL}) AS items WHERE source = ?", [event_id] * 3 + [source]
             )}
             changed = 0
             for key, theme_ids in codings.items():

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace as replaced
 
-import sqlite_utils
-
 from ..spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
-from .base import StoreBase, StoreError, utc_now
+from .base import Db, StoreBase, StoreError, utc_now
 from .staff import forget_facilitator_sign_ins
 
 # Rows an edit may remove: (their label column, what attendee data they hold, its table and column).
@@ -74,7 +72,7 @@ class EditingMixin(StoreBase):
                                           facilitator_passcode_hash=""))
 
 
-def write_spec(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
+def write_spec(db: Db, event_id: int, spec: EventSpec) -> None:
     """Make the event's rows match the spec (its row must exist); refuses to drop attendee data."""
     _write_details(db, event_id, spec)
     _sync_polls(db, event_id, spec.polls)
@@ -108,27 +106,27 @@ def match_rows(old: list[tuple[int, str]], new_keys: list[str]) -> list[int | No
     return [rid if rid is not None else next(leftovers, None) for rid in matched]
 
 
-def _insert(db: sqlite_utils.Database, sql: str, params: list) -> int:
+def _insert(db: Db, sql: str, params: list) -> int:
     """Run an INSERT and return the new row's id."""
     return db.execute(f"{sql} RETURNING id", params).fetchall()[0][0]
 
 
-def _rows(db: sqlite_utils.Database, sql: str, key: int) -> list[tuple[int, str]]:
+def _rows(db: Db, sql: str, key: int) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in db.execute(sql, [key]).fetchall()]
 
 
-def _count(db: sqlite_utils.Database, table: str, column: str, row_id: int) -> int:
+def _count(db: Db, table: str, column: str, row_id: int) -> int:
     return db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [row_id]).fetchone()[0]
 
 
-def _match(db: sqlite_utils.Database, table: str, old: list[tuple[int, str]], keys: list) -> list[int | None]:
+def _match(db: Db, table: str, old: list[tuple[int, str]], keys: list) -> list[int | None]:
     """Old row ids for the new keys (match_rows); the old rows left over are removed."""
     ids = match_rows(old, keys)
     _remove_unmatched(db, table, old, ids)
     return ids
 
 
-def _remove_unmatched(db: sqlite_utils.Database, table: str, old: list[tuple[int, object]], ids: list) -> None:
+def _remove_unmatched(db: Db, table: str, old: list[tuple[int, object]], ids: list) -> None:
     """Delete the old rows not kept; refuse (naming the row) if one holds attendee data."""
     label, what, child, fk = HELD_DATA[table]
     for rid in [rid for rid, _ in old if rid not in ids]:
@@ -138,13 +136,13 @@ def _remove_unmatched(db: sqlite_utils.Database, table: str, old: list[tuple[int
         db.execute(f"DELETE FROM {table} WHERE id = ?", [rid])
 
 
-def _refuse_kind_change(db: sqlite_utils.Database, table: str, row_id: int, kind: str, message: str) -> None:
+def _refuse_kind_change(db: Db, table: str, row_id: int, kind: str, message: str) -> None:
     _, _, child, fk = HELD_DATA[table]
     if db.execute(f"SELECT kind FROM {table} WHERE id = ?", [row_id]).fetchone()[0] != kind and _count(db, child, fk, row_id):
         raise StoreError(message)
 
 
-def _write_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) -> None:
+def _write_details(db: Db, event_id: int, spec: EventSpec) -> None:
     s = spec.settings
     old_hash = db.execute("SELECT facilitator_hash FROM events WHERE id = ?", [event_id]).fetchone()[0]
     if old_hash != spec.facilitator_passcode_hash:
@@ -161,7 +159,7 @@ def _write_details(db: sqlite_utils.Database, event_id: int, spec: EventSpec) ->
     )
 
 
-def _sync_polls(db: sqlite_utils.Database, event_id: int, polls: tuple[PollSpec, ...]) -> None:
+def _sync_polls(db: Db, event_id: int, polls: tuple[PollSpec, ...]) -> None:
     old = _rows(db, "SELECT id, question FROM polls WHERE event_id = ? ORDER BY position", event_id)
     ids = _match(db, "polls", old, [p.question for p in polls])
     final = [_write_poll(db, event_id, rid, position, p) for position, (rid, p) in enumerate(zip(ids, polls), start=1)]
@@ -170,7 +168,7 @@ def _sync_polls(db: sqlite_utils.Database, event_id: int, polls: tuple[PollSpec,
         db.execute("UPDATE polls SET repeat_of = ? WHERE id = ?", [repeat, poll_id])
 
 
-def _write_poll(db: sqlite_utils.Database, event_id: int, poll_id: int | None, position: int, p: PollSpec) -> int:
+def _write_poll(db: Db, event_id: int, poll_id: int | None, position: int, p: PollSpec) -> int:
     values = [p.kind, p.question, p.true_value, p.unit, p.min, p.max, p.fact, p.source]
     if poll_id is None:
         poll_id = _insert(db, """INSERT INTO polls (event_id, position, kind, question, true_value, unit, min_value,
@@ -185,7 +183,7 @@ def _write_poll(db: sqlite_utils.Database, event_id: int, poll_id: int | None, p
     return poll_id
 
 
-def _sync_options(db: sqlite_utils.Database, poll_id: int, poll_no: int, labels: tuple[str, ...], correct: str | None) -> None:
+def _sync_options(db: Db, poll_id: int, poll_no: int, labels: tuple[str, ...], correct: str | None) -> None:
     old = _rows(db, "SELECT id, label FROM poll_options WHERE poll_id = ? ORDER BY position", poll_id)
     ids = match_rows(old, list(labels))
     for rid, label in old:
@@ -201,7 +199,7 @@ def _sync_options(db: sqlite_utils.Database, poll_id: int, poll_no: int, labels:
             db.execute("UPDATE poll_options SET position = ?, label = ?, is_correct = ? WHERE id = ?", [*values, rid])
 
 
-def _sync_wall_prompts(db: sqlite_utils.Database, event_id: int, texts: tuple[str, ...]) -> None:
+def _sync_wall_prompts(db: Db, event_id: int, texts: tuple[str, ...]) -> None:
     old = _rows(db, "SELECT id, text FROM wall_prompts WHERE event_id = ? ORDER BY position", event_id)
     for position, (rid, text) in enumerate(zip(_match(db, "wall_prompts", old, list(texts)), texts), start=1):
         if rid is None:
@@ -210,7 +208,7 @@ def _sync_wall_prompts(db: sqlite_utils.Database, event_id: int, texts: tuple[st
             db.execute("UPDATE wall_prompts SET position = ?, text = ? WHERE id = ?", [position, text, rid])
 
 
-def _sync_evaluation(db: sqlite_utils.Database, event_id: int, items: tuple[EvaluationItemSpec, ...]) -> None:
+def _sync_evaluation(db: Db, event_id: int, items: tuple[EvaluationItemSpec, ...]) -> None:
     old = _rows(db, "SELECT id, text FROM eval_items WHERE event_id = ? ORDER BY position", event_id)
     for position, (rid, item) in enumerate(zip(_match(db, "eval_items", old, [i.text for i in items]), items), start=1):
         if rid is None:
@@ -222,7 +220,7 @@ def _sync_evaluation(db: sqlite_utils.Database, event_id: int, items: tuple[Eval
         db.execute("UPDATE eval_items SET position = ?, kind = ?, text = ? WHERE id = ?", [position, item.kind, item.text, rid])
 
 
-def _sync_tables(db: sqlite_utils.Database, event_id: int, tables: tuple[TableSpec, ...]) -> None:
+def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
     old = _rows(db, "SELECT id, number FROM event_tables WHERE event_id = ?", event_id)
     by_number = {number: rid for rid, number in old}
     ids = [by_number.get(t.number) for t in tables]  # a table is known by its number
@@ -236,7 +234,7 @@ def _sync_tables(db: sqlite_utils.Database, event_id: int, tables: tuple[TableSp
         _sync_vignettes(db, table_id, t.vignettes)
 
 
-def _sync_vignettes(db: sqlite_utils.Database, table_id: int, vignettes: tuple[VignetteSpec, ...]) -> None:
+def _sync_vignettes(db: Db, table_id: int, vignettes: tuple[VignetteSpec, ...]) -> None:
     old = _rows(db, "SELECT id, title FROM vignettes WHERE table_id = ? ORDER BY position", table_id)
     for position, (rid, v) in enumerate(zip(_match(db, "vignettes", old, [v.title for v in vignettes]), vignettes), start=1):
         if rid is None:
@@ -250,7 +248,7 @@ def _sync_vignettes(db: sqlite_utils.Database, table_id: int, vignettes: tuple[V
             db.execute("INSERT INTO vignette_prompts (vignette_id, position, text) VALUES (?, ?, ?)", [rid, p_pos, text])
 
 
-def _add_missing_themes(db: sqlite_utils.Database, event_id: int, themes: tuple[str, ...]) -> None:
+def _add_missing_themes(db: Db, event_id: int, themes: tuple[str, ...]) -> None:
     """Themes are managed on the coding page; an edited file can only add new ones."""
     have = {r[0].lower() for r in db.execute("SELECT name FROM themes WHERE event_id = ?", [event_id])}
     start = db.execute("SELECT COALESCE(MAX(position), 0) FROM themes WHERE event_id = ?", [event_id]).fetchone()[0]

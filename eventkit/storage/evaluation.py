@@ -61,7 +61,7 @@ class EvaluationMixin(StoreBase):
 # The participant's response row, made or touched, if the evaluation is open.
 _OPEN_RESPONSE_SQL = """
 INSERT INTO eval_responses (event_id, participant_id, submitted_at, updated_at)
-SELECT :event, :pid, :now, :now FROM events WHERE id = :event AND eval_open
+SELECT :event, :pid, :now, :now FROM events WHERE id = :event AND eval_open <> 0
 ON CONFLICT (event_id, participant_id) DO UPDATE SET updated_at = excluded.updated_at
 RETURNING id
 """

@@ -118,15 +118,13 @@ class EventsMixin(StoreBase):
                 raise StoreError("No such event.")
 
     def delete_event(self, event_id: int) -> None:
-        """Delete an event and all its data, then compact the file.
+        """Delete an event and all its data, then compact the database.
 
-        secure_delete zeroes the freed pages; the checkpoint and VACUUM make
-        sure no copy of the text survives in the WAL or free pages either.
+        SQLite: secure_delete zeroes the freed pages; the checkpoint and VACUUM
+        make sure no copy of the text survives in the WAL or free pages either.
+        PostgreSQL: VACUUM; old copies live on in WAL and backups (README).
         """
         with self.write() as db:
             db.execute("DELETE FROM events WHERE id = ?", [event_id])
-        with self.read() as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.execute("VACUUM")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.engine.compact()
 

@@ -7,14 +7,14 @@ never their token hash; eventkit.exports turns it into the pseudonym P001.
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from .base import StoreBase, StoreError
 
 _VOTES_SQL = """
 SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question,
        o.id AS option_id, o.position AS option_position, o.label AS option_label,
-       o.is_correct, EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct) AS has_correct,
+       o.is_correct, CASE WHEN EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct <> 0)
+                          THEN 1 ELSE 0 END AS has_correct,
        pa.seq AS participant_seq, pa.table_no, v.created_at, v.updated_at, v.changes
 FROM votes v JOIN polls p ON p.id = v.poll_id
 JOIN poll_options o ON o.id = v.option_id
@@ -26,7 +26,8 @@ ORDER BY p.position, v.created_at, v.id
 _MANUAL_SQL = """
 SELECT p.id AS poll_id, p.position AS poll_position, p.question,
        o.id AS option_id, o.position AS option_position, o.label AS option_label,
-       o.is_correct, EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct) AS has_correct,
+       o.is_correct, CASE WHEN EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct <> 0)
+                          THEN 1 ELSE 0 END AS has_correct,
        m.count, m.updated_at
 FROM manual_counts m JOIN polls p ON p.id = m.poll_id
 JOIN poll_options o ON o.id = m.option_id
@@ -128,17 +129,14 @@ class ExportsMixin(StoreBase):
         return self._rows(_PARTICIPANTS_SQL, event_id)
 
     def event_row_counts(self, event_id: int) -> dict[str, int]:
-        """How many rows of each kind the event has (counted by SQLite)."""
+        """How many rows of each kind the event has (counted by the database)."""
         with self.read() as db:
             return {name: db.execute(sql, [event_id]).fetchone()[0] for name, sql in _EVENT_COUNTS.items()}
 
     def table_row_counts(self) -> dict[str, int]:
-        """Rows per table in the whole database file."""
+        """Rows per table in the whole database."""
         with self.read() as db:
-            names = [r[0] for r in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            )]
-            return {n: db.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+            return {n: db.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in self.engine.table_names(db)}
 
     def set_public_base_url(self, event_id: int, url: str) -> None:
         """Remember the public address the event's QR codes point at."""
@@ -147,41 +145,27 @@ class ExportsMixin(StoreBase):
                 raise StoreError("No such event.")
 
     def backup_to(self, path: str | os.PathLike, *, only_event: int | None = None) -> None:
-        """Write a consistent copy of the database file to `path`, while the app runs.
+        """Write a consistent copy of the data to the SQLite file `path`, while the app runs.
 
-        Uses SQLite's backup API in one step, so the copy is a single snapshot
-        even if attendees are writing. With only_event, the copy keeps just
-        that event and replaces the token hashes by sequence numbers, so it
-        cannot be matched to any attendee's link, and holds no staff secret
-        (passcode hash, organiser password, sign-ins); its free pages are wiped.
+        Without only_event: the whole database file in one step (SQLite's
+        backup API; on PostgreSQL a StoreError, as that is pg_dump's job).
+        With only_event: a fresh SQLite file with just that event, copied
+        row by row from one snapshot (the same on both engines), the token
+        hashes replaced by the pseudonyms P001…, so the copy cannot be
+        matched to any attendee's link, and no staff secret (passcode hash,
+        organiser password, sign-ins, sign-in attempts).
         """
         if os.path.exists(path):
             os.remove(path)
-        src = sqlite3.connect(self.path, timeout=10)
-        dst = sqlite3.connect(path, isolation_level=None)
+        if only_event is None:
+            self.engine.backup_whole(str(path))
+            return
+        from .backends.sqlite import SqliteEngine
+        from .copying import copy_event
+
+        copy = type(self)(os.fspath(path))
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-            if only_event is not None:
-                _keep_only_event(dst, only_event)
+            copy_event(self, copy, only_event, keep_ids=True, pseudonymise=True)
         finally:
-            dst.close()
-            src.close()
-
-
-STAFF_ONLY_TABLES = ("staff_secrets", "staff_passes", "login_attempts", "sign_in_locks")
-
-
-def _keep_only_event(db: sqlite3.Connection, event_id: int) -> None:
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA secure_delete = ON")
-    db.execute("BEGIN IMMEDIATE")
-    db.execute("DELETE FROM events WHERE id != ?", [event_id])
-    db.execute("UPDATE participants SET token_hash = 'P' || printf('%03d', seq)")
-    # Staff secrets are for running the day, not for analysis: no passcode or
-    # password hash, remembered sign-in or sign-in attempt goes with the data.
-    db.execute("UPDATE events SET facilitator_hash = ''")
-    for table in STAFF_ONLY_TABLES:
-        db.execute(f"DELETE FROM {table}")
-    db.execute("COMMIT")
-    db.execute("VACUUM")
+            copy.close()
+        SqliteEngine(os.fspath(path)).finish_copy_file()

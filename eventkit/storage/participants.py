@@ -64,7 +64,7 @@ class ParticipantsMixin(StoreBase):
         now = utc_now()
         params = {"event": event_id, "hash": hashed, "table": table_no, "now": now, "since": _window_start(now),
                   "flat": JOINS_PER_WINDOW, "per_expected": JOINS_PER_EXPECTED, "slack": JOINS_SLACK}
-        rows = self._write_one(_JOIN_SQL, params).rows  # one statement: a short hold of the write lock
+        rows = self._write_one(_JOIN_SQL, params, serialise=("join", event_id)).rows  # one join of the event at a time
         if not rows:
             raise self._refusal(event_id)
         pid, seq, current = rows[0]
@@ -122,11 +122,12 @@ def _window_start(now: str) -> str:
 # table QR still seats them); a new one only while joining is open and the
 # event gained fewer than join_limit(expected) participants since :since.
 # Counted inside the INSERT, so concurrent joins are counted one after the
-# other (SQLite runs one writing statement at a time; on PostgreSQL the
-# event's writes must be serialised the same way, as seq already needs).
+# other (SQLite runs one writing statement at a time; on PostgreSQL join()
+# takes the event's advisory lock first, which seq needs too).
 _JOIN_SQL = """
 INSERT INTO participants (event_id, token_hash, seq, table_no, joined_at)
-SELECT :event, :hash, COALESCE((SELECT MAX(seq) FROM participants WHERE event_id = :event), 0) + 1, :table, :now
+SELECT :event, :hash, COALESCE((SELECT MAX(seq) FROM participants WHERE event_id = :event), 0) + 1,
+       CAST(:table AS BIGINT), :now
 FROM events e
 WHERE e.id = :event AND (
     EXISTS (SELECT 1 FROM participants WHERE event_id = :event AND token_hash = :hash)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import math
 from typing import NoReturn
 
-import sqlite_utils
-
 from ..models import POLL_STATES, OptionCount, Poll, PollOption, PollResults
-from .base import StoreBase, StoreError, utc_now
+from .base import Db, StoreBase, StoreError, utc_now
 
 
-def _options(db: sqlite_utils.Database, poll_ids: list[int]) -> dict[int, list[PollOption]]:
+def _options(db: Db, poll_ids: list[int]) -> dict[int, list[PollOption]]:
     by_poll: dict[int, list[PollOption]] = {pid: [] for pid in poll_ids}
     if not poll_ids:
         return by_poll
@@ -174,14 +172,15 @@ FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position
 
 _UPSERT_VOTE_SQL = """
 INSERT INTO votes (poll_id, participant_id, option_id, value, created_at, updated_at)
-SELECT :poll, :pid, :option, :value, :now, :now
+SELECT :poll, :pid, CAST(:option AS BIGINT), CAST(:value AS DOUBLE PRECISION), :now, :now
 FROM polls p JOIN participants t ON t.event_id = p.event_id AND t.id = :pid
 WHERE p.id = :poll AND p.state = 'open' AND p.kind = :kind
   AND (:kind = 'estimate' OR EXISTS (SELECT 1 FROM poll_options o WHERE o.id = :option AND o.poll_id = p.id))
-  AND (:value IS NULL OR ((p.min_value IS NULL OR :value >= p.min_value)
-                          AND (p.max_value IS NULL OR :value <= p.max_value)))
+  AND (CAST(:value AS DOUBLE PRECISION) IS NULL OR ((p.min_value IS NULL OR :value >= p.min_value)
+                                                    AND (p.max_value IS NULL OR :value <= p.max_value)))
 ON CONFLICT (poll_id, participant_id) DO UPDATE SET
-  changes = changes + (option_id IS NOT excluded.option_id OR value IS NOT excluded.value),
+  changes = votes.changes + CASE WHEN votes.option_id IS DISTINCT FROM excluded.option_id
+                                   OR votes.value IS DISTINCT FROM excluded.value THEN 1 ELSE 0 END,
   option_id = excluded.option_id, value = excluded.value, updated_at = excluded.updated_at
 """
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import sqlite_utils
-
 from ..spec import EvaluationItemSpec, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec
-from .base import StoreError
+from .base import Db, StoreError
 
 
-def build_spec(db: sqlite_utils.Database, event_id: int) -> EventSpec:
+def build_spec(db: Db, event_id: int) -> EventSpec:
     rows = list(db.query("SELECT * FROM events WHERE id = ?", [event_id]))
     if not rows:
         raise StoreError("No such event.")
@@ -30,17 +28,17 @@ def build_spec(db: sqlite_utils.Database, event_id: int) -> EventSpec:
     )
 
 
-def _texts(db: sqlite_utils.Database, sql: str, key: int) -> tuple[str, ...]:
+def _texts(db: Db, sql: str, key: int) -> tuple[str, ...]:
     return tuple(r[0] for r in db.execute(sql, [key]).fetchall())
 
 
-def _polls(db: sqlite_utils.Database, event_id: int) -> tuple[PollSpec, ...]:
+def _polls(db: Db, event_id: int) -> tuple[PollSpec, ...]:
     rows = list(db.query("SELECT * FROM polls WHERE event_id = ? ORDER BY position", [event_id]))
     position_of = {r["id"]: i for i, r in enumerate(rows, start=1)}
     return tuple(_poll(db, r, position_of.get(r["repeat_of"])) for r in rows)
 
 
-def _poll(db: sqlite_utils.Database, r: dict, repeat_of: int | None) -> PollSpec:
+def _poll(db: Db, r: dict, repeat_of: int | None) -> PollSpec:
     poll = PollSpec(kind=r["kind"], question=r["question"], fact=r["fact"], source=r["source"], repeat_of=repeat_of)
     if r["kind"] != "choice":
         return replace(poll, true_value=_number(r["true_value"]), unit=r["unit"],
@@ -54,7 +52,7 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if value is not None and float(value).is_integer() else value
 
 
-def _tables(db: sqlite_utils.Database, event_id: int) -> tuple[TableSpec, ...]:
+def _tables(db: Db, event_id: int) -> tuple[TableSpec, ...]:
     tables = []
     for t in db.query("SELECT * FROM event_tables WHERE event_id = ? ORDER BY number", [event_id]):
         vignettes = []
@@ -65,6 +63,6 @@ def _tables(db: sqlite_utils.Database, event_id: int) -> tuple[TableSpec, ...]:
     return tuple(tables)
 
 
-def _evaluation(db: sqlite_utils.Database, event_id: int) -> tuple[EvaluationItemSpec, ...]:
+def _evaluation(db: Db, event_id: int) -> tuple[EvaluationItemSpec, ...]:
     rows = db.query("SELECT kind, text FROM eval_items WHERE event_id = ? ORDER BY position", [event_id])
     return tuple(EvaluationItemSpec(r["kind"], r["text"]) for r in rows)

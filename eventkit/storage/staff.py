@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import sqlite_utils
-
 from .attempts import ROLES
-from .base import StoreBase, StoreError, utc_now
+from .base import Db, StoreBase, StoreError, utc_now
 
 ADMIN_PASSWORD = "organiser_password"  # the one row of staff_secrets used today
 
 
-def forget_facilitator_sign_ins(db: sqlite_utils.Database, event_id: int) -> None:
+def forget_facilitator_sign_ins(db: Db, event_id: int) -> None:
     """After a new passcode: end the event's remembered sign-ins and its sign-in pauses.
 
     Run inside the transaction that stores the new passcode hash. (Open

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite_utils
-
 from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
 from .attempts import posting_params, refuse_post, under_posting_limit
-from .base import StoreBase, StoreError, utc_now
+from .base import Db, StoreBase, StoreError, utc_now
 
 
-def _vignettes(db: sqlite_utils.Database, table_id: int) -> tuple[Vignette, ...]:
+def _vignettes(db: Db, table_id: int) -> tuple[Vignette, ...]:
     out = []
     for v in db.query("SELECT * FROM vignettes WHERE table_id = ? ORDER BY position", [table_id]):
         prompts = tuple(
@@ -37,7 +35,7 @@ class TablesMixin(StoreBase):
         """Record that a participant consents to their table's discussion being recorded."""
         with self.write() as db:
             db.execute(
-                "INSERT OR IGNORE INTO consents (table_id, participant_id, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO consents (table_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [table_id, participant_id, utc_now()],
             )
 
@@ -69,7 +67,8 @@ class TablesMixin(StoreBase):
         now = utc_now()
         params = {"table": row[0], "vignette": vignette_id, "prompt": prompt, "pid": participant_id,
                   "text": text, "now": now, **posting_params(now, "table_notes")}
-        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params)  # one statement: a short hold of the lock
+        # One statement (a short hold of the lock); on PostgreSQL the scribe's count and insert run alone.
+        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params, serialise=("post", participant_id))
         if not written.rows:
             with self.read() as db:
                 if not db.execute("SELECT 1 FROM consents WHERE table_id = ?", [row[0]]).fetchone():

@@ -19,6 +19,7 @@ ORDER BY n.created_at DESC, n.id DESC
 _INSERT_NOTE_SQL = f"""
 INSERT INTO notes (prompt_id, participant_id, text, status, held_reason, created_at)
 SELECT :prompt, :pid, :text, :status, :reason, :now WHERE {under_posting_limit("notes")}
+RETURNING id
 """
 
 
@@ -86,7 +87,7 @@ class WallMixin(StoreBase):
             if status is None or status[0] != "visible":
                 raise StoreError("That note is not on the wall.")
             cur = db.execute(
-                "INSERT OR IGNORE INTO note_plus_ones (note_id, participant_id, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO note_plus_ones (note_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [note_id, participant_id, utc_now()],
             )
             return cur.rowcount == 1

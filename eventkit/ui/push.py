@@ -22,7 +22,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ..livepush import LivePush, Outcome, Signature, live_signature
+from ..livepush import LivePush, Outcome, Signature, live_signatures
 from .shared import clear_shared_reads, store
 
 log = logging.getLogger(__name__)
@@ -81,15 +81,15 @@ def _pusher() -> LivePush:
         future = asyncio.run_coroutine_threadsafe(_rerun_on_loop(runtime, parts), loop)
         return future.result(timeout=10)
 
-    def signature(event_id: int) -> Signature:
+    def signatures(event_ids: set[int]) -> dict[int, Signature]:
         try:
-            return live_signature(shared, event_id)
+            return live_signatures(shared, event_ids)
         finally:
             # This thread lives as long as the server: keeping its connection
             # would keep the -wal file (and old copies of edited text) for ever.
             shared.release_connection()
 
-    pusher = LivePush(signature, rerun, lambda event_id: clear_shared_reads())
+    pusher = LivePush(signatures, rerun, lambda event_id: clear_shared_reads())
     pusher.start()
     return pusher
 

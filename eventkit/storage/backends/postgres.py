@@ -1,0 +1,253 @@
+"""PostgreSQL: one database shared by any number of app processes and hosts.
+
+Selected by a `postgresql://` URL; needs psycopg 3 and psycopg_pool
+(requirements-postgres.txt), imported only here. Each process keeps one
+bounded pool of connections per URL (EVENTKIT_PG_POOL_SIZE, default 10);
+a connection is borrowed for one operation. Waiting longer than the busy
+timeout for a connection or a lock gives the same "very busy, nothing lost"
+refusal as SQLite's busy timeout.
+
+SQLite runs one writer at a time; here that guarantee is rebuilt with
+advisory locks, so the shared domain SQL holds under concurrent writers:
+every `write()` transaction takes one exclusive lock and every one-statement
+write takes it shared (exactly SQLite's BEGIN IMMEDIATE semantics for
+staff transactions, while votes still run side by side); a statement that
+reads before it writes (the next participant number, the posting limit)
+also locks its own key, e.g. the event or the participant.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+import psycopg
+from psycopg import errors
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from .. import base
+from ..base import BUSY_MESSAGE, StoreError, Written, utc_now
+from . import split_statements
+
+POOL_SIZE = int(os.environ.get("EVENTKIT_PG_POOL_SIZE") or 10)
+WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": the lock every write() holds alone
+MIGRATE_KEY = WRITE_KEY + 1  # hosts starting at once apply migrations one at a time
+UNREACHABLE_MESSAGE = "The database cannot be reached just now. Please try again in a moment."
+GONE_MESSAGE = "That is no longer part of this event: please reload the page."
+UNSTORABLE_MESSAGE = "That cannot be stored as it is (a number out of range or a NUL character): please change it."
+_BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
+         PoolTimeout)
+
+_pools: dict[str, ConnectionPool] = {}
+_pools_lock = threading.Lock()
+
+
+class PostgresEngine:
+    name = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def describe(self) -> str:
+        return redact(self.url)
+
+    def _pool(self) -> ConnectionPool:
+        with _pools_lock:
+            pool = _pools.get(self.url)
+            if pool is None or pool.closed:
+                pool = _pools[self.url] = ConnectionPool(
+                    self.url, min_size=1, max_size=POOL_SIZE, timeout=base.BUSY_TIMEOUT_MS / 1000, open=True,
+                    kwargs={"autocommit": True}, configure=_configure, name="eventkit")
+            return pool
+
+    @contextmanager
+    def borrow(self) -> Iterator[PgDb]:
+        """A pooled connection for one operation (another one if this thread already holds one)."""
+        pool = self._pool()
+        with mapped_errors():
+            conn = pool.getconn()
+            try:
+                yield PgDb(conn)
+            finally:
+                pool.putconn(conn)  # a transaction left open is rolled back by the pool
+
+    def faults_named(self):
+        return mapped_errors()
+
+    def rollback(self, db: PgDb) -> None:
+        if not db.conn.broken:  # a lost connection is dropped by the pool
+            db.execute("ROLLBACK")
+
+    def release(self) -> None:
+        """Nothing kept per thread: connections go back to the pool after each operation."""
+
+    def close(self) -> None:
+        with _pools_lock:
+            pool = _pools.pop(self.url, None)
+        if pool is not None:
+            pool.close()
+
+    def begin_write(self, db: PgDb) -> None:
+        db.execute("BEGIN")
+        db.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_KEY])
+
+    def begin_snapshot(self, db: PgDb) -> None:
+        db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def write_one(self, sql: str, params: dict | list, serialise: tuple[str, int] | None) -> Written:
+        with self.borrow() as db:
+            try:
+                with db.conn.transaction():
+                    if serialise is None:
+                        db.execute("SELECT pg_advisory_xact_lock_shared(?)", [WRITE_KEY])
+                    else:
+                        db.execute("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?, ?)",
+                                   [WRITE_KEY, *serial_key(*serialise)])
+                    cursor = db.execute(sql, params)
+                    rows = cursor.fetchall() if cursor.description else []
+                    return Written(cursor.rowcount, rows)
+            except psycopg.IntegrityError as err:  # e.g. its prompt was deleted since the checks read it
+                raise StoreError(GONE_MESSAGE) from err
+
+    def migrate(self, migrations: list[tuple[str, str]]) -> None:
+        """Apply what is missing, under a lock held across the database: N hosts may start at once."""
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.OperationalError as err:
+            reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+            raise StoreError(f"Cannot connect to PostgreSQL at {self.describe()}: {reason}") from err
+        with conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_KEY])
+            try:
+                conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+                done = {r[0] for r in conn.execute("SELECT name FROM migrations")}
+                for name, sql in migrations:
+                    if name not in done:
+                        with conn.transaction():  # PostgreSQL's DDL is transactional: all of it or none
+                            for statement in split_statements(sql):
+                                conn.execute(ddl(statement))
+                            conn.execute("INSERT INTO migrations (name, applied_at) VALUES (%s, %s)", [name, utc_now()])
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_KEY])
+
+    def table_names(self, db: PgDb) -> list[str]:
+        return [r[0] for r in db.execute(
+            """SELECT table_name FROM information_schema.tables
+               WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"""
+        )]
+
+    def integrity_ok(self) -> bool:
+        """Every row of every table reads back whole (PostgreSQL has no single built-in check).
+
+        A damaged page (detected with data checksums on) raises DataCorrupted
+        or an I/O error here.
+        """
+        with self.borrow() as db:
+            try:
+                for table in self.table_names(db):
+                    db.execute(f'SELECT COUNT(*), SUM(LENGTH(CAST(x AS TEXT))) FROM "{table}" AS x').fetchone()
+            except (errors.DataCorrupted, errors.IndexCorrupted, errors.IoError):
+                return False
+        return True
+
+    def compact(self) -> None:
+        """After a delete: VACUUM the tables, so the deleted rows' space is reused.
+
+        It cannot zero them as SQLite's secure_delete does: old copies stay in
+        WAL segments, replicas and base backups until those are recycled (README).
+        """
+        with self.borrow() as db:
+            db.execute("VACUUM " + ", ".join(f'"{t}"' for t in self.table_names(db)))
+
+    def backup_whole(self, path: str) -> None:
+        raise StoreError("On PostgreSQL, back up the whole database with pg_dump (see the README, "
+                         "“More than one machine”); each event's ZIP holds a copy of that event.")
+
+    def reset_ids(self, db: PgDb, tables: list[str]) -> None:
+        """After rows were copied in with their own ids: new rows must get ids above them."""
+        for table in tables:
+            db.execute(f"""SELECT setval(pg_get_serial_sequence('"{table}"', 'id'),
+                                         COALESCE(MAX(id), 0) + 1, false) FROM "{table}" """)
+
+
+class PgDb:
+    """A pooled connection with sqlite_utils.Database's shape, translating placeholders."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: dict | list | tuple | None = None) -> psycopg.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)  # nothing to bind: psycopg leaves the text alone
+        return self.conn.execute(translate(sql), parameters)
+
+    def query(self, sql: str, params: dict | list | tuple | None = None) -> Iterator[dict]:
+        cursor = self.conn.cursor(row_factory=dict_row)
+        cursor.execute(sql if params is None else translate(sql), params)
+        yield from cursor
+
+
+@contextmanager
+def mapped_errors() -> Iterator[None]:
+    """Waits past the timeout and lost connections become refusals a person can act on."""
+    try:
+        yield
+    except _BUSY as err:
+        raise StoreError(BUSY_MESSAGE) from err
+    except psycopg.DataError as err:  # SQLite would store a NUL; PostgreSQL's text cannot hold one
+        raise StoreError(UNSTORABLE_MESSAGE) from err
+    except psycopg.OperationalError as err:  # the server restarted, failed over or is out of reach
+        raise StoreError(UNREACHABLE_MESSAGE) from err
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.execute(f"SET lock_timeout = {int(base.BUSY_TIMEOUT_MS)}")  # a wait for a row or advisory lock
+    # An acknowledged vote is on disk (in the WAL) whatever the server's default says.
+    conn.execute("SET synchronous_commit = on")
+
+
+def serial_key(name: str, key: int) -> tuple[int, int]:
+    """The two 32-bit halves of an advisory lock for one read-then-write, e.g. ("join", event_id)."""
+    return zlib.crc32(name.encode()) & 0x7FFF_FFFF, key % 0x7FFF_FFFF
+
+
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|(?<![\w:]):([A-Za-z_]\w*)|%")
+
+
+@lru_cache(maxsize=4096)
+def translate(sql: str) -> str:
+    """`?` and `:name` placeholders as psycopg's %s and %(name)s; a literal % as %%."""
+    def one(match: re.Match) -> str:
+        token = match.group(0)
+        if token[0] in "'\"":
+            return token.replace("%", "%%")
+        if token == "?":
+            return "%s"
+        if token == "%":
+            return "%%"
+        if match.group(1):
+            return f"%({match.group(1)})s"
+        return token
+
+    return _TOKEN.sub(one, sql)
+
+
+def ddl(sql: str) -> str:
+    """A migration statement in PostgreSQL's types: SQLite's INTEGER is 64-bit and REAL 8-byte."""
+    sql = re.sub(r"\bINTEGER PRIMARY KEY\b", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", sql)
+    sql = re.sub(r"\bINTEGER\b", "BIGINT", sql)
+    return re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
+
+
+def redact(url: str) -> str:
+    """The URL without its password."""
+    url = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", url)
+    return re.sub(r"(password=)[^&]*", r"\1***", url)
