@@ -7,6 +7,10 @@
 #
 # Environment: PORT (default 8701), WORKERS (2), DURATION (120 s; joins within
 # the first 60 s), OUT (bench/out). Results: $OUT/<mode>-<size>.{txt,json}.
+# DB: the database (default: a fresh SQLite file), e.g. DB=postgresql://…/bench for
+# PostgreSQL (an empty or throwaway database: the rehearsals add to it), and then
+# DB_PID=<postmaster pid> (head -1 $PGDATA/postmaster.pid) to count PostgreSQL's CPU
+# and memory with the server's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +23,10 @@ DURATION=${DURATION:-120}
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
-DB="$WORK/eventkit.db"
+DB=${DB:-$WORK/eventkit.db}
+DB_PID=${DB_PID:-}
+DATABASE_PID=()
+[ -n "$DB_PID" ] && DATABASE_PID=(--database-pid "$DB_PID")
 python -m eventkit --db "$DB" init >/dev/null
 
 if [ "$MODE" = single ]; then
@@ -40,7 +47,7 @@ echo "server ($MODE) pid $SERVER on port $PORT; machine: $(nproc) cores, load $(
 for N in $SIZES; do
     echo "=== $MODE, $N attendees ==="
     python -m eventkit --db "$DB" rehearse --url "http://127.0.0.1:$PORT" --attendees "$N" \
-        --duration "$DURATION" --join-window 60 --server-pid "$SERVER" \
+        --duration "$DURATION" --join-window 60 --server-pid "$SERVER" "${DATABASE_PID[@]}" \
         --json-out "$OUT/$MODE-$N.json" | tee "$OUT/$MODE-$N.txt" || true
     sleep 5
 done

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import logging
 import os
 import re
 import socket
@@ -20,8 +21,10 @@ from urllib.parse import urlencode, urlsplit
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
+log = logging.getLogger(__name__)
 DEFAULT_PORT = 8501
 PUBLIC_PORT_ENV = "EVENTKIT_PUBLIC_PORT"  # set by `eventkit serve`: the port phones reach (nginx), not a worker's
+PUBLIC_URL_ENV = "EVENTKIT_PUBLIC_URL"  # set on every host behind a load balancer: the address phones open
 MAX_URL_CHARS = 200
 BOX_SIZE = 12  # pixels per QR module: sharp when printed 8 cm wide
 BORDER = 4  # the quiet zone scanners need, in modules
@@ -122,13 +125,26 @@ def lan_address() -> str:
 
 
 def suggest_base_url(port: int | None = None) -> str:
-    """http://<LAN address>:<port>, the address to use when no public address is saved.
+    """The address to use when the event has no public address saved.
 
-    The port is $EVENTKIT_PUBLIC_PORT when set (`eventkit serve` sets it: its
-    workers listen on private ports behind nginx), else the one given.
+    $EVENTKIT_PUBLIC_URL when set (several hosts behind a load balancer: a
+    host's own address is not what phones can open), else http://<LAN
+    address>:<port>, the port being $EVENTKIT_PUBLIC_PORT when set (`eventkit
+    serve` sets it: its workers listen on private ports behind nginx), else
+    the one given.
     """
     public = os.environ.get(PUBLIC_PORT_ENV, "")
-    return f"http://{lan_address()}:{int(public) if public.isdigit() else port or DEFAULT_PORT}"
+    return configured_public_url() or f"http://{lan_address()}:{int(public) if public.isdigit() else port or DEFAULT_PORT}"
+
+
+def configured_public_url() -> str:
+    """The server-wide public address ($EVENTKIT_PUBLIC_URL, normalised), or '' (unset or unusable: logged)."""
+    configured = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    try:
+        return normalise_base_url(configured) if configured else ""
+    except AddressError as err:
+        log.warning("%s is ignored: %s", PUBLIC_URL_ENV, err)
+        return ""
 
 
 def public_base(saved: str, port: int | None = None) -> tuple[str, str]:
@@ -142,7 +158,9 @@ def public_base(saved: str, port: int | None = None) -> tuple[str, str]:
         base = normalise_base_url(saved) if saved else ""
     except AddressError as err:
         base, note = "", f"The event's saved public address “{saved[:80]}” is not usable: {err}"
-    if not base:
+    if not base and configured_public_url():
+        base = configured_public_url()  # the server's public address: what the operator set for every host
+    elif not base:
         base = suggest_base_url(port)
         note = note or (f"No public address is saved for this event, so the QR codes use this machine's "
                         f"suggested address {base}. Check it opens on a phone, or save the right one.")

@@ -58,12 +58,19 @@ st.dataframe(preview, hide_index=True, height=320)
 
 st.subheader("Backup and event file")
 with st.container(horizontal=True):
-    st.download_button("Database backup (all events)", data=lambda: exports.backup_bytes(store),
-                       file_name=f"eventkit-backup-{stamp}.db", mime="application/vnd.sqlite3",
-                       icon=":material/backup:", on_click="ignore")
+    if not store.is_postgres:
+        st.download_button("Database backup (all events)", data=lambda: exports.backup_bytes(store),
+                           file_name=f"eventkit-backup-{stamp}.db", mime="application/vnd.sqlite3",
+                           icon=":material/backup:", on_click="ignore")
     st.download_button("Event file (YAML)", data=lambda: exports.event_file_bytes(store, event),
                        file_name=f"{event.code}.yaml", mime="application/yaml",
                        icon=":material/description:", on_click="ignore")
-st.caption("The backup is a consistent copy taken while the app runs; keep it somewhere safe, as it holds "
-           "every event's answers. The event file recreates the event's set-up without any answers "
-           "(and without the facilitator passcode: set one in the Event editor).")
+if store.is_postgres:
+    st.caption("This server keeps every event in a PostgreSQL database: its administrator backs up the whole "
+               "database with pg_dump (see the README, “More than one machine”). The ZIP above holds a copy "
+               "of this event. The event file recreates the event's set-up without any answers (and without "
+               "the facilitator passcode: set one in the Event editor).")
+else:
+    st.caption("The backup is a consistent copy taken while the app runs; keep it somewhere safe, as it holds "
+               "every event's answers. The event file recreates the event's set-up without any answers "
+               "(and without the facilitator passcode: set one in the Event editor).")

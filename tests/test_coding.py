@@ -24,6 +24,18 @@ def test_seed_themes_are_there_by_default(demo):
     assert [t.name for t in store.list_themes(event.id)] == ["Referrals", "Resources", "Knowledge", "Data protection", "Who"]
 
 
+def test_a_theme_name_with_a_nul_is_stored_exactly_or_refused_in_words(demo):
+    """SQLite stores a NUL; PostgreSQL's text cannot hold one: a message, never a crash."""
+    store, event = demo
+    try:
+        theme = store.add_theme(event.id, "Nul\x00here")
+    except StoreError as err:
+        assert store.is_postgres and "NUL character" in str(err)
+    else:
+        assert not store.is_postgres and store.list_themes(event.id)[-1] == theme
+    assert store.add_theme(event.id, "After").name == "After"  # nothing left half done
+
+
 @pytest.mark.parametrize("name, message", [("", "name"), ("referrals", "already"), ("x" * 61, "at most")])
 def test_bad_theme_names_are_refused(demo, name, message):
     store, event = demo

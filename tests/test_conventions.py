@@ -84,3 +84,41 @@ def test_no_unsafe_html_anywhere() -> None:
 
 def test_router_stays_small() -> None:
     assert len((ROOT / "app.py").read_text().splitlines()) <= 60
+
+
+STORAGE = EVENTKIT / "storage"
+SQLITE_BACKEND = STORAGE / "backends" / "sqlite.py"
+POSTGRES_BACKEND = STORAGE / "backends" / "postgres.py"
+# SQLite-only constructs, with the portable form both engines run (README, "How it is built").
+NOT_PORTABLE = {
+    r"\.lastrowid\b": "INSERT … RETURNING id",
+    r"\bINSERT\s+OR\s+(IGNORE|REPLACE)\b": "INSERT … ON CONFLICT DO NOTHING / DO UPDATE",
+    r"\bIS\s+(NOT\s+)?\?": "IS [NOT] DISTINCT FROM CAST(? AS …)",
+    r"\browid\b": "an explicit column",
+    r"\bPRAGMA\b": "the backend (storage/backends/)",
+    r"\bsqlite_master\b": "engine.table_names()",
+    r"\bprintf\(": "Python formatting",
+    r"\bBEGIN\s+IMMEDIATE\b": "store.write()",
+    r"\b(strftime|julianday|datetime)\(": "timestamps made in Python (utc_now)",
+}
+
+
+@pytest.mark.parametrize("path", sorted(STORAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_backends_import_a_database_driver(path: Path) -> None:
+    drivers = {"sqlite3", "sqlite_utils", "psycopg", "psycopg_pool"} & _imports(path)
+    allowed = {SQLITE_BACKEND: {"sqlite3", "sqlite_utils"}, POSTGRES_BACKEND: {"psycopg", "psycopg_pool"}}
+    assert drivers <= allowed.get(path, set()), "a driver belongs in its backend, storage/backends/"
+
+
+@pytest.mark.parametrize("path", sorted(p for p in STORAGE.rglob("*.py") if p.parent == STORAGE),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_sql_runs_on_both_engines(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    found = {fix for pattern, fix in NOT_PORTABLE.items() if re.search(pattern, source, re.I)}
+    assert not found, f"SQLite-only SQL in {path.name}; write it as: {', '.join(sorted(found))}"
+
+
+def test_the_postgresql_driver_is_an_optional_extra() -> None:
+    assert "psycopg" not in (ROOT / "requirements.txt").read_text()
+    extra = (ROOT / "requirements-postgres.txt").read_text()
+    assert re.search(r"^psycopg\[binary\]==", extra, re.M) and re.search(r"^psycopg-pool==", extra, re.M)

@@ -17,8 +17,8 @@ PASSWORD = "test-organiser-pw"
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "pages.db"
+def db(fresh_location, monkeypatch):
+    path = fresh_location  # a file, or a fresh PostgreSQL schema
     monkeypatch.setenv("EVENTKIT_DB", str(path))
     monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
     st.cache_data.clear()
@@ -60,8 +60,12 @@ def test_exports_page_offers_every_file_and_previews_it(db):
     assert not at.exception and not at.error
     labels = _downloads(at)
     for label in ["ZIP of everything", "All activities (long CSV)", "Codebook (Markdown)", "Votes",
-                  "Wall notes", "Evaluation comments", "Database backup (all events)", "Event file (YAML)"]:
+                  "Wall notes", "Evaluation comments", "Event file (YAML)"]:
         assert label in labels
+    # The whole-database backup: a download of the SQLite file; on PostgreSQL, pg_dump's job.
+    on_postgres = Store(db).is_postgres
+    assert ("Database backup (all events)" in labels) != on_postgres
+    assert any("pg_dump" in c.value for c in at.caption) == on_postgres
     at.selectbox(key="export-preview").select("wall_notes").run()
     assert not at.exception
     assert "text" in list(at.dataframe[-1].value.columns)

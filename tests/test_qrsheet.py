@@ -53,10 +53,27 @@ def test_unusable_base_urls_are_refused_with_a_reason(typed, message):
         links.normalise_base_url(typed)
 
 
-def test_suggested_base_url_is_lan_or_localhost_with_the_port():
+def test_suggested_base_url_is_lan_or_localhost_with_the_port(monkeypatch):
+    monkeypatch.delenv(links.PUBLIC_URL_ENV, raising=False)
     url = links.suggest_base_url(8765)
     assert re.fullmatch(r"http://(localhost|\d{1,3}(\.\d{1,3}){3}):8765", url)
     assert not url.startswith("http://127.")
+
+
+@pytest.mark.parametrize("configured,expected", [
+    ("events.example.org/fife/", "http://events.example.org/fife"),  # behind a load balancer: its address
+    ("https://events.example.org", "https://events.example.org"),
+    ("ftp://not-a-web-address", None),  # ignored (and logged): this machine's address instead
+])
+def test_the_public_address_set_for_all_hosts_is_what_phones_are_sent_to(monkeypatch, configured, expected):
+    monkeypatch.setenv(links.PUBLIC_URL_ENV, configured)
+    if expected is None:
+        assert links.configured_public_url() == "" and links.suggest_base_url(8765).endswith(":8765")
+        return
+    assert links.suggest_base_url(8765) == expected
+    assert links.public_base("", 8765) == (expected, "")  # no note: the operator set it for every host
+    assert links.public_base("https://own.example.net", 8765)[0] == "https://own.example.net", \
+        "an event's own saved address comes first"
 
 
 @pytest.mark.parametrize("table", [None, 1, 12])

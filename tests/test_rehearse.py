@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from eventkit.rehearse.metrics import Recorder, percentile
+from eventkit.rehearse.metrics import ProcessTree, Recorder, percentile
 from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
 from eventkit.rehearse.serve import nginx_config, port_is_free
@@ -33,6 +33,20 @@ from eventkit.storage import Store
 )
 def test_percentile_by_nearest_rank(values, q, expected):
     assert percentile(values, q) == expected
+
+
+def test_the_database_process_tree_is_counted_with_the_servers():
+    """--database-pid: PostgreSQL's processes are not the server's children, but work for it."""
+    server, database = (subprocess.Popen(["sleep", "30"]) for _ in range(2))
+    try:
+        alone = ProcessTree(server.pid).sample()[2]
+        both = ProcessTree(server.pid, (database.pid,)).sample()[2]
+        assert alone > 0 and both > 1.5 * alone
+        assert ProcessTree(server.pid, (server.pid,)).sample()[2] < 1.5 * alone, "counted once"
+    finally:
+        for proc in (server, database):
+            proc.kill()
+            proc.wait()
 
 
 def test_recorder_summarises_in_milliseconds():

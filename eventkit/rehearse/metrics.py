@@ -83,14 +83,15 @@ def _rss_bytes(pid: int) -> int:
 
 @dataclass
 class ProcessTree:
-    """CPU seconds and resident memory of a process and its descendants."""
+    """CPU seconds and resident memory of a process and its descendants (and of `also`'s trees)."""
 
     pid: int
+    also: tuple[int, ...] = ()  # e.g. PostgreSQL's postmaster: its backends work for the server
 
     def sample(self) -> tuple[float, float, int]:
         """(wall time, CPU seconds, RSS bytes) summed over the live tree."""
         cpu, rss = 0.0, 0
-        for pid in _descendants(self.pid):
+        for pid in {p for root in (self.pid, *self.also) for p in _descendants(root)}:
             try:
                 cpu += _cpu_seconds(pid)
                 rss += _rss_bytes(pid)

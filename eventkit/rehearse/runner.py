@@ -35,7 +35,7 @@ async def _rehearse(settings: Settings) -> dict:
     store = Store(settings.db)
     event = store.event_by_code(settings.event_code)
     if event is None:
-        raise StoreError(f"No event with code {settings.event_code} in {store.path}.")
+        raise StoreError(f"No event with code {settings.event_code} in {store.describe()}.")
     if event.status != "open" or not choice_polls(store, event):
         raise StoreError(f"Event {event.code} must be open and have a choice poll to rehearse.")
     if problem := door_problem(event, settings.attendees + WARM_UP_SESSIONS):
@@ -43,7 +43,8 @@ async def _rehearse(settings: Settings) -> dict:
     tables = len(store.list_tables(event.id))
     before = take_counts(store, event)
     stage, ledger, recorder = Stage(), Ledger(), Recorder()
-    resources = ResourceLog(ProcessTree(settings.server_pid) if settings.server_pid else None)
+    also = (settings.database_pid,) if settings.database_pid else ()
+    resources = ResourceLog(ProcessTree(settings.server_pid, also) if settings.server_pid else None)
     load_before = machine_load()
     projector = Projector(settings, store, recorder)
     await projector.start()

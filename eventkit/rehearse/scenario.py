@@ -23,6 +23,7 @@ class Settings:
     join_window: float = 60.0  # everyone joins at a random moment within this
     db: str | None = None
     server_pid: int | None = None
+    database_pid: int | None = None  # PostgreSQL's postmaster: its CPU and memory are counted with the server's
     vote_share: float = 0.95
     change_share: float = 0.2
     wall_share: float = 0.6

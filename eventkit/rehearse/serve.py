@@ -1,8 +1,9 @@
 """`python -m eventkit serve`: several app processes behind nginx, one command.
 
 One Streamlit process runs scripts on one core (the GIL); `--workers N`
-starts N of them on private ports, all sharing the SQLite file (WAL, one
-IMMEDIATE transaction per write, so they never corrupt or lose a write),
+starts N of them on private ports, all sharing the database (the SQLite
+file: WAL, one IMMEDIATE transaction per write, so they never corrupt or
+lose a write; or PostgreSQL, shared by the processes of several hosts),
 and puts nginx from Debian in front:
 
 - sticky sessions by a random routing cookie (`ek_route`, set on the first
@@ -224,10 +225,11 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
     if not port_is_free(host, port):
         print(f"error: port {port} is already in use; choose another with --port", file=sys.stderr)
         return 1
-    ensure_demo(Store(db))  # once, before the workers race to do it
+    store = Store(db)
+    ensure_demo(store)  # once, before the workers race to do it (they load it safely anyway)
     # Likewise the organiser password: printed here, where whoever started the server sees it
     # (the workers' output goes to log files).
-    start_up(Store(db), configured_admin_password(), sys.stdout)
+    start_up(store, configured_admin_password(), sys.stdout)
     tmp = Path(tempfile.mkdtemp(prefix="eventkit-serve-"))
     tmp.chmod(0o755)  # nginx's workers (unprivileged) keep their temp files here
     ports = [free_port() for _ in range(max(workers, 1))]
@@ -242,7 +244,8 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
         conf.write_text(nginx_config(tmp, f"{host}:{port}", ports, precompressed_static()))
         procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]))
         print(f"eventkit: {len(ports)} worker(s) on {', '.join(map(str, ports))} behind nginx on "
-              f"http://{host}:{port}  (database {db}; nginx config {conf}; pid {os.getpid()})", flush=True)
+              f"http://{host}:{port}  (database {store.describe()}; nginx config {conf}; pid {os.getpid()})",
+              flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(p.poll() is None for p in procs):
             time.sleep(1)

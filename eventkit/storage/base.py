@@ -147,9 +147,9 @@ class StoreBase:
     def write(self) -> Iterator[Db]:
         """A connection inside one transaction that has every other writer wait: all or nothing.
 
-        SQLite: BEGIN IMMEDIATE. PostgreSQL: BEGIN and an exclusive advisory
-        lock that every write takes (one-statement writes share it), so a
-        read-then-write in here holds exactly as with SQLite's single writer.
+        SQLite: an IMMEDIATE transaction. PostgreSQL: BEGIN and an exclusive
+        advisory lock that every write takes (one-statement writes share it),
+        so a read-then-write in here holds exactly as with SQLite's single writer.
         """
         with self.engine.borrow() as db:
             self.engine.begin_write(db)
