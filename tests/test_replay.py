@@ -36,9 +36,9 @@ def count(store, sql, *params):
 
 
 @pytest.fixture(scope="module")
-def replay(db_dirs, demo_spec):
-    """Run the whole day once for this module; returns (store, event, tally, participants)."""
-    return run_the_day(Store(db_dirs("replay") / "eventkit.db"), demo_spec)
+def replay(new_database, demo_spec):
+    """Run the whole day once per engine for this module; returns (store, event, tally, participants)."""
+    return run_the_day(Store(new_database("replay")), demo_spec)
 
 
 def run_the_day(store, demo_spec):

@@ -1,7 +1,8 @@
 """The one place SQL lives: `Store` and the mixins it is assembled from.
 
 Public methods take and return plain values, `eventkit.models` and `eventkit.spec` objects,
-never sqlite-utils objects, so another backend can offer the same methods.
+never driver objects, and the same Store runs on SQLite (a file path) or
+PostgreSQL (a postgresql:// URL): see base.py and backends/.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .wall import WallMixin
 
 
 class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, EvaluationMixin, FacilitationMixin, ExportsMixin, EditingMixin, CodingMixin, InsightsMixin, AttemptsMixin, StaffMixin, RetentionMixin):
-    """An eventkit database file and every operation on it."""
+    """An eventkit database (a SQLite file or a PostgreSQL database) and every operation on it."""
 
 
 __all__ = ["Store", "StoreError", "StorageFault", "allow_many_open_files", "current_fault", "default_path", "utc_now"]

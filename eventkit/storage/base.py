@@ -180,7 +180,7 @@ class StoreBase:
         self.engine.release()
 
     def close(self) -> None:
-        """Close this Store's connections (a pool is reopened if the Store is used again)."""
+        """Close this thread's kept SQLite connection, or the PostgreSQL pool (reopened if used again)."""
         self.engine.close()
 
     def applied_migrations(self) -> list[str]:

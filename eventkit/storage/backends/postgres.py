@@ -94,26 +94,28 @@ class PostgresEngine:
             pool.close()
 
     def begin_write(self, db: PgDb) -> None:
-        db.execute("BEGIN")
-        db.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_KEY])
+        _begin(db, f"pg_advisory_xact_lock({WRITE_KEY})")
 
     def begin_snapshot(self, db: PgDb) -> None:
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def write_one(self, sql: str, params: dict | list, serialise: tuple[str, int] | None) -> Written:
+        locks = f"pg_advisory_xact_lock_shared({WRITE_KEY})"
+        if serialise is not None:
+            locks += ", pg_advisory_xact_lock({}, {})".format(*serial_key(*serialise))
         with self.borrow() as db:
+            _begin(db, locks)
             try:
-                with db.conn.transaction():
-                    if serialise is None:
-                        db.execute("SELECT pg_advisory_xact_lock_shared(?)", [WRITE_KEY])
-                    else:
-                        db.execute("SELECT pg_advisory_xact_lock_shared(?), pg_advisory_xact_lock(?, ?)",
-                                   [WRITE_KEY, *serial_key(*serialise)])
-                    cursor = db.execute(sql, params)
-                    rows = cursor.fetchall() if cursor.description else []
-                    return Written(cursor.rowcount, rows)
+                cursor = db.execute(sql, params)
+                rows = cursor.fetchall() if cursor.description else []
+                db.execute("COMMIT")
+                return Written(cursor.rowcount, rows)
             except psycopg.IntegrityError as err:  # e.g. its prompt was deleted since the checks read it
+                db.execute("ROLLBACK")
                 raise StoreError(GONE_MESSAGE) from err
+            except BaseException:
+                _rollback(db)
+                raise
 
     def migrate(self, migrations: list[tuple[str, str]]) -> None:
         """Apply what is missing, under a lock held across the database: N hosts may start at once."""
@@ -206,6 +208,20 @@ def mapped_errors() -> Iterator[None]:
         raise StoreError(UNSTORABLE_MESSAGE) from err
     except psycopg.OperationalError as err:  # the server restarted, failed over or is out of reach
         raise StoreError(UNREACHABLE_MESSAGE) from err
+
+
+def _begin(db: PgDb, locks: str) -> None:
+    """BEGIN and take the advisory locks, in one round trip (no parameters); nothing left open if it fails."""
+    try:
+        db.execute(f"BEGIN; SELECT {locks}")
+    except BaseException:
+        _rollback(db)
+        raise
+
+
+def _rollback(db: PgDb) -> None:
+    if not db.conn.broken:  # a lost connection is dropped by the pool
+        db.execute("ROLLBACK")
 
 
 def _configure(conn: psycopg.Connection) -> None:
