@@ -11,8 +11,9 @@ from eventkit.storage import Store
 
 
 @pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "cli.db")
+def db(fresh_location):
+    """--db: a new file, or a postgresql:// URL (a fresh schema)."""
+    return fresh_location
 
 
 def run(db, *args):
@@ -114,6 +115,30 @@ def test_db_from_environment(tmp_path, monkeypatch, capsys):
     assert cli.main(["init", "--no-demo"]) == 0
     assert str(path) in capsys.readouterr().out
     assert path.exists()
+
+
+@pytest.mark.postgresql_only
+def test_a_postgresql_url_in_the_environment_selects_postgresql_and_its_password_is_not_printed(
+        fresh_location, monkeypatch, capsys, pg_admin):
+    import re
+
+    pg_admin.execute("DROP ROLE IF EXISTS ek_cli_test")
+    pg_admin.execute("CREATE ROLE ek_cli_test LOGIN SUPERUSER PASSWORD 'not-for-print'")
+    try:
+        url = re.sub(r"://[^@/]*@", "://ek_cli_test:not-for-print@", fresh_location)
+        monkeypatch.setenv("EVENTKIT_DB", url)
+        assert cli.main(["init"]) == 0
+        out = capsys.readouterr().out
+        assert "database ready: postgresql://ek_cli_test:***@" in out and "not-for-print" not in out
+        assert [e.code for e in Store(url).list_events()] == ["FIFE16"]
+        assert cli.main(["--db", "postgresql://nobody@127.0.0.1:1/none", "list"]) == 1
+        assert "Cannot connect to PostgreSQL at postgresql://nobody@127.0.0.1:1/none" in capsys.readouterr().err
+    finally:
+        from eventkit.storage.backends.postgres import PostgresEngine
+
+        PostgresEngine(url).close()
+        pg_admin.execute("REASSIGN OWNED BY ek_cli_test TO CURRENT_USER")
+        pg_admin.execute("DROP ROLE ek_cli_test")
 
 
 def test_command_required(capsys):
