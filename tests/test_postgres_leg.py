@@ -88,20 +88,83 @@ def test_when_every_pooled_connection_is_taken_a_vote_is_refused_as_busy_and_sav
     assert store.vote_count(poll.id) == 1
 
 
+@pytest.mark.parametrize(("error", "outcome"), [
+    (lambda: postgres.errors.DiskFull("no space left on device"), "fault: disk full"),
+    (lambda: postgres.errors.IoError("could not read block"), "fault: disk I/O error"),
+    (lambda: postgres.errors.ReadOnlySqlTransaction("read-only transaction"), "fault: database read-only (a standby?)"),
+    (lambda: postgres.psycopg.OperationalError("server closed the connection"), "fault: database unreachable"),
+    (lambda: postgres.errors.LockNotAvailable("lock timeout"), "refused: very busy"),
+    (lambda: postgres.PoolTimeout("no connection in 10 s"), "refused: very busy"),
+    (lambda: postgres.errors.DeadlockDetected("deadlock"), "refused: very busy"),
+    (lambda: postgres.psycopg.DataError("NUL"), "refused: NUL character"),
+    (lambda: postgres.errors.UndefinedTable("no such table"), "raised: UndefinedTable"),  # a bug: not hidden
+])
+def test_postgresqls_errors_become_the_same_refusals_and_faults_as_sqlites(error, outcome):
+    from eventkit.storage import StorageFault, StoreError
+    from eventkit.storage.faults import FAULTS
+
+    try:
+        with postgres.PostgresEngine("postgresql://ek:secret@db/eventkit").faults_named():
+            raise error()
+    except StorageFault as fault:
+        got = f"fault: {fault.cause}"
+        assert fault.advice and "secret" not in str(FAULTS.current)
+    except StoreError as err:
+        got = "refused: " + ("very busy" if "very busy" in str(err) else "NUL character" if "NUL" in str(err) else str(err))
+    except Exception as err:  # noqa: BLE001
+        got = f"raised: {type(err).__name__}"
+    finally:
+        FAULTS.current = None
+    assert got == outcome
+
+
 @pytest.mark.postgresql_only
-def test_a_connection_the_server_dropped_is_refused_in_words_then_replaced(demo, pg_admin):
-    """A restart or failover of the database: one refusal a person can act on, then it works again."""
-    from eventkit.storage import StoreError
+def test_a_connection_the_server_dropped_is_a_named_fault_then_replaced(demo, pg_admin):
+    """A restart or failover of the database: at most one refusal naming the cause, then it works again."""
+    from eventkit.storage import StorageFault
+    from eventkit.storage.faults import FAULTS
 
     store, event = demo
     with store.read() as db:
         pid = db.execute("SELECT pg_backend_pid()").fetchone()[0]
     pg_admin.execute("SELECT pg_terminate_backend(%s)", [pid])
     outcomes = []
-    for _ in range(3):
-        try:
-            outcomes.append(store.get_live(event.id).kind)
-        except StoreError as err:
-            outcomes.append(str(err))
+    try:
+        for _ in range(3):
+            try:
+                outcomes.append(store.get_live(event.id).kind)
+            except StorageFault as fault:
+                outcomes.append(fault.cause)
+    finally:
+        FAULTS.current = None
     assert outcomes[-1] == "welcome"
-    assert all(o == "welcome" or "cannot be reached" in o for o in outcomes)
+    assert set(outcomes) <= {"welcome", "database unreachable"}
+
+
+@pytest.mark.postgresql_only
+def test_a_database_that_takes_no_writes_is_a_named_fault_and_nothing_is_half_saved(demo, monkeypatch):
+    """After a failover a host may be left on a read-only standby: staff are told which, phones that nothing was lost."""
+    from eventkit.storage import StorageFault
+    from eventkit.storage.faults import FAULTS, current_fault
+
+    store, event = demo
+    real = postgres._configure
+
+    def read_only(conn):
+        real(conn)
+        conn.execute("SET default_transaction_read_only = on")
+
+    monkeypatch.setattr(postgres, "_configure", read_only)
+    store.close()
+    try:
+        with pytest.raises(StorageFault) as caught:
+            store.set_live(event.id, "wall")
+        assert caught.value.cause == "database read-only (a standby?)" and "nothing was lost" in str(caught.value)
+        assert current_fault() == "database read-only (a standby?)"
+        monkeypatch.setattr(postgres, "_configure", real)
+        store.close()
+        store.set_live(event.id, "wall")
+        assert current_fault() == "", "a write that succeeds clears it"
+    finally:
+        FAULTS.current = None
+    assert store.get_live(event.id).kind == "wall"

@@ -81,7 +81,7 @@ class StorageFault(StoreError):
     `cause` names it for staff and the server log; the message is for
     attendees (nothing they sent before was lost, what they typed is kept).
     Every backend maps its own errors to this class (storage_fault in
-    backends/sqlite.py, mapped_errors in backends/postgres.py).
+    backends/sqlite.py, faults_named in backends/postgres.py).
     """
 
     def __init__(self, cause: str) -> None:

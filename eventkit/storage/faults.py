@@ -24,6 +24,12 @@ ADVICE = {  # what staff can do, by StorageFault.cause
     "disk I/O error": "The disk reported an error while reading or writing the database: it may be full "
                       "(SQLite reports a full disk this way when it opens the file) or failing. "
                       "Check its free space and the disk.",
+    "database unreachable": "The PostgreSQL database cannot be reached (stopped, restarting, failed over, or the "
+                            "network). Check that it runs and that this host reaches it (EVENTKIT_DB): saving "
+                            "works again as soon as it answers.",
+    "database read-only (a standby?)": "PostgreSQL accepts no writes: after a failover this host may still be "
+                                       "connected to a standby, or the database was made read-only. Point "
+                                       "EVENTKIT_DB at the primary: saving works again at once.",
 }
 
 

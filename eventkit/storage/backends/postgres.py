@@ -32,17 +32,21 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from .. import base
-from ..base import BUSY_MESSAGE, StoreError, Written, utc_now
+from ..base import BUSY_MESSAGE, StorageFault, StoreError, Written, utc_now
+from ..faults import FAULTS
 from . import split_statements
 
 POOL_SIZE = int(os.environ.get("EVENTKIT_PG_POOL_SIZE") or 10)
 WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": the lock every write() holds alone
 MIGRATE_KEY = WRITE_KEY + 1  # hosts starting at once apply migrations one at a time
-UNREACHABLE_MESSAGE = "The database cannot be reached just now. Please try again in a moment."
 GONE_MESSAGE = "That is no longer part of this event: please reload the page."
 UNSTORABLE_MESSAGE = "That cannot be stored as it is (a number out of range or a NUL character): please change it."
 _BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
          PoolTimeout)
+# PostgreSQL's errors that mean the database cannot be used just now, by the cause staff are told.
+_FAULTS = ((errors.DiskFull, "disk full"), (errors.IoError, "disk I/O error"),
+           (errors.ReadOnlySqlTransaction, "database read-only (a standby?)"),
+           (psycopg.OperationalError, "database unreachable"))  # down, restarting, failed over, no network
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
@@ -70,19 +74,32 @@ class PostgresEngine:
     def borrow(self) -> Iterator[PgDb]:
         """A pooled connection for one operation (another one if this thread already holds one)."""
         pool = self._pool()
-        with mapped_errors():
+        with self.faults_named():
             conn = pool.getconn()
             try:
                 yield PgDb(conn)
             finally:
                 pool.putconn(conn)  # a transaction left open is rolled back by the pool
 
-    def faults_named(self):
-        return mapped_errors()
+    @contextmanager
+    def faults_named(self) -> Iterator[None]:
+        """Waits past the timeout become the busy refusal; a database that cannot be used, StorageFault."""
+        try:
+            yield
+        except _BUSY as err:
+            raise StoreError(BUSY_MESSAGE) from err
+        except psycopg.DataError as err:  # SQLite would store a NUL; PostgreSQL's text cannot hold one
+            raise StoreError(UNSTORABLE_MESSAGE) from err
+        except psycopg.Error as err:
+            cause = next((cause for kind, cause in _FAULTS if isinstance(err, kind)), None)
+            if cause is None:
+                raise
+            fault = StorageFault(cause)
+            FAULTS.failed(fault, err, self.describe())
+            raise fault from err
 
     def rollback(self, db: PgDb) -> None:
-        if not db.conn.broken:  # a lost connection is dropped by the pool
-            db.execute("ROLLBACK")
+        _rollback(db)
 
     def release(self) -> None:
         """Nothing kept per thread: connections go back to the pool after each operation."""
@@ -197,19 +214,6 @@ class PgDb:
         yield from cursor
 
 
-@contextmanager
-def mapped_errors() -> Iterator[None]:
-    """Waits past the timeout and lost connections become refusals a person can act on."""
-    try:
-        yield
-    except _BUSY as err:
-        raise StoreError(BUSY_MESSAGE) from err
-    except psycopg.DataError as err:  # SQLite would store a NUL; PostgreSQL's text cannot hold one
-        raise StoreError(UNSTORABLE_MESSAGE) from err
-    except psycopg.OperationalError as err:  # the server restarted, failed over or is out of reach
-        raise StoreError(UNREACHABLE_MESSAGE) from err
-
-
 def _begin(db: PgDb, locks: str) -> None:
     """BEGIN and take the advisory locks, in one round trip (no parameters); nothing left open if it fails."""
     try:
@@ -220,8 +224,12 @@ def _begin(db: PgDb, locks: str) -> None:
 
 
 def _rollback(db: PgDb) -> None:
+    """Roll back what is open; a failing ROLLBACK must not hide the error that made it necessary."""
     if not db.conn.broken:  # a lost connection is dropped by the pool
-        db.execute("ROLLBACK")
+        try:
+            db.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
 
 
 def _configure(conn: psycopg.Connection) -> None:
