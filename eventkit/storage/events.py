@@ -42,7 +42,7 @@ class EventsMixin(StoreBase):
     def event_by_code(self, code: str) -> Event | None:
         """The event with this join code (case-insensitive), or None."""
         code = code.strip().upper()
-        if not code.isascii():  # codes are A-Z and 0-9; this also keeps lone surrogates from SQLite
+        if not code.isascii() or "\x00" in code:  # codes are A-Z and 0-9; no lone surrogates or NULs to the database
             return None
         with self.read() as db:
             rows = list(db.query("SELECT * FROM events WHERE code = ?", [code]))
