@@ -9,6 +9,7 @@ and list has a limit with a clear message; deep YAML is a message, not a crash.
 from __future__ import annotations
 
 import ast
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -83,9 +84,9 @@ def _through_editor(store, event, typed):
 
 
 def _through_cli(store, event, typed, tmp_path=None):
-    out = Path(store.path).parent / "qr"
-    if cli.main(["--db", store.path, "qr-sheet", event.code, "-o", str(out), "--base-url", typed]) != 0:
-        raise links.AddressError("refused")
+    with tempfile.TemporaryDirectory(prefix="eventkit-qr-") as out:  # not beside the database: it may be a URL
+        if cli.main(["--db", store.path, "qr-sheet", event.code, "-o", out, "--base-url", typed]) != 0:
+            raise links.AddressError("refused")
     return store.get_event(event.id).public_base_url
 
 

@@ -32,6 +32,7 @@ from eventkit.demo import DEMO_PASSCODE
 from eventkit.event_editing import new_event_spec
 from eventkit.storage import Store
 from eventkit.storage.attempts import ThrottledError
+from tests.engines import db_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -149,8 +150,8 @@ def test_a_facilitator_pass_resumes_the_console_until_sign_out(demo):
     assert DEMO_PASSCODE not in token and security.looks_like_token(token)
     assert 0 < max_age <= 24 * 3600
     assert Console.resume(store, event.id, token).event_id == event.id
-    with sqlite3.connect(store.path) as conn:
-        stored = [r[0] for r in conn.execute("SELECT token_hash FROM staff_passes")]
+    with store.read() as db:
+        stored = [r[0] for r in db.execute("SELECT token_hash FROM staff_passes")]
     assert stored == [security.fingerprint(token)]  # only its hash is kept
     Console.resume(store, event.id, token).sign_out(token)
     with pytest.raises(ConsoleLocked):
@@ -216,7 +217,7 @@ def test_exactly_one_of_many_starting_processes_makes_and_prints_the_password(st
     printed = [o.getvalue() for o in outs if "organiser password (shown once" in o.getvalue()]
     assert len(printed) == 1 and passwords[0] in printed[0]
     assert security.verify_passcode(passwords[0], store.admin_password_hash())
-    assert passwords[0] not in Path(store.path).read_bytes().decode("latin-1")
+    assert passwords[0].encode() not in db_bytes(store)  # SQLite: the file; PostgreSQL: pg_dump
     again = io.StringIO()
     staff.start_up(store, None, again)  # the next start says only where to find it
     assert passwords[0] not in again.getvalue() and "reset-admin-password" in again.getvalue()
@@ -333,7 +334,7 @@ def test_cli_sets_a_passcode_and_clears_pauses(demo, monkeypatch, capsys):
 # --- Nothing meant for analysis carries a staff secret ---------------------------------------
 
 
-def test_exports_zip_event_copy_and_report_carry_no_staff_secret(demo):
+def test_exports_zip_event_copy_and_report_carry_no_staff_secret(demo, tmp_path):
     store, event = demo
     store.create_admin_password_hash(security.hash_passcode("organiser-pw", iterations=FAST))
     token, _ = Console.unlock(store, event.id, DEMO_PASSCODE).remember()
@@ -349,7 +350,7 @@ def test_exports_zip_event_copy_and_report_carry_no_staff_secret(demo):
         blobs.update({f"zip:{n}": zf.read(n) for n in zf.namelist()})
     leaks = [(name, s) for name, blob in blobs.items() for s in secrets if s.encode() in blob]
     assert not leaks
-    path = Path(store.path).with_name("copy.db")
+    path = tmp_path / "copy.db"
     path.write_bytes(copy)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT facilitator_hash FROM events").fetchall() == [("",)]

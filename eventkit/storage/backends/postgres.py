@@ -50,6 +50,22 @@ _FAULTS = ((errors.DiskFull, "disk full"), (errors.IoError, "disk I/O error"),
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
+_forsaken: list[dict[str, ConnectionPool]] = []  # a parent's pools, in a forked child: never used nor closed
+
+
+def _after_fork_in_child() -> None:
+    """A forked process starts without pools: its parent's connections and pool threads are not its own.
+
+    They are kept, unused, rather than closed: closing would end the parent's
+    connections on the server. The lock is new: the parent may have held it.
+    """
+    global _pools_lock
+    _forsaken.append(dict(_pools))
+    _pools.clear()
+    _pools_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class PostgresEngine:
