@@ -112,14 +112,15 @@ def test_a_staff_transaction_holds_off_one_statement_writes_until_it_commits(dem
     assert store.vote_count(poll.id) == 0
 
 
-def test_stores_opening_a_new_database_at_once_apply_each_migration_once(new_database):
-    location = new_database("migrate")
-    opened = together(THREADS, lambda i: Store(location))
-    assert not [o for o in opened if isinstance(o, Exception)]
-    store = opened[0]
-    assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
-    with store.read() as db:
-        assert db.execute("SELECT COUNT(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
+def test_stores_opening_a_new_database_at_once_apply_each_migration_once(new_database, engine):
+    for _ in range(12 if engine == "sqlite" else 2):  # SQLite's race on a new file showed about once in 30
+        location = new_database("migrate")
+        opened = together(THREADS, lambda i: Store(location))
+        assert not [o for o in opened if isinstance(o, Exception)], opened
+        store = opened[0]
+        assert store.applied_migrations() == [name for name, _ in MIGRATIONS]
+        with store.read() as db:
+            assert db.execute("SELECT COUNT(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_processes_starting_at_once_load_the_demo_once(new_database):

@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlite_utils
 
 from .. import base
-from ..base import BUSY_MESSAGE, StorageFault, StoreError, Written, utc_now
+from ..base import BUSY_MESSAGE, StorageFault, StoreError, Written
 from ..faults import FAULTS
-from . import split_statements
+from .sqlite_migrate import migrate
 
 # SQLite's messages for each fault (its result codes FULL, READONLY, CANTOPEN, IOERR).
 _SQLITE_FAULTS = (
@@ -196,12 +196,7 @@ class SqliteEngine:
     def migrate(self, migrations: list[tuple[str, str]]) -> None:
         db = self.connect()
         try:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-            done = {row["name"] for row in db.query("SELECT name FROM migrations")}
-            for name, sql in migrations:
-                if name not in done:
-                    _apply(db, name, sql)
+            migrate(db, migrations)
         finally:
             db.conn.close()
 
@@ -280,22 +275,6 @@ class _Kept:
 
     def __del__(self) -> None:  # the thread ended: its thread-local values go on that thread
         self.close()
-
-
-def _apply(db: sqlite_utils.Database, name: str, sql: str) -> None:
-    """Apply one migration and record it, atomically."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
-            db.execute("ROLLBACK")  # another process applied it meanwhile
-            return
-        for statement in split_statements(sql):
-            db.execute(statement)
-        db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, utc_now()])
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 def _raise_if_busy(err: sqlite3.OperationalError) -> None:
