@@ -16,7 +16,7 @@ from dataclasses import replace
 import pytest
 
 from eventkit.demo import ensure_demo
-from eventkit.security import POST_LIMIT, new_token
+from eventkit.security import POST_LIMIT, SCRIBE_LIMIT, new_token
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
 from eventkit.storage.migrations import MIGRATIONS
@@ -52,18 +52,23 @@ def test_joins_at_once_on_two_events_number_each_event_from_one(demo, demo_spec)
 def test_posts_at_once_from_one_phone_on_the_wall_and_at_a_table_stop_at_the_limit_for_each(demo):
     store, event = demo
     phone = store.join(event.id, new_token(), 1)
-    prompt, vignette = store.list_prompts(event.id)[0], store.list_tables(event.id)[0].vignettes[0]
+    prompt, table = store.list_prompts(event.id)[0], store.list_tables(event.id)[0]
+    vignette = table.vignettes[0]
+    store.give_consent(table.id, phone.id)  # table notes are recorded only with consent
+
+    tries = {"notes": POST_LIMIT + 7, "table notes": SCRIBE_LIMIT + 7}  # every kind past its limit
 
     def post(i: int):
-        if i % 2:
+        if i < tries["notes"]:
             return store.add_note(prompt.id, phone.id, f"note {i}")
         return store.add_table_note(vignette.id, phone.id, "", f"table note {i}")
 
-    outcomes = together(THREADS * 2, post)
+    outcomes = together(sum(tries.values()), post)
     assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, ThrottledError)]
-    assert sum(isinstance(o, ThrottledError) for o in outcomes) == 2 * (THREADS - POST_LIMIT)
-    assert len(store.notes_by_participant(event.id, phone.id)) == POST_LIMIT
-    assert len(store.list_table_notes(store.list_tables(event.id)[0].id)) == POST_LIMIT
+    stored = {"notes": len(store.notes_by_participant(event.id, phone.id)),
+              "table notes": len(store.list_table_notes(table.id))}
+    assert stored == {"notes": POST_LIMIT, "table notes": SCRIBE_LIMIT}
+    assert sum(isinstance(o, ThrottledError) for o in outcomes) == 14
 
 
 def test_votes_at_once_are_all_counted_and_one_phone_counts_once(demo):

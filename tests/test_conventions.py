@@ -103,22 +103,25 @@ NOT_PORTABLE = {
 }
 
 
-@pytest.mark.parametrize("path", sorted(STORAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
-def test_only_the_backends_import_a_database_driver(path: Path) -> None:
-    drivers = {"sqlite3", "sqlite_utils", "psycopg", "psycopg_pool"} & _imports(path)
-    if path.parent == SQLITE_BACKEND.parent and path.name.startswith("sqlite"):
-        allowed = {"sqlite3", "sqlite_utils"}
-    else:
-        allowed = {"psycopg", "psycopg_pool"} if path == POSTGRES_BACKEND else set()
-    assert drivers <= allowed, "a driver belongs in its backend, storage/backends/"
+def test_only_the_backends_import_a_database_driver() -> None:
+    def check(path: Path) -> None:
+        drivers = {"sqlite3", "sqlite_utils", "psycopg", "psycopg_pool"} & _imports(path)
+        if path.parent == SQLITE_BACKEND.parent and path.name.startswith("sqlite"):
+            allowed = {"sqlite3", "sqlite_utils"}
+        else:
+            allowed = {"psycopg", "psycopg_pool"} if path == POSTGRES_BACKEND else set()
+        assert drivers <= allowed, "a driver belongs in its backend, storage/backends/"
+
+    assert_every(_rows(STORAGE.rglob("*.py")), check)
 
 
-@pytest.mark.parametrize("path", sorted(p for p in STORAGE.rglob("*.py") if p.parent == STORAGE),
-                         ids=lambda p: str(p.relative_to(ROOT)))
-def test_domain_sql_runs_on_both_engines(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    found = {fix for pattern, fix in NOT_PORTABLE.items() if re.search(pattern, source, re.I)}
-    assert not found, f"SQLite-only SQL in {path.name}; write it as: {', '.join(sorted(found))}"
+def test_domain_sql_runs_on_both_engines() -> None:
+    def check(path: Path) -> None:
+        source = path.read_text(encoding="utf-8")
+        found = {fix for pattern, fix in NOT_PORTABLE.items() if re.search(pattern, source, re.I)}
+        assert not found, f"SQLite-only SQL in {path.name}; write it as: {', '.join(sorted(found))}"
+
+    assert_every(_rows(p for p in STORAGE.glob("*.py")), check)
 
 
 def test_the_postgresql_driver_is_an_optional_extra() -> None:

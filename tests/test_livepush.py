@@ -196,8 +196,10 @@ def test_live_signatures_reads_many_events_at_once_and_leaves_out_gone_ones(stor
     poll = store.list_polls(second)[0]
     store.set_live(second, "poll", poll.id)
     store.set_poll_state(poll.id, "open")
+    store.set_results_visible(poll.id, True)
     assert live_signatures(store, [first, second, 999_999]) == {
-        first: ("welcome", None, None), second: ("poll", poll.id, "open")}
+        first: ("welcome", None, None, None), second: ("poll", poll.id, "open", True)}
+    assert live_signatures(store, [second]) == {second: live_signature(store, second)}
 
 
 def test_live_signature_follows_the_live_activity_and_poll_state(demo):

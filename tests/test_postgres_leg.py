@@ -150,9 +150,14 @@ def test_a_database_that_takes_no_writes_is_a_named_fault_and_nothing_is_half_sa
     store, event = demo
     real = postgres._configure
 
-    def read_only(conn):
-        real(conn)
-        conn.execute("SET default_transaction_read_only = on")
+    def read_only(busy_timeout_ms):
+        usual = real(busy_timeout_ms)
+
+        def configure(conn):
+            usual(conn)
+            conn.execute("SET default_transaction_read_only = on")
+
+        return configure
 
     monkeypatch.setattr(postgres, "_configure", read_only)
     store.close()

@@ -14,28 +14,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
 
-from .faults import ADVICE, FAULTS
+from .core import (  # noqa: F401 - re-exported: the mixins import these from base
+    BUSY_MESSAGE, FAULT_MESSAGE, Db, StorageFault, StoreError, Written, is_postgres, utc_now,
+)
+from .faults import FAULTS
 from .migrations import MIGRATIONS
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "eventkit.db"
 ENV_VAR = "EVENTKIT_DB"
-BUSY_TIMEOUT_MS = 10_000
-BUSY_MESSAGE = "The server is very busy and could not save this. Nothing was lost: please try again in a moment."
-FAULT_MESSAGE = "Could not save right now — nothing was lost, your text is kept — please try again."
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for the database (or PostgreSQL's pool) before "very busy"
 
 
 def default_path() -> str:
     """The database: $EVENTKIT_DB (a file path or a postgresql:// URL), else data/eventkit.db in the checkout."""
     return os.environ.get(ENV_VAR) or str(DEFAULT_PATH)
-
-
-def is_postgres(location: str | os.PathLike) -> bool:
-    """Whether a --db / $EVENTKIT_DB value names a PostgreSQL database rather than a file."""
-    return str(location).startswith(("postgresql://", "postgres://"))
 
 
 def allow_many_open_files() -> int:
@@ -56,56 +50,6 @@ def allow_many_open_files() -> int:
     return soft
 
 
-def utc_now() -> str:
-    """An ISO 8601 UTC timestamp with milliseconds, e.g. 2016-05-18T09:30:00.000Z."""
-    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
-
-
-class Written(NamedTuple):
-    """What one writing statement did: rows changed and its RETURNING rows."""
-
-    rowcount: int
-    rows: list[tuple]
-
-
-class StoreError(Exception):
-    """A request the store refuses, with a message fit to show a person."""
-
-
-class StorageFault(StoreError):
-    """The database cannot be used just now: the disk is full, the file is
-    read-only or cannot be opened, the disk failed, or the database server
-    cannot be reached.
-
-    `cause` names it for staff and the server log; the message is for
-    attendees (nothing they sent before was lost, what they typed is kept).
-    Every backend maps its own errors to this class (storage_fault in
-    backends/sqlite.py, faults_named in backends/postgres.py).
-    """
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(FAULT_MESSAGE)
-        self.cause = cause
-
-    @property
-    def advice(self) -> str:
-        """What staff can do about it."""
-        return ADVICE.get(self.cause, "")
-
-
-class Db(Protocol):
-    """A borrowed connection, the same on both engines (sqlite_utils.Database's shape).
-
-    `execute` returns a cursor (fetchone, fetchall, rowcount, iteration over
-    tuples); `query` yields each row as a dict.
-    """
-
-    def execute(self, sql: str, parameters: Any = None) -> Any: ...
-
-    def query(self, sql: str, params: Any = None) -> Iterator[dict]: ...
-
-
 class StoreBase:
     """Owns the database; subclasses add the domain operations."""
 
@@ -115,7 +59,7 @@ class StoreBase:
             from .backends.postgres import PostgresEngine as Engine
         else:
             from .backends.sqlite import SqliteEngine as Engine
-        self.engine = Engine(self.path)
+        self.engine = Engine(self.path, busy_timeout_ms=lambda: BUSY_TIMEOUT_MS)  # read when a connection opens
         with self.engine.faults_named():
             self.engine.migrate(MIGRATIONS)
 

@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -31,10 +31,9 @@ from psycopg import errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .. import base
-from ..base import BUSY_MESSAGE, StorageFault, StoreError, Written, utc_now
+from .. import core
+from ..core import BUSY_MESSAGE, StorageFault, StoreError, Written, split_statements, utc_now
 from ..faults import FAULTS
-from . import split_statements
 
 POOL_SIZE = int(os.environ.get("EVENTKIT_PG_POOL_SIZE") or 10)
 WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": the lock every write() holds alone
@@ -71,8 +70,9 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 class PostgresEngine:
     name = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_ms: Callable[[], int] = lambda: core.BUSY_TIMEOUT_MS) -> None:
         self.url = url
+        self.busy_timeout_ms = busy_timeout_ms
 
     def describe(self) -> str:
         return redact(self.url)
@@ -82,8 +82,8 @@ class PostgresEngine:
             pool = _pools.get(self.url)
             if pool is None or pool.closed:
                 pool = _pools[self.url] = ConnectionPool(
-                    self.url, min_size=1, max_size=POOL_SIZE, timeout=base.BUSY_TIMEOUT_MS / 1000, open=True,
-                    kwargs={"autocommit": True}, configure=_configure, name="eventkit")
+                    self.url, min_size=1, max_size=POOL_SIZE, timeout=self.busy_timeout_ms() / 1000, open=True,
+                    kwargs={"autocommit": True}, configure=_configure(self.busy_timeout_ms()), name="eventkit")
             return pool
 
     @contextmanager
@@ -248,10 +248,14 @@ def _rollback(db: PgDb) -> None:
             pass
 
 
-def _configure(conn: psycopg.Connection) -> None:
-    conn.execute(f"SET lock_timeout = {int(base.BUSY_TIMEOUT_MS)}")  # a wait for a row or advisory lock
-    # An acknowledged vote is on disk (in the WAL) whatever the server's default says.
-    conn.execute("SET synchronous_commit = on")
+def _configure(busy_timeout_ms: float) -> Callable[[psycopg.Connection], None]:
+    """How the pool sets up each new connection."""
+    def configure(conn: psycopg.Connection) -> None:
+        conn.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")  # a wait for a row or advisory lock
+        # An acknowledged vote is on disk (in the WAL) whatever the server's default says.
+        conn.execute("SET synchronous_commit = on")
+
+    return configure
 
 
 def serial_key(name: str, key: int) -> tuple[int, int]:

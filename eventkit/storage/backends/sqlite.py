@@ -13,14 +13,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
-from .. import base
-from ..base import BUSY_MESSAGE, StorageFault, StoreError, Written
+from .. import core
+from ..core import BUSY_MESSAGE, StorageFault, StoreError, Written
 from ..faults import FAULTS
 from .sqlite_migrate import migrate
 
@@ -44,8 +44,9 @@ def storage_fault(err: BaseException) -> StorageFault | None:
 class SqliteEngine:
     name = "sqlite"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, busy_timeout_ms: Callable[[], int] = lambda: core.BUSY_TIMEOUT_MS) -> None:
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self._uri: str | None = None
         self._local = threading.local()  # .kept: this thread's connection; .in_use: lent out now
         if path == ":memory:":
@@ -64,9 +65,9 @@ class SqliteEngine:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a
         # read-then-write never hits SQLite's lock-upgrade deadlock.
         conn = sqlite3.connect(
-            self._uri or self.path, isolation_level=None, timeout=base.BUSY_TIMEOUT_MS / 1000, uri=self._uri is not None
+            self._uri or self.path, isolation_level=None, timeout=self.busy_timeout_ms() / 1000, uri=self._uri is not None
         )
-        conn.execute(f"PRAGMA busy_timeout = {base.BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms())}")
         conn.execute("PRAGMA foreign_keys = ON")
         # WAL with synchronous=FULL: every acknowledged write survives a
         # process kill (any setting does) and also a power cut on a laptop
@@ -196,7 +197,7 @@ class SqliteEngine:
     def migrate(self, migrations: list[tuple[str, str]]) -> None:
         db = self.connect()
         try:
-            migrate(db, migrations)
+            migrate(db, migrations, self.busy_timeout_ms() / 1000)
         finally:
             db.conn.close()
 

@@ -11,14 +11,12 @@ import time
 
 import sqlite_utils
 
-from .. import base
-from ..base import utc_now
-from . import split_statements
+from ..core import split_statements, utc_now
 
 
-def migrate(db: sqlite_utils.Database, migrations: list[tuple[str, str]]) -> None:
+def migrate(db: sqlite_utils.Database, migrations: list[tuple[str, str]], busy_seconds: float) -> None:
     """Bring the file up to date (db: a connection of its own, in autocommit)."""
-    _switch_to_wal(db)
+    _switch_to_wal(db, busy_seconds)
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     done = {row["name"] for row in db.query("SELECT name FROM migrations")}
     for name, sql in migrations:
@@ -42,14 +40,14 @@ def _apply(db: sqlite_utils.Database, name: str, sql: str) -> None:
         raise
 
 
-def _switch_to_wal(db: sqlite_utils.Database) -> None:
+def _switch_to_wal(db: sqlite_utils.Database, busy_seconds: float) -> None:
     """WAL mode, waiting for other processes opening a new file at the same moment.
 
     Changing the journal mode can fail at once with "database is locked"
     (SQLite does not wait for it as for a write), so it is retried until
     the busy timeout.
     """
-    deadline = time.monotonic() + base.BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + busy_seconds
     while True:
         try:
             db.execute("PRAGMA journal_mode = WAL")
