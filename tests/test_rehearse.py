@@ -9,6 +9,7 @@ tests/test_privacy_scan.py scans too.
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
