@@ -1,7 +1,9 @@
 """Server CPU per attendee screen redraw, measured one at a time.
 
-Usage: python bench/run_cost.py URL SERVER_PID [N]
+Usage: python bench/run_cost.py URL SERVER_PID [N] [live]
 e.g.   python bench/run_cost.py http://127.0.0.1:8501 12345 200
+With `live`, only the Now screen's live fragment is redrawn, N times (what
+bench/redraw_profile.sh profiles: the redraw live push asks of every phone).
 
 Capacity is set by how much of the server's one core (the GIL) each redraw
 takes. This opens one phone on the Now screen and asks the server for N
@@ -48,16 +50,21 @@ async def measure(session: StreamlitSession, pid: int, n: int, fragment_id: str)
     return (cpu_seconds(pid) - cpu) * 1000 / n, (time.monotonic() - wall) * 1000 / n
 
 
-async def main(url: str, pid: int, n: int) -> None:
+async def main(url: str, pid: int, n: int, only_live: bool = False) -> None:
     query = f"event=FIFE16&table=1&p={new_token()}"
     _, headers, _ = await http_get(url, f"/?{query}")
     session = StreamlitSession(url, "", query, headers.get("set-cookie", "").split(";")[0])
     await session.open()
     await session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Wall"), 30)
     await measure(session, pid, 5, "")  # warm up
+    live = [f for f, root in session._fragment_roots.items() if root and session.elements.get(root)]
+    if only_live:
+        await measure(session, pid, 5, live[0])
+        cpu, wall = await measure(session, pid, n, live[0])
+        print(f"live fragment: {cpu:5.2f} ms server CPU, {wall:5.2f} ms round trip ({n} runs)")
+        return await session.close()
     cpu, wall = await measure(session, pid, n, "")
     print(f"full page run:  {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs)")
-    live = [f for f, root in session._fragment_roots.items() if root and session.elements.get(root)]
     for fragment_id in live:
         cpu, wall = await measure(session, pid, n, fragment_id)
         print(f"fragment {fragment_id[:8]}: {cpu:5.1f} ms server CPU, {wall:5.1f} ms round trip ({n} runs)")
@@ -75,4 +82,5 @@ async def main(url: str, pid: int, n: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200,
+                     sys.argv[4:5] == ["live"]))
