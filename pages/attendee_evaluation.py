@@ -15,7 +15,7 @@ st.title("Your feedback", anchor=False)
 SENT = "eval-sent"  # set by send(): this browser has just sent the form
 
 items = ui.store().list_eval_items(event.id)
-is_open = ui.event_by_code(event.code).eval_open
+is_open = ui.reads().event_by_code(event.code).eval_open
 saved = ui.store().my_evaluation(event.id, me.id)
 if not items:
     st.info("This event has no evaluation form.")

@@ -12,7 +12,7 @@ attendee = ui.attendee_page(routes.TABLE)
 event, me = attendee.event, attendee.participant
 ui.live_banner(attendee, "tables")
 
-tables = ui.tables(event.id)
+tables = ui.reads().tables(event.id)
 if not tables:
     st.info("This event has no table discussions.")
     st.stop()

@@ -12,7 +12,7 @@ event, me = attendee.event, attendee.participant
 ui.live_banner(attendee, "wall")
 st.title("Wall", anchor=False)
 
-prompts = ui.prompts(event.id)
+prompts = ui.reads().prompts(event.id)
 if not prompts:
     st.info("There are no wall questions for this event.")
     st.stop()
@@ -21,7 +21,6 @@ prompt = st.radio("Question", prompts, format_func=lambda p: ui.plain(p.text), k
 
 def post(prompt: WallPrompt, text: str) -> entry.Outcome:
     note = ui.store().add_note(prompt.id, me.id, text)
-    ui.visible_notes.clear()
     if note.status == "pending":
         return "info", "Thanks! Your note will appear once a facilitator has approved it."
     return "success", "Thanks! Your note is on the wall."
@@ -30,7 +29,6 @@ def post(prompt: WallPrompt, text: str) -> entry.Outcome:
 def agree(note_id: int) -> None:
     try:
         ui.store().plus_one(note_id, me.id)
-        ui.visible_notes.clear()
     except StoreError as err:
         ui.flash(str(err))
 
@@ -52,7 +50,7 @@ def post_and_list(prompt: WallPrompt) -> None:
                 st.caption("Your note, waiting for approval")
                 ui.show_literal(note.text)
 
-    notes = [n for n in ui.visible_notes(event.id) if n.prompt_id == prompt.id]
+    notes = [n for n in ui.reads().visible_notes(event.id) if n.prompt_id == prompt.id]
     plussed = ui.store().my_plus_ones(event.id, me.id)
     st.subheader(f"{len(notes)} note{'s' if len(notes) != 1 else ''} so far", anchor=False)
     # Other people's notes are not pushed (a room redrawing on every note): fetched on a tap.

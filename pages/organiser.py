@@ -20,7 +20,6 @@ if event is not None:
 
 def start_on(event_id: int, message: str) -> None:
     ui.choose_organiser_event(event_id)
-    ui.clear_shared_reads()
     st.toast(message)
     st.rerun()
 
@@ -77,7 +76,6 @@ with st.expander(f"Delete {event.code} and all its data"):
             else:
                 ui.check_organiser()  # the action checks the role again
                 store.delete_event(event.id)
-                ui.clear_shared_reads()
                 remaining = store.list_events()
                 if remaining:
                     ui.choose_organiser_event(remaining[0].id)

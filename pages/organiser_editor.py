@@ -26,7 +26,6 @@ def save(new_spec, message: str = "Saved.", show_poll: int | None = None) -> Non
     except StoreError as err:
         show_errors([err])
         return
-    ui.clear_shared_reads()
     if show_poll is not None:  # the picker stays on the poll just saved (set before it is drawn)
         st.session_state["editor-poll-next"] = min(show_poll, len(new_spec.polls))
     toast_after_rerun(message)

@@ -21,7 +21,6 @@ with st.form("base-url"):
         try:
             store.set_public_base_url(event.id, links.normalise_base_url(typed))
             event = store.get_event(event.id)
-            ui.clear_shared_reads()  # the projector's QR follows the saved address
             st.success("Saved. The codes below, and the projector's, use the new address.")
         except links.AddressError as err:
             st.error(label(str(err), 600))

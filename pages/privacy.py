@@ -6,7 +6,7 @@ from eventkit import ui
 from eventkit.ui import routes
 
 code = (st.query_params.get("event") or "").strip().upper()
-event = ui.event_by_code(code) if code else None
+event = ui.reads().event_by_code(code) if code else None
 days = event.retention_days if event else 180
 
 ui.use_css("attendee")

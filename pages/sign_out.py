@@ -12,7 +12,7 @@ from eventkit.ui import facilitator as fx
 from eventkit.ui import routes
 
 code = (st.query_params.get("event") or "").strip().upper()[:12]
-event = ui.event_by_code(code) if code else None
+event = ui.reads().event_by_code(code) if code else None
 
 st.title("Signed out")
 if event is not None:

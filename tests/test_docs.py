@@ -107,3 +107,26 @@ def test_readme_test_commands_use_declared_markers():
 def test_readme_does_not_describe_the_old_connection_per_operation():
     """Each thread keeps one connection now (eventkit/storage/base.py)."""
     assert "connection per operation" not in README
+
+
+LIVE_README = (ROOT / "eventkit" / "live" / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_live_update_document_shows_the_lifetimes_and_writes_of_reads_py():
+    from eventkit.live.reads import READS, WRITES
+
+    rows = re.findall(r"^\| `(\w+)` \| ([\d.]+) s \| ([\w, ]+) \|$", LIVE_README, re.M)
+    assert {name: (float(s), set(t.split(", "))) for name, s, t in rows} == {
+        name: (life.seconds, set(life.dropped_by)) for name, life in READS.items()}
+    changes = dict(re.findall(r"^\| (\w+) \| ((?:`\w+`(?:, )?)+) \|$", LIVE_README, re.M))
+    assert {t: set(re.findall(r"`(\w+)`", w)) for t, w in changes.items()} == {
+        t: {name for name, ts in WRITES.items() if t in ts} for t in {t for ts in WRITES.values() for t in ts}}
+
+
+def test_paths_the_live_update_document_names_exist():
+    named = sorted({p for p in REPO_PATH.findall(LIVE_README)})
+    assert_every([(p, p) for p in named], lambda p: _exists(p))
+
+
+def _exists(path: str) -> None:
+    assert [*ROOT.glob(path.rstrip("/")), *(ROOT / "eventkit").glob(path.rstrip("/"))], f"{path} is not there"

@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import event_editing
+from eventkit import event_editing, ui
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
 from eventkit.models import Participant
@@ -195,7 +195,7 @@ def panel(event) -> AppTest:
 
 
 def rerun(at: AppTest) -> AppTest:
-    st.cache_data.clear()
+    ui.reads().expire_all()
     return at.run()
 
 

@@ -376,8 +376,7 @@ def test_a_phone_whose_write_meets_a_full_disk_says_nothing_was_lost_and_keeps_t
 @pytest.mark.parametrize("message", SQLITE_FAULTS)
 def test_a_phone_that_cannot_load_the_event_says_so_and_offers_to_try_again(app_db, inject, message):
     store, event = app_db
-    inject.arm(message, store, at_open=True)
-    st.cache_data.clear()
+    inject.arm(message, store, at_open=True)  # app_db started the app's shared reads afresh
     at = AppTest.from_file(APP, default_timeout=60)  # through the router, as the QR code's address is
     at.query_params["event"] = event.code
     at.run()

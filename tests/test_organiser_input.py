@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import cli, event_editing, limits, links, qrsheet, spec_check
+from eventkit import cli, event_editing, limits, links, qrsheet, spec_check, ui
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
 from tests.every import assert_every, labelled
@@ -192,7 +192,7 @@ def test_staff_are_warned_when_the_qr_code_points_at_this_computer(app_db, no_ne
     assert not projector.warning and not projector.error
 
     store.set_public_base_url(event.id, "http://192.168.1.20:8501")
-    st.cache_data.clear()
+    ui.reads().expire_all()
     panel.run()
     assert not any("only works on this computer" in w.value for w in panel.warning)
     projector.run()

@@ -39,7 +39,7 @@ def open_page(page: str, **params) -> AppTest:
 
 def rerun(at: AppTest) -> AppTest:
     """Run again after the test changed the database: drop the short-lived shared reads."""
-    st.cache_data.clear()
+    ui.reads().expire_all()
     return at.run()
 
 
@@ -266,7 +266,7 @@ def test_the_phone_shows_the_rooms_answers_when_the_projector_does(app_db):
 
 
 def test_showing_results_redraws_phones():
-    from eventkit.livepush import signature
+    from eventkit.live import signature
     from eventkit.models import Live, Poll
 
     live = Live(kind="poll", poll_id=1)
@@ -379,7 +379,7 @@ def test_the_wall_shows_other_peoples_new_notes_on_a_tap(app_db):
     at = open_page(ATTENDEE_PAGES["wall"], event=event.code)
     author = store.join(event.id, "c" * 22)
     store.add_note(store.list_prompts(event.id)[0].id, author.id, "Posted by someone else just now.")
-    st.cache_data.clear()  # as if the shared read had expired (2 s)
+    ui.reads().expire_all()  # as if the shared read had expired (2 s)
     button(at, "Show new notes").click()
     at.run()
     no_exception(at)

@@ -194,16 +194,16 @@ def _screens(store: Store, event_id: int, poll) -> list[tuple[str, AppTest]]:
     screens = [("welcome", _open("pages/attendee_now.py", False, **token))]
     store.set_live(event_id, "poll", poll.id)
     store.set_poll_state(poll.id, "open")
-    ui.clear_shared_reads()
+    ui.reads().expire_all()
     voting = _open("pages/attendee_now.py", False, **token)
     first_option = f"vote-{poll.id}-{poll.options[0].id}"
     next(b for b in voting.button if b.key == first_option).click().run()
     screens.append(("voted", voting))
     store.set_poll_state(poll.id, "revealed")
-    ui.clear_shared_reads()
+    ui.reads().expire_all()
     screens.append(("revealed", _open("pages/attendee_now.py", False, **token)))
     store.set_eval_open(event_id, True)
-    ui.clear_shared_reads()
+    ui.reads().expire_all()
     table = _open("pages/attendee_table.py", False, **token)
     scribe = store.participant_by_token(event_id, token["p"]).id
     store.give_consent(store.table_by_number(event_id, 1).id, scribe)  # table notes are recorded only with consent

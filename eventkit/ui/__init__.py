@@ -5,10 +5,11 @@ never this file, so imports flow one way):
 
 - routes: the table of pages, and links to them by name
 - widgets: stylesheets, a callback's error, literal and prose text
-- shared: the app's Store and the short-lived cached reads many screens share
+- live: the app's Store, the reads every screen shares and push (eventkit/live
+  adapted to Streamlit; live/runtime.py holds every private Streamlit call,
+  live/following.py the parts of attendee screens that keep up with the room)
 - cookies, roles: staff passes and role checks; faults: database faults on screen
 - identity: the attendee behind a page's URL
-- push, following: keeping attendee screens in step with what is live
 - attendee: the frame of every attendee screen (join form, links, footer)
 - voting, entry, names, organiser, facilitator, panel, projector: screens' parts
 
@@ -18,7 +19,8 @@ This file only re-exports what pages call as `ui.x`.
 from __future__ import annotations
 
 from .attendee import PHONE_WALL_NOTES, attendee_footer, attendee_page, join_form
-from .following import follow_live, keep_in_step, live_banner, live_part, stop_following_live
+from .live import configured_admin_password, reads, store
+from .live.following import follow_live, keep_in_step, live_banner, live_part, stop_following_live
 from .identity import Attendee, current_attendee, remember_participant
 from .roles import (
     check_organiser,
@@ -30,28 +32,13 @@ from .roles import (
     unlock_organiser,
 )
 from .routes import link
-from .shared import (
-    clear_shared_reads,
-    configured_admin_password,
-    event_by_code,
-    live,
-    poll,
-    polls,
-    prompts,
-    results,
-    store,
-    tables,
-    visible_notes,
-    vote_count,
-)
 from .widgets import flash, has_flash, plain, show_flash, show_literal, show_prose, use_css
 
 __all__ = [
     "PHONE_WALL_NOTES", "Attendee", "attendee_footer", "attendee_page", "check_organiser",
-    "choose_organiser_event", "clear_shared_reads", "configured_admin_password", "current_attendee",
-    "event_by_code", "flash", "follow_live", "has_flash", "join_form", "keep_in_step", "link", "live",
-    "live_banner", "live_part", "organiser_event", "organiser_unlocked", "plain", "poll", "polls",
-    "prompts", "remember_participant", "require_organiser", "results", "show_flash", "show_literal",
-    "show_prose", "sign_out_organiser", "stop_following_live", "store", "tables", "unlock_organiser",
-    "use_css", "visible_notes", "vote_count",
+    "choose_organiser_event", "configured_admin_password", "current_attendee", "flash", "follow_live",
+    "has_flash", "join_form", "keep_in_step", "link", "live_banner", "live_part", "organiser_event",
+    "organiser_unlocked", "plain", "reads", "remember_participant", "require_organiser", "show_flash",
+    "show_literal", "show_prose", "sign_out_organiser", "stop_following_live", "store", "unlock_organiser",
+    "use_css",
 ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from . import routes
-from .following import keep_in_step
+from .live.following import keep_in_step
 from .identity import Attendee, current_attendee
 from .routes import link
-from .shared import event_by_code
+from .live import reads
 from .widgets import use_css
 
 PHONE_WALL_NOTES = 10  # notes a phone lists per wall question unless asked for all (each costs every redraw)
@@ -73,7 +73,7 @@ def join_form() -> None:
                 st.rerun()
             st.error("Please type the event code first.")
     st.caption("No account needed, nothing to install. Your answers are anonymous.")
-    if event_by_code("FIFE16") is not None:
+    if reads().event_by_code("FIFE16") is not None:
         st.caption("Trying the demo? Its code is FIFE16.")
     st.divider()
     link(routes.CONTROL_PANEL, label="Facilitator control panel", icon="🎛️")

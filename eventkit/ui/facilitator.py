@@ -15,14 +15,14 @@ import streamlit as st
 
 from .. import links
 from ..console import Console, ConsoleLocked
-from ..models import Event, Note, PollResults
+from ..models import Event
 from ..storage import StorageFault, StoreError
 from ..text import TextError
-from . import faults, roles, routes, shared, widgets
+from . import faults, roles, routes, widgets
+from .live import reads, store
 
 _CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
 _PASSES_KEY = "ek_facilitator_passes"  # event id -> this session's pass (token) for the day
-PANEL_REFRESH_SECONDS = 2
 
 
 # --- Which event -----------------------------------------------------------------
@@ -32,7 +32,7 @@ def event_from_url(screen: str) -> Event | None:
     """The event named by ?event=CODE; shows a code form (and returns None) otherwise."""
     widgets.use_css()  # readable captions on the control panel and its sign-in
     code = (st.query_params.get("event") or "").strip().upper()[:12]
-    event = shared.event_by_code(code) if code else None
+    event = reads().event_by_code(code) if code else None
     if event is not None:
         return event
     st.title(screen)
@@ -88,7 +88,7 @@ def _signed_in(event: Event) -> Console | None:
     """
     token = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
     try:
-        return _keep(event, Console.resume(shared.store(), event.id, token), token)
+        return _keep(event, Console.resume(store(), event.id, token), token)
     except ConsoleLocked:
         _forget(event)
         return None
@@ -110,7 +110,7 @@ def require_facilitator(event: Event) -> Console:
         passcode = st.text_input("Facilitator passcode", type="password")
         if st.form_submit_button("Open the control panel", type="primary"):
             try:
-                unlocked = Console.unlock(shared.store(), event.id, passcode, roles.client_id())
+                unlocked = Console.unlock(store(), event.id, passcode, roles.client_id())
                 token, max_age = unlocked.remember()
                 _keep(event, unlocked, token)
                 roles.keep_pass(_cookie_name(event), token, max_age)
@@ -138,7 +138,11 @@ def sign_out(event: Event) -> None:
 
 
 def act(event: Event, action: Callable[..., object], *args: object) -> None:
-    """Run a facilitator action, refresh every screen's reads and rerun; errors are shown."""
+    """Run a facilitator action and rerun; errors are shown.
+
+    The Console writes through ui.live.store(), so the shared reads the action
+    made stale are already dropped when the panel and other screens redraw.
+    """
     try:
         action(*args)
     except ConsoleLocked as err:
@@ -151,44 +155,7 @@ def act(event: Event, action: Callable[..., object], *args: object) -> None:
     except (StoreError, TextError, ValueError) as err:
         st.error(str(err))
         return
-    clear_reads()
     st.rerun()
-
-
-# --- Cached reads for the facilitator screens (short TTL, shared) -----------------------
-
-
-@st.cache_data(ttl=2, show_spinner=False)
-def response_rate(event_id: int) -> tuple[int, int]:
-    """(evaluation responses, participants joined), as Store.response_rate."""
-    return shared.store().response_rate(event_id)
-
-
-@st.cache_data(ttl=1, show_spinner=False)
-def votes_per_poll(event_id: int) -> dict[int, int]:
-    return shared.store().votes_per_poll(event_id)
-
-
-@st.cache_data(ttl=1, show_spinner=False)
-def before_after(poll_id: int) -> tuple[PollResults, PollResults] | None:
-    return shared.store().before_after(poll_id)
-
-
-@st.cache_data(ttl=1, show_spinner=False)
-def moderation_notes(event_id: int) -> list[Note]:
-    return shared.store().notes_for_moderation(event_id)
-
-
-@st.cache_data(ttl=2, show_spinner=False)
-def table_summary(event_id: int) -> list[dict]:
-    return shared.store().table_summary(event_id)
-
-
-def clear_reads() -> None:
-    """Drop every cached read a facilitator action may have changed."""
-    shared.clear_shared_reads()
-    for fn in (response_rate, votes_per_poll, before_after, moderation_notes, table_summary):
-        fn.clear()
 
 
 # --- Small widgets -------------------------------------------------------------------

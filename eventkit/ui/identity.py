@@ -14,7 +14,7 @@ from .. import security
 from ..models import Event, Participant
 from ..storage import StorageFault, StoreError
 from ..storage.participants import JoinRefused
-from .shared import event_by_code, store
+from .live import reads, store
 from .widgets import plain, use_css
 
 _PARTICIPANT_KEY = "ek_participant"  # (event_id, token) -> Participant for this browser tab
@@ -40,7 +40,7 @@ def current_attendee() -> Attendee | None:
     code = (st.query_params.get("event") or "").strip().upper()
     if not code:
         return None
-    event = event_by_code(code)
+    event = reads().event_by_code(code)
     if event is None:
         st.error(f"There is no event with the code “{plain(code[:20])}”. Check the code on the screen or poster.")
         return None

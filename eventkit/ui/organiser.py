@@ -6,7 +6,7 @@ import streamlit as st
 
 from . import faults, roles, routes
 from .roles import choose_organiser_event, organiser_event, require_organiser
-from .shared import store
+from .live import store
 from .widgets import use_css
 from .routes import link
 from ..models import Event

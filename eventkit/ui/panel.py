@@ -11,40 +11,42 @@ import pandas as pd
 import streamlit as st
 
 from .. import charts, links
+from ..live import PANEL_REFRESH_SECONDS
 from ..console import Console, parse_words
 from ..models import Event, Poll, next_question
 from ..storage.participants import join_limit
 from . import facilitator as fx
 from . import faults
-from . import shared, widgets
+from . import widgets
+from .live import reads
 from .names import STATE_NAMES, label, poll_names, poll_titles  # label: re-exported for pages
 
 SEED_RATE = (15, 60)  # the seed event's evaluation: 15 forms from 60 people
 _LAST_PRESSED = "ek-next-found-nothing"  # the live poll id when Next question had nothing left to open
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@st.fragment(run_every=PANEL_REFRESH_SECONDS)
 @faults.shielded(faults.STAFF)
 def live_status(event: Event) -> None:
     """One line of live figures: what is live, votes, devices, pending notes, feedback."""
-    now = shared.live(event.id)
-    responses, joined = fx.response_rate(event.id)
-    pending = sum(1 for n in fx.moderation_notes(event.id) if n.status == "pending")
-    current = shared.poll(event.id, now.poll_id) if now.kind == "poll" else None
+    now = reads().live(event.id)
+    responses, joined = reads().response_rate(event.id)
+    pending = sum(1 for n in reads().moderation_notes(event.id) if n.status == "pending")
+    current = reads().poll(event.id, now.poll_id) if now.kind == "poll" else None
     with st.container(horizontal=True, wrap=True, gap="medium"):
         st.metric("Live now", f"Q{current.position}" if current else now.kind.title(), width="content")
         st.metric("Joined devices", joined, width="content")
-        st.metric("Votes on live poll", shared.vote_count(current.id) if current else "–", width="content")
+        st.metric("Votes on live poll", reads().vote_count(current.id) if current else "–", width="content")
         st.metric("Notes waiting", pending, width="content")
     state = f"Live poll is {current.state}; results {'shown' if current.results_visible else 'hidden'}. " if current else ""
-    st.caption(f"{state}Feedback: {fx.rate_caption(responses, joined)}. Figures refresh every {fx.PANEL_REFRESH_SECONDS} s.")
+    st.caption(f"{state}Feedback: {fx.rate_caption(responses, joined)}. Figures refresh every {PANEL_REFRESH_SECONDS} s.")
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@st.fragment(run_every=PANEL_REFRESH_SECONDS)
 @faults.shielded(faults.STAFF)
 def run_of_show(event: Event, con: Console) -> None:
     """Buttons that make each activity live; the live one is highlighted."""
-    now, polls = shared.live(event.id), shared.polls(event.id)
+    now, polls = reads().live(event.id), reads().polls(event.id)
     names = poll_names(polls)
     steps = [("welcome", None, "Welcome and join QR"),
              *[("poll", p.id, names[p.id]) for p in polls],
@@ -64,7 +66,7 @@ def poll_picker(event: Event, con: Console) -> Poll | None:
     reruns the whole page, so the show-of-hands form and the repeat setting
     below always belong to the poll shown here.
     """
-    polls, now = shared.polls(event.id), shared.live(event.id)
+    polls, now = reads().polls(event.id), reads().live(event.id)
     if not polls:
         st.info("This event has no polls.")
         return None
@@ -74,16 +76,16 @@ def poll_picker(event: Event, con: Console) -> Poll | None:
     picked = st.selectbox("Poll", ids, index=ids.index(default), format_func=names.__getitem__,
                           key=f"poll-pick-{live_id}")  # follows the live poll when it changes
     poll_controls(event, con, picked, live_id)
-    return shared.poll(event.id, picked)
+    return reads().poll(event.id, picked)
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@st.fragment(run_every=PANEL_REFRESH_SECONDS)
 @faults.shielded(faults.STAFF)
 def poll_controls(event: Event, con: Console, poll_id: int, drawn_live_id: int | None) -> None:
     """Open, close, show/hide results, reveal and next, for the picked poll."""
-    polls, now = shared.polls(event.id), shared.live(event.id)
+    polls, now = reads().polls(event.id), reads().live(event.id)
     live_id = now.poll_id if now.kind == "poll" else None
-    poll = shared.poll(event.id, poll_id)
+    poll = reads().poll(event.id, poll_id)
     if live_id != drawn_live_id or poll is None:
         st.rerun()  # another panel moved on (or the poll was removed): redraw the whole tab
     with st.container(horizontal=True, wrap=True):
@@ -137,8 +139,8 @@ def _next_caption(polls: list[Poll], live_id: int | None, picked: Poll) -> None:
 
 def _private_results(event: Event, poll: Poll) -> None:
     """What the room answered, for the facilitator's eyes (shown whether or not the projector shows it)."""
-    results = shared.results(poll.id)
-    joined = fx.response_rate(event.id)[1]
+    results = reads().results(poll.id)
+    joined = reads().response_rate(event.id)[1]
     st.write(f"**{results.votes}** phone votes from **{joined}** joined devices"
              + (f", plus **{results.manual_total}** by show of hands" if results.manual_total else ""))
     if poll.kind == "choice":
@@ -155,9 +157,9 @@ def manual_counts(event: Event, con: Console, poll: Poll) -> None:
     if poll.kind != "choice":
         st.caption("Show-of-hands counts are for multiple-choice polls.")
         return
-    current = {c.option_id: c.manual for c in shared.results(poll.id).counts}
+    current = {c.option_id: c.manual for c in reads().results(poll.id).counts}
     with st.form(f"hands-{poll.id}"):  # keys per poll: the counts always go to the poll named here
-        st.caption(f"Counts for {poll_titles(shared.polls(event.id)).get(poll.id, f'Q{poll.position}')}")
+        st.caption(f"Counts for {poll_titles(reads().polls(event.id)).get(poll.id, f'Q{poll.position}')}")
         st.caption("If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
         typed = {o.id: st.number_input(label(o.label), min_value=0, max_value=100_000, step=1,
                                        value=current.get(o.id, 0), key=f"hands-{poll.id}-{o.id}")
@@ -168,9 +170,9 @@ def manual_counts(event: Event, con: Console, poll: Poll) -> None:
 
 def repeat_setting(event: Event, con: Console, poll: Poll) -> None:
     """Mark the poll as a repeat of an earlier one (the projector then shows before/after)."""
-    earlier = [p for p in shared.polls(event.id) if p.position < poll.position and p.kind == poll.kind]
+    earlier = [p for p in reads().polls(event.id) if p.position < poll.position and p.kind == poll.kind]
     choices = [None, *[p.id for p in earlier]]
-    names = poll_names(shared.polls(event.id))
+    names = poll_names(reads().polls(event.id))
     picked = st.selectbox("Repeat of", choices, index=choices.index(poll.repeat_of) if poll.repeat_of in choices else 0,
                           format_func=lambda i: "Not a repeat" if i is None else names[i], key=f"repeat-{poll.id}")
     if picked != poll.repeat_of and st.button("Save repeat setting"):
@@ -179,9 +181,9 @@ def repeat_setting(event: Event, con: Console, poll: Poll) -> None:
 
 def turnout(event: Event) -> None:
     """Joined devices against votes per poll: shows token churn (re-scans count as new devices)."""
-    votes, joined = fx.votes_per_poll(event.id), fx.response_rate(event.id)[1]
+    votes, joined = reads().votes_per_poll(event.id), reads().response_rate(event.id)[1]
     st.dataframe(pd.DataFrame([{"Poll": f"Q{p.position}", "State": p.state, "Votes": votes.get(p.id, 0),
-                                "Joined devices": joined} for p in shared.polls(event.id)]),
+                                "Joined devices": joined} for p in reads().polls(event.id)]),
                  hide_index=True, width="stretch")
     st.caption("Far more devices than people in the room means phones re-scanned the QR code "
                "(each new scan counts as a new device).")
@@ -196,17 +198,17 @@ def moderation_settings(event: Event, con: Console) -> None:
             fx.act(event, con.set_moderation, pre, parse_words(words))
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@st.fragment(run_every=PANEL_REFRESH_SECONDS)
 @faults.shielded(faults.STAFF)
 def note_queue(event: Event, con: Console) -> None:
     """Every note with its state; hide, unhide or approve. Notes are never deleted."""
-    notes = fx.moderation_notes(event.id)
-    prompts = {p.id: p.text for p in shared.prompts(event.id)}
+    notes = reads().moderation_notes(event.id)
+    prompts = {p.id: p.text for p in reads().prompts(event.id)}
     states = {"Waiting": ("pending",), "On the wall": ("visible",), "Hidden": ("hidden",),
               "All": ("pending", "visible", "hidden")}
     counts = {name: sum(1 for n in notes if n.status in wanted) for name, wanted in states.items()}
     # Opens on the notes that wait when there are any (or pre-approval will make them), else on the wall.
-    first = "Waiting" if counts["Waiting"] or (shared.event_by_code(event.code) or event).premoderate else "On the wall"
+    first = "Waiting" if counts["Waiting"] or (reads().event_by_code(event.code) or event).premoderate else "On the wall"
     show = st.segmented_control("Show", list(states), default=first, key="note-filter",
                                 format_func=lambda name: f"{name} ({counts[name]})")
     wanted = states[show or "All"]
@@ -226,12 +228,12 @@ def note_queue(event: Event, con: Console) -> None:
                 fx.act(event, con.show_note, note.id)
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@st.fragment(run_every=PANEL_REFRESH_SECONDS)
 @faults.shielded(faults.STAFF)
 def evaluation(event: Event, con: Console) -> None:
     """Open or close the evaluation and watch the response rate."""
-    fresh = shared.event_by_code(event.code) or event
-    responses, joined = fx.response_rate(event.id)
+    fresh = reads().event_by_code(event.code) or event
+    responses, joined = reads().response_rate(event.id)
     st.metric("Feedback received", fx.rate_caption(responses, joined))
     st.progress(min(1.0, responses / joined) if joined else 0.0)
     st.caption(f"The seed event got {SEED_RATE[0]} of {SEED_RATE[1]} (25%): the point is to beat that. "
@@ -239,7 +241,7 @@ def evaluation(event: Event, con: Console) -> None:
     with st.container(horizontal=True, wrap=True):
         if st.button("Close the evaluation" if fresh.eval_open else "Open the evaluation", type="primary"):
             fx.act(event, con.set_eval_open, not fresh.eval_open)
-        if st.button("Open it and make it live", disabled=fresh.eval_open and shared.live(event.id).kind == "evaluation"):
+        if st.button("Open it and make it live", disabled=fresh.eval_open and reads().live(event.id).kind == "evaluation"):
             fx.act(event, _open_and_show, con)
 
 
@@ -249,7 +251,7 @@ def _open_and_show(con: Console) -> None:
 
 
 def tables(event: Event) -> None:
-    rows = fx.table_summary(event.id)
+    rows = reads().table_summary(event.id)
     st.dataframe(pd.DataFrame([{"Table": r["name"] or f"Table {r['number']}", "Seated": r["seated"],
                                 "Consents": r["consents"], "Scribe notes": r["notes"]} for r in rows]),
                  hide_index=True, width="stretch")
@@ -260,12 +262,12 @@ def tables(event: Event) -> None:
 # --- The door: who may still join ------------------------------------------------------
 
 
-@st.fragment(run_every=fx.PANEL_REFRESH_SECONDS)
+@st.fragment(run_every=PANEL_REFRESH_SECONDS)
 @faults.shielded(faults.STAFF)
 def door(event: Event, con: Console) -> None:
     """Joining: an alert once more devices joined than expected, and Close / Reopen joining."""
-    fresh = shared.event_by_code(event.code) or event
-    joined, expected = fx.response_rate(event.id)[1], fresh.expected_attendance
+    fresh = reads().event_by_code(event.code) or event
+    joined, expected = reads().response_rate(event.id)[1], fresh.expected_attendance
     if fresh.joining_open and expected and joined > expected:
         st.warning(f"**{joined} devices have joined: more than the {expected} people expected.** "
                    "If everyone is in, close joining: people already in carry on.", icon=":material/groups:")

@@ -1,7 +1,7 @@
 """The projector's screens, drawn inside one fragment that reruns on a timer.
 
-Everything here is view-only and public: it reads the shared cached reads of
-eventkit.ui (one query per TTL however many screens are open) and never shows
+Everything here is view-only and public: it reads the shared reads of
+eventkit.live (one query per TTL however many screens are open) and never shows
 hidden or pending notes. Live results stay hidden until the facilitator
 shows them, so the room is not swayed. Charts are drawn only when results
 are visible, because a chart costs several times a text update.
@@ -9,17 +9,18 @@ are visible, because a chart costs several times a text update.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from .. import charts, links
+from ..live import PROJECTOR_REFRESH_SECONDS
 from ..models import Event, Poll
 from . import facilitator as fx
-from . import faults, shared
+from . import faults
+from .live import reads
 
 WALL_NOTES_PER_PROMPT = 5  # newest first; more would run under the footer of a 1080-pixel screen
-# The projector should show a vote within 2 s: a 0.75 s timer plus results at
-# most 0.5 s old. Only the projector and the control panel read results.
-PROJECTOR_REFRESH_SECONDS = 0.75
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
@@ -30,8 +31,8 @@ def live_screen(event: Event) -> None:
 
     Every screen ends with the join footer, so latecomers can always join.
     """
-    now = shared.live(event.id)
-    current = shared.poll(event.id, now.poll_id) if now.kind == "poll" else None
+    now = reads().live(event.id)
+    current = reads().poll(event.id, now.poll_id) if now.kind == "poll" else None
     if current is not None:
         poll_screen(event, current)
     elif now.kind == "wall":
@@ -110,15 +111,15 @@ def _hidden_results(poll: Poll) -> None:
         low, high = poll.min_value, poll.max_value
         if low is not None and high is not None:
             big_text(f"Type a number from {low:g} to {high:g}{' ' + poll.unit if poll.unit else ''}", "option", "range")
-    n = shared.vote_count(poll.id)
+    n = reads().vote_count(poll.id)
     status = "so far" if poll.is_open else "· voting closed"
     big_text(f"{n} vote{'s' if n != 1 else ''} {status}", "count", poll.id)
 
 
 def _results(poll: Poll) -> None:
     revealed = poll.state == "revealed"
-    results = shared.results(poll.id)
-    paired = fx.before_after(poll.id) if poll.repeat_of else None
+    results = reads().results(poll.id)
+    paired = reads().before_after(poll.id) if poll.repeat_of else None
     if paired is not None:
         before, after = paired
         big_text(f"Before: {before.total} answers   ·   Now: {after.total} answers", "count", "repeat")
@@ -135,7 +136,7 @@ def _results(poll: Poll) -> None:
 
 def _reveal(poll: Poll) -> None:
     """The answer, the share of the room that got it right, the fact and its source."""
-    results = shared.results(poll.id)
+    results = reads().results(poll.id)
     right, total = charts.right_share(poll, results)
     if poll.kind == "estimate" and poll.true_value is not None:
         answer = f"The answer: {poll.true_value:g}{' ' + poll.unit if poll.unit else ''}"
@@ -154,8 +155,8 @@ def _reveal(poll: Poll) -> None:
 
 
 def wall_screen(event: Event) -> None:
-    prompts = shared.prompts(event.id)
-    notes = shared.visible_notes(event.id)  # visible only: hidden and pending never reach here
+    prompts = reads().prompts(event.id)
+    notes = reads().visible_notes(event.id)  # visible only: hidden and pending never reach here
     big_text("The wall: add your note on your phone", "heading", "wall")
     if not prompts:
         return
@@ -173,7 +174,7 @@ def wall_screen(event: Event) -> None:
 
 
 def tables_screen(event: Event) -> None:
-    tables = shared.tables(event.id)
+    tables = reads().tables(event.id)
     big_text("Table discussions", "heading", "tables")
     if not tables:
         return
@@ -190,7 +191,7 @@ def tables_screen(event: Event) -> None:
 
 
 def evaluation_screen(event: Event) -> None:
-    responses, joined = fx.response_rate(event.id)
+    responses, joined = reads().response_rate(event.id)
     words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
     with words:
         big_text("Before you go: tell us how the day went", "title", "eval")
@@ -211,7 +212,7 @@ def join_url(event: Event, page: str = "") -> str:
     return links.join_url(fx.join_base(event)[0], event.code, page=page)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@functools.lru_cache(maxsize=32)  # not a database read: the image depends on the address alone
 def qr_png(url: str) -> bytes:
     return links.qr_png(url, box_size=14, border=2)
 

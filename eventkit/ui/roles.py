@@ -21,7 +21,7 @@ from ..models import Event
 from ..storage import StoreError
 from ..storage.attempts import ThrottledError
 from . import cookies
-from .shared import configured_admin_password, store
+from .live import configured_admin_password, store
 
 _ORGANISER_KEY = "ek_organiser"  # this session's organiser pass (token), once signed in
 _CLIENT_KEY = "ek_client"  # a random id for this browser session, for the guessing limits

@@ -16,7 +16,7 @@ import streamlit as st
 from .. import charts
 from ..models import Participant, Poll, PollResults
 from ..storage import StoreError
-from .shared import results, store
+from .live import reads, store
 from .widgets import flash, plain, show_flash, show_prose
 
 
@@ -79,7 +79,7 @@ def _verdict(poll: Poll, mine: float | int | None) -> None:
 
 def _room(poll: Poll, mine: float | int | None) -> None:
     """How the room answered, as the projector shows it (phones and show of hands)."""
-    room = results(poll.id)
+    room = reads().results(poll.id)
     st.markdown("**How the room answered**")
     if not room.total:
         st.text("No answers yet.")

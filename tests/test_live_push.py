@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventkit.livepush import LivePush, Outcome, live_signature
+from eventkit.live import LivePush, Outcome, live_signature
 
 
 class Fake:
@@ -189,7 +189,7 @@ def test_every_watched_event_is_read_in_one_query_per_tick():
 def test_live_signatures_reads_many_events_at_once_and_leaves_out_gone_ones(store, demo_spec):
     from dataclasses import replace
 
-    from eventkit.livepush import live_signatures
+    from eventkit.live import live_signatures
 
     first = store.import_event(demo_spec)
     second = store.import_event(replace(demo_spec, code="OTHER1"))
@@ -213,35 +213,3 @@ def test_live_signature_follows_the_live_activity_and_poll_state(demo):
     after = live_signature(store, event.id)
     assert before[:2] == after[:2] == ("poll", poll.id)
     assert after[2] == "open" != before[2]
-
-
-def test_a_read_that_began_before_a_change_cannot_refill_the_cache_with_the_old_activity(tmp_path, monkeypatch):
-    # Push drops the shared reads when the activity changes. A script run that
-    # read the database just before the change may store its (old) answer just
-    # after: screens redrawn then would show the old activity and tell push
-    # they show the new one.
-    import streamlit as st
-
-    from eventkit import ui
-    from eventkit.ui import shared
-    from eventkit.demo import ensure_demo
-    from eventkit.storage import Store
-
-    monkeypatch.setenv("EVENTKIT_DB", str(tmp_path / "e.db"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(tmp_path / "e.db")
-    ensure_demo(store)
-    event = store.event_by_code("FIFE16")
-    store.set_live(event.id, "welcome")
-    before = shared._generation
-    old = ui.live(event.id)
-    store.set_live(event.id, "wall")
-    ui.clear_shared_reads()  # what push does when it sees the change
-    monkeypatch.setattr(Store, "get_live", lambda self, event_id: old)
-    shared._live(event.id, before)  # the slow run from before the change stores the old activity
-    monkeypatch.undo()
-    monkeypatch.setenv("EVENTKIT_DB", str(tmp_path / "e.db"))
-    assert ui.live(event.id).kind == "wall"
-    st.cache_data.clear()
-    st.cache_resource.clear()

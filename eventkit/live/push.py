@@ -11,8 +11,8 @@ state is read from the database, so a change made through another process
 or another host reaches these screens too.
 
 This module is plain Python: how a rerun is requested is injected
-(`eventkit.ui.push` does it with Streamlit's runtime), so it is tested
-without a server.
+(`eventkit.ui.live` does it with Streamlit's runtime), so it is tested
+without a server. The whole sequence is in eventkit/live/README.md.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from .models import Live, Poll
-from .storage import StorageFault, Store, StoreError
+from ..models import Live, Poll
+from ..storage import StorageFault, Store, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -1,29 +1,31 @@
-"""Streamlit side of live push: rerun an attendee's session from the server.
+"""Every private Streamlit call eventkit makes, in one file: rerunning a session from the server.
 
 Streamlit has no public API for a server-initiated rerun. Its own "run on
 save" does it with AppSession.request_rerun and the session's last client
 state (query string and page, no widget triggers, so no button fires twice);
-this module does the same, on the runtime's event loop because the runtime
-is not thread-safe, and only for sessions that are not running a script, so
-a rerun never interrupts a vote being saved. A screen whose live activity is
-drawn by a fragment (the Now screen's live part, the poll banner elsewhere)
-has only that fragment rerun, as the browser does for a fragment's timer.
-If these internals are missing (a future Streamlit, or AppTest),
-`available()` is False and attendee pages fall back to polling fragments.
+this does the same, on the runtime's event loop because the runtime is not
+thread-safe, and only for sessions that are not running a script, so a rerun
+never interrupts a vote being saved. A screen whose live activity is drawn by
+a fragment has only that fragment rerun, as the browser does for a
+fragment's timer.
+
+These are Streamlit internals (pinned 1.67): tests/test_streamlit_runtime.py
+fails loudly when an upgrade moves one. If they are missing here (a future
+Streamlit, or AppTest), `can_rerun_sessions()` is False and attendee pages
+poll with timers instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
-import streamlit as st
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ..livepush import LivePush, Outcome, Signature, live_signatures
-from .shared import clear_shared_reads, store
+from ...live import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -37,61 +39,37 @@ except ImportError:  # pragma: no cover - then whole pages are redrawn instead o
     ThreadState = None
 
 
-def available() -> bool:
-    """Whether screens can be rerun from the server (a real `streamlit run`)."""
+def can_rerun_sessions() -> bool:
+    """Whether sessions can be rerun from the server (a real `streamlit run`, this Streamlit)."""
     if AppSessionState is None or not Runtime.exists() or get_script_run_ctx() is None:
         return False
     return hasattr(Runtime.instance(), "_session_mgr")
 
 
-def watch(event_id: int, shown: Signature) -> None:
-    """Keep this session's attendee screen in step with the event's live activity.
-
-    Called from inside a fragment, only that fragment is redrawn when the
-    activity changes; otherwise the whole page is.
-    """
-    _pusher().watch(get_script_run_ctx().session_id, event_id, shown, _current_fragment())
+def session_id() -> str:
+    """The id of the session whose script is running on this thread."""
+    return get_script_run_ctx().session_id
 
 
-def shown() -> Signature | None:
-    """What this session's screen last drew of the live activity, as push knows it."""
-    return _pusher().shown(get_script_run_ctx().session_id)
-
-
-def _current_fragment() -> str:
+def fragment_id() -> str:
+    """The fragment this thread is running ("" outside a fragment, or without ThreadState)."""
     try:
         return ThreadState.get().fragment_id or ""
-    except (AttributeError, RuntimeError):  # no ThreadState: redraw whole pages
+    except (AttributeError, RuntimeError):
         return ""
 
 
-def forget() -> None:
-    """This session shows no attendee screen now (a staff page)."""
-    if available():
-        _pusher().forget(get_script_run_ctx().session_id)
-
-
-@st.cache_resource
-def _pusher() -> LivePush:
+def session_rerunner() -> Callable[[dict[str, str]], dict[str, Outcome]]:
+    """A function that reruns sessions {session id: fragment to redraw ("" = the page)},
+    from any thread, and says what became of each."""
     runtime = Runtime.instance()
     loop = runtime._get_async_objs().eventloop
-    shared = store()
 
     def rerun(parts: dict[str, str]) -> dict[str, Outcome]:
         future = asyncio.run_coroutine_threadsafe(_rerun_on_loop(runtime, parts), loop)
         return future.result(timeout=10)
 
-    def signatures(event_ids: set[int]) -> dict[int, Signature]:
-        try:
-            return live_signatures(shared, event_ids)
-        finally:
-            # This thread lives as long as the server: keeping its connection
-            # would keep the -wal file (and old copies of edited text) for ever.
-            shared.release_connection()
-
-    pusher = LivePush(signatures, rerun, lambda event_id: clear_shared_reads())
-    pusher.start()
-    return pusher
+    return rerun
 
 
 async def _rerun_on_loop(runtime: Runtime, parts: dict[str, str]) -> dict[str, Outcome]:

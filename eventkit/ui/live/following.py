@@ -1,6 +1,6 @@
 """Keeping attendee screens in step with what the facilitator has made live.
 
-Under `streamlit run` the server pushes redraws (eventkit.ui.push): each
+Under `streamlit run` the server pushes redraws (eventkit.ui.live): each
 attendee page records what it drew of the live activity, and only screens
 that are out of date are rerun, only their live fragment where they have
 one. Elsewhere (AppTest, or a Streamlit without the internals push uses)
@@ -11,49 +11,45 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import livepush
-from ..models import Live, Poll
-from . import faults, push, routes
-from .identity import Attendee
-from .shared import live, poll
-from .routes import link
-
-ATTENDEE_REFRESH_SECONDS = 3  # polling, when the server cannot push (see keep_in_step)
-LIVE_SAFETY_SECONDS = 30  # with push: a cheap check per phone, now and then
+from ...live import PHONE_POLL_SECONDS, PHONE_SAFETY_SECONDS, signature
+from ...models import Live, Poll
+from .. import faults, routes
+from ..identity import Attendee
+from ..routes import link
+from .adapter import can_push, forget, reads, shown, watch
 
 
 def live_signature(event_id: int) -> tuple:
-    """livepush.signature of the event, from the shared cached reads."""
-    now = live(event_id)
-    return livepush.signature(now, poll(event_id, now.poll_id) if now.kind == "poll" else None)
+    """eventkit.live.signature of the event, from the shared reads."""
+    return signature(*reads().live_poll(event_id))
 
 
 def keep_in_step(event_id: int) -> None:
     """Have this attendee screen redrawn when the facilitator changes what is live.
 
-    Under `streamlit run` the server pushes the redraw (eventkit.ui.push), so an
+    Under `streamlit run` the server pushes the redraw (eventkit.ui.live), so an
     idle phone costs almost nothing. The whole-page watch recorded here is
     provisional: the page's live part (live_part) records what it drew, and
     which fragment to redraw, later in the same run. It is still needed: the
     safety check's body runs at once, and without a watch it would see nothing
     recorded and rerun the page for ever. A slow check every
-    LIVE_SAFETY_SECONDS catches anything missed and, because it is a timer,
+    PHONE_SAFETY_SECONDS catches anything missed and, because it is a timer,
     makes the phone rerun when it reconnects to a restarted server. Elsewhere
     (AppTest) pages poll with fragments instead.
     """
-    if push.available():
-        push.watch(event_id, live_signature(event_id))
+    if can_push():
+        watch(event_id, live_signature(event_id))
         _safety_check(event_id)
 
 
 def stop_following_live() -> None:
     """Called by the router before every page: staff pages are not kept in step."""
-    push.forget()
+    forget()
 
 
 def follow_live(event_id: int) -> None:
     """On the Now screen: rerun the page when what is live changes (polled without push)."""
-    if not push.available():
+    if not can_push():
         _poll_live(event_id, live_signature(event_id))
 
 
@@ -64,13 +60,12 @@ def live_part(event_id: int) -> tuple[Live, Poll | None]:
     With push, only this fragment is redrawn when the activity changes (about
     half the server's work of redrawing the page: no page links, no footer).
     """
-    now = live(event_id)
-    current = poll(event_id, now.poll_id) if now.kind == "poll" else None
-    if push.available():
-        # Recorded from the very values drawn: a second read of the cache could
-        # differ (a run that read just before a change may refill it), and push
+    now, current = reads().live_poll(event_id)
+    if can_push():
+        # Recorded from the very values drawn: a second read of the shared
+        # answers could differ (they may have changed in between), and push
         # would then believe a screen current that shows the old activity.
-        push.watch(event_id, livepush.signature(now, current))
+        watch(event_id, signature(now, current))
     return now, current
 
 
@@ -79,14 +74,14 @@ def _rerun_if_live_changed(event_id: int, seen: tuple) -> None:
         st.rerun(scope="app")
 
 
-@st.fragment(run_every=LIVE_SAFETY_SECONDS)
+@st.fragment(run_every=PHONE_SAFETY_SECONDS)
 @faults.shielded(faults.QUIET)
 def _safety_check(event_id: int) -> None:
     # Compared with what push last recorded: a redrawn live fragment updates it.
-    _rerun_if_live_changed(event_id, push.shown())
+    _rerun_if_live_changed(event_id, shown())
 
 
-@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+@st.fragment(run_every=PHONE_POLL_SECONDS)
 @faults.shielded(faults.QUIET)
 def _poll_live(event_id: int, seen: tuple) -> None:
     _rerun_if_live_changed(event_id, seen)
@@ -115,9 +110,9 @@ def live_banner(attendee: Attendee, here: str, *, whole_page: bool = False) -> N
     the activity changes, unless `whole_page`: for a page that itself depends
     on what is live (Feedback opens when the facilitator makes the evaluation live).
     """
-    if whole_page and push.available():
+    if whole_page and can_push():
         _banner(attendee, here, *live_part(attendee.event.id))
-    elif push.available():
+    elif can_push():
         _pushed_banner(attendee, here)
     else:
         _polled_banner(attendee, here)
@@ -129,7 +124,7 @@ def _pushed_banner(attendee: Attendee, here: str) -> None:
     _banner(attendee, here, *live_part(attendee.event.id))
 
 
-@st.fragment(run_every=ATTENDEE_REFRESH_SECONDS)
+@st.fragment(run_every=PHONE_POLL_SECONDS)
 @faults.shielded(faults.QUIET)
 def _polled_banner(attendee: Attendee, here: str) -> None:
     _banner(attendee, here, *live_part(attendee.event.id))

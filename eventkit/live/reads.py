@@ -1,0 +1,258 @@
+"""The reads every open screen shares, how long each is kept, and which writes drop it.
+
+Hundreds of phones and a few staff screens show the same few things: what is
+live, the polls, the wall, the results. Each answer below is read from the
+database at most once per lifetime per server process, however many screens
+redraw meanwhile. A write made through this process drops, at once, the answers
+it makes stale (WRITES names what each Store write changes; READS what each read
+is dropped by). A change made by another process reaches these answers when
+their lifetime ends, and sooner for what is live: the push thread drops them
+when it sees the live activity change (eventkit/live/push.py).
+
+Plain Python, tested without Streamlit: eventkit/ui/live keeps one SharedReads
+per database for the server. The whole model is in eventkit/live/README.md.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Event, Live, Note, Poll, PollResults, Table, WallPrompt
+from ..storage import Store
+
+# What a write can change (topics); READS says which of them make an answer stale.
+EVENT = "event"  # an event's setup: details, polls' wording, prompts, tables, the door, the address
+LIVE = "live"  # what is live, each poll's state and whether its results show
+VOTES = "votes"  # votes, estimates and show-of-hands counts
+WALL = "wall"  # notes, +1s and their moderation
+TABLES = "tables"  # seats, consent and scribes' notes
+FEEDBACK = "feedback"  # evaluation forms sent
+PEOPLE = "people"  # devices that joined
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """How long one answer of a read is shared, and the changes that drop it sooner."""
+
+    seconds: float
+    dropped_by: frozenset[str]
+
+
+def _kept(seconds: float, *topics: str) -> Lifetime:
+    return Lifetime(seconds, frozenset(topics))
+
+
+# Store read               kept for (s)  dropped at once when these change
+READS: dict[str, Lifetime] = {
+    "event_by_code":        _kept(2.0, EVENT),
+    "get_live":             _kept(1.0, EVENT, LIVE),
+    "list_polls":           _kept(1.0, EVENT, LIVE),
+    "poll_results":         _kept(0.5, LIVE, VOTES),
+    "vote_count":           _kept(0.5, LIVE, VOTES),
+    "votes_per_poll":       _kept(1.0, LIVE, VOTES),
+    "before_after":         _kept(1.0, LIVE, VOTES),
+    "list_notes":           _kept(2.0, EVENT, WALL),
+    "notes_for_moderation": _kept(1.0, EVENT, WALL),
+    "list_prompts":         _kept(30.0, EVENT),
+    "list_tables":          _kept(30.0, EVENT),
+    "table_summary":        _kept(2.0, EVENT, TABLES, PEOPLE),
+    "response_rate":        _kept(2.0, EVENT, FEEDBACK, PEOPLE),
+}
+
+# Store write              what it changes (a write not named here changes nothing above)
+WRITES: dict[str, frozenset[str]] = {name: frozenset(topics) for name, topics in {
+    "import_event":         (EVENT, LIVE),
+    "update_event":         (EVENT, LIVE),
+    "duplicate_event":      (EVENT,),
+    "delete_event":         (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
+    "purge_expired":        (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
+    "set_event_status":     (EVENT,),
+    "set_public_base_url":  (EVENT,),
+    "set_facilitator_hash": (EVENT,),
+    "set_joining_open":     (EVENT,),
+    "set_eval_open":        (EVENT,),
+    "set_moderation":       (EVENT, WALL),
+    "set_retention_days":   (EVENT,),
+    "set_live":             (LIVE,),
+    "advance_poll":         (LIVE,),
+    "set_poll_state":       (LIVE,),
+    "set_results_visible":  (LIVE,),
+    "set_poll_repeat":      (LIVE, VOTES),
+    "cast_vote":            (VOTES,),
+    "cast_estimate":        (VOTES,),
+    "set_manual_counts":    (VOTES,),
+    "add_note":             (WALL,),
+    "plus_one":             (WALL,),
+    "set_note_status":      (WALL,),
+    "give_consent":         (TABLES,),
+    "withdraw_consent":     (TABLES,),
+    "add_table_note":       (TABLES,),
+    "set_participant_table": (TABLES,),
+    "join":                 (PEOPLE,),
+    "submit_evaluation":    (FEEDBACK,),
+}.items()}
+
+_MAX_ANSWERS = 4096  # e.g. codes typed at random: past this, expired answers are swept
+_MISSING = object()
+
+
+class SharedReads:
+    """Answers of the Store reads in READS, shared by every screen of one process.
+
+    A read that began before a change is not kept (it may hold the old state),
+    so a slow screen cannot refill the shared answers with what was just
+    replaced. Answers come back as new lists and dicts, never the kept ones.
+    """
+
+    def __init__(self, store: Store, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self._clock = clock
+        self._answers: dict[tuple, tuple[float, Any]] = {}  # (read, args) -> (kept until, answer)
+        self._changes: Counter[str] = Counter()  # topic -> changes seen in this process
+        self._lock = threading.Lock()
+        # One database read per answer however many screens ask at once (a lock per slot).
+        self._loading = [threading.Lock() for _ in range(64)]
+
+    # --- The reads, typed -------------------------------------------------------------
+
+    def event_by_code(self, code: str) -> Event | None:
+        return self.get("event_by_code", code)
+
+    def live(self, event_id: int) -> Live:
+        """What is live at the event."""
+        return self.get("get_live", event_id)
+
+    def polls(self, event_id: int) -> list[Poll]:
+        """The event's polls in order."""
+        return self.get("list_polls", event_id)
+
+    def poll(self, event_id: int, poll_id: int | None) -> Poll | None:
+        """One poll of the event, from the shared list."""
+        return next((p for p in self.polls(event_id) if p.id == poll_id), None)
+
+    def live_poll(self, event_id: int) -> tuple[Live, Poll | None]:
+        """What is live, and the live poll if it is a poll."""
+        now = self.live(event_id)
+        return now, self.poll(event_id, now.poll_id) if now.kind == "poll" else None
+
+    def results(self, poll_id: int) -> PollResults:
+        return self.get("poll_results", poll_id)
+
+    def vote_count(self, poll_id: int) -> int:
+        return self.get("vote_count", poll_id)
+
+    def votes_per_poll(self, event_id: int) -> dict[int, int]:
+        return self.get("votes_per_poll", event_id)
+
+    def before_after(self, poll_id: int) -> tuple[PollResults, PollResults] | None:
+        return self.get("before_after", poll_id)
+
+    def visible_notes(self, event_id: int) -> list[Note]:
+        """The notes on the wall (not pending or hidden ones)."""
+        return self.get("list_notes", event_id)
+
+    def moderation_notes(self, event_id: int) -> list[Note]:
+        return self.get("notes_for_moderation", event_id)
+
+    def prompts(self, event_id: int) -> list[WallPrompt]:
+        return self.get("list_prompts", event_id)
+
+    def tables(self, event_id: int) -> list[Table]:
+        return self.get("list_tables", event_id)
+
+    def table_summary(self, event_id: int) -> list[dict]:
+        return self.get("table_summary", event_id)
+
+    def response_rate(self, event_id: int) -> tuple[int, int]:
+        """(evaluation responses, participants joined), as Store.response_rate."""
+        return self.get("response_rate", event_id)
+
+    # --- Keeping and dropping ---------------------------------------------------------
+
+    def get(self, read: str, *args: Any) -> Any:
+        """Store.<read>(*args), from the shared answer while it lasts."""
+        key = (read, args)
+        found = self._kept(key)
+        if found is _MISSING:
+            with self._loading[hash(key) % len(self._loading)]:
+                found = self._kept(key)  # another screen may have read it meanwhile
+                if found is _MISSING:
+                    found = self._load(key)
+        return _copy(found)
+
+    def changed(self, topics: Iterable[str]) -> None:
+        """Drop every answer that the changed topics make stale (WRITES says which)."""
+        topics = frozenset(topics)
+        with self._lock:
+            self._changes.update(topics)
+            for key in [k for k in self._answers if READS[k[0]].dropped_by & topics]:
+                del self._answers[key]
+
+    def expire_all(self) -> None:
+        """Let every answer lapse now, as if its lifetime had ended (e.g. after a change
+        made behind this process's back that cannot wait for the lifetimes)."""
+        self.changed(frozenset().union(*(life.dropped_by for life in READS.values())))
+
+    def _kept(self, key: tuple) -> Any:
+        with self._lock:
+            until, answer = self._answers.get(key, (0.0, _MISSING))
+        return answer if until > self._clock() else _MISSING
+
+    def _load(self, key: tuple) -> Any:
+        read, args = key
+        life = READS[read]
+        with self._lock:
+            before = [self._changes[t] for t in sorted(life.dropped_by)]
+        answer = getattr(self.store, read)(*args)
+        with self._lock:
+            if before == [self._changes[t] for t in sorted(life.dropped_by)]:
+                self._sweep()
+                self._answers[key] = (self._clock() + life.seconds, answer)
+        return answer
+
+    def _sweep(self) -> None:
+        if len(self._answers) >= _MAX_ANSWERS:
+            now = self._clock()
+            self._answers = {k: v for k, v in self._answers.items() if v[0] > now}
+            if len(self._answers) >= _MAX_ANSWERS:
+                self._answers.clear()
+
+
+def _copy(answer: Any) -> Any:
+    # The kept answer is shared: a caller that sorts or appends must not change it.
+    if isinstance(answer, list):
+        return list(answer)
+    if isinstance(answer, dict):
+        return dict(answer)
+    return answer
+
+
+class DroppingStore:
+    """The Store as screens use it: a write in WRITES drops the shared answers it makes stale.
+
+    Every other attribute is the Store's own. Pages and the facilitator's
+    Console write through this, so no page ever clears a cached read itself.
+    """
+
+    def __init__(self, store: Store, reads: SharedReads) -> None:
+        self._store = store
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._store, name)
+        topics = WRITES.get(name)
+        if topics is None:
+            return found
+
+        def write_then_drop(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return found(*args, **kwargs)
+            finally:  # dropped even when it failed: a refused write may have seen newer state
+                self._reads.changed(topics)
+
+        return write_then_drop

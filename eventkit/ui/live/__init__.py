@@ -1,0 +1,12 @@
+"""Live updates in the app: eventkit/live (plain Python) adapted to Streamlit.
+
+- adapter: the app's Store, the reads every screen shares, and push (the surface below);
+- runtime: every private Streamlit call eventkit makes (rerunning a session);
+- following: the parts of attendee screens that keep up with the room.
+
+How a facilitator's tap reaches a phone: eventkit/live/README.md.
+"""
+
+from .adapter import can_push, configured_admin_password, forget, reads, shown, store, watch
+
+__all__ = ["can_push", "configured_admin_password", "forget", "reads", "shown", "store", "watch"]

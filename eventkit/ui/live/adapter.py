@@ -1,0 +1,103 @@
+"""The Streamlit adapter of live updates (eventkit/live): the app's Store, its shared reads, push.
+
+Its whole surface, which eventkit/ui/live re-exports:
+
+- store(): the app's Store, one per database for every session; a write
+  through it drops the shared reads it makes stale (eventkit.live.reads.WRITES);
+- reads(): the shared, short-lived reads (eventkit.live.reads.READS);
+- can_push(), watch(), shown(), forget(): what a phone's screen drew of the
+  live activity, so the server reruns it when that changes.
+
+following.py, beside this, holds the screen parts built on it. Private
+Streamlit calls are all in runtime.py. The sequence from a facilitator's tap
+to a phone's redraw is in eventkit/live/README.md.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ... import staff
+from ...demo import ensure_demo
+from ...live import LivePush, Signature, live_signatures
+from ...live.reads import LIVE, DroppingStore, SharedReads
+from ...storage import Store, StoreError, allow_many_open_files, default_path
+from . import runtime
+
+
+def configured_admin_password() -> str | None:
+    """The organiser password set in secrets.toml (admin_password) or $EVENTKIT_ADMIN_PASSWORD."""
+    try:
+        secret = st.secrets.get(staff.SECRETS_KEY)
+    except Exception:  # no secrets.toml at all
+        secret = None
+    return staff.configured_admin_password(secret if isinstance(secret, str) else None)
+
+
+@st.cache_resource
+def _reads_for(path: str) -> SharedReads:
+    allow_many_open_files()  # once per server process
+    plain = Store(path)
+    ensure_demo(plain)
+    try:  # no organiser password configured or stored yet: make one and print it here, once
+        staff.start_up(plain, configured_admin_password())
+    except StoreError:  # too busy just now: the organiser sign-in page makes it (roles.py)
+        pass
+    return SharedReads(plain)
+
+
+def reads() -> SharedReads:
+    """The reads every screen of this server shares (one query per lifetime, not per screen)."""
+    return _reads_for(default_path())
+
+
+def store() -> Store:
+    """The app's Store; a write through it drops the shared reads it makes stale."""
+    shared = reads()
+    return DroppingStore(shared.store, shared)  # type: ignore[return-value]  # a Store to its callers
+
+
+# --- Push: rerun a phone's screen when the live activity changes -------------------------
+
+
+def can_push() -> bool:
+    """Whether the server can rerun screens itself (a real `streamlit run`, not AppTest)."""
+    return runtime.can_rerun_sessions()
+
+
+def watch(event_id: int, shown: Signature) -> None:
+    """Keep this session's attendee screen in step with the event's live activity.
+
+    Called from inside a fragment, only that fragment is redrawn when the
+    activity changes; otherwise the whole page is.
+    """
+    _pusher().watch(runtime.session_id(), event_id, shown, runtime.fragment_id())
+
+
+def shown() -> Signature | None:
+    """What this session's screen last drew of the live activity, as push knows it."""
+    return _pusher().shown(runtime.session_id())
+
+
+def forget() -> None:
+    """This session shows no attendee screen now (a staff page)."""
+    if can_push():
+        _pusher().forget(runtime.session_id())
+
+
+@st.cache_resource
+def _pusher() -> LivePush:
+    shared = reads()
+
+    def signatures(event_ids: set[int]) -> dict[int, Signature]:
+        try:
+            return live_signatures(shared.store, event_ids)
+        finally:
+            # This thread lives as long as the server: keeping its connection
+            # would keep the -wal file (and old copies of edited text) for ever.
+            shared.store.release_connection()
+
+    # A change seen here may come from another process: drop this one's live reads.
+    pusher = LivePush(signatures, runtime.session_rerunner(), lambda event_id: shared.changed({LIVE}))
+    pusher.start()
+    return pusher
