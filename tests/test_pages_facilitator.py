@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import console
+from eventkit import console, ui
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.storage import Store
 
@@ -98,6 +98,21 @@ def test_projector_shows_each_state_and_draws_charts_only_when_results_are_shown
     assert expected in _texts(at)
     assert len(_charts(at)) == charts
     assert not at.button and not at.text_input  # view-only
+
+
+@pytest.mark.parametrize("state", ["welcome", "poll:choice-hidden", "wall", "evaluation"])
+def test_projector_shows_no_qr_code_once_joining_is_closed(db, state):
+    # A scan at a closed door only leads to "Joining is closed": the room is told instead.
+    store, event = db
+    _arrange(store, event, state)
+    assert _open(PROJECTOR, event="FIFE16").get("image"), "a QR code while joining is open"
+    store.set_joining_open(event.id, False)
+    ui.reads().expire_all()  # written behind the app's back: as if the 2 s had passed
+    at = _open(PROJECTOR, event="FIFE16")
+    assert not at.exception
+    assert not at.get("image")
+    assert any(t.startswith("Joining is closed") for t in _texts(at))
+    assert not any(t.startswith("Join on your phone") for t in _texts(at))
 
 
 def test_projector_hides_per_option_results_until_shown(db):

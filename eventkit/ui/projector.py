@@ -29,10 +29,12 @@ LOCAL_ONLY = "This code only works on this computer. Facilitator: see the contro
 def live_screen(event: Event) -> None:
     """Whatever is live now; switches by itself when the facilitator changes it.
 
-    Every screen ends with the join footer, so latecomers can always join.
+    Every screen ends with the join footer, so latecomers can always join, or,
+    once a facilitator has closed joining, learn that they cannot (no QR code
+    then: it would only lead to "Joining is closed").
     """
-    now = reads().live(event.id)
-    current = reads().poll(event.id, now.poll_id) if now.kind == "poll" else None
+    event = reads().event_by_code(event.code) or event  # the door may have closed since the page opened
+    now, current = reads().live_poll(event.id)
     if current is not None:
         poll_screen(event, current)
     elif now.kind == "wall":
@@ -47,6 +49,9 @@ def live_screen(event: Event) -> None:
     join_footer(event, with_qr=now.kind not in ("welcome", "evaluation") or current is not None)
 
 
+CLOSED = "Joining is closed. Already in? Keep using the page you joined with."
+
+
 def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True) -> str:
     url = join_url(event, page)
     st.image(qr_png(url), width=width, alt=f"QR code: scan it to open {url}")
@@ -58,12 +63,13 @@ def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True)
 def join_footer(event: Event, *, with_qr: bool) -> None:
     """The join address and event code along the bottom of every screen (projector.css fixes it there)."""
     url = join_url(event)
+    with_qr = with_qr and event.joining_open
     with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
         if with_qr:
             with st.container(key="ek-footer-qr", width="content"):
                 _qr(event, width=150, warn=False)
         with st.container(key="ek-footurl-join", width="stretch"):
-            st.text(f"Join on your phone:  {url}")
+            st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
             if with_qr and links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
                 st.caption(LOCAL_ONLY)
         with st.container(key="ek-footcode-join", width="content"):
@@ -76,6 +82,9 @@ def welcome_screen(event: Event) -> None:
         big_text(event.title, "title", "welcome")
         if event.subtitle:
             big_text(event.subtitle, "subtitle", "welcome")
+        if not event.joining_open:
+            big_text(CLOSED, "label", "closed")
+            return
         big_text("Join on your phone: scan the code, or go to", "label", "join")
         big_text(join_url(event), "url", "join")
         big_text(f"Event code  {event.code}", "code", "join")
@@ -195,13 +204,14 @@ def evaluation_screen(event: Event) -> None:
     words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
     with words:
         big_text("Before you go: tell us how the day went", "title", "eval")
-        big_text("About two minutes, anonymous. Your phone shows the form already, or scan the code.",
-                 "label", "eval")
+        big_text("About two minutes, anonymous. Your phone shows the form already"
+                 + (", or scan the code." if event.joining_open else ": tap Feedback."), "label", "eval")
         big_text(f"{fx.rate_caption(responses, joined)} have answered", "count", "eval")
         if joined:
             st.progress(min(1.0, responses / joined))
-    with code:
-        _qr(event, "feedback", width="stretch")
+    if event.joining_open:  # closed: a scan opens a new tab, a new device, and is refused
+        with code:
+            _qr(event, "feedback", width="stretch")
 
 
 # --- Helpers of the projector's screens -----------------------------------------------
