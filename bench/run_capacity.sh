@@ -10,7 +10,8 @@
 # DB: the database (default: a fresh SQLite file), e.g. DB=postgresql://…/bench for
 # PostgreSQL (an empty or throwaway database: the rehearsals add to it), and then
 # DB_PID=<postmaster pid> (head -1 $PGDATA/postmaster.pid) to count PostgreSQL's CPU
-# and memory with the server's.
+# and memory with the server's. EXPECTED=N gives the demo event an expected attendance of
+# N (its join limit is then 2N + 20 a minute instead of 2,000: set it for rooms of 2,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,17 @@ DB_PID=${DB_PID:-}
 DATABASE_PID=()
 [ -n "$DB_PID" ] && DATABASE_PID=(--database-pid "$DB_PID")
 python -m eventkit --db "$DB" init >/dev/null
+if [ -n "${EXPECTED:-}" ]; then
+    python - "$DB" "$EXPECTED" <<'PY'
+import dataclasses, sys
+from eventkit.storage import Store
+store = Store(sys.argv[1])
+event = store.event_by_code("FIFE16")
+spec = store.export_spec(event.id)
+settings = dataclasses.replace(spec.settings, expected_attendance=int(sys.argv[2]))
+store.update_event(event.id, dataclasses.replace(spec, settings=settings))
+PY
+fi
 
 if [ "$MODE" = single ]; then
     EVENTKIT_DB="$DB" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \

@@ -6,8 +6,8 @@ database at most once per lifetime per server process, however many screens
 redraw meanwhile. A write made through this process drops, at once, the answers
 it makes stale (WRITES names what each Store write changes; READS what each read
 is dropped by). A change made by another process reaches these answers when
-their lifetime ends, and sooner for what is live: the push thread drops them
-when it sees the live activity change (eventkit/live/push.py).
+their lifetime ends, or when the push thread sees the live activity change
+(eventkit/live/push.py): it then drops them all.
 
 Plain Python, tested without Streamlit: eventkit/ui/live keeps one SharedReads
 per database for the server. The whole model is in eventkit/live/README.md.

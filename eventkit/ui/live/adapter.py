@@ -20,7 +20,7 @@ import streamlit as st
 from ... import staff
 from ...demo import ensure_demo
 from ...live import LivePush, Signature, live_signatures
-from ...live.reads import LIVE, DroppingStore, SharedReads
+from ...live.reads import DroppingStore, SharedReads
 from ...storage import Store, StoreError, allow_many_open_files, default_path
 from . import runtime
 
@@ -97,7 +97,9 @@ def _pusher() -> LivePush:
             # would keep the -wal file (and old copies of edited text) for ever.
             shared.store.release_connection()
 
-    # A change seen here may come from another process: drop this one's live reads.
-    pusher = LivePush(signatures, runtime.session_rerunner(), lambda event_id: shared.changed({LIVE}))
+    # A change seen here may come from another process, with other writes just before it
+    # (Feedback opens the form, then makes it live): drop every shared answer, not just
+    # the live ones, so the screens pushed now redraw from the database.
+    pusher = LivePush(signatures, runtime.session_rerunner(), lambda event_id: shared.expire_all())
     pusher.start()
     return pusher
