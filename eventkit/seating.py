@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .exports import Column, csv_bytes
+from .codebook import Column
+from .exports import csv_bytes
 
 MAX_ATTENDEES = 5000
 MAX_BYTES = 2_000_000

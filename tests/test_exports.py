@@ -9,14 +9,14 @@ import zipfile
 import pandas as pd
 import pytest
 
-from eventkit import cli, exports
+from eventkit import cli, codebook, exports
 from eventkit.security import token_hash
 from eventkit.storage import Store, StoreError
 from tests.engines import db_bytes
 
 TOKENS = [f"tok-{i:02d}-abcdefghijklmnopq" for i in range(6)]
 PAYLOADS = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1:A9)"]
-CSV_NAMES = [*exports.FILES, exports.LONG_NAME]
+CSV_NAMES = [*codebook.FILES, codebook.LONG_NAME]
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def _read(files: dict[str, bytes], name: str) -> pd.DataFrame:
 def test_csv_round_trips_through_pandas_with_typed_columns(filled, name):
     _, _, files = filled
     frame = _read(files, name)
-    columns = exports._all_files()[name]
+    columns = codebook.all_files()[name]
     assert list(frame.columns) == [c.name for c in columns]
     assert len(frame) > 0
     for col in columns:
@@ -80,7 +80,7 @@ def test_csv_is_utf8_with_bom_and_read_csv_helper_keeps_text_as_text(filled, nam
     data = files[f"{name}.csv"]
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     frame = exports.read_csv(io.BytesIO(data), name)
-    text_cols = [c.name for c in exports._all_files()[name] if c.dtype in ("str", "datetime")]
+    text_cols = [c.name for c in codebook.all_files()[name] if c.dtype in ("str", "datetime")]
     assert all(frame[c].dtype == "string" for c in text_cols)
 
 
@@ -89,11 +89,11 @@ def test_empty_event_still_gives_headers_and_typed_files(store, demo_spec):
     files = exports.activity_csvs(store, event.id)
     for name in CSV_NAMES:
         frame = exports.read_csv(io.BytesIO(files[f"{name}.csv"]), name)
-        assert len(frame) == 0 and list(frame.columns) == [c.name for c in exports._all_files()[name]]
+        assert len(frame) == 0 and list(frame.columns) == [c.name for c in codebook.all_files()[name]]
 
 
 @pytest.mark.parametrize("name,column", [("wall_notes", "text"), ("table_notes", "text"),
-                                         ("evaluation_comments", "text"), (exports.LONG_NAME, "value_text")])
+                                         ("evaluation_comments", "text"), (codebook.LONG_NAME, "value_text")])
 def test_formula_payloads_come_back_with_a_leading_apostrophe(filled, name, column):
     _, _, files = filled
     cells = set(_read(files, name)[column].dropna())
@@ -104,7 +104,7 @@ def test_formula_payloads_come_back_with_a_leading_apostrophe(filled, name, colu
 
 @pytest.mark.parametrize("payload", [*PAYLOADS, "\tcmd", "\rcmd", "\ncmd"])
 def test_csv_writer_neutralises_every_formula_starter(payload):
-    cols = exports._cols(("text", "str", ""), ("n", "int", ""))
+    cols = codebook.define_columns(("text", "str", ""), ("n", "int", ""))
     frame = pd.read_csv(io.BytesIO(exports.csv_bytes([{"text": payload, "n": -3}], cols)))
     assert frame["text"][0] == "'" + payload
     assert frame["n"][0] == -3  # numbers are not touched
@@ -147,29 +147,29 @@ def test_wall_notes_keep_moderation_state_and_plus_ones(filled):
     notes = _read(files, "wall_notes").set_index("text")
     assert notes.loc["'-1+1", "status"] == "hidden"
     assert notes.loc["'+cmd|' /C calc'!A0", "plus_ones"] == 1
-    long = _read(files, exports.LONG_NAME)
+    long = _read(files, codebook.LONG_NAME)
     assert (long["activity"] == "wall_note").sum() == len(notes)
 
 
 def test_long_format_has_one_row_per_answer(filled):
     store, event, files = filled
-    long = _read(files, exports.LONG_NAME)
+    long = _read(files, codebook.LONG_NAME)
     counts = store.event_row_counts(event.id)
     phone = long[long["source"] == "phone"]
     assert phone["activity"].isin(["poll_choice", "poll_estimate"]).sum() == counts["votes"]
     assert phone["activity"].str.startswith("evaluation").sum() == counts["eval_answers"]
     assert (long["activity"] == "table_note").sum() == counts["table_notes"]
-    assert set(long["activity"]) <= set(exports.ACTIVITIES)
+    assert set(long["activity"]) <= set(codebook.ACTIVITIES)
 
 
 def test_codebook_describes_every_column_and_code(filled):
     _, _, files = filled
     book = files["codebook.md"].decode()
-    for name, columns in exports._all_files().items():
+    for name, columns in codebook.all_files().items():
         assert f"## {name}.csv" in book
         assert all(f"| {c.name} |" in book for c in columns)
-    assert all(code in book for code in [*exports.ACTIVITIES, "show_of_hands", "pending", "Strongly agree"])
-    assert len(_read(files, "codebook")) == sum(len(c) for c in exports._all_files().values())
+    assert all(code in book for code in [*codebook.ACTIVITIES, "show_of_hands", "pending", "Strongly agree"])
+    assert len(_read(files, "codebook")) == sum(len(c) for c in codebook.all_files().values())
 
 
 def test_zip_holds_every_file_the_event_file_and_a_database_copy(filled, tmp_path):

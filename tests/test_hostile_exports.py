@@ -15,7 +15,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from eventkit import exports, security
+from eventkit import codebook, exports, security
 from eventkit.models import NOTE_MAX_CHARS
 from eventkit.storage import Store
 from eventkit.text import TextError, clean_text
@@ -24,7 +24,7 @@ from tests.hostile import corpus
 
 FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TEXT_COLUMNS = {"wall_notes": "text", "table_notes": "text", "evaluation_comments": "text",
-                exports.LONG_NAME: "value_text"}
+                codebook.LONG_NAME: "value_text"}
 
 
 def _accepted() -> list[str]:
@@ -79,22 +79,22 @@ def _read(data: bytes) -> pd.DataFrame:
 def test_every_text_reads_back_neutralised_and_intact(files, name):
     frame = _read(files[f"{name}.csv"])
     column = TEXT_COLUMNS[name]
-    cells = frame[column].tolist() if name != exports.LONG_NAME else \
+    cells = frame[column].tolist() if name != codebook.LONG_NAME else \
         frame.loc[frame["activity"].isin(["wall_note", "table_note", "evaluation_text"]), column].tolist()
-    copies = 3 if name == exports.LONG_NAME else 1
+    copies = 3 if name == codebook.LONG_NAME else 1
     assert sorted(cells) == sorted(expected_cell(t) for t in TEXTS for _ in range(copies))
 
 
 def test_no_text_cell_could_run_as_a_formula(files):
     def check(name: str) -> None:
-        columns = dict(exports._all_files()).get(name)
+        columns = dict(codebook.all_files()).get(name)
         frame = _read(files[f"{name}.csv"])
         text_cols = [c.name for c in columns if c.dtype in ("str", "datetime")] if columns else list(frame.columns)
         for col in text_cols:
             bad = [v for v in frame[col] if v.startswith(FORMULA_STARTERS)]
             assert not bad, f"{name}.{col}: {bad[:3]!r}"
 
-    assert_every([(n, n) for n in sorted(exports.FILES) + [exports.LONG_NAME, "codebook"]], check)
+    assert_every([(n, n) for n in sorted(codebook.FILES) + [codebook.LONG_NAME, "codebook"]], check)
 
 
 def test_the_zip_holds_the_same_neutralised_files(hostile_event, files):
