@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 
 from ..security import new_token
-from .client import ERROR, INFO, SUCCESS, ProtocolError, StreamlitSession, http_get
+from .client import ProtocolError, StreamlitSession, http_get
+from .screen import ERROR, INFO, SUCCESS
 from .metrics import Recorder
 from .scenario import Ledger, Settings, Stage
 

@@ -3,7 +3,7 @@
 It does what the Streamlit frontend does for a phone, and nothing more:
 connects to /_stcore/stream with the "streamlit" subprotocol, sends
 BackMsg.rerun_script (query string, widget states, page, fragment), keeps the
-elements the server sends (by delta path), runs fragment auto-rerun timers,
+elements the server sends (by delta path, in screen.Screen), runs fragment auto-rerun timers,
 and lets a caller click buttons, fill text areas and radios, and wait until
 something appears. Only the wire format (streamlit.proto) is imported, never
 Streamlit's API.
@@ -15,42 +15,20 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
+from .screen import Screen
+
 STREAM_PATH = "/_stcore/stream"
-ERROR = Alert.Format.ERROR
-SUCCESS = Alert.Format.SUCCESS
-INFO = Alert.Format.INFO
 
 
 class ProtocolError(Exception):
     """The server answered something a browser would show as broken."""
-
-
-@dataclass
-class Shown:
-    """One element on screen: its kind, proto and the run that last drew it."""
-
-    kind: str
-    proto: object
-    run: int
-    fragment: str
-
-    @property
-    def element_id(self) -> str:
-        return getattr(self.proto, "id", "") or ""
-
-    @property
-    def text(self) -> str:
-        return str(getattr(self.proto, "body", "") or getattr(self.proto, "label", "") or "")
 
 
 async def http_get(base_url: str, target: str, cookie: str = "") -> tuple[int, dict[str, str], int]:
@@ -72,26 +50,19 @@ async def http_get(base_url: str, target: str, cookie: str = "") -> tuple[int, d
     return int(lines[0].split()[1]), headers, len(body)
 
 
-class StreamlitSession:
-    """One browser tab on one Streamlit app, driven from asyncio."""
+class StreamlitSession(Screen):
+    """One browser tab on one Streamlit app, driven from asyncio (what it shows: see Screen)."""
 
     def __init__(self, base_url: str, page: str = "", query_string: str = "", cookie: str = "") -> None:
+        super().__init__()
         self.base_url = base_url.rstrip("/")
         self.page_name = page
         self.query_string = query_string
         self.cookie = cookie
         self.page_hash = ""
         self.pages: dict[str, str] = {}  # url path -> page script hash
-        self.elements: dict[tuple[int, ...], Shown] = {}
         self.values: dict[str, WidgetState] = {}  # widget values a browser keeps sending
-        self.runs_finished = 0  # full (not fragment) runs completed
-        self.fragment_runs = 0
-        self.last_finished_run = 0  # run_id of the last run, full or fragment, that finished
-        self.exceptions: list[str] = []
         self.closed_reason = ""
-        self._run = 0
-        self._frags_this_run: list[str] = []
-        self._fragment_roots: dict[str, tuple[int, ...]] = {}
         self._timers: dict[str, asyncio.Task] = {}
         self._ws = None
         self._reader: asyncio.Task | None = None
@@ -199,14 +170,20 @@ class StreamlitSession:
                 if kind == "new_session" else list(msg.metadata.run.fragment_ids))
             self._note(f"< {kind} {detail}")
         if kind == "new_session":
-            self._start_run(msg)
+            fragment_ids = list(msg.metadata.run.fragment_ids)
+            self.start_run(fragment_ids)
+            if not fragment_ids:  # a full run: the frontend stops every fragment's timer
+                self._cancel_timers()
         elif kind == "navigation":
             self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
             self.page_hash = msg.navigation.page_script_hash
         elif kind == "delta":
-            self._apply_delta(msg)
+            self.apply_delta(msg)
         elif kind == "script_finished":
-            self._finish_run(msg.script_finished)
+            alerts = [p for p, s in self.elements.items() if s.kind == "alert"]
+            self._note(f"  finish {msg.script_finished} run={self.run_id} "
+                       f"frags={len(self._frags_this_run)} alerts at {alerts}")
+            self.finish_run(msg.script_finished)
         elif kind == "auto_rerun":
             self._start_timer(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         elif kind == "stop_auto_rerun":
@@ -215,42 +192,7 @@ class StreamlitSession:
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
 
-    def _start_run(self, msg: ForwardMsg) -> None:
-        self._run += 1
-        self._frags_this_run = list(msg.metadata.run.fragment_ids)
-        if not self._frags_this_run:
-            self._cancel_timers()
-
-    def _apply_delta(self, msg: ForwardMsg) -> None:
-        delta, path = msg.delta, tuple(msg.metadata.delta_path)
-        which = delta.WhichOneof("type")
-        if which == "new_element":
-            el: Element = delta.new_element
-            kind = el.WhichOneof("type")
-            self.elements[path] = Shown(kind, getattr(el, kind), self._run, delta.fragment_id)
-            if kind == "exception":
-                self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
-        elif which == "add_block":
-            self.elements[path] = Shown("block", delta.add_block, self._run, delta.fragment_id)
-            if delta.fragment_id and delta.fragment_id not in self._fragment_roots:
-                self._fragment_roots[delta.fragment_id] = path
-
-    def _finish_run(self, status: int) -> None:
-        alerts = [p for p, s in self.elements.items() if s.kind == "alert"]
-        self._note(f"  finish {status} run={self._run} frags={len(self._frags_this_run)} alerts at {alerts}")
-        if status in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
-            self.last_finished_run = self._run
-        if status == ForwardMsg.FINISHED_SUCCESSFULLY:
-            # The frontend drops elements the finished run did not draw again.
-            self.elements = {p: s for p, s in self.elements.items() if s.run == self._run}
-            self.runs_finished += 1
-        elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
-            roots = [self._fragment_roots[f] for f in self._frags_this_run if f in self._fragment_roots]
-            self.elements = {
-                p: s for p, s in self.elements.items()
-                if s.run == self._run or not any(p[: len(r)] == r and p != r for r in roots)
-            }
-            self.fragment_runs += 1
+    # --- fragment timers -----------------------------------------------------------
 
     def _start_timer(self, fragment_id: str, interval: float) -> None:
         if fragment_id in self._timers:
@@ -271,33 +213,7 @@ class StreamlitSession:
             if task:
                 task.cancel()
 
-    # --- looking at the screen ---------------------------------------------------
-
-    def find(self, kind: str | None = None, *, key: str | None = None, label: str | None = None,
-             contains: str | None = None) -> list[Shown]:
-        """Elements on screen by kind, widget key (id ends in -key), label or text."""
-        found = []
-        for path in sorted(self.elements):
-            shown = self.elements[path]
-            if kind and shown.kind != kind:
-                continue
-            if key is not None and not shown.element_id.endswith(f"-{key}"):
-                continue
-            if label is not None and getattr(shown.proto, "label", None) != label:
-                continue
-            if contains is not None and contains not in shown.text:
-                continue
-            found.append(shown)
-        return found
-
-    def alerts(self, fmt: int, since_run: int = -1) -> list[str]:
-        """Texts of alerts of one format, drawn by runs after since_run."""
-        return [s.text for s in self.find("alert") if s.proto.format == fmt and s.run > since_run]
-
-    @property
-    def run_id(self) -> int:
-        """A number that grows with every run the server starts (full or fragment)."""
-        return self._run
+    # --- waiting for the screen ----------------------------------------------------
 
     async def wait_for(self, check: Callable[[StreamlitSession], object], timeout: float) -> object:
         """Wait until check(session) is truthy; returns its value or raises TimeoutError."""

@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from eventkit import security
-from eventkit.rehearse.client import ERROR, SUCCESS, StreamlitSession
+from eventkit.rehearse.client import StreamlitSession
+from eventkit.rehearse.screen import ERROR, SUCCESS
 from eventkit.text import TextError, clean_text
 from eventkit.ui import PHONE_WALL_NOTES
 from eventkit.ui.projector import WALL_NOTES_PER_PROMPT
