@@ -108,6 +108,29 @@ def test_create_duplicate_and_delete_event(db):
     assert store.event_by_code("NEW26") is None and not at.exception
 
 
+def test_events_page_confirms_create_duplicate_and_delete_with_a_toast(db):
+    """Each change on the Events page is confirmed once, by a toast in the run after its st.rerun().
+
+    Streamlit 1.67 keeps a toast made just before st.rerun() (its issue #7740), so the page's
+    st.toast calls reach the browser; this guards that on an upgrade or a change to the page."""
+    at = _open("pages/organiser.py")
+    steps = [
+        ({"Code (3-12 letters or digits; attendees type it)": "NEW26", "Title": "A new event"}, "Create event",
+         "Event created."),
+        ({"New code": "NEW27"}, "Duplicate", "Event duplicated."),
+        ({"Type NEW27 to confirm": "NEW27"}, "Delete for good", "NEW27 deleted."),
+    ]
+    for typed, button, said in steps:
+        inputs = {t.label: t for t in at.text_input}
+        for label, value in typed.items():
+            inputs[label].input(value)
+        _button(at, button).click()
+        at.run()
+        assert not at.exception and not at.error, (button, at.exception, at.error)
+        assert [t.value for t in at.toast] == [said], button
+    assert sorted(e.code for e in Store(db).list_events()) == ["FIFE16", "NEW26"]
+
+
 def test_editor_saves_a_reworded_question_and_keeps_votes(sample):
     store, event_id = sample
     poll = store.list_polls(event_id)[0]

@@ -56,7 +56,11 @@ _SAVED_KEY = "ek-organiser-saved"  # a confirmation to show in the run after a s
 
 
 def toast_after_rerun(message: str) -> None:
-    """Say `message` in the next run: a toast made just before st.rerun() is never drawn."""
+    """Say `message` as a toast (with a tick) when the next run of an organiser page starts.
+
+    (Streamlit 1.67 also delivers a plain st.toast made just before st.rerun(), its issue #7740:
+    the Events page relies on that; see tests/test_pages_organiser_b.py.)
+    """
     st.session_state[_SAVED_KEY] = message
 
 
