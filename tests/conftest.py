@@ -21,11 +21,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from eventkit.demo import DEMO_FILE
 from eventkit.eventfile import load_event_file
 from eventkit.storage import Store
+from tests.app_pages import app_database, demo_in
 from tests.live_server import live_server, rehearsal  # noqa: F401  one real server and rehearsal per run
 
 TMPFS = Path("/dev/shm")
@@ -228,12 +228,5 @@ def demo(store, demo_spec):
 @pytest.fixture
 def app_db(fresh_location, monkeypatch, demo_spec):
     """(store, event): the demo event in a fresh database that the app uses too."""
-    path = fresh_location
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    event_id = store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
-    yield store, store.get_event(event_id)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_database(fresh_location, monkeypatch) as path:
+        yield demo_in(path, demo_spec)

@@ -11,7 +11,6 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -27,8 +26,8 @@ from eventkit.security import new_token
 from eventkit.storage.participants import (
     BUSY_JOIN_MESSAGE, CLOSED_MESSAGE, JOIN_WINDOW_SECONDS, JoinRefused, join_limit,
 )
+from tests.app_pages import open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 NOW_PAGE, PANEL = "pages/attendee_now.py", "pages/facilitator.py"
 
 
@@ -179,17 +178,8 @@ def test_rehearsal_checks_the_door_before_it_starts(demo):
 # --- Pages: the panel's door control and the attendee's closed-door message -------------------
 
 
-def open_app(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({k: str(v) for k, v in params.items()})
-    at.switch_page(page)
-    return at.run()
-
-
 def panel(event) -> AppTest:
-    at = open_app(PANEL, event=event.code)
-    at.text_input[0].input(DEMO_PASSCODE)
-    at.button[0].click().run()
+    at = open_page(PANEL, password=DEMO_PASSCODE, event=event.code)
     assert not at.exception
     return at
 
@@ -230,13 +220,13 @@ def test_a_new_phone_at_a_closed_door_is_told_to_ask_a_facilitator(app_db):
     inside = new_token()
     store.join(event.id, inside)
     store.set_joining_open(event.id, False)
-    at = open_app(NOW_PAGE, event=event.code)
+    at = open_page(NOW_PAGE, event=event.code)
     assert not at.exception and not at.error
     assert [i.value for i in at.info] == [CLOSED_MESSAGE]
     assert [b.label for b in at.button] == ["Try again"]
     assert store.count_participants(event.id) == 1
     # Already in: the same link, and a table QR in the same tab, carry on.
-    inside_at = open_app(NOW_PAGE, event=event.code, p=inside, table=2)
+    inside_at = open_page(NOW_PAGE, event=event.code, p=inside, table=2)
     assert not inside_at.exception and CLOSED_MESSAGE not in [i.value for i in inside_at.info]
     assert any(link.label == "Wall" for link in inside_at.get("page_link"))
     assert store.participant_by_token(event.id, inside).table_no == 2
@@ -253,7 +243,7 @@ def test_a_phone_past_the_join_limit_is_asked_to_wait_a_few_seconds(app_db):
     expect(store, event, 1)
     for _ in range(join_limit(1)):
         store.join(event.id, new_token())
-    at = open_app(NOW_PAGE, event=event.code)
+    at = open_page(NOW_PAGE, event=event.code)
     assert not at.exception and not at.error
     assert [i.value for i in at.info] == [BUSY_JOIN_MESSAGE]
     assert store.count_participants(event.id) == join_limit(1)

@@ -7,30 +7,21 @@ event), a table with a vignette; then the event is what was typed.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit.console import Console
 from eventkit.storage import Store
+from tests.app_pages import app_database, open_page
 
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "test-organiser-pw-scratch"
 EDITOR = "pages/organiser_editor.py"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "scratch.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield Store(path)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_database(tmp_path / "scratch.db", monkeypatch, admin_password=PASSWORD) as path:
+        yield Store(path)
 
 
 def _button(at: AppTest, label: str):
@@ -48,10 +39,7 @@ def _ok(at: AppTest) -> AppTest:
 
 
 def _signed_in_on_a_new_event(store: Store) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page("pages/organiser.py").run()
-    at.text_input[0].input(PASSWORD)
-    at.button[0].click().run()
+    at = open_page("pages/organiser.py", password=PASSWORD, timeout=90)
     inputs = {t.label: t for t in at.text_input}
     inputs["Code (3-12 letters or digits; attendees type it)"].input("DAY26")
     inputs["Title"].input("Partnership day")

@@ -15,7 +15,6 @@ import re
 import sqlite3
 import subprocess
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -27,9 +26,8 @@ from eventkit.storage import StorageFault, Store, base
 from eventkit.storage.backends.sqlite import SqliteEngine, storage_fault
 from eventkit.storage.base import FAULT_MESSAGE
 from eventkit.ui import faults, roles
-from tests.signing_in import sign_in_organiser
+from tests.app_pages import APP, open_page, open_signed_in
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # SQLite's errors, injected into SQLite's connections (PostgreSQL's: tests/test_postgres_leg.py).
 pytestmark = pytest.mark.sqlite_only
 # SQLite's message for each fault -> the cause staff and the log are told.
@@ -280,13 +278,6 @@ def test_a_really_full_disk_and_a_read_only_one(small_disk, demo_spec):
 # --- Pages: phones keep what was typed, staff are told the cause -------------------------------
 
 
-def open_app(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({k: str(v) for k, v in params.items()})
-    at.switch_page(page)
-    return at.run()
-
-
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -360,7 +351,7 @@ def test_a_phone_whose_write_meets_a_full_disk_says_nothing_was_lost_and_keeps_t
     author = store.join(event.id, new_token())
     store.add_note(store.list_prompts(event.id)[0].id, author.id, "A note to agree with")
     page, params, tap = PHONE_WRITES[what]
-    at = open_app(page, event=event.code, **params)
+    at = open_page(page, event=event.code, **params)
     assert not at.exception
     before = snapshot(store)
     inject.arm("database or disk is full", store)
@@ -429,9 +420,7 @@ def _staff_banner(at: AppTest, cause: str) -> bool:
 @pytest.mark.parametrize("message", SQLITE_FAULTS)
 def test_the_control_panel_names_the_cause_of_a_failed_action(app_db, inject, message):
     store, event = app_db
-    at = open_app("pages/facilitator.py", event=event.code)
-    at.text_input[0].input(DEMO_PASSCODE)
-    at.button[0].click().run()
+    at = open_page("pages/facilitator.py", password=DEMO_PASSCODE, event=event.code)
     inject.arm(message, store)
     at.button(key="door-close").click().run()
     inject.disarm()
@@ -440,17 +429,9 @@ def test_the_control_panel_names_the_cause_of_a_failed_action(app_db, inject, me
     assert store.get_event(event.id).joining_open
 
 
-def organiser(page: str, token: str | None = None) -> AppTest:
-    """The page, signed in (the sign-in itself is tested elsewhere); give the token of an
-    earlier page to sign in without writing to the database."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    return sign_in_organiser(at, token).run()
-
-
 def test_the_editor_names_the_cause_and_keeps_the_typed_title(app_db, inject):
     store, event = app_db
-    at = organiser("pages/organiser_editor.py")
+    at = open_signed_in("pages/organiser_editor.py")
     title = next(t for t in at.text_input if t.label == "Title")
     title.input("A new title typed before the disk filled")
     inject.arm("database or disk is full", store)
@@ -464,7 +445,7 @@ def test_the_editor_names_the_cause_and_keeps_the_typed_title(app_db, inject):
 
 def test_an_organiser_page_names_the_cause_and_the_next_page_shows_it_at_the_top(app_db, inject):
     store, event = app_db
-    at = organiser("pages/organiser_qr.py")
+    at = open_signed_in("pages/organiser_qr.py")
     at.text_input[0].input("10.9.8.7:8501")
     inject.arm("attempt to write a readonly database", store)
     at.button[0].click().run()
@@ -474,5 +455,5 @@ def test_an_organiser_page_names_the_cause_and_the_next_page_shows_it_at_the_top
     assert at.text_input[0].value == "10.9.8.7:8501"
     assert store.get_event(event.id).public_base_url == ""
     # within two minutes, with no good write since
-    other = organiser("pages/organiser_dashboard.py", at.session_state[roles._ORGANISER_KEY])
+    other = open_signed_in("pages/organiser_dashboard.py", at.session_state[roles._ORGANISER_KEY])
     assert _staff_banner(other, "database read-only")

@@ -18,7 +18,6 @@ import pytest
 from eventkit import codebook, exports, security
 from eventkit.models import NOTE_MAX_CHARS
 from eventkit.storage import Store
-from eventkit.text import TextError, clean_text
 from tests.every import assert_every
 from tests.hostile import corpus
 
@@ -27,19 +26,7 @@ TEXT_COLUMNS = {"wall_notes": "text", "table_notes": "text", "evaluation_comment
                 codebook.LONG_NAME: "value_text"}
 
 
-def _accepted() -> list[str]:
-    out: list[str] = []
-    for _, text in corpus.build():
-        try:
-            cleaned = clean_text(text, NOTE_MAX_CHARS)
-        except TextError:
-            continue
-        if cleaned not in out:
-            out.append(cleaned)
-    return out
-
-
-TEXTS = _accepted()
+TEXTS = corpus.accepted(NOTE_MAX_CHARS)
 
 
 def expected_cell(text: str) -> str:

@@ -9,64 +9,29 @@ query-string parameters take the corpus too, without an exception.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import security, ui
 from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
 from eventkit.storage import Store
-from eventkit.text import TextError, clean_text
+from tests.app_pages import app_database, demo_in, open_page, shown_texts
 from tests.hostile import corpus
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # Element kinds whose body Streamlit renders as Markdown (or LaTeX/HTML).
 MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success",
                   "warning", "error", "exception", "latex", "toast")
 
 
-def _accepted(limit: int) -> list[str]:
-    out = []
-    for _, text in corpus.build():
-        try:
-            cleaned = clean_text(text, limit)
-        except TextError:
-            continue
-        if cleaned not in out:
-            out.append(cleaned)
-    return out
-
-
-NOTES = _accepted(NOTE_MAX_CHARS)
-TABLE_NOTES = _accepted(TABLE_NOTE_MAX_CHARS)
+NOTES = corpus.accepted(NOTE_MAX_CHARS)
+TABLE_NOTES = corpus.accepted(TABLE_NOTE_MAX_CHARS)
 
 
 @pytest.fixture
 def app_db(tmp_path, monkeypatch, demo_spec):
     """A fresh demo database that the app (and the test) both use."""
-    path = tmp_path / "eventkit.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
-    yield store, store.event_by_code("FIFE16")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _app(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
-
-
-def _texts(at: AppTest) -> list[str]:
-    return [t.value for t in at.text]
+    with app_database(tmp_path / "eventkit.db", monkeypatch) as path:
+        yield demo_in(path, demo_spec)
 
 
 def _markdown_bodies(at: AppTest) -> list[str]:
@@ -79,7 +44,7 @@ def _markdown_bodies(at: AppTest) -> list[str]:
 
 def _assert_only_as_text(at: AppTest, texts: list[str]) -> None:
     assert not at.exception, at.exception
-    shown = _texts(at)
+    shown = shown_texts(at)
     missing = [t for t in texts if t not in shown]
     assert not missing, f"{len(missing)} notes not shown literally, e.g. {missing[:3]!r}"
     bodies = "\n".join(_markdown_bodies(at))
@@ -99,7 +64,7 @@ def test_wall_shows_every_hostile_note_as_plain_text(app_db):
     store, event = app_db
     prompt = store.list_prompts(event.id)[0]
     _post_all(store, event, NOTES, lambda me, t: store.add_note(prompt.id, me.id, t))
-    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at = open_page("pages/attendee_wall.py", event="FIFE16")
     assert len(at.text) < 2 * ui.PHONE_WALL_NOTES  # a phone lists the latest few by default
     at.toggle(key="wall-all").set_value(True).run()
     _assert_only_as_text(at, NOTES)
@@ -116,7 +81,7 @@ def test_own_pending_notes_are_plain_text_too(app_db):
     mine = [t for t in NOTES if "<" in t or "[" in t or ":" in t][:5]  # the posting limit allows five
     for text in mine:
         store.add_note(prompt.id, me.id, text)
-    at = _app("pages/attendee_wall.py", event="FIFE16", p=token)
+    at = open_page("pages/attendee_wall.py", event="FIFE16", p=token)
     _assert_only_as_text(at, mine)
 
 
@@ -128,18 +93,18 @@ def test_table_notes_are_plain_text(app_db):
     _post_all(store, event, TABLE_NOTES, lambda me, t: store.add_table_note(vignette.id, me.id, "", t))
     token = security.new_token()
     store.join(event.id, token, table_no=1)
-    at = _app("pages/attendee_table.py", event="FIFE16", p=token, table="1")
+    at = open_page("pages/attendee_table.py", event="FIFE16", p=token, table="1")
     _assert_only_as_text(at, TABLE_NOTES)
 
 
 def test_submitting_a_hostile_note_through_the_page(app_db):
     store, event = app_db
-    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at = open_page("pages/attendee_wall.py", event="FIFE16")
     at.text_area[0].input("<script>alert(1)</script> [x](javascript:alert(1)) :red[x]")
     at.button[0].click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Thanks! Your note is on the wall."]
-    assert "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]" in _texts(at)
+    assert "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]" in shown_texts(at)
 
 
 REFUSALS = [("   ", "Please write something first."),
@@ -157,7 +122,7 @@ def test_refused_note_gets_a_clear_message_and_keeps_the_text(app_db, text, mess
     """Nothing cut short, nothing lost: the box takes any length, an over-long note is refused
     with the limit named, nothing is stored, and the text stays in the box to be shortened."""
     store, event = app_db
-    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at = open_page("pages/attendee_wall.py", event="FIFE16")
     assert not at.text_area[0].max_chars, "Streamlit would silently cut the note to max_chars"
     at.text_area[0].input(text)
     at.button[0].click().run()
@@ -178,7 +143,7 @@ def test_long_table_note_is_stored_whole_or_refused_and_kept(app_db, size, refus
     store, event = app_db
     token = security.new_token()
     store.give_consent(store.table_by_number(event.id, 1).id, store.join(event.id, token, table_no=1).id)
-    at = _app("pages/attendee_table.py", event="FIFE16", p=token, table="1")
+    at = open_page("pages/attendee_table.py", event="FIFE16", p=token, table="1")
     box, add = _scribe(at)
     assert not box.max_chars
     box.input("n" * size)
@@ -201,7 +166,7 @@ def test_long_evaluation_answer_is_refused_and_kept(app_db):
     token = security.new_token()
     me = store.join(event.id, token)
     item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
-    at = _app("pages/attendee_evaluation.py", event="FIFE16", p=token)
+    at = open_page("pages/attendee_evaluation.py", event="FIFE16", p=token)
     box = at.text_area(key=f"eval-{item.id}")
     assert not box.max_chars
     box.input("e" * 1_000_000)
@@ -220,7 +185,7 @@ def test_every_attendee_text_box_says_its_limit(app_db):
     store.join(event.id, token, table_no=1)
     for page, limit in [("pages/attendee_wall.py", NOTE_MAX_CHARS), ("pages/attendee_table.py", TABLE_NOTE_MAX_CHARS),
                         ("pages/attendee_evaluation.py", EVAL_TEXT_MAX_CHARS)]:
-        at = _app(page, event="FIFE16", p=token)
+        at = open_page(page, event="FIFE16", p=token)
         assert any(f"up to {limit:,} characters" in c.value.lower() for c in at.caption), page
 
 
@@ -234,7 +199,7 @@ DIGITS = [("superscript", "²"), ("arabic_indic", "١"), ("fullwidth", "１"), (
 @pytest.mark.parametrize("page", ["pages/attendee_table.py", "pages/attendee_wall.py", "pages/privacy.py"])
 def test_query_parameters_never_crash_a_page(app_db, page):
     """Hostile event=, table= and p= values: a clear message or a normal page, never an exception."""
-    at = _app(page)
+    at = open_page(page)
     tried = 0
     for name, text in SAMPLE + DIGITS:
         for params in ({"event": text}, {"event": "FIFE16", "table": text}, {"event": "FIFE16", "p": text}):

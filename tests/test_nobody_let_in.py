@@ -17,7 +17,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import security
@@ -25,11 +24,11 @@ from eventkit.demo import DEMO_PASSCODE
 from eventkit.spec import EventSpec
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
+from tests.app_pages import app_database, demo_in, open_page
 from tests.every import assert_every
 from tests.hostile import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PROTECTED_PAGES = ["pages/facilitator.py", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("pages/organiser*.py"))]
 
 
@@ -56,24 +55,9 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def app_db(tmp_path, monkeypatch, demo_spec):
-    path = tmp_path / "eventkit.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
     monkeypatch.delenv("EVENTKIT_ADMIN_PASSWORD", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
-    yield store, store.event_by_code("FIFE16")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _app(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    return at.run()
+    with app_database(tmp_path / "eventkit.db", monkeypatch) as path:
+        yield demo_in(path, demo_spec)
 
 
 # --- Note spam -------------------------------------------------------------------
@@ -125,7 +109,7 @@ def test_scribes_typing_up_post_its_have_a_limit_that_fits_the_job(demo, clock):
 
 
 def test_wall_page_shows_the_posting_limit(app_db):
-    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at = open_page("pages/attendee_wall.py", event="FIFE16")
     for i in range(security.POST_LIMIT + 1):
         at.text_area[0].input(f"Spam {i}")
         at.button[0].click().run()
@@ -172,7 +156,7 @@ def test_a_hundred_simultaneous_votes_count_once(demo):
 def test_a_hundred_taps_on_the_vote_page_count_once(app_db):
     store, event = app_db
     poll_id, options = _open_poll(store, event)
-    at = _app("pages/attendee_now.py", event="FIFE16")
+    at = open_page("pages/attendee_now.py", event="FIFE16")
     for i in range(100):
         votes = [b for b in at.button if b.key and b.key.startswith(f"vote-{poll_id}-")]
         votes[i % len(votes)].click().run()
@@ -233,7 +217,7 @@ def test_console_unlock_pauses_the_guesser_but_not_the_facilitator(demo, clock):
 def test_organiser_sign_in_pauses_the_guessing_browser_only(app_db, monkeypatch):
     store, _ = app_db
     monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", "the-organisers-password")
-    guesser = _app("pages/organiser.py")
+    guesser = open_page("pages/organiser.py")
     for i in range(security.FREE_LOGIN_ATTEMPTS):
         guesser.text_input[0].input(f"guess-{i}")
         guesser.button[0].click().run()
@@ -244,7 +228,7 @@ def test_organiser_sign_in_pauses_the_guessing_browser_only(app_db, monkeypatch)
     assert any("Too many wrong attempts" in e.value for e in guesser.error)
     assert guesser.title[0].value == "Organiser sign-in"
     assert store.count_login_failures("organiser") == security.FREE_LOGIN_ATTEMPTS
-    organiser = _app("pages/organiser.py")  # another browser session
+    organiser = open_page("pages/organiser.py")  # another browser session
     organiser.text_input[0].input("the-organisers-password")
     organiser.button[0].click().run()
     assert not organiser.error and organiser.title[-1].value == "Organiser"
@@ -295,7 +279,7 @@ def test_a_changed_passcode_locks_open_consoles(demo):
 def test_attendee_session_meets_sign_in_on_every_staff_page(app_db, page):
     """An attendee who joined (identity in the URL) opens a staff page: sign-in only, no controls."""
     store, event = app_db
-    at = _app("pages/attendee_wall.py", event="FIFE16")
+    at = open_page("pages/attendee_wall.py", event="FIFE16")
     token = at.query_params["p"]
     at.query_params.update({"role": "facilitator", "admin": "1", "unlocked": "true"})
     at.switch_page(page).run()
@@ -319,6 +303,6 @@ def _staff_state(at: AppTest) -> list[str]:
 def test_projector_is_view_only(app_db):
     store, event = app_db
     store.set_live(event.id, "wall")
-    at = _app("pages/projector.py", event="FIFE16", p="attendee-token-123456")
+    at = open_page("pages/projector.py", event="FIFE16", p="attendee-token-123456")
     assert not at.exception
     assert not at.button and not at.text_input and not at.text_area and not at.radio

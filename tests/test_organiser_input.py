@@ -15,16 +15,14 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from eventkit import cli, event_editing, limits, links, qrsheet, spec_check, ui
 from eventkit.demo import DEMO_PASSCODE
 from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
 from tests.every import assert_every, labelled
-from tests.signing_in import sign_in_organiser
+from tests.app_pages import open_page, open_signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 MINIMAL = "code: ABC1\ntitle: A title\n"
 
 
@@ -110,15 +108,9 @@ def test_the_event_file_names_the_field_and_line_of_a_bad_address():
     assert str(err.value) == "settings.public_base_url (line 4): The address must start with http:// or https://."
 
 
-def organiser(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page(page)
-    return sign_in_organiser(at).run()  # signed in (the sign-in itself is tested elsewhere)
-
-
 def test_the_qr_page_normalises_refuses_and_never_renders_the_typed_address_as_markdown(app_db):
     store, event = app_db
-    at = organiser("pages/organiser_qr.py")
+    at = open_signed_in("pages/organiser_qr.py")
     at.text_input[0].input("**bold**.example.org/[x](javascript:alert(1))")
     at.button[0].click().run()
     assert not at.exception and len(at.error) == 1
@@ -145,9 +137,7 @@ def test_qr_codes_are_built_in_one_place_only():
 
 
 def _projector_join_text(event_code: str) -> str:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["event"] = event_code
-    at.switch_page("pages/projector.py").run()
+    at = open_page("pages/projector.py", event=event_code)
     assert not at.exception
     return next(t.value for t in at.text if "event=" in t.value)
 
@@ -177,17 +167,11 @@ def no_network(monkeypatch):
 
 def test_staff_are_warned_when_the_qr_code_points_at_this_computer(app_db, no_network):
     store, event = app_db
-    panel = AppTest.from_file(APP, default_timeout=60)
-    panel.query_params["event"] = event.code
-    panel.switch_page("pages/facilitator.py").run()
-    panel.text_input[0].input(DEMO_PASSCODE)
-    panel.button[0].click().run()
+    panel = open_page("pages/facilitator.py", password=DEMO_PASSCODE, event=event.code)
     assert any("only works on this computer" in w.value for w in panel.warning)
-    qr_page = organiser("pages/organiser_qr.py")
+    qr_page = open_signed_in("pages/organiser_qr.py")
     assert any("only works on this computer" in w.value for w in qr_page.warning)
-    projector = AppTest.from_file(APP, default_timeout=60)
-    projector.query_params["event"] = event.code
-    projector.switch_page("pages/projector.py").run()
+    projector = open_page("pages/projector.py", event=event.code)
     assert any("only works on this computer" in c.value for c in projector.caption)  # small, pointing to the panel
     assert not projector.warning and not projector.error
 
@@ -340,7 +324,7 @@ def test_importing_deep_yaml_on_the_command_line_says_where(store, tmp_path, cap
 
 
 def test_importing_deep_yaml_in_the_organiser_area_lists_the_problem(app_db):
-    at = organiser("pages/organiser.py")
+    at = open_signed_in("pages/organiser.py")
     upload = MINIMAL.replace("ABC1", "DEEP1") + "polls: " + "[" * 5000 + "]" * 5000 + "\n"
     at.get("file_uploader")[0].set_value(("deep.yaml", upload.encode(), "application/x-yaml"))
     at.run()

@@ -7,16 +7,14 @@ arranged through the Store API on the same database file.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import ui
 from eventkit.storage import Store
+from tests.app_pages import open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HOSTILE = "<b>x</b> [a](javascript:alert(1)) # H"
 ATTENDEE_PAGES = {
     "now": "pages/attendee_now.py",
@@ -26,15 +24,6 @@ ATTENDEE_PAGES = {
 }
 # Element kinds whose body Streamlit renders as Markdown.
 MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error")
-
-
-def open_page(page: str, **params) -> AppTest:
-    """Run the app on one page with the given query parameters."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = str(value)
-    at.switch_page(page)
-    return at.run()
 
 
 def rerun(at: AppTest) -> AppTest:

@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import console, ui
 from eventkit.demo import DEMO_PASSCODE
-from eventkit.storage import Store
+from tests.app_pages import app_database, demo_in, open_page, shown_texts
 
-ROOT = Path(__file__).resolve().parents[1]
 PROJECTOR, PANEL = "pages/projector.py", "pages/facilitator.py"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch, demo_spec):
     """(store, event) on the temp database the app uses; caches cleared around each test."""
-    path = tmp_path / "eventkit.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    store.import_event(demo_spec)  # the parsed demo: skips the slow passcode hash
-    yield store, store.event_by_code("FIFE16")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _open(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params)
-    at.switch_page(page).run()
-    return at
-
-
-def _texts(at: AppTest) -> list[str]:
-    return [t.value for t in at.text]
+    with app_database(tmp_path / "eventkit.db", monkeypatch) as path:
+        yield demo_in(path, demo_spec)
 
 
 def _charts(at: AppTest) -> list:
@@ -46,10 +24,7 @@ def _charts(at: AppTest) -> list:
 
 
 def _sign_in(passcode: str = DEMO_PASSCODE) -> AppTest:
-    at = _open(PANEL, event="FIFE16")
-    at.text_input[0].input(passcode)
-    at.button[0].click().run()
-    return at
+    return open_page(PANEL, password=passcode, event="FIFE16")
 
 
 # --- Projector -------------------------------------------------------------------------------
@@ -93,9 +68,9 @@ def _arrange(store, event, state: str) -> None:
 def test_projector_shows_each_state_and_draws_charts_only_when_results_are_shown(db, state, expected, charts):
     store, event = db
     _arrange(store, event, state)
-    at = _open(PROJECTOR, event="FIFE16")
+    at = open_page(PROJECTOR, event="FIFE16")
     assert not at.exception
-    assert expected in _texts(at)
+    assert expected in shown_texts(at)
     assert len(_charts(at)) == charts
     assert not at.button and not at.text_input  # view-only
 
@@ -105,20 +80,20 @@ def test_projector_shows_no_qr_code_once_joining_is_closed(db, state):
     # A scan at a closed door only leads to "Joining is closed": the room is told instead.
     store, event = db
     _arrange(store, event, state)
-    assert _open(PROJECTOR, event="FIFE16").get("image"), "a QR code while joining is open"
+    assert open_page(PROJECTOR, event="FIFE16").get("image"), "a QR code while joining is open"
     store.set_joining_open(event.id, False)
     ui.reads().expire_all()  # written behind the app's back: as if the 2 s had passed
-    at = _open(PROJECTOR, event="FIFE16")
+    at = open_page(PROJECTOR, event="FIFE16")
     assert not at.exception
     assert not at.get("image")
-    assert any(t.startswith("Joining is closed") for t in _texts(at))
-    assert not any(t.startswith("Join on your phone") for t in _texts(at))
+    assert any(t.startswith("Joining is closed") for t in shown_texts(at))
+    assert not any(t.startswith("Join on your phone") for t in shown_texts(at))
 
 
 def test_projector_hides_per_option_results_until_shown(db):
     store, event = db
     _arrange(store, event, "poll:choice-hidden")
-    texts = _texts(_open(PROJECTOR, event="FIFE16"))
+    texts = shown_texts(open_page(PROJECTOR, event="FIFE16"))
     assert "A.  About a quarter" in texts
     assert not any("%" in t for t in texts)
 
@@ -133,7 +108,7 @@ def test_projector_wall_shows_visible_notes_only_literally(db):
     store.set_moderation(event.id, premoderate=True, word_filter=[])
     store.add_note(prompt.id, someone.id, "pending note")
     store.set_live(event.id, "wall")
-    texts = _texts(_open(PROJECTOR, event="FIFE16"))
+    texts = shown_texts(open_page(PROJECTOR, event="FIFE16"))
     assert shown.text in texts
     assert "hidden note" not in texts and "pending note" not in texts
 
@@ -141,7 +116,7 @@ def test_projector_wall_shows_visible_notes_only_literally(db):
 @pytest.mark.parametrize("params, message", [({}, None), ({"event": "NOPE99"}, "There is no event")])
 def test_screens_without_a_known_event_ask_for_the_code(db, params, message):
     for page in (PROJECTOR, PANEL):
-        at = _open(page, **params)
+        at = open_page(page, **params)
         assert not at.exception
         assert at.text_input[0].label == "Event code"
         assert (message is None and not at.error) or message in at.error[0].value
@@ -205,7 +180,7 @@ def test_panel_show_of_hands_counts(db):
 
 def test_attendee_session_cannot_reach_facilitator_actions(db):
     store, event = db
-    at = _open(PANEL, event="FIFE16", p="an-attendee-token-0001")
+    at = open_page(PANEL, event="FIFE16", p="an-attendee-token-0001")
     assert not at.exception
     assert at.title[0].value == "Facilitator sign-in"
     assert [b.label for b in at.button] == ["Open the control panel"]

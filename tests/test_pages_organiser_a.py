@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import seating
 from eventkit.storage import Store
+from tests.app_pages import app_database, open_page
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["pages/organiser_exports.py", "pages/organiser_seating.py", "pages/organiser_qr.py"]
 PASSWORD = "test-organiser-pw"
 
 
 @pytest.fixture
 def db(fresh_location, monkeypatch):
-    path = fresh_location  # a file, or a fresh PostgreSQL schema
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_database(fresh_location, monkeypatch, admin_password=PASSWORD) as path:  # a file, or a PostgreSQL schema
+        yield path
 
 
 def _open(page: str, signed_in: bool = True) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page(page)
-    at.run()
-    if signed_in:
-        at.text_input[0].input(PASSWORD)
-        at.button[0].click()
-        at.run()
-    return at
+    return open_page(page, password=PASSWORD if signed_in else None)
 
 
 def _downloads(at: AppTest) -> list[str]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit.sample import populate_sample
 from eventkit.storage import Store
+from tests.app_pages import app_database, open_page
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["pages/organiser.py", "pages/organiser_editor.py", "pages/organiser_dashboard.py",
          "pages/organiser_coding.py", "pages/organiser_report.py"]
 PASSWORD = "test-organiser-pw-b"
@@ -19,14 +16,8 @@ PASSWORD = "test-organiser-pw-b"
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "pages_b.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_database(tmp_path / "pages_b.db", monkeypatch, admin_password=PASSWORD) as path:
+        yield path
 
 
 @pytest.fixture
@@ -38,14 +29,7 @@ def sample(db, demo_spec):
 
 
 def _open(page: str, signed_in: bool = True) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.switch_page(page)
-    at.run()
-    if signed_in:
-        at.text_input[0].input(PASSWORD)
-        at.button[0].click()
-        at.run()
-    return at
+    return open_page(page, password=PASSWORD if signed_in else None, timeout=90)
 
 
 @pytest.mark.parametrize("page", PAGES)

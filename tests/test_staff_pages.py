@@ -16,42 +16,28 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import event_editing, security, ui
 from eventkit.demo import DEMO_PASSCODE, ensure_demo
 from eventkit.sample import populate_sample
 from eventkit.storage import Store
+from tests.app_pages import app_database, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PASSWORD = "test-organiser-pw-staff"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
-    path = tmp_path / "staff_pages.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    monkeypatch.setenv("EVENTKIT_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    event_id = ensure_demo(store)
-    yield store, event_id
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_database(tmp_path / "staff_pages.db", monkeypatch, admin_password=PASSWORD) as path:
+        store = Store(path)
+        event_id = ensure_demo(store)
+        yield store, event_id
 
 
 def _open(page: str, sign_in: bool = True, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page).run()
-    if sign_in:
-        at.text_input[0].input(PASSWORD)
-        at.button[0].click().run()
-    return at
+    return open_page(page, password=PASSWORD if sign_in else None, **params)
 
 
 def _button(at: AppTest, label: str):
@@ -113,11 +99,7 @@ def test_sign_out_ends_the_organiser_pass(db):
 
 def test_sign_out_ends_the_control_panel_pass(db):
     store, event_id = db
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["event"] = "FIFE16"
-    at.switch_page("pages/facilitator.py").run()
-    at.text_input[0].input(DEMO_PASSCODE)
-    at.button[0].click().run()
+    at = open_page("pages/facilitator.py", password=DEMO_PASSCODE, event="FIFE16")
     assert at.title[0].value == "Control panel"
     assert [link.label for link in at.get("page_link")][:1] == ["Sign out"]
     at.switch_page("pages/sign_out.py").run()

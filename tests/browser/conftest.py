@@ -260,7 +260,7 @@ def projector(browser):
         context.close()
 
 
-def close_page_not_found(page) -> None:
+def close_page_not_found(page, timeout: float = 3_000) -> None:
     """Close Streamlit's "Page not found" notice, shown over the right page on the first
     direct visit to a page other than / after a server start (README, Known limits)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -268,7 +268,7 @@ def close_page_not_found(page) -> None:
 
     dialog = page.get_by_role("dialog")
     try:
-        dialog.wait_for(timeout=3_000)
+        dialog.wait_for(timeout=timeout)
     except PlaywrightTimeout:  # no notice: the normal case
         return
     page.keyboard.press("Escape")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
+from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, wait_for_streamlit
 
 pytestmark = pytest.mark.browser
 NEW_QUESTION = "Edited in the browser: what share of doubts became a sanction?"
@@ -22,7 +22,7 @@ def test_edit_question_then_votes_csv_has_it(app_server, projector):
     store.cast_vote(poll.id, voter.id, poll.options[0].id)
 
     page = projector(app_server.page_url("/organiser-editor"))
-    _close_page_not_found(page)
+    close_page_not_found(page)
     page.get_by_label("Organiser password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Event editor", level=1)).to_be_visible(timeout=20_000)
@@ -44,15 +44,3 @@ def test_edit_question_then_votes_csv_has_it(app_server, projector):
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert NEW_QUESTION in set(frame["question"])
     assert "browser-organiser-token" not in data.decode("utf-8-sig")
-
-
-def _close_page_not_found(page) -> None:
-    """On a first load Streamlit may show a "Page not found" dialog over the right page
-    (a start-up race while st.navigation registers the pages); close it."""
-    dialog = page.get_by_role("dialog")
-    try:
-        dialog.wait_for(timeout=3_000)
-    except Exception:  # noqa: BLE001 - no dialog is the normal case
-        return
-    page.keyboard.press("Escape")
-    expect(dialog).to_have_count(0)

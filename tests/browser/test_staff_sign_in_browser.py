@@ -15,20 +15,9 @@ from playwright.sync_api import expect
 
 from eventkit import security
 from eventkit.demo import DEMO_PASSCODE
-from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
+from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, wait_for_streamlit
 
 pytestmark = pytest.mark.browser
-
-
-def _close_dialog(page) -> None:
-    """A first load may show Streamlit's "Page not found" dialog over the right page; close it."""
-    dialog = page.get_by_role("dialog")
-    try:
-        dialog.wait_for(timeout=2_000)
-    except Exception:  # noqa: BLE001 - no dialog is the normal case
-        return
-    page.keyboard.press("Escape")
-    expect(dialog).to_have_count(0)
 
 
 def _cookie(context, name: str) -> dict | None:
@@ -47,7 +36,7 @@ def test_organiser_stays_signed_in_across_reload_and_new_session_until_sign_out(
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(app_server.page_url("/organiser-dashboard"))
-    _close_dialog(page)
+    close_page_not_found(page, timeout=2_000)
     page.get_by_label("Organiser password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible(timeout=20_000)
@@ -78,7 +67,7 @@ def test_control_panel_stays_signed_in_across_reload_and_the_projector_shows_no_
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(app_server.page_url("/facilitator", event="FIFE16"))
-    _close_dialog(page)
+    close_page_not_found(page, timeout=2_000)
     page.get_by_label("Facilitator passcode").fill(DEMO_PASSCODE)
     page.get_by_role("button", name="Open the control panel").click()
     expect(page.get_by_role("heading", name="Control panel", level=1)).to_be_visible(timeout=20_000)

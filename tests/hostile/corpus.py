@@ -14,6 +14,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from eventkit.text import TextError, clean_text
+
 SNAPSHOT = Path(__file__).with_name("corpus.json")
 MEGABYTE = 1_000_000
 _VERBATIM_MAX = 600  # longer texts go into the snapshot as length + hash
@@ -249,6 +251,19 @@ def _combinations() -> list[tuple[str, str]]:
     return [
         (f"combo_{trick}_{i}", wrap(p)) for trick, wrap in hide.items() for i, p in enumerate(payloads)
     ]
+
+
+def accepted(limit: int) -> list[str]:
+    """The distinct corpus entries eventkit.text.clean_text accepts within `limit` characters, as cleaned."""
+    out: list[str] = []
+    for _, text in build():
+        try:
+            cleaned = clean_text(text, limit)
+        except TextError:
+            continue
+        if cleaned not in out:
+            out.append(cleaned)
+    return out
 
 
 def by_name() -> dict[str, str]:
