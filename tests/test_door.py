@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 from unittest import mock
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import event_editing, ui

@@ -17,7 +17,6 @@ import subprocess
 from dataclasses import replace
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit.demo import DEMO_PASSCODE

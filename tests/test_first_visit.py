@@ -15,11 +15,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit.rehearse.serve import nginx_config, without_font_downloads
-from eventkit.storage import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"

@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from eventkit import cli, event_editing, limits, links, qrsheet, spec_check, ui
 from eventkit.demo import DEMO_PASSCODE

@@ -8,7 +8,6 @@ arranged through the Store API on the same database file.
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from eventkit import ui
