@@ -169,6 +169,13 @@ def wall_screen(event: Event) -> None:
     big_text("The wall: add your note on your phone", "heading", "wall")
     if not prompts:
         return
+    # In a box that ends above the footer (projector.css): notes that do not fit fade
+    # out there instead of running under it.
+    with st.container(key="ek-wall-columns"):
+        _wall_columns(prompts, notes)
+
+
+def _wall_columns(prompts: list, notes: list) -> None:
     for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium")):
         mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
         with column:

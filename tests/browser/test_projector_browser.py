@@ -57,12 +57,15 @@ MEASURE = """() => {
   const fr = footer ? footer.getBoundingClientRect() : null;
   const texts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stText"], [data-testid="stMain"] [data-testid="stCaptionContainer"]')].filter(vis);
   const body = texts.filter(t => !footer || !footer.contains(t));
+  // A text in a box that clips it (the wall's columns) shows only down to the box's bottom.
+  const shownBottom = (t) => { const box = t.closest('.st-key-ek-wall-columns');
+    return Math.min(t.getBoundingClientRect().bottom, box ? box.getBoundingClientRect().bottom : Infinity); };
   return {
     width: innerWidth, height: innerHeight, scrollWidth: document.documentElement.scrollWidth,
     footer: fr && {top: fr.top, bottom: fr.bottom, text: footer.innerText},
     smallest: texts.map(t => [parseFloat(getComputedStyle(t).fontSize), t.innerText.slice(0, 30)]).sort((a, b) => a[0] - b[0])[0],
-    lowest: Math.max(0, ...body.map(t => t.getBoundingClientRect().bottom)),
-    under_footer: fr ? body.filter(t => t.getBoundingClientRect().bottom > fr.top + 1).map(t => t.innerText.slice(0, 30)) : [],
+    lowest: Math.max(0, ...body.map(shownBottom)),
+    under_footer: fr ? body.filter(t => shownBottom(t) > fr.top + 1).map(t => t.innerText.slice(0, 30)) : [],
     no_alt: [...document.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).length,
     question: Math.max(0, ...[...document.querySelectorAll('[class*="st-key-ek-question-"] [data-testid="stText"]')].map(t => parseFloat(getComputedStyle(t).fontSize))),
   };
@@ -78,11 +81,23 @@ def _arrange_poll(store, event, state: str):
     store.set_live(event.id, "poll", poll.id)
 
 
+def _fill_the_wall(store, event):
+    """Six long notes under every prompt: more than a projector's columns hold."""
+    from eventkit import security
+
+    long = "A longer note that runs over three or four lines on the projector, to see where it ends. " * 2
+    for prompt in store.list_prompts(event.id):
+        for _ in range(6):
+            store.add_note(prompt.id, store.join(event.id, security.new_token()).id, long.strip())
+    store.set_live(event.id, "wall")
+
+
 LAYOUT_SCREENS = [  # name, arrange, text that shows it is drawn, must it fill the screen
     ("welcome", lambda s, e: s.set_live(e.id, "welcome"), "Anonymous: no name", True),
     ("poll-open", lambda s, e: _arrange_poll(s, e, "open"), "so far", True),
     ("poll-revealed", lambda s, e: _arrange_poll(s, e, "revealed"), "of the room got it right", False),
     ("wall", lambda s, e: s.set_live(e.id, "wall"), "The wall: add your note", False),
+    ("wall-full", _fill_the_wall, "Newest 5 of", True),
     ("tables", lambda s, e: s.set_live(e.id, "tables"), "Discuss:", False),
     ("evaluation", lambda s, e: s.set_live(e.id, "evaluation"), "have answered", False),
 ]
