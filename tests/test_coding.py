@@ -112,3 +112,22 @@ def test_delete_and_rename_theme(coded):
     store.delete_theme(theme.id)
     assert store.codable_items(event.id, "note")[0].theme_ids == ()
     assert len(store.list_themes(event.id)) == 4
+
+
+def test_theme_names_clash_ignoring_case_the_same_way_on_both_engines(demo):
+    # SQL's lower() folds only ASCII in SQLite but every letter in PostgreSQL:
+    # the check folds in Python, so both engines answer alike.
+    store, event = demo
+    taken = [store.add_theme(event.id, name) for name in ("Équipe", "Straße", "ΣΟΦΙΑ")]
+    clashes = ["équipe", "ÉQUIPE", "STRASSE", "σοφια", "REFERRALS"]
+    refused = []
+    for name in clashes:
+        try:
+            store.add_theme(event.id, name)
+        except StoreError:
+            refused.append(name)
+    assert refused == clashes
+    with pytest.raises(StoreError, match="already"):
+        store.rename_theme(taken[0].id, "straße")
+    store.rename_theme(taken[0].id, "équipe")  # its own name in another case is fine
+    assert store.list_themes(event.id)[-3].name == "équipe"

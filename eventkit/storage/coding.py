@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .base import StoreBase, StoreError, utc_now
+from .base import Db, StoreBase, StoreError, utc_now
 
 SOURCES = ("note", "table_note", "eval_answer")
 SOURCE_LABELS = {"note": "Wall notes", "table_note": "Table notes", "eval_answer": "Evaluation answers"}
@@ -75,10 +75,7 @@ class CodingMixin(StoreBase):
         """Add a theme at the end; names are unique per event (ignoring case)."""
         name = _theme_name(name)
         with self.write() as db:
-            if db.execute(
-                "SELECT 1 FROM themes WHERE event_id = ? AND lower(name) = lower(?)", [event_id, name]
-            ).fetchone():
-                raise StoreError(f"There is already a theme called “{name}”.")
+            _refuse_taken_name(db, event_id, name)
             position = db.execute(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE event_id = ?", [event_id]
             ).fetchone()[0]
@@ -94,11 +91,7 @@ class CodingMixin(StoreBase):
             row = db.execute("SELECT event_id FROM themes WHERE id = ?", [theme_id]).fetchone()
             if row is None:
                 raise StoreError("No such theme.")
-            if db.execute(
-                "SELECT 1 FROM themes WHERE event_id = ? AND lower(name) = lower(?) AND id != ?",
-                [row[0], name, theme_id],
-            ).fetchone():
-                raise StoreError(f"There is already a theme called “{name}”.")
+            _refuse_taken_name(db, row[0], name, theme_id)
             db.execute("UPDATE themes SET name = ? WHERE id = ?", [name, theme_id])
 
     def delete_theme(self, theme_id: int) -> None:
@@ -200,3 +193,16 @@ def _theme_name(name: str) -> str:
     if len(name) > THEME_MAX_CHARS:
         raise StoreError(f"A theme name can be at most {THEME_MAX_CHARS} characters.")
     return name
+
+
+def _refuse_taken_name(db: Db, event_id: int, name: str, theme_id: int | None = None) -> None:
+    """Refuse a name another theme of the event has, ignoring case.
+
+    Compared in Python: SQL's lower() folds only ASCII letters in SQLite but
+    every letter in PostgreSQL, so "Équipe" and "équipe" would be one theme on
+    one engine and two on the other. Called inside the write transaction.
+    """
+    folded = name.casefold()
+    rows = db.execute("SELECT id, name FROM themes WHERE event_id = ?", [event_id]).fetchall()
+    if any(other != theme_id and taken.casefold() == folded for other, taken in rows):
+        raise StoreError(f"There is already a theme called “{name}”.")
