@@ -256,6 +256,18 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         for phone in phones:
             expect(phone.get_by_text("Welcome to the partnership day.")).to_be_visible()
 
+        # Step 3, the door: Close joining once the room is in. The projector drops its QR code and
+        # says so; a new phone is turned away; Reopen joining lets latecomers in again.
+        click(panel, "Close joining")
+        expect(projector.get_by_text(re.compile("^Joining is closed"))).to_have_count(2, timeout=FOLLOW_MS)
+        expect(projector.get_by_role("img")).to_have_count(0)
+        latecomer = open_page(f"{url}/?event={CODE}&table=1", {"width": 390, "height": 844})
+        expect(latecomer.get_by_text(re.compile("Joining is closed"))).to_be_visible()
+        latecomer.close()
+        click(panel, "Reopen joining")
+        expect(projector.get_by_text(f"Event code  {CODE}")).to_be_visible(timeout=FOLLOW_MS)
+        assert store.count_participants(event.id) == 2
+
         # Step 4: from Welcome, Next question opens the FIRST question (it used to skip to Q2).
         tab(panel, "Poll")
         assert next_question_caption(panel) == f"Next question opens Q1: {CHOICE['question']}"
