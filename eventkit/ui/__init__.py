@@ -5,11 +5,12 @@ never this file, so imports flow one way):
 
 - routes: the table of pages, and links to them by name
 - widgets: stylesheets, a callback's error, literal and prose text
-- live: the app's Store, the reads every screen shares and push (eventkit/live
-  adapted to Streamlit; live/runtime.py holds every private Streamlit call,
-  live/following.py the parts of attendee screens that keep up with the room)
+- live (live/adapter.py, live/runtime.py): the app's Store, the reads every
+  screen shares and push: eventkit/live adapted to Streamlit; runtime.py holds
+  every private Streamlit call
 - cookies, roles: staff passes and role checks; faults: database faults on screen
 - identity: the attendee behind a page's URL
+- live/following.py: the parts of attendee screens that keep up with the room
 - attendee: the frame of every attendee screen (join form, links, footer)
 - voting, entry, names, organiser, facilitator, panel, projector: screens' parts
 
