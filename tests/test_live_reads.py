@@ -32,6 +32,9 @@ class CountingStore:
         self.calls.append("get_live")
         return self.state["live"]
 
+    def event_by_code(self, code: str) -> None:
+        return None
+
     def list_notes(self, event_id: int) -> list[str]:
         self.calls.append("list_notes")
         return self.state["notes"]
@@ -200,3 +203,15 @@ def test_every_store_method_is_sorted_once():
     assert not unsorted, f"Store methods in no group or in two (see reads.py's WRITES): {unsorted}"
     writes = {name for name in UNSHARED_READS if "INSERT" in inspect.getsource(getattr(Store, name))}
     assert not writes, f"sorted as reads but they write: {sorted(writes)}"
+
+
+def test_answers_past_their_lifetime_are_let_go_without_waiting_for_a_full_cache(shared):
+    # Codes typed at random (or an event= of a megabyte in a crafted URL) are kept
+    # for their lifetime; after that they must not stay in memory until 4,096
+    # answers pile up, which a quiet server may never reach.
+    reads, _, clock = shared
+    for n in range(50):
+        reads.event_by_code(f"NOPE{n}" + "X" * 1000)
+    clock.now += max(life.seconds for life in READS.values()) + 1
+    reads.live(1)  # any later read
+    assert list(reads._answers) == [("get_live", (1,))]

@@ -98,6 +98,7 @@ WRITES: dict[str, frozenset[str]] = {name: frozenset(topics) for name, topics in
 }.items()}
 
 _MAX_ANSWERS = 4096  # e.g. codes typed at random: past this, expired answers are swept
+_SWEEP_EVERY = max(life.seconds for life in READS.values())  # and this often, so none outstays long
 _MISSING = object()
 
 
@@ -115,6 +116,7 @@ class SharedReads:
         self._answers: dict[tuple, tuple[float, Any]] = {}  # (read, args) -> (kept until, answer)
         self._changes: Counter[str] = Counter()  # topic -> changes seen in this process
         self._lock = threading.Lock()
+        self._next_sweep = clock() + _SWEEP_EVERY
         # One database read per answer however many screens ask at once (a lock per slot).
         self._loading = [threading.Lock() for _ in range(64)]
 
@@ -216,8 +218,11 @@ class SharedReads:
         return answer
 
     def _sweep(self) -> None:
-        if len(self._answers) >= _MAX_ANSWERS:
-            now = self._clock()
+        # Expired answers are let go now and then (not only when the cache is full):
+        # a burst of unknown codes, however long, is not held for the server's life.
+        now = self._clock()
+        if len(self._answers) >= _MAX_ANSWERS or now >= self._next_sweep:
+            self._next_sweep = now + _SWEEP_EVERY
             self._answers = {k: v for k, v in self._answers.items() if v[0] > now}
             if len(self._answers) >= _MAX_ANSWERS:
                 self._answers.clear()
