@@ -22,7 +22,7 @@ class FacilitationMixin(StoreBase):
     def live_signatures(self, event_ids: list[int] | set[int]) -> dict[int, tuple]:
         """(live kind, live poll id, that poll's state and whether its results show) per event, in one query.
 
-        Events that do not exist are left out (livepush.signature's shape).
+        Events that do not exist are left out (eventkit.live.push.signature's shape).
         """
         ids = sorted(event_ids)
         if not ids:
