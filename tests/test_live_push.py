@@ -54,7 +54,7 @@ def test_a_change_reruns_every_screen_of_the_event_in_batches():
     fake.live[1] = ("wall", None, None)
     assert push.step(now=1.0) == 10
     assert fake.asked == ids[:4]  # no more than in_flight at once
-    assert fake.changed == [1]
+    assert fake.changed == [1, 1]  # first seen at 0.5, changed at 1.0
     assert push.step(now=1.1) == 10  # nobody has redrawn yet: nothing more asked
     assert len(fake.asked) == 4
     for screen in ids[:4]:  # the four redraw, and say so
@@ -213,3 +213,18 @@ def test_live_signature_follows_the_live_activity_and_poll_state(demo):
     after = live_signature(store, event.id)
     assert before[:2] == after[:2] == ("poll", poll.id)
     assert after[2] == "open" != before[2]
+
+
+def test_shared_answers_are_dropped_when_an_event_is_first_seen_and_at_each_change_only():
+    # At first sight too: another process may have changed the event just before this one's
+    # phones started following it, while this process's shared answers hold the state before.
+    fake = Fake()
+    push = fake.pusher()
+    _screens(push, 2)
+    push.step(now=1.0)
+    assert fake.changed == [1]
+    push.step(now=1.1)
+    assert fake.changed == [1]  # nothing changed: nothing dropped
+    fake.live[1] = ("wall", None, None)
+    push.step(now=1.2)
+    assert fake.changed == [1, 1]

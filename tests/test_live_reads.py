@@ -9,7 +9,9 @@ import time
 import pytest
 
 from eventkit.live import reads as live_reads
-from eventkit.live.reads import EVENT, LIVE, READS, VOTES, WALL, WRITES, DroppingStore, SharedReads
+from eventkit.live.reads import (
+    EVENT, LEFT_TO_LIFETIME, LIVE, READS, VOTES, WALL, WRITES, DroppingStore, SharedReads,
+)
 from eventkit.storage import Store, StoreError
 
 
@@ -197,7 +199,7 @@ CONNECTIONS = {"close", "read", "read_snapshot", "release_connection", "write"}
 
 
 def test_every_store_method_is_sorted_once():
-    groups = [set(READS), set(WRITES), NOT_SHARED_WRITES, UNSHARED_READS, CONNECTIONS]
+    groups = [set(READS), set(WRITES), set(LEFT_TO_LIFETIME), NOT_SHARED_WRITES, UNSHARED_READS, CONNECTIONS]
     methods = {name for name in dir(Store) if not name.startswith("_") and callable(getattr(Store, name))}
     unsorted = sorted(name for name in methods if sum(name in group for group in groups) != 1)
     assert not unsorted, f"Store methods in no group or in two (see reads.py's WRITES): {unsorted}"
@@ -215,3 +217,36 @@ def test_answers_past_their_lifetime_are_let_go_without_waiting_for_a_full_cache
     clock.now += max(life.seconds for life in READS.values()) + 1
     reads.live(1)  # any later read
     assert list(reads._answers) == [("get_live", (1,))]
+
+
+def test_what_cannot_be_an_event_code_is_neither_read_nor_kept(shared):
+    reads, store, _ = shared
+    store.event_by_code = lambda code: store.calls.append(code)
+    for code in ["X" * 100_000, "", "fife16", "FI", "FIFE16<b>", "FIFE16\n"]:
+        assert reads.event_by_code(code) is None
+    assert store.calls == [] and reads._answers == {}
+    reads.event_by_code("FIFE16")
+    assert store.calls == ["FIFE16"]
+
+
+def test_a_vote_leaves_the_results_to_their_lifetime(shared):
+    # A storm of votes must not make every screen that shows the results read them again.
+    reads, store, clock = shared
+    store.poll_results = lambda poll_id: store.calls.append("poll_results") or "results"
+    store.cast_vote = lambda *args: None
+    writer = DroppingStore(store, reads)
+    for _ in range(50):
+        writer.cast_vote(1, 2, 3)
+        reads.results(1)
+    assert store.calls == ["poll_results"]
+    clock.now += READS["poll_results"].seconds
+    reads.results(1)
+    assert store.calls == ["poll_results", "poll_results"]
+
+
+def test_a_dropping_store_can_be_copied():
+    import copy
+
+    reads = SharedReads(CountingStore())
+    writer = DroppingStore(reads.store, reads)
+    assert copy.copy(writer).my_vote(1, 2) == 7

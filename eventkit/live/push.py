@@ -163,7 +163,9 @@ class LivePush:
             log.warning("live push: cannot read the live state: %s", err)
             return {}
         for event_id, seen in found.items():
-            if self._last_seen.get(event_id, seen) != seen:
+            # Also at the first sight of an event: another process may have changed it
+            # just before, while this one's answers still hold the state before.
+            if self._last_seen.get(event_id) != seen:
                 self._on_change(event_id)
             self._last_seen[event_id] = seen
         return found

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Event, Live, Note, Poll, PollResults, Table, WallPrompt
+from ..spec_check import CODE_RE
 from ..storage import Store
 
 # What a write can change (topics); READS says which of them make an answer stale.
@@ -83,8 +84,6 @@ WRITES: dict[str, frozenset[str]] = {name: frozenset(topics) for name, topics in
     "set_poll_state":       (LIVE,),
     "set_results_visible":  (LIVE,),
     "set_poll_repeat":      (LIVE, VOTES),
-    "cast_vote":            (VOTES,),
-    "cast_estimate":        (VOTES,),
     "set_manual_counts":    (VOTES,),
     "add_note":             (WALL,),
     "plus_one":             (WALL,),
@@ -96,6 +95,13 @@ WRITES: dict[str, frozenset[str]] = {name: frozenset(topics) for name, topics in
     "join":                 (PEOPLE,),
     "submit_evaluation":    (FEEDBACK,),
 }.items()}
+
+# Writes that change shared answers but on purpose drop nothing: their answers are left to
+# their lifetimes. A vote storm dropping the results at every vote would have every screen
+# that shows them (the projector, phones while results are shown) read them again each
+# time instead of once per half second.
+LEFT_TO_LIFETIME = {"cast_vote": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s",
+                    "cast_estimate": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s"}
 
 _MAX_ANSWERS = 4096  # e.g. codes typed at random: past this, expired answers are swept
 _SWEEP_EVERY = max(life.seconds for life in READS.values())  # and this often, so none outstays long
@@ -123,7 +129,9 @@ class SharedReads:
     # --- The reads, typed -------------------------------------------------------------
 
     def event_by_code(self, code: str) -> Event | None:
-        return self.get("event_by_code", code)
+        """The event with this code; None, without a read, for what cannot be a code
+        (a crafted ?event= of any length is neither read nor kept)."""
+        return self.get("event_by_code", code) if CODE_RE.fullmatch(code) else None
 
     def live(self, event_id: int) -> Live:
         """What is live at the event."""
@@ -249,6 +257,8 @@ class DroppingStore:
         self._reads = reads
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_store", "_reads"):  # copy/pickle probe an empty instance
+            raise AttributeError(name)
         found = getattr(self._store, name)
         topics = WRITES.get(name)
         if topics is None:
