@@ -53,6 +53,7 @@ class Live:
     kind: str = "welcome"
     poll_id: int | None = None
     changed_at: str = ""
+    eval_open: bool = False  # the feedback form is open (Feedback pages show it, live or not)
 
 
 @dataclass(frozen=True)

@@ -197,16 +197,34 @@ def test_live_signatures_reads_many_events_at_once_and_leaves_out_gone_ones(stor
     store.set_live(second, "poll", poll.id)
     store.set_poll_state(poll.id, "open")
     store.set_results_visible(poll.id, True)
+    store.set_eval_open(first, True)
     assert live_signatures(store, [first, second, 999_999]) == {
-        first: ("welcome", None, None, None), second: ("poll", poll.id, "open", True)}
+        first: ("welcome", None, None, None, True), second: ("poll", poll.id, "open", True, False)}
     assert live_signatures(store, [second]) == {second: live_signature(store, second)}
+
+
+def test_the_signature_the_screen_draws_from_is_the_one_push_reads(demo):
+    # What a phone records (signature of the reads it drew) and what push reads from the
+    # database must agree in every state, or push reruns it for ever (or never).
+    from eventkit.live import signature
+
+    store, event = demo
+    poll = store.list_polls(event.id)[0]
+    states = [lambda: store.set_live(event.id, "wall"), lambda: store.set_eval_open(event.id, True),
+              lambda: store.set_live(event.id, "poll", poll.id), lambda: store.set_poll_state(poll.id, "open"),
+              lambda: store.set_results_visible(poll.id, True), lambda: store.set_eval_open(event.id, False)]
+    for change in states:
+        change()
+        now = store.get_live(event.id)
+        drawn = signature(now, store.get_poll(now.poll_id) if now.kind == "poll" else None)
+        assert drawn == live_signature(store, event.id)
 
 
 def test_live_signature_follows_the_live_activity_and_poll_state(demo):
     store, event = demo
     poll = store.list_polls(event.id)[0]
     store.set_live(event.id, "welcome")
-    assert live_signature(store, event.id) == ("welcome", None, None, None)
+    assert live_signature(store, event.id) == ("welcome", None, None, None, False)
     store.set_live(event.id, "poll", poll.id)
     before = live_signature(store, event.id)
     store.set_poll_state(poll.id, "open")

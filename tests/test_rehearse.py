@@ -171,8 +171,10 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(live_server):
 
 
 @pytest.mark.slow  # a real server
-def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live_server):
-    # The Feedback page depends on what is live, so push redraws the whole page there.
+@pytest.mark.parametrize("made_live", [True, False], ids=["open-and-make-live", "open-only"])
+def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live_server, made_live):
+    # The Feedback page depends on what is live, so push redraws the whole page there;
+    # opening the form without making it live changes the signature push compares too.
     import asyncio
 
     from eventkit.rehearse.client import StreamlitSession
@@ -195,8 +197,9 @@ def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live
         await session.go_to("feedback", f"event=FIFE16&p={token}")
         await session.wait_run_after(runs, 30)
         assert all(b.proto.disabled for b in session.find("button", label="Send my feedback"))
-        store.set_eval_open(event.id, True)  # what "Open it and make it live" does
-        store.set_live(event.id, "evaluation")
+        store.set_eval_open(event.id, True)  # what "Open it and make it live" does, or "Open the evaluation"
+        if made_live:
+            store.set_live(event.id, "evaluation")
         await session.wait_for(lambda s: [b for b in s.find("button", label="Send my feedback")
                                           if not b.proto.disabled], 30)
         await session.close()

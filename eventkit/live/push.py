@@ -44,9 +44,11 @@ def signature(now: Live, poll: Poll | None) -> Signature:
     """What an attendee screen shows of the live activity; a change means redraw.
 
     Whether the poll's results are shown is part of it: phones show the
-    room's answers when the projector does.
+    room's answers when the projector does. So is whether the feedback form is
+    open: an open Feedback page shows it, even when the evaluation is not live.
     """
-    return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None)
+    return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None,
+            now.eval_open)
 
 
 def live_signatures(store: Store, event_ids: Iterable[int]) -> dict[int, Signature]:

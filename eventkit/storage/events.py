@@ -52,11 +52,11 @@ class EventsMixin(StoreBase):
         """What is live now for this event."""
         with self.read() as db:
             row = db.execute(
-                "SELECT live_kind, live_poll_id, live_changed_at FROM events WHERE id = ?", [event_id]
+                "SELECT live_kind, live_poll_id, live_changed_at, eval_open FROM events WHERE id = ?", [event_id]
             ).fetchone()
         if row is None:
             raise StoreError("No such event.")
-        return Live(kind=row[0], poll_id=row[1], changed_at=row[2])
+        return Live(kind=row[0], poll_id=row[1], changed_at=row[2], eval_open=bool(row[3]))
 
     def set_live(self, event_id: int, kind: str, poll_id: int | None = None) -> Live:
         """Make an activity live (a poll needs its id); returns the new state."""

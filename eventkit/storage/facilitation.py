@@ -20,7 +20,8 @@ class FacilitationMixin(StoreBase):
         return row[0], row[1]
 
     def live_signatures(self, event_ids: list[int] | set[int]) -> dict[int, tuple]:
-        """(live kind, live poll id, that poll's state and whether its results show) per event, in one query.
+        """(live kind, live poll id, that poll's state, whether its results show, whether the
+        feedback form is open) per event, in one query.
 
         Events that do not exist are left out (eventkit.live.push.signature's shape).
         """
@@ -30,12 +31,12 @@ class FacilitationMixin(StoreBase):
         marks = ",".join("?" * len(ids))
         with self.read() as db:
             rows = db.execute(
-                f"""SELECT e.id, e.live_kind, e.live_poll_id, p.state, p.results_visible FROM events e
+                f"""SELECT e.id, e.live_kind, e.live_poll_id, p.state, p.results_visible, e.eval_open FROM events e
                     LEFT JOIN polls p ON p.id = e.live_poll_id AND e.live_kind = 'poll'
                     WHERE e.id IN ({marks})""",
                 ids,
             ).fetchall()
-        return {r[0]: (r[1], r[2], r[3], None if r[4] is None else bool(r[4])) for r in rows}
+        return {r[0]: (r[1], r[2], r[3], None if r[4] is None else bool(r[4]), bool(r[5])) for r in rows}
 
     def votes_per_poll(self, event_id: int) -> dict[int, int]:
         """Phone votes per poll id (0 for polls nobody answered)."""
