@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from eventkit.rehearse.client import StreamlitSession
-from eventkit.security import new_token
+from eventkit.access.security import new_token
 from eventkit.storage import Store
 
 MARKERS = {"wall": "The wall is open", "tables": "Table discussions", "evaluation": "Before you go"}

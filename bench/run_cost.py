@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from eventkit.rehearse.client import StreamlitSession, http_get
-from eventkit.security import new_token
+from eventkit.access.security import new_token
 
 
 def cpu_seconds(pid: int) -> float:

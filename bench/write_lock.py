@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eventkit.demo import ensure_demo  # noqa: E402
-from eventkit.security import new_token  # noqa: E402
+from eventkit.event.demo import ensure_demo
+from eventkit.access.security import new_token
 from eventkit.storage import Store, StoreError  # noqa: E402
 
 VOTES = 200

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from eventkit import event_editing, ui
-from eventkit.eventfile import EventFileError, parse_event_file
+from eventkit.event import editing as event_editing
+from eventkit import ui
+from eventkit.event.file import EventFileError, parse_event_file
 from eventkit.storage import StoreError
 from eventkit.ui.organiser import organiser_page, show_errors, show_refusal
 

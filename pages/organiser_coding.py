@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from eventkit import analysis, ui
+from eventkit.results import analysis
+from eventkit import ui
 from eventkit.storage import StoreError
 from eventkit.storage.coding import SOURCE_LABELS, SOURCES
 from eventkit.text import neutralise_cell

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from eventkit import analysis, ui
+from eventkit.results import analysis
+from eventkit import ui
 from eventkit.ui.organiser import organiser_page, require_event
 from eventkit.ui import routes
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from eventkit import event_editing as edit
+from eventkit.event import editing as edit
 from eventkit import ui
-from eventkit.eventfile import EventFileError
+from eventkit.event.file import EventFileError
 from eventkit.storage import StoreError
 from eventkit.ui import editor
 from eventkit.ui.organiser import organiser_page, require_event, show_errors, toast_after_rerun

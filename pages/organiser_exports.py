@@ -5,7 +5,8 @@ from datetime import date
 
 import streamlit as st
 
-from eventkit import exports, ui
+from eventkit.outputs import exports
+from eventkit import ui
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Exports"))

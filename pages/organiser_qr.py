@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from eventkit import links, qrsheet, ui
+from eventkit.event import links
+from eventkit.outputs import qrsheet
+from eventkit import ui
 from eventkit.storage import StoreError
 from eventkit.ui.organiser import organiser_page, require_event, show_refusal
 from eventkit.ui.panel import label  # messages may quote the typed address: never as Markdown

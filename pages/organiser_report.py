@@ -4,7 +4,8 @@ import base64
 
 import streamlit as st
 
-from eventkit import report, ui
+from eventkit.outputs import report
+from eventkit import ui
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Event report"))

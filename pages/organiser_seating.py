@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from eventkit import seating, ui
+from eventkit.event import seating
+from eventkit import ui
 from eventkit.ui.organiser import organiser_page
 
 event = organiser_page("Seating plan")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.demo import DEMO_FILE
-from eventkit.eventfile import load_event_file
+from eventkit.event.demo import DEMO_FILE
+from eventkit.event.file import load_event_file
 from eventkit.storage import Store
 from tests.app_pages import app_database, demo_in
 from tests.live_server import live_server, rehearsal  # noqa: F401  one real server and rehearsal per run
@@ -129,9 +129,9 @@ def _scan_for_streamlit_components_once():
 @pytest.fixture(autouse=True)
 def _organiser_password_made_quickly(monkeypatch):
     """A page test on a fresh database makes the organiser password, as a first start does,
-    and would hash it with 200,000 PBKDF2 iterations: 70 ms of CPU per test. eventkit.staff
-    hashes it with 1,000 here (the same code path; tests of the hash call eventkit.security)."""
-    from eventkit import security, staff
+    and would hash it with 200,000 PBKDF2 iterations: 70 ms of CPU per test. eventkit.access.staff
+    hashes it with 1,000 here (the same code path; tests of the hash call eventkit.access.security)."""
+    from eventkit.access import security, staff
 
     quick = functools.partial(security.hash_passcode, iterations=1_000)
     monkeypatch.setattr(staff, "security", types.SimpleNamespace(**{**vars(security), "hash_passcode": quick}))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.demo import ensure_demo
+from eventkit.event.demo import ensure_demo
 from eventkit.models import Event
 from eventkit.storage import Store
 

@@ -1,6 +1,6 @@
 """For page tests: sign an AppTest session in as the organiser without typing the password.
 
-The session must hold a valid pass for today (eventkit.staff), as a real
+The session must hold a valid pass for today (eventkit.access.staff), as a real
 sign-in leaves it: ui/roles.py checks it against the database on every run,
 so a plain True in session state no longer signs anyone in.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from eventkit import staff
-from eventkit.security import hash_passcode
+from eventkit.access import staff
+from eventkit.access.security import hash_passcode
 from eventkit.storage import Store, default_path
 from eventkit.ui import roles
 

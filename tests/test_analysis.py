@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventkit import analysis
-from eventkit.sample import populate_sample
+from eventkit.results import analysis
+from eventkit.event.sample import populate_sample
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_empty_event_gives_empty_frames(demo):
 
 def test_response_rate_is_responses_then_joined_everywhere(demo):
     """The same two numbers in the same order from the Store, the panel's read and analysis."""
-    from eventkit import security
+    from eventkit.access import security
 
     store, event = demo
     store.set_eval_open(event.id, True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eventkit import cli
-from eventkit.demo import DEMO_FILE
-from eventkit.eventfile import load_event_file
+from eventkit.cli import main as cli
+from eventkit.event.demo import DEMO_FILE
+from eventkit.event.file import load_event_file
 from eventkit.storage import Store
 
 

@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import pytest
 
-from eventkit.demo import ensure_demo
-from eventkit.security import POST_LIMIT, SCRIBE_LIMIT, new_token
+from eventkit.event.demo import ensure_demo
+from eventkit.access.security import POST_LIMIT, SCRIBE_LIMIT, new_token
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
 from eventkit.storage.migrations import MIGRATIONS

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventkit import security
-from eventkit.console import Console, ConsoleLocked, parse_words
+from eventkit.access import security
+from eventkit.access.console import Console, ConsoleLocked, parse_words
 from eventkit.storage import StoreError
 
 

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from eventkit import cli, exports
-from eventkit.security import new_token
+from eventkit.cli import main as cli
+from eventkit.outputs import exports
+from eventkit.access.security import new_token
 from eventkit.storage import Store, StoreError
 from eventkit.storage.copying import EVENT_TABLES, NOT_COPIED, copy_events
 

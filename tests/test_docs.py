@@ -16,7 +16,7 @@ import re
 import shlex
 from pathlib import Path
 
-from eventkit.cli import build_parser
+from eventkit.cli.main import build_parser
 from eventkit.ui.organiser import ORGANISER_PAGES
 from eventkit.ui.routes import PAGES
 from tests.every import assert_every

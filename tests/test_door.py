@@ -16,12 +16,13 @@ from unittest import mock
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit import event_editing, ui
-from eventkit.demo import DEMO_PASSCODE
-from eventkit.eventfile import EventFileError, dump_event_file, parse_event_file
+from eventkit.event import editing as event_editing
+from eventkit import ui
+from eventkit.event.demo import DEMO_PASSCODE
+from eventkit.event.file import EventFileError, dump_event_file, parse_event_file
 from eventkit.models import Participant
 from eventkit.rehearse.runner import WARM_UP_SESSIONS, door_problem
-from eventkit.security import new_token
+from eventkit.access.security import new_token
 from eventkit.storage.participants import (
     BUSY_JOIN_MESSAGE, CLOSED_MESSAGE, JOIN_WINDOW_SECONDS, JoinRefused, join_limit,
 )

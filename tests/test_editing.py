@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from eventkit import event_editing as edit
-from eventkit.eventfile import EventFileError
-from eventkit.security import verify_passcode
+from eventkit.event import editing as edit
+from eventkit.event.file import EventFileError
+from eventkit.access.security import verify_passcode
 from eventkit.storage import StoreError
 from eventkit.storage.editing import match_rows
 

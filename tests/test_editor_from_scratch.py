@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.console import Console
+from eventkit.access.console import Console
 from eventkit.storage import Store
 from tests.app_pages import app_database, open_page
 
@@ -127,8 +127,8 @@ def test_an_event_built_from_scratch_in_the_editor(db):
 def test_grid_rows_with_empty_cells_become_blanks_not_nan():
     import pandas as pd
 
-    from eventkit import event_editing as edit
-    from eventkit.spec import EvaluationItemSpec, EventSpec
+    from eventkit.event import editing as edit
+    from eventkit.event.spec import EvaluationItemSpec, EventSpec
 
     spec = EventSpec(code="DAY26", title="Day")
     prompts = pd.concat([edit.prompt_frame(spec), pd.DataFrame({"prompt": ["  Kept  ", None, pd.NA]})], ignore_index=True)

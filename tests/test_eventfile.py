@@ -1,4 +1,4 @@
-"""eventkit.eventfile: parsing, validating and writing the YAML event file."""
+"""eventkit.event.file: parsing, validating and writing the YAML event file."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
-from eventkit.demo import DEMO_PASSCODE
-from eventkit.eventfile import EventFileError, dump_event_file, load_event_file, parse_event_file
-from eventkit.spec import EventSpec, SettingsSpec, TableSpec
-from eventkit.security import verify_passcode
+from eventkit.event.demo import DEMO_PASSCODE
+from eventkit.event.file import EventFileError, dump_event_file, load_event_file, parse_event_file
+from eventkit.event.spec import EventSpec, SettingsSpec, TableSpec
+from eventkit.access.security import verify_passcode
 from tests.engines import integrity_error
 from tests.every import assert_every
 

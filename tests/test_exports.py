@@ -9,8 +9,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-from eventkit import cli, codebook, exports
-from eventkit.security import token_hash
+from eventkit.cli import main as cli
+from eventkit.outputs import codebook, exports
+from eventkit.access.security import token_hash
 from eventkit.storage import Store, StoreError
 from tests.engines import db_bytes
 

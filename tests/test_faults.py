@@ -19,8 +19,8 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.demo import DEMO_PASSCODE
-from eventkit.security import new_token
+from eventkit.event.demo import DEMO_PASSCODE
+from eventkit.access.security import new_token
 from eventkit.storage import StorageFault, Store, base
 from eventkit.storage.backends.sqlite import SqliteEngine, storage_fault
 from eventkit.storage.base import FAULT_MESSAGE

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.rehearse.serve import nginx_config, without_font_downloads
+from eventkit.cli.serve import nginx_config, without_font_downloads
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"

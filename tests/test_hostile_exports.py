@@ -15,7 +15,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from eventkit import codebook, exports, security
+from eventkit.outputs import codebook, exports
+from eventkit.access import security
 from eventkit.models import NOTE_MAX_CHARS
 from eventkit.storage import Store
 from tests.every import assert_every
@@ -101,7 +102,7 @@ def test_the_documented_reader_keeps_hostile_texts(files):
 
 
 def test_report_escapes_attendee_text(hostile_event):
-    from eventkit import report
+    from eventkit.outputs import report
 
     store, event = hostile_event
     html = report.build_report(store, event.id)

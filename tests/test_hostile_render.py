@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit import security, ui
+from eventkit.access import security
+from eventkit import ui
 from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
 from eventkit.storage import Store
 from tests.app_pages import app_database, demo_in, open_page, shown_texts

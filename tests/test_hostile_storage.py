@@ -16,7 +16,7 @@ import unicodedata
 
 import pytest
 
-from eventkit import security
+from eventkit.access import security
 from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
 from eventkit.storage import Store, StoreError
 from eventkit.text import TextError, clean_text

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.demo import ensure_demo
+from eventkit.event.demo import ensure_demo
 from eventkit.storage import Store
 from tests.browser.conftest import missing
 from tests.live_server import Server

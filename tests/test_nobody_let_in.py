@@ -1,6 +1,6 @@
 """Nobody let in: attendees cannot act as facilitator or organiser; guessing and flooding are slowed.
 
-- Facilitator actions exist only on an eventkit.console.Console, which only
+- Facilitator actions exist only on an eventkit.access.console.Console, which only
   the passcode hands out; every protected page shows its sign-in to an
   attendee session (driven with AppTest).
 - Wrong passcodes/passwords pause sign-in for the browser session that made
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit import security
-from eventkit.demo import DEMO_PASSCODE
-from eventkit.spec import EventSpec
+from eventkit.access import security
+from eventkit.event.demo import DEMO_PASSCODE
+from eventkit.event.spec import EventSpec
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
 from tests.app_pages import app_database, demo_in, open_page
@@ -198,7 +198,7 @@ def test_wrong_passcodes_slow_down_the_guessing_session_per_event_and_role(demo,
 
 
 def test_console_unlock_pauses_the_guesser_but_not_the_facilitator(demo, clock):
-    from eventkit.console import Console, ConsoleLocked
+    from eventkit.access.console import Console, ConsoleLocked
 
     store, event = demo
     for guess in ["fife", "demo", "Fife-demo", "fife-demo ", "FIFE16"]:
@@ -238,7 +238,7 @@ def test_organiser_sign_in_pauses_the_guessing_browser_only(app_db, monkeypatch)
 
 
 def test_a_console_cannot_be_made_without_the_passcode(demo):
-    from eventkit.console import Console, ConsoleLocked
+    from eventkit.access.console import Console, ConsoleLocked
 
     store, event = demo
     with pytest.raises(ConsoleLocked):
@@ -248,7 +248,7 @@ def test_a_console_cannot_be_made_without_the_passcode(demo):
 
 
 def test_hostile_passcodes_never_unlock(demo, monkeypatch):
-    from eventkit.console import Console, ConsoleLocked
+    from eventkit.access.console import Console, ConsoleLocked
 
     monkeypatch.setattr(security, "FREE_LOGIN_ATTEMPTS", 10**6)
     monkeypatch.setattr("eventkit.storage.attempts.login_delay_seconds", lambda n, free=0: 0)
@@ -265,7 +265,7 @@ def test_hostile_passcodes_never_unlock(demo, monkeypatch):
 
 
 def test_a_changed_passcode_locks_open_consoles(demo):
-    from eventkit.console import Console, ConsoleLocked
+    from eventkit.access.console import Console, ConsoleLocked
 
     store, event = demo
     con = Console.unlock(store, event.id, DEMO_PASSCODE)

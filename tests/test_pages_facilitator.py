@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit import console, ui
-from eventkit.demo import DEMO_PASSCODE
+from eventkit.access import console
+from eventkit import ui
+from eventkit.event.demo import DEMO_PASSCODE
 from tests.app_pages import app_database, demo_in, open_page, shown_texts
 
 PROJECTOR, PANEL = "pages/projector.py", "pages/facilitator.py"

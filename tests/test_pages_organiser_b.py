@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.sample import populate_sample
+from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
 from tests.app_pages import app_database, open_page
 

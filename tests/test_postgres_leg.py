@@ -58,7 +58,7 @@ def test_the_postgresql_leg_runs_on_postgresql_15_or_later_with_byte_order_text(
 
 @pytest.mark.postgresql_only
 def test_when_every_pooled_connection_is_taken_a_vote_is_refused_as_busy_and_saved_later(demo, monkeypatch):
-    from eventkit.security import new_token
+    from eventkit.access.security import new_token
     from eventkit.storage import StoreError, base
 
     store, event = demo

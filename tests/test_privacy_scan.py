@@ -24,8 +24,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import exports, report, security
-from eventkit.demo import ensure_demo
+from eventkit.outputs import exports, report
+from eventkit.access import security
+from eventkit.event.demo import ensure_demo
 from eventkit.storage import Store, StoreError
 from tests.browser.conftest import CHROMIUM, missing
 from tests.live_server import Server

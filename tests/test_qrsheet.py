@@ -9,7 +9,9 @@ import zipfile
 import pytest
 from PIL import Image
 
-from eventkit import cli, links, qrsheet
+from eventkit.cli import main as cli
+from eventkit.event import links
+from eventkit.outputs import qrsheet
 from eventkit.models import Event, Table
 
 EVENT = Event(id=1, code="FIFE16", title="Fife <script>alert(1)</script> & friends")

@@ -17,7 +17,7 @@ import pytest
 from eventkit.rehearse.metrics import ProcessTree, Recorder, percentile
 from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
-from eventkit.rehearse.serve import nginx_config, port_is_free
+from eventkit.cli.serve import nginx_config, port_is_free
 from eventkit.rehearse.verify import check, take_counts
 from eventkit.storage import Store
 
@@ -139,7 +139,7 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(live_server):
     import asyncio
 
     from eventkit.rehearse.client import StreamlitSession
-    from eventkit.security import new_token
+    from eventkit.access.security import new_token
 
     url, store = live_server.url, Store(live_server.db)
     event = store.event_by_code("FIFE16")
@@ -178,7 +178,7 @@ def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live
     import asyncio
 
     from eventkit.rehearse.client import StreamlitSession
-    from eventkit.security import new_token
+    from eventkit.access.security import new_token
 
     url, store = live_server.url, Store(live_server.db)
     event = store.event_by_code("FIFE16")

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from eventkit.security import new_token
+from eventkit.access.security import new_token
 from eventkit.storage import Store
 
 ATTENDEES = 42

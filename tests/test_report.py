@@ -6,8 +6,9 @@ from html import escape
 
 import pytest
 
-from eventkit import cli, report
-from eventkit.sample import populate_sample
+from eventkit.cli import main as cli
+from eventkit.outputs import report
+from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
@@ -43,7 +44,7 @@ def test_hostile_text_is_escaped(reported):
 def test_no_participant_tokens_or_hashes(reported):
     store, event, html = reported
     assert "report-secret-token" not in html and "sample2-" not in html
-    from eventkit.security import token_hash
+    from eventkit.access.security import token_hash
     assert token_hash(event.id, "report-secret-token-0001") not in html
 
 

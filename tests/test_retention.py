@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from eventkit.demo import ensure_demo
+from eventkit.event.demo import ensure_demo
 from eventkit.storage.retention import expiry_date
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from eventkit.seating import Attendee, SeatingError, assign_tables, parse_attendees, plan_csv, seating_plan
+from eventkit.event.seating import Attendee, SeatingError, assign_tables, parse_attendees, plan_csv, seating_plan
 
 
 def _people(org_sizes: list[int], sectors: int = 1) -> list[Attendee]:

@@ -1,10 +1,10 @@
-"""eventkit.security: passcode hashes and participant tokens."""
+"""eventkit.access.security: passcode hashes and participant tokens."""
 
 from __future__ import annotations
 
 import pytest
 
-from eventkit.security import hash_passcode, looks_like_token, new_token, token_hash, verify_passcode
+from eventkit.access.security import hash_passcode, looks_like_token, new_token, token_hash, verify_passcode
 from tests.every import assert_every, labelled
 
 FAST = 1_000  # iterations for tests; the real default is deliberately slow

@@ -1,4 +1,4 @@
-"""eventkit.spec_check: the one check of a typed EventSpec (the editor's and the event file's).
+"""eventkit.event.check: the one check of a typed EventSpec (the editor's and the event file's).
 
 Table-driven: each case changes one field of a valid spec and names the one
 problem expected (field path and message, as the editor shows them). Each
@@ -12,11 +12,9 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from eventkit import event_editing
-from eventkit.spec import (
-    DEFAULT_THEMES, EvaluationItemSpec, EventFileError, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec,
-)
-from eventkit.spec_check import checked, problems, tidy
+from eventkit.event import editing as event_editing
+from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventFileError, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec
+from eventkit.event.check import checked, problems, tidy
 
 CHOICE = PollSpec(question="Pick one", options=("A", "B"), correct="A")
 ESTIMATE = PollSpec(question="How many?", kind="estimate", true_value=5, min=0, max=10, unit="%")

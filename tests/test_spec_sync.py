@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from eventkit import event_editing as edit
-from eventkit.spec import EvaluationItemSpec, PollSpec, TableSpec, VignetteSpec
+from eventkit.event import editing as edit
+from eventkit.event.spec import EvaluationItemSpec, PollSpec, TableSpec, VignetteSpec
 from eventkit.storage import Store, StoreError
 
 # Every row an event's set-up makes, without ids (a row's parent is named by its position or number).

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit import event_editing, security, ui
-from eventkit.demo import DEMO_PASSCODE, ensure_demo
-from eventkit.sample import populate_sample
+from eventkit.event import editing as event_editing
+from eventkit.access import security
+from eventkit import ui
+from eventkit.event.demo import DEMO_PASSCODE, ensure_demo
+from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
 from tests.app_pages import app_database, open_page
 

@@ -26,10 +26,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit import cli, exports, report, security, staff
-from eventkit.console import Console, ConsoleLocked
-from eventkit.demo import DEMO_PASSCODE
-from eventkit.event_editing import new_event_spec
+from eventkit.cli import main as cli
+from eventkit.outputs import exports, report
+from eventkit.access import security, staff
+from eventkit.access.console import Console, ConsoleLocked
+from eventkit.event.demo import DEMO_PASSCODE
+from eventkit.event.editing import new_event_spec
 from eventkit.storage import Store
 from eventkit.storage.attempts import ThrottledError
 from tests.engines import db_bytes

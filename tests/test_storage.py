@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.eventfile import parse_event_file
+from eventkit.event.file import parse_event_file
 from eventkit.models import Live, Participant
-from eventkit.security import new_token, token_hash
+from eventkit.access.security import new_token, token_hash
 from eventkit.storage import Store, StoreError
 from eventkit.storage.migrations import MIGRATIONS
 from eventkit.text import TextError
@@ -489,7 +489,7 @@ def test_phones_joining_at_once_get_distinct_numbers(store, demo_spec):
 
 
 def test_posts_at_once_from_one_phone_stop_at_the_limit(store, demo_spec):
-    from eventkit.security import POST_LIMIT
+    from eventkit.access.security import POST_LIMIT
     from eventkit.storage.attempts import ThrottledError
 
     event_id = store.import_event(demo_spec)

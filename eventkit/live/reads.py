@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Event, Live, Note, Poll, PollResults, Table, WallPrompt
-from ..spec_check import CODE_RE
+from eventkit.event.check import CODE_RE
 from ..storage import Store
 
 # What a write can change (topics); READS says which of them make an answer stale.

@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from ..security import new_token
+from eventkit.access.security import new_token
 from .client import ProtocolError, StreamlitSession, http_get
 from .screen import ERROR, INFO, SUCCESS
 from .metrics import Recorder

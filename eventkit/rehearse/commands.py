@@ -52,7 +52,7 @@ def cmd_rehearse(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(store: Store, args: argparse.Namespace) -> int:
-    from .serve import serve
+    from eventkit.cli.serve import serve
 
     return serve(store.path, workers=args.workers, port=args.port, host=args.host)
 

@@ -1,6 +1,6 @@
 """The one place SQL lives: `Store` and the mixins it is assembled from.
 
-Public methods take and return plain values, `eventkit.models` and `eventkit.spec` objects,
+Public methods take and return plain values, `eventkit.models` and `eventkit.event.spec` objects,
 never driver objects, and the same Store runs on SQLite (a file path) or
 PostgreSQL (a postgresql:// URL): see base.py and backends/.
 """

@@ -14,10 +14,7 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import NoReturn
 
-from ..security import (
-    LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, SCRIBE_LIMIT, STORM_LOGIN_ATTEMPTS, login_delay_seconds,
-    login_wait_message, posting_wait_message, storm_wait_message,
-)
+from eventkit.access.security import LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, SCRIBE_LIMIT, STORM_LOGIN_ATTEMPTS, login_delay_seconds, login_wait_message, posting_wait_message, storm_wait_message
 from .base import Db, StoreBase, StoreError, utc_now
 
 ROLES = ("facilitator", "organiser")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace as replaced
 
-from ..spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
+from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 from .base import Db, StoreBase, StoreError, utc_now
 from .staff import forget_facilitator_sign_ins
 

@@ -1,7 +1,7 @@
 """Export queries: every answer of an event as plain rows, and database backups.
 
 Rows carry the participant's per-event sequence number (`participant_seq`),
-never their token hash; eventkit.exports turns it into the pseudonym P001.
+never their token hash; eventkit.outputs.exports turns it into the pseudonym P001.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from ..models import Participant
-from ..security import token_hash
+from eventkit.access.security import token_hash
 from .base import StoreBase, StoreError, utc_now
 
 # A room scanning the QR code at once must never meet the limit: the app is

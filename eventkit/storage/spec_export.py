@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..spec import EvaluationItemSpec, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec
+from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec
 from .base import Db, StoreError
 
 

@@ -7,7 +7,7 @@ in the browser. Both halves are public Streamlit API, but they are the part
 an upgrade could break, so they live here alone and tests/test_cookies.py
 fails loudly if either changes.
 
-The value is a random pass (eventkit.staff), never a passcode or password.
+The value is a random pass (eventkit.access.staff), never a passcode or password.
 It sits in a cookie, not in the address, so it is never on a projected
 screen, in a bookmark or in a shared link; SameSite=Strict, and Secure on
 https.

@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from .. import event_editing as edit
-from ..eventfile import EventFileError, dump_event_file, parse_event_file
-from ..limits import MAX_EXPECTED
+from eventkit.event import editing as edit
+from eventkit.event.file import EventFileError, dump_event_file, parse_event_file
+from eventkit.event.limits import MAX_EXPECTED
 from ..models import EVAL_KINDS, Event
-from ..spec import EventSpec, PollSpec, TableSpec, VignetteSpec
+from eventkit.event.spec import EventSpec, PollSpec, TableSpec, VignetteSpec
 from .organiser import show_errors
 
 Save = Callable[..., None]

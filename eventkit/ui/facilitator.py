@@ -1,6 +1,6 @@
 """Streamlit helpers for the facilitator's control panel (and what the projector shares with it).
 
-The control panel's actions go through an eventkit.console.Console, which
+The control panel's actions go through an eventkit.access.console.Console, which
 only Console.unlock (the passcode) hands out, or Console.resume for a pass
 the browser got with it earlier today (kept in a cookie, see ui/roles.py);
 the Console is kept in this session's state under one key, per event. The projector's own helpers are in
@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from .. import links
-from ..console import Console, ConsoleLocked
+from eventkit.event import links
+from eventkit.access.console import Console, ConsoleLocked
 from ..models import Event
 from ..storage import StorageFault, StoreError
 from ..text import TextError

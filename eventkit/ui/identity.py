@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import security
+from eventkit.access import security
 from ..models import Event, Participant
 from ..storage import StorageFault, StoreError
 from ..storage.participants import JoinRefused

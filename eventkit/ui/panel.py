@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts, links
+from eventkit.results import charts
+from eventkit.event import links
 from ..live import PANEL_REFRESH_SECONDS
-from ..console import Console, parse_words
+from eventkit.access.console import Console, parse_words
 from ..models import Event, Poll, next_question
 from ..storage.participants import join_limit
 from . import facilitator as fx

@@ -13,7 +13,8 @@ import functools
 
 import streamlit as st
 
-from .. import charts, links
+from eventkit.results import charts
+from eventkit.event import links
 from ..live import PROJECTOR_REFRESH_SECONDS
 from ..models import Event, Poll
 from . import facilitator as fx

@@ -2,7 +2,7 @@
 
 Pages call require_*() before showing anything protected, and every
 organiser action handler calls check_organiser() again, so hiding a link is
-never the only protection. Sign-in goes through eventkit.staff: wrong
+never the only protection. Sign-in goes through eventkit.access.staff: wrong
 attempts slow down the browser session that made them (a random id per
 Streamlit session, never an address), and a storm from many sessions slows
 everyone for a while. A signed-in browser gets a pass for the rest of the
@@ -16,7 +16,7 @@ import secrets
 
 import streamlit as st
 
-from .. import staff
+from eventkit.access import staff
 from ..models import Event
 from ..storage import StoreError
 from ..storage.attempts import ThrottledError

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from .. import charts
+from eventkit.results import charts
 from ..models import Participant, Poll, PollResults
 from ..storage import StoreError
 from .live import reads, store

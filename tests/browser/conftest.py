@@ -76,7 +76,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from eventkit.demo import ensure_demo
+from eventkit.event.demo import ensure_demo
 from eventkit.models import Event
 from eventkit.storage import Store
 

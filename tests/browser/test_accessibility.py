@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, missing, wait_for_streamlit
-from eventkit import security
+from eventkit.access import security
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")

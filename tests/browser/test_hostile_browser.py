@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from eventkit import security
+from eventkit.access import security
 from eventkit.rehearse.client import StreamlitSession
 from eventkit.rehearse.screen import ERROR, SUCCESS
 from eventkit.text import TextError, clean_text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventkit import security
+from eventkit.access import security
 
 from tests.browser.conftest import wait_for_streamlit
 

@@ -83,7 +83,7 @@ def _arrange_poll(store, event, state: str):
 
 def _fill_the_wall(store, event):
     """Six long notes under every prompt: more than a projector's columns hold."""
-    from eventkit import security
+    from eventkit.access import security
 
     long = "A longer note that runs over three or four lines on the projector, to see where it ends. " * 2
     for prompt in store.list_prompts(event.id):
@@ -105,7 +105,7 @@ LAYOUT_SCREENS = [  # name, arrange, text that shows it is drawn, must it fill t
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)], ids=["1920x1080", "1280x800"])
 def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, browser, size):
-    from eventkit import security
+    from eventkit.access import security
 
     store, event = app_server.store, app_server.event
     for poll in store.list_polls(event.id):

@@ -1,6 +1,6 @@
 """The event report printed to PDF by Chromium: A4, nothing cut, no heading left at a page's foot.
 
-A whole simulated day (eventkit.sample) is reported, printed with Chromium's
+A whole simulated day (eventkit.event.sample) is reported, printed with Chromium's
 own print-to-PDF, and the PDF read back with poppler's pdfinfo and pdftotext
 (apt-get install poppler-utils). Every chart's SVG is also drawn on its own in
 Chromium, which picks its own font for the labels, and every label must lie
@@ -17,9 +17,9 @@ import subprocess
 
 import pytest
 
-from eventkit.demo import ensure_demo
-from eventkit.report import write_report
-from eventkit.sample import populate_sample
+from eventkit.event.demo import ensure_demo
+from eventkit.outputs.report import write_report
+from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
 from tests.browser.conftest import missing
 

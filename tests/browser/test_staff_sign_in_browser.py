@@ -13,8 +13,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from eventkit import security
-from eventkit.demo import DEMO_PASSCODE
+from eventkit.access import security
+from eventkit.event.demo import DEMO_PASSCODE
 from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, wait_for_streamlit
 
 pytestmark = pytest.mark.browser

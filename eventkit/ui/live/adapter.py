@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ... import staff
-from ...demo import ensure_demo
+from eventkit.access import staff
+from eventkit.event.demo import ensure_demo
 from ...live import LivePush, Signature, live_signatures
 from ...live.reads import DroppingStore, SharedReads
 from ...storage import Store, StoreError, allow_many_open_files, default_path

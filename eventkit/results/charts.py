@@ -13,7 +13,7 @@ import statistics
 import altair as alt
 import pandas as pd
 
-from .models import Poll, PollResults
+from eventkit.models import Poll, PollResults
 
 INK = "#111827"
 BAR = "#1d4ed8"

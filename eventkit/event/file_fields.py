@@ -4,7 +4,7 @@
 the shape mistakes: an unknown field (a typo would otherwise be silently
 ignored), a list or mapping where there should be none, something other
 than text where text belongs. Values are checked afterwards, by
-eventkit.spec_check, exactly as the editor's are. A field with a shape
+eventkit.event.check, exactly as the editor's are. A field with a shape
 mistake is given its empty value, so each problem is reported once.
 Two things exist only in the file: a plain facilitator_passcode (hashed
 here) and discussion_prompts (for every vignette without its own prompts).
@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import limits
-from .security import hash_passcode
-from .spec import (
-    DEFAULT_THEMES, EvaluationItemSpec, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec, VignetteSpec,
-)
-from .spec_check import text_list_problems
+from eventkit.event import limits
+from eventkit.access.security import hash_passcode
+from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec, VignetteSpec
+from eventkit.event.check import text_list_problems
 
 TEXTS = ("title", "subtitle", "date", "venue", "welcome")
 TOP_KEYS = {

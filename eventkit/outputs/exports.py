@@ -7,8 +7,8 @@ written as floats (84.0), so pandas.read_csv reads the same dtypes whatever
 the data. Participants appear only as their pseudonym (P001); every text
 cell goes through text.neutralise_cell so no spreadsheet runs it.
 
-The columns and the codebook are in eventkit.codebook, the rows in
-eventkit.export_rows; this module writes the files.
+The columns and the codebook are in eventkit.outputs.codebook, the rows in
+eventkit.outputs.rows; this module writes the files.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
 
-from .codebook import FILES, LONG, LONG_NAME, PANDAS_TYPES, Column, all_files, codebook_markdown, define_columns
-from .eventfile import dump_event_file
-from .export_rows import activity_rows, long_rows
-from .models import Event
-from .storage import Store
-from .text import neutralise_cell
+from eventkit.outputs.codebook import FILES, LONG, LONG_NAME, PANDAS_TYPES, Column, all_files, codebook_markdown, define_columns
+from eventkit.event.file import dump_event_file
+from eventkit.outputs.rows import activity_rows, long_rows
+from eventkit.models import Event
+from eventkit.storage import Store
+from eventkit.text import neutralise_cell
 
 BOM = "\ufeff"
 

@@ -3,7 +3,7 @@
 Attendee text has its limits in eventkit.models; these are the organiser's.
 They are generous for real events (the demo's longest story is under 1,500
 characters) and stop a pasted megabyte from reaching every phone's screen.
-eventkit.spec_check applies them, for the event file and the editor alike.
+eventkit.event.check applies them, for the event file and the editor alike.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Editing an EventSpec: small pure steps the editor pages combine, and one check.
 
 Every edit makes a new spec from the current one with `dataclasses.replace`;
-`save` checks it with the event file's own check (eventkit.spec_check), so
+`save` checks it with the event file's own check (eventkit.event.check), so
 the editor applies exactly the rules and field names of the event file, and
 makes the event match it in one Store call.
 """
@@ -13,10 +13,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from .security import hash_passcode
-from .spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
-from .spec_check import checked
-from .storage import Store
+from eventkit.access.security import hash_passcode
+from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
+from eventkit.event.check import checked
+from eventkit.storage import Store
 
 
 def new_event_spec(code: str, title: str, date: str = "") -> EventSpec:

@@ -18,13 +18,13 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import analysis
-from .models import Poll
-from .storage import Store, StoreError, utc_now
-from .storage.coding import SOURCE_LABELS
-from .text import reflow
+from eventkit.results import analysis
+from eventkit.models import Poll
+from eventkit.storage import Store, StoreError, utc_now
+from eventkit.storage.coding import SOURCE_LABELS
+from eventkit.text import reflow
 
-CSS = Path(__file__).parent / "static" / "report.css"
+CSS = Path(__file__).resolve().parents[1] / "static" / "report.css"
 # Text in the SVG is measured by vl-convert but drawn by the reader's browser. With
 # a generic "sans-serif" the two picked different fonts and long labels ran off the
 # left edge. Measured with a wide font (DejaVu Sans, Verdana's width) and drawn with

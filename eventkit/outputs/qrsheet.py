@@ -1,7 +1,7 @@
 """QR codes for the event and its tables, as PNGs and a print-ready HTML sheet.
 
 Each card encodes `<base>/?event=CODE` (or `&table=N` for a table), built by
-eventkit.links as the projector's QR code is, where the base is the address
+eventkit.event.links as the projector's QR code is, where the base is the address
 phones can reach: the event's public address, else this machine's address on
 the local network and the app's port.
 """
@@ -14,8 +14,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from .links import join_url, qr_png
-from .models import Event, Table
+from eventkit.event.links import join_url, qr_png
+from eventkit.models import Event, Table
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from .storage import Store
+from eventkit.storage import Store
 
 
 def add_purge_parser(sub: argparse._SubParsersAction) -> None:

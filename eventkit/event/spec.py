@@ -1,8 +1,8 @@
 """An event before it has ids: the typed spec that the event file, the editor and storage share.
 
-One shape for a whole event set-up: the YAML loader (eventkit.eventfile)
-builds it, the editor (eventkit.event_editing) changes it with
-`dataclasses.replace`, eventkit.spec_check checks it, and storage writes it
+One shape for a whole event set-up: the YAML loader (eventkit.event.file)
+builds it, the editor (eventkit.event.editing) changes it with
+`dataclasses.replace`, eventkit.event.check checks it, and storage writes it
 (`import_event`, `update_event`) and reads it back (`export_spec`).
 Lists are tuples so a spec is immutable and can be compared and cached.
 A spec is only known to be valid once `spec_check.checked` has passed it.

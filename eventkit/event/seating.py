@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .codebook import Column
-from .exports import csv_bytes
+from eventkit.outputs.codebook import Column
+from eventkit.outputs.exports import csv_bytes
 
 MAX_ATTENDEES = 5000
 MAX_BYTES = 2_000_000

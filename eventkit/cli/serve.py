@@ -42,10 +42,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-from ..demo import ensure_demo
-from ..links import PUBLIC_PORT_ENV
-from ..staff import configured_admin_password, start_up
-from ..storage import Store
+from eventkit.event.demo import ensure_demo
+from eventkit.event.links import PUBLIC_PORT_ENV
+from eventkit.access.staff import configured_admin_password, start_up
+from eventkit.storage import Store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 COMPRESSIBLE = {".js", ".css", ".html", ".json", ".svg", ".txt", ".ttf", ".otf", ".map", ".wasm"}

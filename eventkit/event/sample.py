@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from unittest import mock
 
-from .models import Poll
-from .storage import Store
+from eventkit.models import Poll
+from eventkit.storage import Store
 
 WALL_NOTES = (
     "Referral pathways between Jobcentre and council services",

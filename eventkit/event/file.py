@@ -3,8 +3,8 @@
 `parse_event_file` returns a checked EventSpec or raises EventFileError
 listing every problem with its field path and line number, so nothing is
 imported from a file that has any mistake in it. The file's fields are
-mapped onto the spec by eventkit.eventfile_fields (mistakes of shape) and
-its values checked by eventkit.spec_check, the same check as the editor's;
+mapped onto the spec by eventkit.event.file_fields (mistakes of shape) and
+its values checked by eventkit.event.check, the same check as the editor's;
 this module adds the line of each problem from the YAML node tree.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from . import limits
-from .eventfile_fields import spec_from_data
-from .spec import EventFileError, EventSpec, FieldError, TableSpec
-from .spec_check import problems, tidy
+from eventkit.event import limits
+from eventkit.event.file_fields import spec_from_data
+from eventkit.event.spec import EventFileError, EventSpec, FieldError, TableSpec
+from eventkit.event.check import problems, tidy
 
 
 def load_event_file(path: str | Path) -> EventSpec:

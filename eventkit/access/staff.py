@@ -28,14 +28,14 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from . import security
-from .storage import Store
+from eventkit.access import security
+from eventkit.storage import Store
 
 ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
 SECRETS_KEY = "admin_password"
 # Where Streamlit looks for secrets.toml (the user's, then the app's); the CLI reads them too.
 SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml",
-                 Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml")
+                 Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml")
 
 
 # --- The organiser password ----------------------------------------------------------

@@ -2,7 +2,7 @@
 
 A Console is a capability: the only ways to get one are Console.unlock(),
 which checks the event's facilitator passcode against its stored hash (under
-the guessing limits of eventkit.staff.sign_in), and Console.resume(), which
+the guessing limits of eventkit.access.staff.sign_in), and Console.resume(), which
 takes a pass that remember() gave a browser after the passcode earlier the
 same day (void once the passcode changes, at sign-out and at midnight). Every action
 is a method of the Console, so code running for an attendee (who has no
@@ -13,10 +13,10 @@ Console was unlocked, so changing the passcode locks out every open panel.
 
 from __future__ import annotations
 
-from . import security, staff
-from .models import Live
-from .storage import Store, StoreError
-from .storage import attempts
+from eventkit.access import security, staff
+from eventkit.models import Live
+from eventkit.storage import Store, StoreError
+from eventkit.storage import attempts
 
 _UNLOCKED = object()  # only Console.unlock has it, so only unlock() makes Consoles
 
@@ -39,7 +39,7 @@ class Console:
     def unlock(cls, store: Store, event_id: int, passcode: str, client: str = "") -> Console:
         """A Console for the event if the passcode is right; raises ConsoleLocked otherwise.
 
-        `client` names the browser session (a random id, see eventkit.staff):
+        `client` names the browser session (a random id, see eventkit.access.staff):
         its own wrong passcodes slow down only that session, unless many
         sessions guess at once.
         """

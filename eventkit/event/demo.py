@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .eventfile import load_event_file
-from .storage import Store, StoreError
+from eventkit.event.file import load_event_file
+from eventkit.storage import Store, StoreError
 
-DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "demo_event.yaml"
+DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_event.yaml"
 DEMO_PASSCODE = "fife-demo"
 
 

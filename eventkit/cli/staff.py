@@ -16,8 +16,8 @@ import argparse
 import getpass
 import sys
 
-from . import security, staff
-from .storage import Store, StoreError
+from eventkit.access import security, staff
+from eventkit.storage import Store, StoreError
 
 MIN_ADMIN_PASSWORD = 8
 MIN_PASSCODE = 4  # as the event file and the editor require

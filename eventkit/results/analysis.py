@@ -12,9 +12,9 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from .models import LIKERT_LABELS, Poll
-from .storage import Store
-from .storage.coding import SOURCE_LABELS, MatrixCell
+from eventkit.models import LIKERT_LABELS, Poll
+from eventkit.storage import Store
+from eventkit.storage.coding import SOURCE_LABELS, MatrixCell
 
 WIDTH = 560
 CORRECT, OTHER = "#1a7f37", "#7b8494"  # bars 5:1 and 3.8:1 on white (WCAG 1.4.11 asks 3:1)

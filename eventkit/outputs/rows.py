@@ -1,13 +1,13 @@
 """The rows of every export: answers read from the Store, participants as pseudonyms.
 
-activity_rows gives one list of rows per activity file (eventkit.codebook.FILES);
+activity_rows gives one list of rows per activity file (eventkit.outputs.codebook.FILES);
 long_rows puts every answer of every activity into the one long table (LONG).
 """
 
 from __future__ import annotations
 
-from .models import LIKERT_LABELS
-from .storage import Store
+from eventkit.models import LIKERT_LABELS
+from eventkit.storage import Store
 
 
 def pseudonym(seq: int | None) -> str:

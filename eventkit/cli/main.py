@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .demo import ensure_demo
-from .rehearse import commands as rehearse_commands
-from .eventfile import EventFileError, dump_event_file, load_event_file
-from . import staff, staff_cli
-from .report import add_report_parser, cmd_report
-from .retention import add_purge_parser, cmd_purge_expired
-from .storage import Store, StoreError, default_path
+from eventkit.event.demo import ensure_demo
+from eventkit.rehearse import commands as rehearse_commands
+from eventkit.event.file import EventFileError, dump_event_file, load_event_file
+from eventkit.access import staff
+from eventkit.cli import staff as staff_cli
+from eventkit.outputs.report import add_report_parser, cmd_report
+from eventkit.cli.purge import add_purge_parser, cmd_purge_expired
+from eventkit.storage import Store, StoreError, default_path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +96,7 @@ def cmd_list(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from .storage.copying import copy_events
+    from eventkit.storage.copying import copy_events
 
     source, target = Store(args.source), Store(args.target)
     report = copy_events(source, target, args.event)
@@ -136,7 +137,7 @@ def _event_or_fail(store: Store, code: str):
 
 
 def cmd_export_csv(store: Store, args: argparse.Namespace) -> int:
-    from .exports import activity_csvs
+    from eventkit.outputs.exports import activity_csvs
 
     event = _event_or_fail(store, args.code)
     args.output.mkdir(parents=True, exist_ok=True)
@@ -147,7 +148,7 @@ def cmd_export_csv(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_export_zip(store: Store, args: argparse.Namespace) -> int:
-    from .exports import zip_bytes
+    from eventkit.outputs.exports import zip_bytes
 
     event = _event_or_fail(store, args.code)
     args.output.write_bytes(zip_bytes(store, event))
@@ -156,7 +157,8 @@ def cmd_export_zip(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_qr_sheet(store: Store, args: argparse.Namespace) -> int:
-    from . import links, qrsheet
+    from eventkit.event import links
+    from eventkit.outputs import qrsheet
 
     event = _event_or_fail(store, args.code)
     if args.base_url is None:

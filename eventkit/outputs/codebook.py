@@ -1,6 +1,6 @@
 """The codebook: every export file's columns, their types and what they mean.
 
-eventkit.export_rows fills these columns and eventkit.exports writes them;
+eventkit.outputs.rows fills these columns and eventkit.outputs.exports writes them;
 the codebook (Markdown here, CSV in exports) is made from the same table, so
 it always says what the files hold.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import LIKERT_LABELS
+from eventkit.models import LIKERT_LABELS
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def codebook_markdown() -> str:
              "Text that a spreadsheet could run as a formula (starting with = + - @, tab, CR or LF) starts with an",
              "extra apostrophe '.", "", "Read with pandas: `pd.read_csv(path)`; int columns are never blank,",
              "float columns may be blank (NaN). A text column that is blank in every row reads as float NaN;",
-             "`eventkit.exports.read_csv(path, name)` passes the text dtypes for you.", ""]
+             "`eventkit.outputs.exports.read_csv(path, name)` passes the text dtypes for you.", ""]
     for name, columns in all_files().items():
         lines += [f"## {name}.csv", "", "| column | type | description |", "|---|---|---|"]
         lines += [f"| {c.name} | {PANDAS_TYPES[c.dtype]} | {c.description} |" for c in columns]

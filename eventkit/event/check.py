@@ -14,10 +14,10 @@ import math
 import re
 from dataclasses import replace
 
-from . import limits
-from .links import AddressError, normalise_base_url
-from .models import EVAL_KINDS, POLL_KINDS
-from .spec import EventFileError, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec
+from eventkit.event import limits
+from eventkit.event.links import AddressError, normalise_base_url
+from eventkit.models import EVAL_KINDS, POLL_KINDS
+from eventkit.event.spec import EventFileError, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec
 
 CODE_RE = re.compile(r"^[A-Z0-9]{3,12}$")
 
