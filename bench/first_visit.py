@@ -17,8 +17,14 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def first_visit(browser, url: str) -> dict:
@@ -60,11 +66,15 @@ def main(urls: list[str], resources: bool = False) -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for url in urls:
             t = first_visit(browser, url)
-            print(f"{url}: {(t['http'] + t['ws']) / 1024:.0f} KB transferred "
-                  f"({t['requests']} HTTP responses {t['http'] / 1024:.0f} KB, decoded {t['decoded'] / 1024:.0f} KB; "
-                  f"websocket {t['ws'] / 1024:.0f} KB)")
+            print(
+                f"{url}: {(t['http'] + t['ws']) / 1024:.0f} KB transferred "
+                f"({t['requests']} HTTP responses {t['http'] / 1024:.0f} KB, decoded {t['decoded'] / 1024:.0f} KB; "
+                f"websocket {t['ws'] / 1024:.0f} KB)"
+            )
             fonts = [(size, u) for size, u in t["resources"] if "/static/media/" in u]
-            print("  font files:", ", ".join(f"{u.rsplit('/', 1)[1]} {size / 1024:.0f} KB" for size, u in fonts) or "none")
+            print(
+                "  font files:", ", ".join(f"{u.rsplit('/', 1)[1]} {size / 1024:.0f} KB" for size, u in fonts) or "none"
+            )
             for size, u in sorted(t["resources"], reverse=True) if resources else ():
                 print(f"  {size / 1024:7.1f} KB  {u}")
         browser.close()

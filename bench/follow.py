@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from eventkit.rehearse.client import StreamlitSession
 from eventkit.access.security import new_token
+from eventkit.rehearse.client import StreamlitSession
 from eventkit.storage import Store
 
 MARKERS = {"wall": "The wall is open", "tables": "Table discussions", "evaluation": "Before you go"}
@@ -35,7 +35,7 @@ async def main(url: str, db: str, n: int, changes: int, code: str) -> None:
     store.set_live(event.id, "welcome")
     sessions = [StreamlitSession(url, query_string=f"event={code}&p={new_token()}") for _ in range(n)]
     for i in range(0, n, 50):
-        await asyncio.gather(*(s.open() for s in sessions[i:i + 50]))
+        await asyncio.gather(*(s.open() for s in sessions[i : i + 50]))
     await asyncio.gather(*(s.wait_for(lambda s: s.runs_finished, 60) for s in sessions))
     print(f"{n} screens open")
     kinds = ["wall", "tables", "evaluation"]
@@ -52,8 +52,10 @@ async def main(url: str, db: str, n: int, changes: int, code: str) -> None:
 
         await asyncio.gather(*(follow(s) for s in sessions), return_exceptions=True)
         done.sort()
-        print(f"{kind:10} followed {len(done)}/{n}: p50 {statistics.median(done):.2f}s "
-              f"p95 {done[int(0.95 * (len(done) - 1))]:.2f}s max {done[-1]:.2f}s")
+        print(
+            f"{kind:10} followed {len(done)}/{n}: p50 {statistics.median(done):.2f}s "
+            f"p95 {done[int(0.95 * (len(done) - 1))]:.2f}s max {done[-1]:.2f}s"
+        )
     await asyncio.gather(*(s.close() for s in sessions))
 
 

@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from eventkit.rehearse.client import StreamlitSession, http_get
 from eventkit.access.security import new_token
+from eventkit.rehearse.client import StreamlitSession, http_get
 
 
 def cpu_seconds(pid: int) -> float:
@@ -82,5 +82,6 @@ async def main(url: str, pid: int, n: int, only_live: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200,
-                     sys.argv[4:5] == ["live"]))
+    asyncio.run(
+        main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 200, sys.argv[4:5] == ["live"])
+    )

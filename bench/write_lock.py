@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eventkit.event.demo import ensure_demo
 from eventkit.access.security import new_token
-from eventkit.storage import Store, StoreError  # noqa: E402
+from eventkit.event.demo import ensure_demo
+from eventkit.storage import Store, StoreError
 
 VOTES = 200
 
@@ -45,8 +45,9 @@ def main(voters: int, busy_threads: int) -> None:
     spinners = [threading.Thread(target=_spin, args=(stop,)) for _ in range(busy_threads)]
     took: list[float] = []
     refused: list[str] = []
-    workers = [threading.Thread(target=_vote, args=(store, poll, people[k::voters], took, refused))
-               for k in range(voters)]
+    workers = [
+        threading.Thread(target=_vote, args=(store, poll, people[k::voters], took, refused)) for k in range(voters)
+    ]
     for t in spinners:
         t.start()
     started = time.perf_counter()
@@ -60,8 +61,10 @@ def main(voters: int, busy_threads: int) -> None:
         t.join()
     took.sort()
     print(f"one vote alone: {alone * 1000:.1f} ms")
-    print(f"{voters} voters, {busy_threads} busy threads: {len(took)} of {VOTES} saved in {wall:.1f} s, "
-          f"p50 {_ms(took, 0.5)} p95 {_ms(took, 0.95)} max {_ms(took, 1.0)}; refused {len(refused)}")
+    print(
+        f"{voters} voters, {busy_threads} busy threads: {len(took)} of {VOTES} saved in {wall:.1f} s, "
+        f"p50 {_ms(took, 0.5)} p95 {_ms(took, 0.95)} max {_ms(took, 1.0)}; refused {len(refused)}"
+    )
 
 
 def _vote(store: Store, poll, people: list, took: list[float], refused: list[str]) -> None:
@@ -88,4 +91,4 @@ def _ms(values: list[float], q: float) -> str:
 
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:3]]
-    main(*(args + [8, 6][len(args):]))
+    main(*(args + [8, 6][len(args) :]))

@@ -90,8 +90,9 @@ class Poll:
         return self.state == "open"
 
 
-def next_question(polls: list[Poll] | tuple[Poll, ...], live_poll_id: int | None,
-                  picked_id: int | None = None) -> Poll | None:
+def next_question(
+    polls: list[Poll] | tuple[Poll, ...], live_poll_id: int | None, picked_id: int | None = None
+) -> Poll | None:
     """The poll *Next question* opens; None when there is none left to ask.
 
     The picked poll when it is a draft that is not live (the facilitator chose

@@ -41,11 +41,23 @@ def ask(item: EvalItem) -> None:
     if item.kind == "text":
         st.text_area(ui.plain(item.text), value=old or "", key=key, disabled=not is_open)
     elif item.kind == "likert":
-        st.radio(ui.plain(item.text), range(1, 6), format_func=lambda v: LIKERT_LABELS[v - 1], key=key,
-                 index=None if old is None else old - 1, disabled=not is_open)
+        st.radio(
+            ui.plain(item.text),
+            range(1, 6),
+            format_func=lambda v: LIKERT_LABELS[v - 1],
+            key=key,
+            index=None if old is None else old - 1,
+            disabled=not is_open,
+        )
     else:
-        st.radio(f"{ui.plain(item.text)} (1 = poor, 5 = excellent)", range(1, 6), horizontal=True, key=key,
-                 index=None if old is None else old - 1, disabled=not is_open)
+        st.radio(
+            f"{ui.plain(item.text)} (1 = poor, 5 = excellent)",
+            range(1, 6),
+            horizontal=True,
+            key=key,
+            index=None if old is None else old - 1,
+            disabled=not is_open,
+        )
 
 
 def send() -> None:
@@ -61,8 +73,10 @@ def send() -> None:
 with st.form("evaluation"):
     for item in items:
         ask(item)
-    st.caption(f"Every question is optional; written answers {entry.limit_note(EVAL_TEXT_MAX_CHARS).lower()} "
-               "Your answers are anonymous.")
+    st.caption(
+        f"Every question is optional; written answers {entry.limit_note(EVAL_TEXT_MAX_CHARS).lower()} "
+        "Your answers are anonymous."
+    )
     st.form_submit_button("Send my feedback", type="primary", width="stretch", disabled=not is_open, on_click=send)
     ui.show_flash()
 

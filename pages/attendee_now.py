@@ -13,12 +13,27 @@ ui.follow_live(event.id)
 
 # What to do when the facilitator opens an activity other than a poll.
 INVITES = {
-    "wall": ("The wall is open", "Add your thoughts to the questions on the wall. Notes are anonymous.",
-             routes.WALL, "Go to the wall", "📝"),
-    "tables": ("Table discussions", "Read your table's case stories and discuss them together.",
-               routes.TABLE, "Open my table", "👥"),
-    "evaluation": ("Before you go: your feedback", "Please tell us how the day went. It takes about two minutes.",
-                   routes.FEEDBACK, "Give feedback", "💬"),
+    "wall": (
+        "The wall is open",
+        "Add your thoughts to the questions on the wall. Notes are anonymous.",
+        routes.WALL,
+        "Go to the wall",
+        "📝",
+    ),
+    "tables": (
+        "Table discussions",
+        "Read your table's case stories and discuss them together.",
+        routes.TABLE,
+        "Open my table",
+        "👥",
+    ),
+    "evaluation": (
+        "Before you go: your feedback",
+        "Please tell us how the day went. It takes about two minutes.",
+        routes.FEEDBACK,
+        "Give feedback",
+        "💬",
+    ),
 }
 
 

@@ -20,8 +20,9 @@ table = next((t for t in tables if t.number == me.table_no), None)
 if table is None:
     st.title("Which table are you at?", anchor=False)
     st.write("The table number is on the card in the middle of your table.")
-    choice = st.selectbox("Your table", tables, index=None, format_func=lambda t: t.name,
-                          placeholder="Choose your table")
+    choice = st.selectbox(
+        "Your table", tables, index=None, format_func=lambda t: t.name, placeholder="Choose your table"
+    )
     if choice is not None:
         try:
             ui.remember_participant(attendee, ui.store().join(event.id, attendee.token, choice.number))
@@ -36,9 +37,12 @@ st.title(ui.plain(table.name), anchor=False)
 
 def consent(table: Table) -> None:
     given = ui.store().has_consent(table.id, me.id)
-    wants = st.checkbox("I agree to our table's discussion being recorded for the event report "
-                        "(notes, and audio if your facilitator records). No names are kept.", value=given,
-                        key="table-consent")  # a key keeps the box the same widget once consent is saved
+    wants = st.checkbox(
+        "I agree to our table's discussion being recorded for the event report "
+        "(notes, and audio if your facilitator records). No names are kept.",
+        value=given,
+        key="table-consent",
+    )  # a key keeps the box the same widget once consent is saved
     if wants != given:
         try:
             (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)
@@ -60,16 +64,21 @@ def scribe_form(table: Table) -> None:
         (st.caption if consented else st.warning)(
             f"{consented} of {seated} {'person' if seated == 1 else 'people'} at this table "
             f"{'has' if 1 in (consented, seated) else 'have'} agreed to recording. "
-            + ("Notes are recorded only with consent." if consented else
-               "Notes are recorded only with consent: they cannot be saved until someone ticks the box at the top."))
+            + (
+                "Notes are recorded only with consent."
+                if consented
+                else "Notes are recorded only with consent: they cannot be saved until someone ticks the box at the top."
+            )
+        )
         with st.form("scribe"):
             vignette = st.selectbox("Case", table.vignettes, format_func=lambda v: v.title, key="scribe-case")
             prompts = ["(general)", *vignette.prompts] if vignette else ["(general)"]
             st.selectbox("Prompt", prompts, key="scribe-prompt")
             st.text_area("Note", key="scribe-note", height=120)
             st.caption(entry.limit_note(TABLE_NOTE_MAX_CHARS))
-            entry.submit_button("Add note", add_note, reads=("scribe-case", "scribe-prompt", "scribe-note"),
-                                empties="scribe-note")
+            entry.submit_button(
+                "Add note", add_note, reads=("scribe-case", "scribe-prompt", "scribe-note"), empties="scribe-note"
+            )
         notes = ui.store().list_table_notes(table.id)
         st.caption(f"{len(notes)} note{'s' if len(notes) != 1 else ''} from this table")
         titles = {v.id: v.title for v in table.vignettes}

@@ -64,8 +64,14 @@ def post_and_list(prompt: WallPrompt) -> None:
             ui.show_literal(note.text)
             given = note.id in plussed
             label = f"+1 ({note.plus_ones})" + (" · you agreed" if given else "")
-            st.button(label, key=f"plus-{note.id}", disabled=given, help="Agree with this note",
-                      on_click=agree, args=(note.id,))
+            st.button(
+                label,
+                key=f"plus-{note.id}",
+                disabled=given,
+                help="Agree with this note",
+                on_click=agree,
+                args=(note.id,),
+            )
     ui.show_flash()
 
 

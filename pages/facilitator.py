@@ -14,8 +14,7 @@ con = fx.require_facilitator(event)  # the passcode form and st.stop() until giv
 st.title("Control panel")
 faults.live_page_banner()  # a database problem (disk full, read-only…), as soon as the server meets it
 st.caption(ui.plain(event.title))
-routes.link(routes.PROJECTOR, label="Open the projector view", icon=":material/tv:",
-            query_params={"event": event.code})
+routes.link(routes.PROJECTOR, label="Open the projector view", icon=":material/tv:", query_params={"event": event.code})
 panel.live_status(event)
 panel.door(event, con)
 

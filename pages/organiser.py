@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from eventkit.event import editing as event_editing
 from eventkit import ui
+from eventkit.event import editing as event_editing
 from eventkit.event.file import EventFileError, parse_event_file
 from eventkit.storage import StoreError
 from eventkit.ui.organiser import organiser_page, show_errors, show_refusal
@@ -12,11 +12,24 @@ event = organiser_page("Organiser")
 store = ui.store()
 
 if event is not None:
-    st.caption("Set the event up, print its QR codes and seat people before the day; "
-               "export, analyse, code and report afterwards. Choose a page above.")
+    st.caption(
+        "Set the event up, print its QR codes and seat people before the day; "
+        "export, analyse, code and report afterwards. Choose a page above."
+    )
     events = store.list_events()
-    st.dataframe([{"code": e.code, "title": e.title, "date": e.date, "status": e.status,
-                   "people": store.count_participants(e.id)} for e in events], hide_index=True)
+    st.dataframe(
+        [
+            {
+                "code": e.code,
+                "title": e.title,
+                "date": e.date,
+                "status": e.status,
+                "people": store.count_participants(e.id),
+            }
+            for e in events
+        ],
+        hide_index=True,
+    )
 
 
 def start_on(event_id: int, message: str) -> None:
@@ -25,18 +38,17 @@ def start_on(event_id: int, message: str) -> None:
     st.rerun()
 
 
-with st.expander("Create a new event", expanded=event is None):
-    with st.form("create-event"):
-        code = st.text_input("Code (3-12 letters or digits; attendees type it)", max_chars=12)
-        title = st.text_input("Title")
-        date = st.text_input("Date (YYYY-MM-DD)")
-        if st.form_submit_button("Create event", type="primary"):
-            try:
-                start_on(store.import_event(event_editing.new_event_spec(code, title, date)), "Event created.")
-            except EventFileError as err:
-                show_errors(err.errors)
-            except StoreError as err:
-                show_refusal(err)
+with st.expander("Create a new event", expanded=event is None), st.form("create-event"):
+    code = st.text_input("Code (3-12 letters or digits; attendees type it)", max_chars=12)
+    title = st.text_input("Title")
+    date = st.text_input("Date (YYYY-MM-DD)")
+    if st.form_submit_button("Create event", type="primary"):
+        try:
+            start_on(store.import_event(event_editing.new_event_spec(code, title, date)), "Event created.")
+        except EventFileError as err:
+            show_errors(err.errors)
+        except StoreError as err:
+            show_refusal(err)
 
 with st.expander("Import an event file (YAML)"):
     upload = st.file_uploader("Event file", type=["yaml", "yml"])
@@ -53,22 +65,23 @@ with st.expander("Import an event file (YAML)"):
 if event is None:
     st.stop()
 
-with st.expander(f"Duplicate {event.code} (set-up only, no attendee data)"):
-    with st.form("duplicate-event"):
-        new_code = st.text_input("New code", max_chars=12)
-        new_title = st.text_input("New title", value=f"{event.title} (copy)")
-        if st.form_submit_button("Duplicate"):
-            try:
-                event_editing.new_event_spec(new_code, new_title)  # checks the code's shape
-                start_on(store.duplicate_event(event.id, new_code, new_title), "Event duplicated.")
-            except EventFileError as err:
-                show_errors(err.errors)
-            except StoreError as err:
-                show_refusal(err)
+with st.expander(f"Duplicate {event.code} (set-up only, no attendee data)"), st.form("duplicate-event"):
+    new_code = st.text_input("New code", max_chars=12)
+    new_title = st.text_input("New title", value=f"{event.title} (copy)")
+    if st.form_submit_button("Duplicate"):
+        try:
+            event_editing.new_event_spec(new_code, new_title)  # checks the code's shape
+            start_on(store.duplicate_event(event.id, new_code, new_title), "Event duplicated.")
+        except EventFileError as err:
+            show_errors(err.errors)
+        except StoreError as err:
+            show_refusal(err)
 
 with st.expander(f"Delete {event.code} and all its data"):
-    st.warning("This removes the event, its votes, notes and answers from the database file for good. "
-               "Download the exports first if you need them.")
+    st.warning(
+        "This removes the event, its votes, notes and answers from the database file for good. "
+        "Download the exports first if you need them."
+    )
     with st.form("delete-event"):
         typed = st.text_input(f"Type {event.code} to confirm")
         if st.form_submit_button("Delete for good"):

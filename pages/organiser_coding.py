@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from eventkit.results import analysis
 from eventkit import ui
+from eventkit.results import analysis
 from eventkit.storage import StoreError
 from eventkit.storage.coding import SOURCE_LABELS, SOURCES
 from eventkit.text import neutralise_cell
@@ -49,9 +49,15 @@ with st.form(f"code-{source}"):
         with st.container(border=True):
             st.caption(item.context)
             ui.show_literal(item.text)
-            chosen[item.item_key] = st.multiselect("Themes", list(names), default=list(item.theme_ids),
-                                                   format_func=names.get, key=f"c-{source}-{item.item_key}",
-                                                   label_visibility="collapsed", placeholder="Choose themes")
+            chosen[item.item_key] = st.multiselect(
+                "Themes",
+                list(names),
+                default=list(item.theme_ids),
+                format_func=names.get,
+                key=f"c-{source}-{item.item_key}",
+                label_visibility="collapsed",
+                placeholder="Choose themes",
+            )
     if not shown:
         st.info("Nothing to code here yet.")
     if st.form_submit_button("Save themes", type="primary", disabled=not shown):
@@ -70,5 +76,10 @@ for theme in dict.fromkeys(c.theme for c in cells):
         texts = [(SOURCE_LABELS[c.source], t) for c in cells if c.theme == theme for t in c.texts]
         st.dataframe(pd.DataFrame(texts, columns=["source", "text"]), hide_index=True)
 long = analysis.matrix_long_frame(cells).map(neutralise_cell)
-st.download_button("Download the matrix (CSV)", long.to_csv(index=False).encode("utf-8-sig"),
-                   f"{event.code.lower()}-analysis-matrix.csv", "text/csv", icon=":material/download:")
+st.download_button(
+    "Download the matrix (CSV)",
+    long.to_csv(index=False).encode("utf-8-sig"),
+    f"{event.code.lower()}-analysis-matrix.csv",
+    "text/csv",
+    icon=":material/download:",
+)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from eventkit.results import analysis
 from eventkit import ui
-from eventkit.ui.organiser import organiser_page, require_event
+from eventkit.results import analysis
 from eventkit.ui import routes
+from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Dashboard"))
 store = ui.store()
@@ -27,9 +27,14 @@ with tab_polls:
     if summary.empty:
         st.info("This event has no polls.")
     else:
-        st.dataframe(summary, hide_index=True, column_config={
-            "response rate": st.column_config.NumberColumn(format="percent"),
-            "share correct": st.column_config.NumberColumn(format="percent")})
+        st.dataframe(
+            summary,
+            hide_index=True,
+            column_config={
+                "response rate": st.column_config.NumberColumn(format="percent"),
+                "share correct": st.column_config.NumberColumn(format="percent"),
+            },
+        )
     for poll in polls:
         if poll.kind == "choice":
             st.altair_chart(analysis.perception_chart(poll, analysis.choice_frame(store, poll)))

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from eventkit.event import editing as edit
 from eventkit import ui
+from eventkit.event import editing as edit
 from eventkit.event.file import EventFileError
 from eventkit.storage import StoreError
 from eventkit.ui import editor
@@ -30,7 +30,9 @@ def save(new_spec, message: str = "Saved.", show_poll: int | None = None) -> Non
     st.rerun()
 
 
-details, polls_tab, wall_tab, tables_tab, file_tab = st.tabs(["Details", "Polls", "Wall and evaluation", "Tables", "Event file"])
+details, polls_tab, wall_tab, tables_tab, file_tab = st.tabs(
+    ["Details", "Polls", "Wall and evaluation", "Tables", "Event file"]
+)
 with details:
     editor.details_form(spec, save)
 with polls_tab:

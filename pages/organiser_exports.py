@@ -5,14 +5,16 @@ from datetime import date
 
 import streamlit as st
 
-from eventkit.outputs import exports
 from eventkit import ui
+from eventkit.outputs import exports
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Exports"))
 store = ui.store()
-st.caption("Files are made from the database as it is now, so you can download during the event and again "
-           "afterwards. Participants appear only as P001, P002 …")
+st.caption(
+    "Files are made from the database as it is now, so you can download during the event and again "
+    "afterwards. Participants appear only as P001, P002 …"
+)
 
 counts = store.event_row_counts(event.id)
 with st.container(horizontal=True):
@@ -33,26 +35,60 @@ def on_click(name: str):
 
 st.subheader("Everything at once")
 with st.container(horizontal=True):
-    st.download_button("ZIP of everything", data=lambda: exports.zip_bytes(store, event), type="primary",
-                       file_name=f"{event.code}-export-{stamp}.zip", mime="application/zip",
-                       icon=":material/folder_zip:", on_click="ignore")
-    st.download_button("All activities (long CSV)", data=on_click(f"{exports.LONG_NAME}.csv"), mime="text/csv",
-                       file_name=f"{event.code}-{exports.LONG_NAME}.csv", icon=":material/table:", on_click="ignore")
-    st.download_button("Codebook (Markdown)", data=on_click("codebook.md"), file_name=f"{event.code}-codebook.md",
-                       mime="text/markdown", icon=":material/menu_book:", on_click="ignore")
-    st.download_button("Codebook (CSV)", data=on_click("codebook.csv"), file_name=f"{event.code}-codebook.csv",
-                       mime="text/csv", icon=":material/menu_book:", on_click="ignore")
-st.caption("The ZIP holds every CSV, both codebooks, the event file and a copy of this event's database "
-           "(other events removed, attendee link hashes replaced by pseudonyms).")
+    st.download_button(
+        "ZIP of everything",
+        data=lambda: exports.zip_bytes(store, event),
+        type="primary",
+        file_name=f"{event.code}-export-{stamp}.zip",
+        mime="application/zip",
+        icon=":material/folder_zip:",
+        on_click="ignore",
+    )
+    st.download_button(
+        "All activities (long CSV)",
+        data=on_click(f"{exports.LONG_NAME}.csv"),
+        mime="text/csv",
+        file_name=f"{event.code}-{exports.LONG_NAME}.csv",
+        icon=":material/table:",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Codebook (Markdown)",
+        data=on_click("codebook.md"),
+        file_name=f"{event.code}-codebook.md",
+        mime="text/markdown",
+        icon=":material/menu_book:",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Codebook (CSV)",
+        data=on_click("codebook.csv"),
+        file_name=f"{event.code}-codebook.csv",
+        mime="text/csv",
+        icon=":material/menu_book:",
+        on_click="ignore",
+    )
+st.caption(
+    "The ZIP holds every CSV, both codebooks, the event file and a copy of this event's database "
+    "(other events removed, attendee link hashes replaced by pseudonyms)."
+)
 
 st.subheader("One CSV per activity")
 with st.container(horizontal=True):
     for name in exports.FILES:
-        st.download_button(name.replace("_", " ").capitalize(), data=on_click(f"{name}.csv"), mime="text/csv",
-                           file_name=f"{event.code}-{name}.csv", icon=":material/download:", on_click="ignore")
+        st.download_button(
+            name.replace("_", " ").capitalize(),
+            data=on_click(f"{name}.csv"),
+            mime="text/csv",
+            file_name=f"{event.code}-{name}.csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 st.subheader("Preview")
-choice = st.selectbox("File", [*exports.FILES, exports.LONG_NAME], format_func=lambda n: f"{n}.csv", key="export-preview")
+choice = st.selectbox(
+    "File", [*exports.FILES, exports.LONG_NAME], format_func=lambda n: f"{n}.csv", key="export-preview"
+)
 preview = exports.read_csv(io.BytesIO(files[f"{choice}.csv"]), choice)
 st.caption(f"{len(preview):,} rows. Text that a spreadsheet would run as a formula starts with an apostrophe.")
 st.dataframe(preview, hide_index=True, height=320)
@@ -60,18 +96,32 @@ st.dataframe(preview, hide_index=True, height=320)
 st.subheader("Backup and event file")
 with st.container(horizontal=True):
     if not store.is_postgres:
-        st.download_button("Database backup (all events)", data=lambda: exports.backup_bytes(store),
-                           file_name=f"eventkit-backup-{stamp}.db", mime="application/vnd.sqlite3",
-                           icon=":material/backup:", on_click="ignore")
-    st.download_button("Event file (YAML)", data=lambda: exports.event_file_bytes(store, event),
-                       file_name=f"{event.code}.yaml", mime="application/yaml",
-                       icon=":material/description:", on_click="ignore")
+        st.download_button(
+            "Database backup (all events)",
+            data=lambda: exports.backup_bytes(store),
+            file_name=f"eventkit-backup-{stamp}.db",
+            mime="application/vnd.sqlite3",
+            icon=":material/backup:",
+            on_click="ignore",
+        )
+    st.download_button(
+        "Event file (YAML)",
+        data=lambda: exports.event_file_bytes(store, event),
+        file_name=f"{event.code}.yaml",
+        mime="application/yaml",
+        icon=":material/description:",
+        on_click="ignore",
+    )
 if store.is_postgres:
-    st.caption("This server keeps every event in a PostgreSQL database: its administrator backs up the whole "
-               "database with pg_dump (see the README, “More than one machine”). The ZIP above holds a copy "
-               "of this event. The event file recreates the event's set-up without any answers (and without "
-               "the facilitator passcode: set one in the Event editor).")
+    st.caption(
+        "This server keeps every event in a PostgreSQL database: its administrator backs up the whole "
+        "database with pg_dump (see the README, “More than one machine”). The ZIP above holds a copy "
+        "of this event. The event file recreates the event's set-up without any answers (and without "
+        "the facilitator passcode: set one in the Event editor)."
+    )
 else:
-    st.caption("The backup is a consistent copy taken while the app runs; keep it somewhere safe, as it holds "
-               "every event's answers. The event file recreates the event's set-up without any answers "
-               "(and without the facilitator passcode: set one in the Event editor).")
+    st.caption(
+        "The backup is a consistent copy taken while the app runs; keep it somewhere safe, as it holds "
+        "every event's answers. The event file recreates the event's set-up without any answers "
+        "(and without the facilitator passcode: set one in the Event editor)."
+    )

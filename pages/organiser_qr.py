@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from eventkit import ui
 from eventkit.event import links
 from eventkit.outputs import qrsheet
-from eventkit import ui
 from eventkit.storage import StoreError
 from eventkit.ui.organiser import organiser_page, require_event, show_refusal
 from eventkit.ui.panel import label  # messages may quote the typed address: never as Markdown
@@ -15,10 +15,13 @@ port = st.get_option("server.port")
 suggested = links.suggest_base_url(port)
 
 with st.form("base-url"):
-    typed = st.text_input("Public address phones will open", value=event.public_base_url or suggested,
-                          max_chars=links.MAX_URL_CHARS,
-                          help="The address of this app as seen from the venue Wi-Fi, e.g. http://192.168.1.20:8501 "
-                               "or https://events.example.org")
+    typed = st.text_input(
+        "Public address phones will open",
+        value=event.public_base_url or suggested,
+        max_chars=links.MAX_URL_CHARS,
+        help="The address of this app as seen from the venue Wi-Fi, e.g. http://192.168.1.20:8501 "
+        "or https://events.example.org",
+    )
     if st.form_submit_button("Save address", type="primary"):
         try:
             store.set_public_base_url(event.id, links.normalise_base_url(typed))
@@ -28,8 +31,10 @@ with st.form("base-url"):
             st.error(label(str(err), 600))
         except StoreError as err:
             show_refusal(err)
-st.caption(f"Suggested for this machine: {suggested} (its address on the local network). "
-           "Check on a phone on the venue Wi-Fi that it opens before printing.")
+st.caption(
+    f"Suggested for this machine: {suggested} (its address on the local network). "
+    "Check on a phone on the venue Wi-Fi that it opens before printing."
+)
 
 base, note = links.public_base(event.public_base_url, port)
 if note:
@@ -37,14 +42,27 @@ if note:
 cards = qrsheet.make_cards(base, event, store.list_tables(event.id))
 
 with st.container(horizontal=True):
-    st.download_button("Printable sheet (HTML)", data=qrsheet.sheet_html(event, cards, base), type="primary",
-                       file_name=f"{event.code}-qr-sheet.html", mime="text/html",
-                       icon=":material/print:", on_click="ignore")
-    st.download_button("QR images (ZIP of PNGs)", data=qrsheet.cards_zip(event, cards),
-                       file_name=f"{event.code}-qr-codes.zip", mime="application/zip",
-                       icon=":material/qr_code_2:", on_click="ignore")
-st.caption("Open the sheet in a browser and print it: one A4 page per code, table number in large type. "
-           "The projector shows the same join code.")
+    st.download_button(
+        "Printable sheet (HTML)",
+        data=qrsheet.sheet_html(event, cards, base),
+        type="primary",
+        file_name=f"{event.code}-qr-sheet.html",
+        mime="text/html",
+        icon=":material/print:",
+        on_click="ignore",
+    )
+    st.download_button(
+        "QR images (ZIP of PNGs)",
+        data=qrsheet.cards_zip(event, cards),
+        file_name=f"{event.code}-qr-codes.zip",
+        mime="application/zip",
+        icon=":material/qr_code_2:",
+        on_click="ignore",
+    )
+st.caption(
+    "Open the sheet in a browser and print it: one A4 page per code, table number in large type. "
+    "The projector shows the same join code."
+)
 
 columns = st.columns(3)
 for i, card in enumerate(cards):

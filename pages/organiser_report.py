@@ -4,20 +4,28 @@ import base64
 
 import streamlit as st
 
-from eventkit.outputs import report
 from eventkit import ui
+from eventkit.outputs import report
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Event report"))
-st.write("One file with the poll reveals, charts, evaluation results and notes by theme. "
-         "Open it in a browser and print it to PDF. It needs no internet connection.")
+st.write(
+    "One file with the poll reveals, charts, evaluation results and notes by theme. "
+    "Open it in a browser and print it to PDF. It needs no internet connection."
+)
 
 if st.button("Make the report", type="primary", icon=":material/description:"):
     ui.check_organiser()  # the action checks the role again
     with st.spinner("Drawing the charts…"):
         html = report.build_report(ui.store(), event.id)
-    st.download_button("Download the report (HTML)", html, f"{event.code.lower()}-report.html",
-                       "text/html", type="primary", icon=":material/download:")
+    st.download_button(
+        "Download the report (HTML)",
+        html,
+        f"{event.code.lower()}-report.html",
+        "text/html",
+        type="primary",
+        icon=":material/download:",
+    )
     st.caption(f"{len(html) / 1024:,.0f} KB. Preview:")
     # Our own generated HTML (all attendee text escaped, no scripts), and as a data: URL it
     # also runs in an opaque origin, apart from the app.

@@ -29,5 +29,9 @@ The organisers see all answers, without anything that identifies you, and use th
 from another device. Totals are a picture of the room, not a ballot.
 """)
 if event is not None:
-    routes.link(routes.NOW, label="Back to the event", icon="⬅️",
-                query_params={k: v for k, v in st.query_params.items() if k in ("event", "p")})
+    routes.link(
+        routes.NOW,
+        label="Back to the event",
+        icon="⬅️",
+        query_params={k: v for k, v in st.query_params.items() if k in ("event", "p")},
+    )

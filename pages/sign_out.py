@@ -18,10 +18,14 @@ st.title("Signed out")
 if event is not None:
     fx.sign_out(event)
     st.text(f"This browser is signed out of the control panel of {event.code}.")
-    routes.link(routes.CONTROL_PANEL, label="Sign in again", icon=":material/login:", query_params={"event": event.code})
+    routes.link(
+        routes.CONTROL_PANEL, label="Sign in again", icon=":material/login:", query_params={"event": event.code}
+    )
 else:
     ui.sign_out_organiser()
     st.text("This browser is signed out of the organiser area.")
     routes.link(routes.ORGANISER, label="Sign in again", icon=":material/login:")
-st.caption("Staff stay signed in on a browser until midnight unless they sign out, "
-           "so sign out on a shared computer when you are done.")
+st.caption(
+    "Staff stay signed in on a browser until midnight unless they sign out, "
+    "so sign out on a shared computer when you are done."
+)

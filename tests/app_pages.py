@@ -1,12 +1,12 @@
 """For AppTest page tests: point the app at a test database, and open one of its pages.
 
-    @pytest.fixture
-    def db(tmp_path, monkeypatch):
-        with app_database(tmp_path / "x.db", monkeypatch, admin_password=PASSWORD) as path:
-            yield path
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    with app_database(tmp_path / "x.db", monkeypatch, admin_password=PASSWORD) as path:
+        yield path
 
-    at = open_page("pages/organiser.py", password=PASSWORD)  # signed in by typing the password
-    at = open_signed_in("pages/organiser_qr.py")  # signed in with a pass, nothing typed
+at = open_page("pages/organiser.py", password=PASSWORD)  # signed in by typing the password
+at = open_signed_in("pages/organiser_qr.py")  # signed in with a pass, nothing typed
 """
 
 from __future__ import annotations

@@ -30,15 +30,21 @@ from tests.live_server import live_server, rehearsal  # noqa: F401  one real ser
 
 TMPFS = Path("/dev/shm")
 PG_URL = os.environ.get("EVENTKIT_TEST_PG", "")
-PG_SKIP = ("PostgreSQL leg not run: set EVENTKIT_TEST_PG=postgresql://… to a database the tests may fill "
-           "(.ci/run starts a throwaway cluster and sets it)")
+PG_SKIP = (
+    "PostgreSQL leg not run: set EVENTKIT_TEST_PG=postgresql://… to a database the tests may fill "
+    "(.ci/run starts a throwaway cluster and sets it)"
+)
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "sqlite_only: checks SQLite's own files, pragmas or connections; "
-                                       "runs on SQLite alone")
-    config.addinivalue_line("markers", "postgresql_only: checks the PostgreSQL backend's own machinery (pool, "
-                                       "lost connections); skipped, with the reason, without $EVENTKIT_TEST_PG")
+    config.addinivalue_line(
+        "markers", "sqlite_only: checks SQLite's own files, pragmas or connections; runs on SQLite alone"
+    )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_only: checks the PostgreSQL backend's own machinery (pool, "
+        "lost connections); skipped, with the reason, without $EVENTKIT_TEST_PG",
+    )
 
 
 def pytest_report_header(config):
@@ -65,13 +71,15 @@ def pytest_terminal_summary(terminalreporter):
             if report.when == "call" and re.search(rf"[\[-]{name}[\]-]", report.nodeid):
                 ran[name] += 1
     if any(ran.values()):
-        terminalreporter.write_line(f"tests run per database engine: sqlite {ran['sqlite']}, "
-                                    f"postgresql {ran['postgresql']}" + ("" if PG_URL else f" ({PG_SKIP})"))
+        terminalreporter.write_line(
+            f"tests run per database engine: sqlite {ran['sqlite']}, "
+            f"postgresql {ran['postgresql']}" + ("" if PG_URL else f" ({PG_SKIP})")
+        )
 
 
 @pytest.fixture(scope="module")
 def engine(request):
-    """"sqlite" or "postgresql": the engine this test runs on."""
+    """ "sqlite" or "postgresql": the engine this test runs on."""
     return request.param
 
 
@@ -121,8 +129,9 @@ def _scan_for_streamlit_components_once():
     from streamlit.components.v2 import manifest_scanner
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(manifest_scanner, "scan_component_manifests",
-                      functools.cache(manifest_scanner.scan_component_manifests))
+        patch.setattr(
+            manifest_scanner, "scan_component_manifests", functools.cache(manifest_scanner.scan_component_manifests)
+        )
         yield
 
 
@@ -180,16 +189,30 @@ def pg_schemas(pg_admin):
 def _emptied(admin, schema: str) -> bool:
     """Delete every row but the migrations and restart the ids: as good as a new database."""
     try:
-        tables = [r[0] for r in admin.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
-            "AND table_type = 'BASE TABLE' AND table_name <> 'migrations'", [schema])]
-        sequences = [r[0] for r in admin.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relkind = 'S'", [schema])]
-        admin.execute("; ".join([f"DELETE FROM {schema}.{t}" for t in tables]
-                                + [f"SELECT setval('{schema}.{s}', 1, false)" for s in sequences]))
+        tables = [
+            r[0]
+            for r in admin.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+                "AND table_type = 'BASE TABLE' AND table_name <> 'migrations'",
+                [schema],
+            )
+        ]
+        sequences = [
+            r[0]
+            for r in admin.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relkind = 'S'",
+                [schema],
+            )
+        ]
+        admin.execute(
+            "; ".join(
+                [f"DELETE FROM {schema}.{t}" for t in tables]
+                + [f"SELECT setval('{schema}.{s}', 1, false)" for s in sequences]
+            )
+        )
         return True
-    except Exception:  # noqa: BLE001 - then it is dropped instead
+    except Exception:
         return False
 
 

@@ -31,8 +31,9 @@ def db_bytes(store: Store) -> bytes:
     """
     if store.is_postgres:
         url = re.sub(r"[?&]options=[^&]*", "", store.path)
-        return subprocess.run([pg_tool("pg_dump"), "--no-owner", "-n", pg_schema(store), "-d", url],
-                              check=True, capture_output=True).stdout
+        return subprocess.run(
+            [pg_tool("pg_dump"), "--no-owner", "-n", pg_schema(store), "-d", url], check=True, capture_output=True
+        ).stdout
     return b"".join(
         Path(store.path + suffix).read_bytes() for suffix in ("", "-wal", "-shm") if Path(store.path + suffix).exists()
     )

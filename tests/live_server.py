@@ -52,11 +52,31 @@ class Server:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "EVENTKIT_ADMIN_PASSWORD"}
         env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1")
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(self.port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ]
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=REPO,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -118,8 +138,18 @@ def rehearsal(live_server: Server) -> Rehearsal:
 
     attendee.new_token = recording_token
     try:
-        result = rehearse(Settings(url=live_server.url, event_code=event.code, attendees=30, duration=20,
-                                   join_window=8, db=str(live_server.db), server_pid=live_server.proc.pid, seed=7))
+        result = rehearse(
+            Settings(
+                url=live_server.url,
+                event_code=event.code,
+                attendees=30,
+                duration=20,
+                join_window=8,
+                db=str(live_server.db),
+                server_pid=live_server.proc.pid,
+                seed=7,
+            )
+        )
     finally:
         attendee.new_token = original
     return Rehearsal(live_server, store, event, result, used)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from eventkit.results import analysis
 from eventkit.event.sample import populate_sample
+from eventkit.results import analysis
 
 
 @pytest.fixture
@@ -65,7 +65,8 @@ def test_all_charts_build_to_vega_lite(day):
         analysis.estimate_chart(polls[1], store.poll_results(polls[1].id).estimates),
         analysis.shift_chart(polls[-1], analysis.shift_frame(store, polls[-1])),
         analysis.notes_chart(analysis.notes_frame(store, event.id)),
-        analysis.likert_chart(frame), analysis.score_chart(frame),
+        analysis.likert_chart(frame),
+        analysis.score_chart(frame),
         analysis.participation_chart(analysis.participation_frame(store, event.id)),
     ]
     for chart in charts:
@@ -75,7 +76,11 @@ def test_all_charts_build_to_vega_lite(day):
 def test_likert_bars_diverge_around_zero(day):
     store, event = day
     chart = analysis.likert_chart(analysis.eval_frame(store, event.id))
-    values = chart.to_dict()["layer"][0]["data"]["values"] if "values" in chart.to_dict()["layer"][0].get("data", {}) else None
+    values = (
+        chart.to_dict()["layer"][0]["data"]["values"]
+        if "values" in chart.to_dict()["layer"][0].get("data", {})
+        else None
+    )
     data = values or next(iter(chart.to_dict()["datasets"].values()))
     for item in {d["item"] for d in data}:
         rows = [d for d in data if d["item"] == item]

@@ -78,8 +78,10 @@ def test_export_unknown_code(db, capsys):
 
 def test_import_bad_file(db, tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("code: TEST1\ntitle: A test\npolls:\n  - question: Pick\n    options: [Red, Blue]\n    correct: Green\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "code: TEST1\ntitle: A test\npolls:\n  - question: Pick\n    options: [Red, Blue]\n    correct: Green\n",
+        encoding="utf-8",
+    )
     assert run(db, "import", str(bad)) == 1
     captured = capsys.readouterr()
     assert "polls[1].correct (line 6): must be exactly one of the options" in captured.err
@@ -119,7 +121,8 @@ def test_db_from_environment(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.postgresql_only
 def test_a_postgresql_url_in_the_environment_selects_postgresql_and_its_password_is_not_printed(
-        fresh_location, monkeypatch, capsys, pg_admin):
+    fresh_location, monkeypatch, capsys, pg_admin
+):
     import re
 
     pg_admin.execute("DROP ROLE IF EXISTS ek_cli_test")

@@ -21,7 +21,13 @@ def coded(demo):
 
 def test_seed_themes_are_there_by_default(demo):
     store, event = demo
-    assert [t.name for t in store.list_themes(event.id)] == ["Referrals", "Resources", "Knowledge", "Data protection", "Who"]
+    assert [t.name for t in store.list_themes(event.id)] == [
+        "Referrals",
+        "Resources",
+        "Knowledge",
+        "Data protection",
+        "Who",
+    ]
 
 
 def test_a_theme_name_with_a_nul_is_stored_exactly_or_refused_in_words(demo):

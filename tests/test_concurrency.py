@@ -15,8 +15,8 @@ from dataclasses import replace
 
 import pytest
 
-from eventkit.event.demo import ensure_demo
 from eventkit.access.security import POST_LIMIT, SCRIBE_LIMIT, new_token
+from eventkit.event.demo import ensure_demo
 from eventkit.storage import Store, StoreError
 from eventkit.storage.attempts import ThrottledError
 from eventkit.storage.migrations import MIGRATIONS
@@ -32,7 +32,7 @@ def together(n: int, work) -> list:
         barrier.wait()
         try:
             return work(i)
-        except Exception as err:  # noqa: BLE001 - the test looks at what each got
+        except Exception as err:
             return err
 
     with ThreadPoolExecutor(n) as pool:
@@ -65,8 +65,10 @@ def test_posts_at_once_from_one_phone_on_the_wall_and_at_a_table_stop_at_the_lim
 
     outcomes = together(sum(tries.values()), post)
     assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, ThrottledError)]
-    stored = {"notes": len(store.notes_by_participant(event.id, phone.id)),
-              "table notes": len(store.list_table_notes(table.id))}
+    stored = {
+        "notes": len(store.notes_by_participant(event.id, phone.id)),
+        "table notes": len(store.list_table_notes(table.id)),
+    }
     assert stored == {"notes": POST_LIMIT, "table notes": SCRIBE_LIMIT}
     assert sum(isinstance(o, ThrottledError) for o in outcomes) == 14
 

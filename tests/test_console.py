@@ -47,11 +47,14 @@ def test_changing_the_passcode_locks_open_consoles(demo, con):
     assert store.get_live(event.id).kind == "welcome"
 
 
-@pytest.mark.parametrize("action, state, visible", [
-    ("open_poll", "open", False),
-    ("close_poll", "closed", False),
-    ("reveal", "revealed", True),
-])
+@pytest.mark.parametrize(
+    "action, state, visible",
+    [
+        ("open_poll", "open", False),
+        ("close_poll", "closed", False),
+        ("reveal", "revealed", True),
+    ],
+)
 def test_poll_state_changes(demo, con, action, state, visible):
     store, event = demo
     poll = store.list_polls(event.id)[0]
@@ -165,6 +168,7 @@ def test_set_live(demo, con, kind):
 def test_actions_refuse_another_events_poll(demo, con, demo_spec):
     store, _ = demo
     from dataclasses import replace
+
     other = store.import_event(replace(demo_spec, code="OTHER1"))
     foreign = store.list_polls(other)[0]
     for action in (con.open_poll, con.close_poll, con.reveal):
@@ -218,6 +222,7 @@ def test_pre_approval_and_word_filter_hold_notes_until_approved(demo, con):
 def test_moderating_another_events_note_is_refused(demo, con, demo_spec):
     store, _ = demo
     from dataclasses import replace
+
     other = store.import_event(replace(demo_spec, code="OTHER2"))
     someone = store.join(other, "other-event-token-0001")
     note = store.add_note(store.list_prompts(other)[0].id, someone.id, "Not yours")
@@ -267,13 +272,16 @@ def test_repeat_poll_before_and_after(demo, con):
     assert store.before_after(first.id) is None
 
 
-@pytest.mark.parametrize("poll_index, earlier_index, ok", [
-    (2, 0, True),     # choice repeats an earlier choice
-    (2, None, True),  # unmark
-    (0, 2, False),    # a later poll cannot be the original
-    (2, 1, False),    # an estimate cannot be repeated by a choice poll
-    (2, 2, False),    # not itself
-])
+@pytest.mark.parametrize(
+    "poll_index, earlier_index, ok",
+    [
+        (2, 0, True),  # choice repeats an earlier choice
+        (2, None, True),  # unmark
+        (0, 2, False),  # a later poll cannot be the original
+        (2, 1, False),  # an estimate cannot be repeated by a choice poll
+        (2, 2, False),  # not itself
+    ],
+)
 def test_marking_a_repeat(demo, con, poll_index, earlier_index, ok):
     store, event = demo
     polls = store.list_polls(event.id)
@@ -286,10 +294,13 @@ def test_marking_a_repeat(demo, con, poll_index, earlier_index, ok):
             con.set_repeat_of(polls[poll_index].id, earlier)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", []),
-    ("Rubbish\n  idiot ", ["rubbish", "idiot"]),
-    ("a, b,,c\nA", ["a", "b", "c"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", []),
+        ("Rubbish\n  idiot ", ["rubbish", "idiot"]),
+        ("a, b,,c\nA", ["a", "b", "c"]),
+    ],
+)
 def test_parse_words(text, words):
     assert parse_words(text) == words

@@ -49,8 +49,9 @@ def test_only_the_ui_package_imports_streamlit() -> None:
     # The rehearsal client may use Streamlit's wire format (streamlit.proto),
     # which is protocol, not UI.
     def check(path: Path) -> None:
-        ui_imports = {m for m in _full_imports(path)
-                      if m.split(".")[0] == "streamlit" and not m.startswith("streamlit.proto")}
+        ui_imports = {
+            m for m in _full_imports(path) if m.split(".")[0] == "streamlit" and not m.startswith("streamlit.proto")
+        }
         assert not ui_imports, "keep streamlit in eventkit/ui so the rest stays plain Python"
 
     assert_every(_rows(_modules("ui")), check)

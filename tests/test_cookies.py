@@ -21,7 +21,6 @@ from streamlit.testing.v1 import AppTest
 from eventkit.ui import cookies
 
 
-
 def test_streamlit_still_offers_what_the_adapter_uses():
     params = inspect.signature(st.components.v2.component).parameters
     assert {"name", "js"} <= set(params), "st.components.v2.component(name, js=...) changed"
@@ -53,13 +52,27 @@ def test_write_and_clear_mount_the_cookie_component_with_its_data(mounted):
     for proto in by_key.values():
         assert proto.component_name == "eventkit_cookie"
         assert "document.cookie" in proto.js_content and "SameSite=Strict" in proto.js_content
-    assert json.loads(by_key["ek_organiser-set"].json) == {"name": "ek_organiser", "value": "Abc-123_token", "maxAge": 3600}
+    assert json.loads(by_key["ek_organiser-set"].json) == {
+        "name": "ek_organiser",
+        "value": "Abc-123_token",
+        "maxAge": 3600,
+    }
     assert json.loads(by_key["ek_facilitator_7-clear"].json) == {"name": "ek_facilitator_7", "value": "", "maxAge": 0}
     assert mounted.text[0].value == "None"  # AppTest has no browser, so no cookie comes back
 
 
-@pytest.mark.parametrize(("name", "value"), [("session", "x"), ("ek_Upper", "x"), ("ek_x", "a;b"), ("ek_x", "a=b"),
-                                             ("ek_x", "a b"), ("ek_x;Path=/", "x"), ("ek_x", "x" * 101)])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("session", "x"),
+        ("ek_Upper", "x"),
+        ("ek_x", "a;b"),
+        ("ek_x", "a=b"),
+        ("ek_x", "a b"),
+        ("ek_x;Path=/", "x"),
+        ("ek_x", "x" * 101),
+    ],
+)
 def test_only_eventkit_cookies_with_token_shaped_values(name, value):
     with pytest.raises(ValueError):
         cookies.write(name, value, 60)

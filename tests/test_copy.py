@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from eventkit.access.security import new_token
 from eventkit.cli import main as cli
 from eventkit.outputs import exports
-from eventkit.access.security import new_token
 from eventkit.storage import Store, StoreError
 from eventkit.storage.copying import EVENT_TABLES, NOT_COPIED, copy_events
 
@@ -54,8 +54,10 @@ def what_it_holds(store: Store, event_id: int) -> dict:
         "spec": store.export_spec(event_id),
         "counts": store.event_row_counts(event_id),
         "live": (live.kind, next(p.position for p in polls if p.id == live.poll_id)),
-        "results": [(r.votes, [(c.label, c.votes, c.manual) for c in r.counts], r.estimates)
-                    for r in (store.poll_results(p.id) for p in polls)],
+        "results": [
+            (r.votes, [(c.label, c.votes, c.manual) for c in r.counts], r.estimates)
+            for r in (store.poll_results(p.id) for p in polls)
+        ],
         "repeats": [p.repeat_of is not None for p in polls],
         "notes": [(n.text, n.plus_ones, n.status) for n in store.list_notes(store.get_event(event_id).id)],
         "matrix": [(c.theme, c.source, c.count, c.texts) for c in store.analysis_matrix(event_id)],

@@ -52,8 +52,9 @@ def test_every_readme_command_parses():
                 assert exit_.code == 0 and "--help" in args, err.getvalue().strip()
 
     assert len(COMMANDS) >= 10
-    rows = [(f"python -m eventkit{line.rstrip()}", [PLACEHOLDERS.get(w, w) for w in shlex.split(line)])
-            for line in COMMANDS]
+    rows = [
+        (f"python -m eventkit{line.rstrip()}", [PLACEHOLDERS.get(w, w) for w in shlex.split(line)]) for line in COMMANDS
+    ]
     assert_every(rows, check)
 
 
@@ -117,10 +118,12 @@ def test_the_live_update_document_shows_the_lifetimes_and_writes_of_reads_py():
 
     rows = re.findall(r"^\| `(\w+)` \| ([\d.]+) s \| ([\w, ]+) \|$", LIVE_README, re.M)
     assert {name: (float(s), set(t.split(", "))) for name, s, t in rows} == {
-        name: (life.seconds, set(life.dropped_by)) for name, life in READS.items()}
+        name: (life.seconds, set(life.dropped_by)) for name, life in READS.items()
+    }
     changes = dict(re.findall(r"^\| (\w+) \| ((?:`\w+`(?:, )?)+) \|$", LIVE_README, re.M))
     assert {t: set(re.findall(r"`(\w+)`", w)) for t, w in changes.items()} == {
-        t: {name for name, ts in WRITES.items() if t in ts} for t in {t for ts in WRITES.values() for t in ts}}
+        t: {name for name, ts in WRITES.items() if t in ts} for t in {t for ts in WRITES.values() for t in ts}
+    }
 
 
 def test_paths_the_live_update_document_names_exist():

@@ -10,21 +10,25 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.event import editing as event_editing
 from eventkit import ui
+from eventkit.access.security import new_token
+from eventkit.event import editing as event_editing
 from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.file import EventFileError, dump_event_file, parse_event_file
 from eventkit.models import Participant
 from eventkit.rehearse.runner import WARM_UP_SESSIONS, door_problem
-from eventkit.access.security import new_token
 from eventkit.storage.participants import (
-    BUSY_JOIN_MESSAGE, CLOSED_MESSAGE, JOIN_WINDOW_SECONDS, JoinRefused, join_limit,
+    BUSY_JOIN_MESSAGE,
+    CLOSED_MESSAGE,
+    JOIN_WINDOW_SECONDS,
+    JoinRefused,
+    join_limit,
 )
 from tests.app_pages import open_page
 
@@ -89,7 +93,7 @@ def test_the_join_limit_holds_exactly_under_concurrent_joins(demo):
 def test_the_limit_is_a_rolling_minute(demo):
     store, event = demo
     event = expect(store, event, 1)  # 22 a minute
-    start = datetime(2026, 5, 18, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
 
     def at(seconds: float):
         moment = (start + timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -6,22 +6,25 @@ from dataclasses import replace
 
 import pytest
 
+from eventkit.access.security import verify_passcode
 from eventkit.event import editing as edit
 from eventkit.event.file import EventFileError
-from eventkit.access.security import verify_passcode
 from eventkit.storage import StoreError
 from eventkit.storage.editing import match_rows
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ([(1, "a"), (2, "b")], ["a", "b"], [1, 2]),
-    ([(1, "a"), (2, "b")], ["b", "a"], [2, 1]),
-    ([(1, "a"), (2, "b")], ["a", "B"], [1, 2]),
-    ([(1, "a"), (2, "b"), (3, "c")], ["a", "c"], [1, 3]),
-    ([(1, "a")], ["a", "new"], [1, None]),
-    ([(1, "x"), (2, "x")], ["x", "x"], [1, 2]),
-    ([(1, "x"), (2, "y"), (3, "x")], ["new", "y", "x"], [1, 2, 3]),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ([(1, "a"), (2, "b")], ["a", "b"], [1, 2]),
+        ([(1, "a"), (2, "b")], ["b", "a"], [2, 1]),
+        ([(1, "a"), (2, "b")], ["a", "B"], [1, 2]),
+        ([(1, "a"), (2, "b"), (3, "c")], ["a", "c"], [1, 3]),
+        ([(1, "a")], ["a", "new"], [1, None]),
+        ([(1, "x"), (2, "x")], ["x", "x"], [1, 2]),
+        ([(1, "x"), (2, "y"), (3, "x")], ["new", "y", "x"], [1, 2, 3]),
+    ],
+)
 def test_match_rows(old, new, expected):
     assert match_rows(old, new) == expected
 
@@ -98,8 +101,11 @@ def test_wall_tables_and_evaluation_edits(demo):
     prompt = store.list_prompts(event.id)[0]
     store.add_note(prompt.id, me.id, "a note")
     spec = store.export_spec(event.id)
-    spec = edit.with_wall_and_evaluation(spec, [{"prompt": "Reworded prompt"}] + [{"prompt": p} for p in spec.wall_prompts[1:]] + [{"prompt": "  "}],
-                                         edit.evaluation_rows(spec)[:2])
+    spec = edit.with_wall_and_evaluation(
+        spec,
+        [{"prompt": "Reworded prompt"}] + [{"prompt": p} for p in spec.wall_prompts[1:]] + [{"prompt": "  "}],
+        edit.evaluation_rows(spec)[:2],
+    )
     spec = edit.put_vignettes(spec, 5, "Table five", [edit.vignette_from_form("New case", "Story", "Q?")])
     edit.save(store, event.id, spec)
     assert store.list_prompts(event.id)[0].id == prompt.id

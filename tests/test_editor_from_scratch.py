@@ -93,10 +93,19 @@ def test_an_event_built_from_scratch_in_the_editor(db):
     assert at.selectbox(key="editor-poll").value == 1
 
     # Wall prompts and evaluation items: rows added to the (empty) grids.
-    at.session_state["prompts"] = {"edited_rows": {}, "deleted_rows": [],
-                                   "added_rows": [{"prompt": "What works well?"}, {"prompt": "What gets in the way?"}]}
-    at.session_state["evaluation"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"kind": "score", "text": "How useful was the day?"}, {"kind": "text", "text": "What would you change?"}]}
+    at.session_state["prompts"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"prompt": "What works well?"}, {"prompt": "What gets in the way?"}],
+    }
+    at.session_state["evaluation"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {"kind": "score", "text": "How useful was the day?"},
+            {"kind": "text", "text": "What would you change?"},
+        ],
+    }
     _button(at, "Save wall prompts and evaluation").click().run()
     _ok(at)
 
@@ -111,15 +120,30 @@ def test_an_event_built_from_scratch_in_the_editor(db):
     event = store.event_by_code("DAY26")
     choice, estimate = store.list_polls(event.id)
     assert (choice.kind, choice.correct_option.label, [o.label for o in choice.options]) == (
-        "choice", "Benefits advice", ["Housing", "Health", "Benefits advice"])
-    assert (estimate.kind, estimate.true_value, estimate.min_value, estimate.max_value, estimate.unit, estimate.fact) == (
-        "estimate", 1200, 0, 5000, "people", "1,200 people were referred.")
+        "choice",
+        "Benefits advice",
+        ["Housing", "Health", "Benefits advice"],
+    )
+    assert (
+        estimate.kind,
+        estimate.true_value,
+        estimate.min_value,
+        estimate.max_value,
+        estimate.unit,
+        estimate.fact,
+    ) == ("estimate", 1200, 0, 5000, "people", "1,200 people were referred.")
     assert [p.text for p in store.list_prompts(event.id)] == ["What works well?", "What gets in the way?"]
     assert [(i.kind, i.text) for i in store.list_eval_items(event.id)] == [
-        ("score", "How useful was the day?"), ("text", "What would you change?")]
+        ("score", "How useful was the day?"),
+        ("text", "What would you change?"),
+    ]
     [table] = store.list_tables(event.id)
     assert (table.number, table.name, table.vignettes[0].title, table.vignettes[0].prompts) == (
-        1, "Kirkcaldy", "Ann's story", ("Who could have helped?", "What data was shared?"))
+        1,
+        "Kirkcaldy",
+        "Ann's story",
+        ("Who could have helped?", "What data was shared?"),
+    )
     assert store.get_event(event.id).welcome == "Welcome to the partnership day."
     Console.unlock(store, event.id, "day-pass-26")  # the facilitator can sign in
 
@@ -131,9 +155,16 @@ def test_grid_rows_with_empty_cells_become_blanks_not_nan():
     from eventkit.event.spec import EvaluationItemSpec, EventSpec
 
     spec = EventSpec(code="DAY26", title="Day")
-    prompts = pd.concat([edit.prompt_frame(spec), pd.DataFrame({"prompt": ["  Kept  ", None, pd.NA]})], ignore_index=True)
-    items = pd.DataFrame({"kind": ["score", None, float("nan"), "text"], "text": ["Useful?", "Typed, no kind", None, pd.NA]})
+    prompts = pd.concat(
+        [edit.prompt_frame(spec), pd.DataFrame({"prompt": ["  Kept  ", None, pd.NA]})], ignore_index=True
+    )
+    items = pd.DataFrame(
+        {"kind": ["score", None, float("nan"), "text"], "text": ["Useful?", "Typed, no kind", None, pd.NA]}
+    )
     out = edit.with_wall_and_evaluation(spec, prompts, items)
     assert out.wall_prompts == ("Kept",)
-    assert out.evaluation == (EvaluationItemSpec("score", "Useful?"), EvaluationItemSpec(None, "Typed, no kind"),
-                              EvaluationItemSpec("text", ""))
+    assert out.evaluation == (
+        EvaluationItemSpec("score", "Useful?"),
+        EvaluationItemSpec(None, "Typed, no kind"),
+        EvaluationItemSpec("text", ""),
+    )

@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
+from eventkit.access.security import verify_passcode
 from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.file import EventFileError, dump_event_file, load_event_file, parse_event_file
 from eventkit.event.spec import EventSpec, SettingsSpec, TableSpec
-from eventkit.access.security import verify_passcode
 from tests.engines import integrity_error
 from tests.every import assert_every
 
@@ -311,6 +311,7 @@ INVALID = [
 
 def test_invalid_file():
     """Every mistake in INVALID is refused, naming its field and line."""
+
     def check(text, field, line):
         with pytest.raises(EventFileError) as info:
             parse_event_file(text)
@@ -347,8 +348,14 @@ def test_event_file_error_is_a_value_error():
         ("code: 2016\ntitle: Numbers\ndate: 2016-05-18\n", {"code": "2016", "date": "2016-05-18"}),
         (HEAD + "tables:\n  - number: 2\n", {"tables": (TableSpec(number=2, name="Table 2", vignettes=()),)}),
         (HEAD + "settings:\n  premoderate:\n", {"settings": DEFAULT_SETTINGS}),
-        (HEAD + "settings:\n  premoderate: yes\n", {"settings": dataclasses.replace(DEFAULT_SETTINGS, premoderate=True)}),
-        (HEAD + "settings:\n  retention_days: 30\n", {"settings": dataclasses.replace(DEFAULT_SETTINGS, retention_days=30)}),
+        (
+            HEAD + "settings:\n  premoderate: yes\n",
+            {"settings": dataclasses.replace(DEFAULT_SETTINGS, premoderate=True)},
+        ),
+        (
+            HEAD + "settings:\n  retention_days: 30\n",
+            {"settings": dataclasses.replace(DEFAULT_SETTINGS, retention_days=30)},
+        ),
     ],
 )
 def test_minimal_valid_files(text, expected):

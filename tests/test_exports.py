@@ -9,9 +9,9 @@ import zipfile
 import pandas as pd
 import pytest
 
+from eventkit.access.security import token_hash
 from eventkit.cli import main as cli
 from eventkit.outputs import codebook, exports
-from eventkit.access.security import token_hash
 from eventkit.storage import Store, StoreError
 from tests.engines import db_bytes
 
@@ -47,9 +47,10 @@ def filled(demo):
         store.add_table_note(vignette.id, people[0].id, vignette.prompts[0], text)
     store.set_eval_open(event.id, True)
     items = store.list_eval_items(event.id)
-    for i, person in enumerate(people[:len(PAYLOADS)]):
-        store.submit_evaluation(event.id, person.id,
-                                {it.id: (PAYLOADS[i] if it.kind == "text" else i + 2) for it in items})
+    for i, person in enumerate(people[: len(PAYLOADS)]):
+        store.submit_evaluation(
+            event.id, person.id, {it.id: (PAYLOADS[i] if it.kind == "text" else i + 2) for it in items}
+        )
     return store, event, exports.activity_csvs(store, event.id)
 
 
@@ -93,8 +94,15 @@ def test_empty_event_still_gives_headers_and_typed_files(store, demo_spec):
         assert len(frame) == 0 and list(frame.columns) == [c.name for c in codebook.all_files()[name]]
 
 
-@pytest.mark.parametrize("name,column", [("wall_notes", "text"), ("table_notes", "text"),
-                                         ("evaluation_comments", "text"), (codebook.LONG_NAME, "value_text")])
+@pytest.mark.parametrize(
+    "name,column",
+    [
+        ("wall_notes", "text"),
+        ("table_notes", "text"),
+        ("evaluation_comments", "text"),
+        (codebook.LONG_NAME, "value_text"),
+    ],
+)
 def test_formula_payloads_come_back_with_a_leading_apostrophe(filled, name, column):
     _, _, files = filled
     cells = set(_read(files, name)[column].dropna())
@@ -179,8 +187,12 @@ def test_zip_holds_every_file_the_event_file_and_a_database_copy(filled, tmp_pat
         names = {n.split("/", 1)[1] for n in zf.namelist()}
         (tmp_path / "copy.db").write_bytes(zf.read(f"{event.code}-export/{event.code}.db"))
         assert "polls:" in zf.read(f"{event.code}-export/{event.code}.yaml").decode()
-    assert names == {f"{n}.csv" for n in CSV_NAMES} | {"codebook.csv", "codebook.md",
-                                                       f"{event.code}.yaml", f"{event.code}.db"}
+    assert names == {f"{n}.csv" for n in CSV_NAMES} | {
+        "codebook.csv",
+        "codebook.md",
+        f"{event.code}.yaml",
+        f"{event.code}.db",
+    }
     copy = Store(tmp_path / "copy.db")
     assert [e.code for e in copy.list_events()] == [event.code]
     assert copy.event_row_counts(event.id) == store.event_row_counts(event.id)

@@ -19,8 +19,8 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.access.security import new_token
+from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.storage import StorageFault, Store, base
 from eventkit.storage.backends.sqlite import SqliteEngine, storage_fault
 from eventkit.storage.base import FAULT_MESSAGE
@@ -110,13 +110,16 @@ def snapshot(store: Store) -> str:
 # --- The mapping: one function, one class ---------------------------------------------------
 
 
-@pytest.mark.parametrize("error, cause", [
-    *[(sqlite3.OperationalError(m), c) for m, c in SQLITE_FAULTS.items()],
-    (sqlite3.OperationalError("database is locked"), None),  # busy: its own message
-    (sqlite3.OperationalError("no such table: votes"), None),  # a bug: not hidden as a disk problem
-    (sqlite3.IntegrityError("UNIQUE constraint failed"), None),
-    (OSError("disk full"), None),
-])
+@pytest.mark.parametrize(
+    "error, cause",
+    [
+        *[(sqlite3.OperationalError(m), c) for m, c in SQLITE_FAULTS.items()],
+        (sqlite3.OperationalError("database is locked"), None),  # busy: its own message
+        (sqlite3.OperationalError("no such table: votes"), None),  # a bug: not hidden as a disk problem
+        (sqlite3.IntegrityError("UNIQUE constraint failed"), None),
+        (OSError("disk full"), None),
+    ],
+)
 def test_sqlite_errors_are_mapped_to_a_named_cause(error, cause):
     fault = storage_fault(error)
     assert (fault.cause if fault else None) == cause
@@ -165,7 +168,9 @@ def write_paths(store: Store, event) -> dict:
         "theme": lambda: store.add_theme(event.id, "New theme"),
         "retention": lambda: store.set_retention_days(event.id, 30),
         "sign-in attempt": lambda: store.begin_sign_in("facilitator", event.id, "a-session"),
-        "remembered sign-in": lambda: store.add_staff_pass("f" * 64, "organiser", None, "mark", "2999-01-01T00:00:00.000Z"),
+        "remembered sign-in": lambda: store.add_staff_pass(
+            "f" * 64, "organiser", None, "mark", "2999-01-01T00:00:00.000Z"
+        ),
         "generated organiser password": lambda: store.create_admin_password_hash("pbkdf2_sha256$1$s$d"),
         "new organiser password": lambda: store.set_admin_password_hash("pbkdf2_sha256$1$s$d"),
         "new passcode": lambda: store.set_facilitator_hash(event.id, "pbkdf2_sha256$1$s$d"),
@@ -234,8 +239,9 @@ def small_disk(tmp_path):
     """A 2 MB tmpfs of our own (needs root: mount); skipped where mounting is not allowed."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here to fill it (needs root): {done.stderr.strip()}")
     yield mount
@@ -397,10 +403,18 @@ def _page_that_faults(url_path: str, cause: str) -> None:
     faults.run_page(Page())
 
 
-@pytest.mark.parametrize("url_path, shows", [
-    ("", "phone"), ("wall", "phone"), ("feedback", "phone"), ("projector", "room"),
-    ("facilitator", "staff"), ("organiser", "staff"), ("organiser-editor", "staff"),
-])
+@pytest.mark.parametrize(
+    "url_path, shows",
+    [
+        ("", "phone"),
+        ("wall", "phone"),
+        ("feedback", "phone"),
+        ("projector", "room"),
+        ("facilitator", "staff"),
+        ("organiser", "staff"),
+        ("organiser-editor", "staff"),
+    ],
+)
 def test_the_router_shows_a_fault_each_page_did_not_catch_for_its_audience(url_path, shows):
     at = AppTest.from_function(_page_that_faults, args=(url_path, "disk full"), default_timeout=30).run()
     assert not at.exception

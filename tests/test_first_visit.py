@@ -51,7 +51,7 @@ def test_streamlit_page_still_has_the_preload_nginx_takes_out():
 
 def test_the_static_copy_does_not_load_the_icon_font_at_start_up():
     scripts = {p.name: p.read_text(encoding="utf-8") for p in (STREAMLIT_STATIC / "js").glob("*.js")}
-    preloading = [name for name, text in scripts.items() if "materialIcons}\"`)" in text]
+    preloading = [name for name, text in scripts.items() if 'materialIcons}"`)' in text]
     assert preloading, "Streamlit no longer preloads its icon font: drop the .js patch in serve.py"
     for name in preloading:
         lighter = without_font_downloads(".js", scripts[name])

@@ -15,16 +15,20 @@ import zipfile
 import pandas as pd
 import pytest
 
-from eventkit.outputs import codebook, exports
 from eventkit.access import security
 from eventkit.models import NOTE_MAX_CHARS
+from eventkit.outputs import codebook, exports
 from eventkit.storage import Store
 from tests.every import assert_every
 from tests.hostile import corpus
 
 FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-TEXT_COLUMNS = {"wall_notes": "text", "table_notes": "text", "evaluation_comments": "text",
-                codebook.LONG_NAME: "value_text"}
+TEXT_COLUMNS = {
+    "wall_notes": "text",
+    "table_notes": "text",
+    "evaluation_comments": "text",
+    codebook.LONG_NAME: "value_text",
+}
 
 
 TEXTS = corpus.accepted(NOTE_MAX_CHARS)
@@ -67,8 +71,11 @@ def _read(data: bytes) -> pd.DataFrame:
 def test_every_text_reads_back_neutralised_and_intact(files, name):
     frame = _read(files[f"{name}.csv"])
     column = TEXT_COLUMNS[name]
-    cells = frame[column].tolist() if name != codebook.LONG_NAME else \
-        frame.loc[frame["activity"].isin(["wall_note", "table_note", "evaluation_text"]), column].tolist()
+    cells = (
+        frame[column].tolist()
+        if name != codebook.LONG_NAME
+        else frame.loc[frame["activity"].isin(["wall_note", "table_note", "evaluation_text"]), column].tolist()
+    )
     copies = 3 if name == codebook.LONG_NAME else 1
     assert sorted(cells) == sorted(expected_cell(t) for t in TEXTS for _ in range(copies))
 
@@ -108,8 +115,13 @@ def test_report_escapes_attendee_text(hostile_event):
     html = report.build_report(store, event.id)
     import html as htmllib
 
-    for payload in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
-                    "<iframe src=javascript:alert(1)></iframe>", "<a href=\"javascript:alert(1)\">click</a>"):
+    for payload in (
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<iframe src=javascript:alert(1)></iframe>",
+        '<a href="javascript:alert(1)">click</a>',
+    ):
         assert payload in TEXTS, "the payload was posted"
         assert payload not in html
         assert htmllib.escape(payload) in html, "the report shows it, escaped (not left out)"

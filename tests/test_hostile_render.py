@@ -12,16 +12,28 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.access import security
 from eventkit import ui
+from eventkit.access import security
 from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
 from eventkit.storage import Store
 from tests.app_pages import app_database, demo_in, open_page, shown_texts
 from tests.hostile import corpus
 
 # Element kinds whose body Streamlit renders as Markdown (or LaTeX/HTML).
-MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success",
-                  "warning", "error", "exception", "latex", "toast")
+MARKDOWN_KINDS = (
+    "markdown",
+    "caption",
+    "title",
+    "header",
+    "subheader",
+    "info",
+    "success",
+    "warning",
+    "error",
+    "exception",
+    "latex",
+    "toast",
+)
 
 
 NOTES = corpus.accepted(NOTE_MAX_CHARS)
@@ -108,10 +120,12 @@ def test_submitting_a_hostile_note_through_the_page(app_db):
     assert "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]" in shown_texts(at)
 
 
-REFUSALS = [("   ", "Please write something first."),
-            ("\u200b\u200b", "Please write something first."),
-            ("x" * 1_000_000, "That is 1,000,000 characters; the limit is {limit:,}. Please shorten it."),
-            ("y" * 2_001, "That is 2,001 characters; the limit is {limit:,}. Please shorten it.")]
+REFUSALS = [
+    ("   ", "Please write something first."),
+    ("\u200b\u200b", "Please write something first."),
+    ("x" * 1_000_000, "That is 1,000,000 characters; the limit is {limit:,}. Please shorten it."),
+    ("y" * 2_001, "That is 2,001 characters; the limit is {limit:,}. Please shorten it."),
+]
 
 
 def _scribe(at: AppTest) -> tuple:
@@ -138,8 +152,9 @@ def test_refused_note_gets_a_clear_message_and_keeps_the_text(app_db, text, mess
     assert [n.text for n in store.list_notes(event.id)] == ["Shorter now."]
 
 
-@pytest.mark.parametrize(("size", "refused"), [(TABLE_NOTE_MAX_CHARS, False), (TABLE_NOTE_MAX_CHARS + 1, True),
-                                              (1_000_000, True)])
+@pytest.mark.parametrize(
+    ("size", "refused"), [(TABLE_NOTE_MAX_CHARS, False), (TABLE_NOTE_MAX_CHARS + 1, True), (1_000_000, True)]
+)
 def test_long_table_note_is_stored_whole_or_refused_and_kept(app_db, size, refused):
     store, event = app_db
     token = security.new_token()
@@ -154,7 +169,8 @@ def test_long_table_note_is_stored_whole_or_refused_and_kept(app_db, size, refus
     notes = store.list_table_notes(store.table_by_number(event.id, 1).id)
     if refused:
         assert [e.value for e in at.error] == [
-            f"That is {size:,} characters; the limit is {TABLE_NOTE_MAX_CHARS:,}. Please shorten it."]
+            f"That is {size:,} characters; the limit is {TABLE_NOTE_MAX_CHARS:,}. Please shorten it."
+        ]
         assert box.value == "n" * size and notes == []
     else:
         assert [s.value for s in at.success] == ["Note added."] and box.value == ""
@@ -174,7 +190,8 @@ def test_long_evaluation_answer_is_refused_and_kept(app_db):
     next(b for b in at.button if b.label == "Send my feedback").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        f"“{item.text}”: That is 1,000,000 characters; the limit is {EVAL_TEXT_MAX_CHARS:,}. Please shorten it."]
+        f"“{item.text}”: That is 1,000,000 characters; the limit is {EVAL_TEXT_MAX_CHARS:,}. Please shorten it."
+    ]
     assert at.text_area(key=f"eval-{item.id}").value == "e" * 1_000_000
     assert store.my_evaluation(event.id, me.id) == {}
 
@@ -184,16 +201,26 @@ def test_every_attendee_text_box_says_its_limit(app_db):
     store.set_eval_open(event.id, True)
     token = security.new_token()
     store.join(event.id, token, table_no=1)
-    for page, limit in [("pages/attendee_wall.py", NOTE_MAX_CHARS), ("pages/attendee_table.py", TABLE_NOTE_MAX_CHARS),
-                        ("pages/attendee_evaluation.py", EVAL_TEXT_MAX_CHARS)]:
+    for page, limit in [
+        ("pages/attendee_wall.py", NOTE_MAX_CHARS),
+        ("pages/attendee_table.py", TABLE_NOTE_MAX_CHARS),
+        ("pages/attendee_evaluation.py", EVAL_TEXT_MAX_CHARS),
+    ]:
         at = open_page(page, event="FIFE16", p=token)
         assert any(f"up to {limit:,} characters" in c.value.lower() for c in at.caption), page
 
 
 # Text that cannot travel in a URL at all (lone surrogates) is left out: it never reaches a page.
 SAMPLE = [(n, t) for n, t in corpus.sample() if t.encode("utf-8", "replace").decode() == t]
-DIGITS = [("superscript", "²"), ("arabic_indic", "١"), ("fullwidth", "１"), ("negative", "-1"),
-          ("huge", "99999999999999999999"), ("float", "1.5"), ("zero", "0")]
+DIGITS = [
+    ("superscript", "²"),
+    ("arabic_indic", "١"),
+    ("fullwidth", "１"),
+    ("negative", "-1"),
+    ("huge", "99999999999999999999"),
+    ("float", "1.5"),
+    ("zero", "0"),
+]
 
 
 @pytest.mark.slow  # about 150 page runs each

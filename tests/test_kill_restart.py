@@ -49,9 +49,18 @@ SEED = int(os.environ.get("EVENTKIT_KILL_SEED", "57"))
 def _settings(server: Server, event, attendees: int, duration: float):
     from eventkit.rehearse.scenario import Settings
 
-    return Settings(url=server.url, event_code=event.code, attendees=attendees, duration=duration,
-                    join_window=6, db=str(server.db), projector=False, seed=SEED, timeout=20,
-                    scribe_share=0.5)  # more scribes than a real room: the tables window is short
+    return Settings(
+        url=server.url,
+        event_code=event.code,
+        attendees=attendees,
+        duration=duration,
+        join_window=6,
+        db=str(server.db),
+        projector=False,
+        seed=SEED,
+        timeout=20,
+        scribe_share=0.5,
+    )  # more scribes than a real room: the tables window is short
 
 
 def _rehearse_through_kills(server: Server, store: Store, event, settings, watched: tuple) -> dict:
@@ -148,8 +157,14 @@ async def _quietly(coro) -> None:
 # was acknowledged (writes are in flight then, and the activity has shown it can acknowledge
 # something), and once more in the poll. Going by acknowledgements rather than the clock keeps
 # a kill late in one short activity from leaving the next one no time at all.
-KILL_PLAN = (("welcome", None), ("poll", "votes"), ("poll", "votes"),
-             ("wall", "wall_notes"), ("tables", "table_notes"), ("evaluation", "evaluations"))
+KILL_PLAN = (
+    ("welcome", None),
+    ("poll", "votes"),
+    ("poll", "votes"),
+    ("wall", "wall_notes"),
+    ("tables", "table_notes"),
+    ("evaluation", "evaluations"),
+)
 
 
 ORDER = ("welcome", "poll", "closed", "wall", "tables", "evaluation", "over")
@@ -235,8 +250,12 @@ def _check_exactly_once(store: Store, event, result: dict) -> dict:
         # A score the acknowledged submission did not send is one such earlier try that
         # committed just before a kill (as a vote may be): it must still be a valid score.
         assert all(str(v).startswith("Rehearsal feedback") or v in range(1, 6) for v in extra.values()), extra
-    return {"votes": len(ledger.votes), "notes": sum(map(len, ledger.notes.values())),
-            "table_notes": sum(map(len, ledger.table_notes.values())), "evaluations": len(ledger.evaluations)}
+    return {
+        "votes": len(ledger.votes),
+        "notes": sum(map(len, ledger.notes.values())),
+        "table_notes": sum(map(len, ledger.table_notes.values())),
+        "evaluations": len(ledger.evaluations),
+    }
 
 
 # --- The test ------------------------------------------------------------------------------------
@@ -256,9 +275,18 @@ def _open_browser_pages(server: Server, store: Store, event, playwright):
     """A phone that voted on a poll the rehearsal does not use, and the projector."""
     from playwright.sync_api import expect
 
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"])
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    )
     poll = [p for p in store.list_polls(event.id) if p.kind == "choice"][1]
     store.set_poll_state(poll.id, "open")
     store.set_live(event.id, "poll", poll.id)
@@ -327,9 +355,11 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         assert store.integrity_ok()
         figures = _check_exactly_once(store, event, result)
         recorder = result["recorder"]
-        assert all(figures.values()), (f"every kind of write was acknowledged at least once: {figures}; "
-                                       f"counts {dict(recorder.counts)}; errors {recorder.errors}; "
-                                       f"traces {recorder.traces[-3:]}")
+        assert all(figures.values()), (
+            f"every kind of write was acknowledged at least once: {figures}; "
+            f"counts {dict(recorder.counts)}; errors {recorder.errors}; "
+            f"traces {recorder.traces[-3:]}"
+        )
         # No phone became two participants by reconnecting.
         ledger = result["ledger"]
         assert store.count_participants(event.id) == joined_before + len(ledger.joined)
@@ -345,7 +375,11 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         browser.close()
 
     stored_notes = len(store.list_notes(event.id, ("visible", "pending", "hidden")))
-    print(f"\nwall notes stored {stored_notes} for {figures['notes']} acknowledged (the rest committed "
-          f"just before a kill, unacknowledged, and kept: nothing is ever lost the other way)")
-    print(f"\nkills survived: {srv.kills}; restart took {min(killer.restarts):.1f}-{max(killer.restarts):.1f} s; "
-          f"acknowledged: {figures}; phones {len(ledger.joined)}, reconnects {recorder.counts['reconnects']}")
+    print(
+        f"\nwall notes stored {stored_notes} for {figures['notes']} acknowledged (the rest committed "
+        f"just before a kill, unacknowledged, and kept: nothing is ever lost the other way)"
+    )
+    print(
+        f"\nkills survived: {srv.kills}; restart took {min(killer.restarts):.1f}-{max(killer.restarts):.1f} s; "
+        f"acknowledged: {figures}; phones {len(ledger.joined)}, reconnects {recorder.counts['reconnects']}"
+    )

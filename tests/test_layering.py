@@ -111,7 +111,8 @@ def test_eventkit_has_no_import_cycles() -> None:
     graph = import_graph()
     found = cycles(graph)
     assert not found, "import cycles (imports must flow one way):\n" + "\n".join(
-        _describe(group, graph) for group in found)
+        _describe(group, graph) for group in found
+    )
 
 
 def test_modules_of_a_package_never_import_the_package_itself() -> None:
@@ -121,7 +122,9 @@ def test_modules_of_a_package_never_import_the_package_itself() -> None:
 
     def check(name: str) -> None:
         parents = {pkg for pkg, prefix in packages if name.startswith(prefix)}
-        assert not graph[name] & parents, f"imports {sorted(graph[name] & parents)}: import the module that defines the name"
+        assert not graph[name] & parents, (
+            f"imports {sorted(graph[name] & parents)}: import the module that defines the name"
+        )
 
     assert_every([(name, name) for name in sorted(graph)], check)
 
@@ -141,9 +144,14 @@ def page_paths_spelled_out(source: str) -> list[str]:
     """The string literals (outside docstrings) in `source` that name a file under pages/."""
     tree = ast.parse(source)
     prose = _docstrings(tree)
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            and "pages/" in node.value and id(node) not in prose]
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and "pages/" in node.value
+        and id(node) not in prose
+    ]
 
 
 def test_the_page_path_finder_finds_literals_not_prose() -> None:

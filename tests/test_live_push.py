@@ -167,6 +167,7 @@ def test_a_gone_event_is_skipped_and_an_unreadable_database_skips_the_tick():
 
     def broken(event_ids: set[int]) -> dict:
         from eventkit.storage import StoreError
+
         raise StoreError("very busy")
 
     push._signatures = broken
@@ -199,7 +200,9 @@ def test_live_signatures_reads_many_events_at_once_and_leaves_out_gone_ones(stor
     store.set_results_visible(poll.id, True)
     store.set_eval_open(first, True)
     assert live_signatures(store, [first, second, 999_999]) == {
-        first: ("welcome", None, None, None, True), second: ("poll", poll.id, "open", True, False)}
+        first: ("welcome", None, None, None, True),
+        second: ("poll", poll.id, "open", True, False),
+    }
     assert live_signatures(store, [second]) == {second: live_signature(store, second)}
 
 
@@ -210,9 +213,14 @@ def test_the_signature_the_screen_draws_from_is_the_one_push_reads(demo):
 
     store, event = demo
     poll = store.list_polls(event.id)[0]
-    states = [lambda: store.set_live(event.id, "wall"), lambda: store.set_eval_open(event.id, True),
-              lambda: store.set_live(event.id, "poll", poll.id), lambda: store.set_poll_state(poll.id, "open"),
-              lambda: store.set_results_visible(poll.id, True), lambda: store.set_eval_open(event.id, False)]
+    states = [
+        lambda: store.set_live(event.id, "wall"),
+        lambda: store.set_eval_open(event.id, True),
+        lambda: store.set_live(event.id, "poll", poll.id),
+        lambda: store.set_poll_state(poll.id, "open"),
+        lambda: store.set_results_visible(poll.id, True),
+        lambda: store.set_eval_open(event.id, False),
+    ]
     for change in states:
         change()
         now = store.get_live(event.id)

@@ -10,7 +10,15 @@ import pytest
 
 from eventkit.live import reads as live_reads
 from eventkit.live.reads import (
-    EVENT, LEFT_TO_LIFETIME, LIVE, READS, VOTES, WALL, WRITES, DroppingStore, SharedReads,
+    EVENT,
+    LEFT_TO_LIFETIME,
+    LIVE,
+    READS,
+    VOTES,
+    WALL,
+    WRITES,
+    DroppingStore,
+    SharedReads,
 )
 from eventkit.storage import Store, StoreError
 
@@ -166,10 +174,15 @@ def test_expire_all_and_a_full_cache_are_read_again(shared, monkeypatch):
 def test_every_read_and_write_named_in_the_tables_is_a_store_method_and_topic():
     topics = {EVENT, LIVE, VOTES, WALL, live_reads.TABLES, live_reads.FEEDBACK, live_reads.PEOPLE}
     problems = [f"{name}: not a Store method" for name in [*READS, *WRITES] if not callable(getattr(Store, name, None))]
-    problems += [f"{name}: unknown topic {t}" for name, life in READS.items() for t in life.dropped_by if t not in topics]
+    problems += [
+        f"{name}: unknown topic {t}" for name, life in READS.items() for t in life.dropped_by if t not in topics
+    ]
     problems += [f"{name}: unknown topic {t}" for name, ts in WRITES.items() for t in ts if t not in topics]
-    problems += [f"{name}: changes nothing a shared read shows" for name, ts in WRITES.items()
-                 if not any(ts & life.dropped_by for life in READS.values())]
+    problems += [
+        f"{name}: changes nothing a shared read shows"
+        for name, ts in WRITES.items()
+        if not any(ts & life.dropped_by for life in READS.values())
+    ]
     assert not problems, problems
 
 
@@ -180,20 +193,65 @@ def test_every_read_and_write_named_in_the_tables_is_a_store_method_and_topic():
 # reads.py's tables: a write missing from WRITES would leave phones and the
 # projector on stale answers for a lifetime.
 NOT_SHARED_WRITES = {
-    "add_staff_pass", "add_theme", "backup_to", "begin_sign_in", "clear_all_login_failures",
-    "clear_login_failures", "create_admin_password_hash", "delete_staff_pass", "delete_staff_passes",
-    "delete_theme", "rename_theme", "set_admin_password_hash", "set_codings", "sign_in_succeeded",
+    "add_staff_pass",
+    "add_theme",
+    "backup_to",
+    "begin_sign_in",
+    "clear_all_login_failures",
+    "clear_login_failures",
+    "create_admin_password_hash",
+    "delete_staff_pass",
+    "delete_staff_passes",
+    "delete_theme",
+    "rename_theme",
+    "set_admin_password_hash",
+    "set_codings",
+    "sign_in_succeeded",
 }
 UNSHARED_READS = {
-    "activity_times", "admin_password_hash", "analysis_matrix", "applied_migrations",
-    "codable_items", "count_eval_responses", "count_login_failures", "count_participants",
-    "describe", "eval_value_counts", "event_row_counts", "expired_events", "export_estimates",
-    "export_eval_answers", "export_manual_counts", "export_participants", "export_spec",
-    "export_table_notes", "export_votes", "export_wall_notes", "facilitator_hash", "get_event",
-    "get_poll", "has_consent", "integrity_ok", "list_eval_items", "list_events", "list_table_notes",
-    "list_themes", "live_signatures", "login_wait_seconds", "my_evaluation", "my_plus_ones",
-    "my_vote", "notes_by_participant", "notes_per_prompt", "participant_by_token", "pending_notes",
-    "recent_joins", "staff_pass", "table_by_number", "table_consent_count", "table_row_counts",
+    "activity_times",
+    "admin_password_hash",
+    "analysis_matrix",
+    "applied_migrations",
+    "codable_items",
+    "count_eval_responses",
+    "count_login_failures",
+    "count_participants",
+    "describe",
+    "eval_value_counts",
+    "event_row_counts",
+    "expired_events",
+    "export_estimates",
+    "export_eval_answers",
+    "export_manual_counts",
+    "export_participants",
+    "export_spec",
+    "export_table_notes",
+    "export_votes",
+    "export_wall_notes",
+    "facilitator_hash",
+    "get_event",
+    "get_poll",
+    "has_consent",
+    "integrity_ok",
+    "list_eval_items",
+    "list_events",
+    "list_table_notes",
+    "list_themes",
+    "live_signatures",
+    "login_wait_seconds",
+    "my_evaluation",
+    "my_plus_ones",
+    "my_vote",
+    "notes_by_participant",
+    "notes_per_prompt",
+    "participant_by_token",
+    "pending_notes",
+    "recent_joins",
+    "staff_pass",
+    "table_by_number",
+    "table_consent_count",
+    "table_row_counts",
 }
 CONNECTIONS = {"close", "read", "read_snapshot", "release_connection", "write"}
 

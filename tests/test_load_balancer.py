@@ -47,7 +47,7 @@ def free_port() -> int:
 
 def stand_in(name: str) -> http.server.ThreadingHTTPServer:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             body = json.dumps({"host": name, "cookie": self.headers.get("Cookie", "")}).encode()
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
@@ -72,7 +72,9 @@ def balancer(tmp_path_factory):
     hosts = {"app1": stand_in("app1"), "app2": stand_in("app2")}
     port = free_port()
     site = EXAMPLE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{h.server_address[1]} max_fails=3 fail_timeout=10s;\n" for h in hosts.values())
+    servers = "".join(
+        f"    server 127.0.0.1:{h.server_address[1]} max_fails=3 fail_timeout=10s;\n" for h in hosts.values()
+    )
     site = site.replace("    server app1.internal:8501 max_fails=3 fail_timeout=10s;\n", servers)
     site = "\n".join(line for line in site.splitlines() if "internal:8501" not in line)
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")

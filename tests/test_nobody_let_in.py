@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,7 +36,7 @@ class Clock:
     """A settable utc_now for the storage modules, so no test waits on real time."""
 
     def __init__(self) -> None:
-        self.now = datetime(2016, 5, 18, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2016, 5, 18, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> str:
         return self.now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -296,8 +296,11 @@ def test_attendee_session_meets_sign_in_on_every_staff_page(app_db, page):
 
 def _staff_state(at: AppTest) -> list[str]:
     """Session keys that would mean a staff role was granted."""
-    return [k for k in ("ek_consoles", "ek_organiser", "ek_facilitator_events")
-            if k in at.session_state and at.session_state[k]]
+    return [
+        k
+        for k in ("ek_consoles", "ek_organiser", "ek_facilitator_events")
+        if k in at.session_state and at.session_state[k]
+    ]
 
 
 def test_projector_is_view_only(app_db):

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.cli import main as cli
-from eventkit.event import editing as event_editing, limits, links, check as spec_check
-from eventkit.outputs import qrsheet
 from eventkit import ui
+from eventkit.cli import main as cli
+from eventkit.event import check as spec_check
+from eventkit.event import editing as event_editing
+from eventkit.event import limits, links
 from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.file import EventFileError, dump_event_file, parse_event_file
-from tests.every import assert_every, labelled
+from eventkit.outputs import qrsheet
 from tests.app_pages import open_page, open_signed_in
+from tests.every import assert_every, labelled
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = "code: ABC1\ntitle: A title\n"
@@ -31,14 +33,17 @@ MINIMAL = "code: ABC1\ntitle: A title\n"
 # --- The public address ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed, saved", [
-    ("192.168.1.20:8501", "http://192.168.1.20:8501"),  # no scheme: http:// is added
-    ("http://192.168.1.20:8501/", "http://192.168.1.20:8501"),
-    (" HTTPS://Events.Example.ORG/fife/ ", "https://events.example.org/fife"),  # a reverse proxy's folder is kept
-    ("https://events.example.org", "https://events.example.org"),
-    ("[fe80::1]:8501", "http://[fe80::1]:8501"),
-    ("http://münchen.example:8501", "http://xn--mnchen-3ya.example:8501"),
-])
+@pytest.mark.parametrize(
+    "typed, saved",
+    [
+        ("192.168.1.20:8501", "http://192.168.1.20:8501"),  # no scheme: http:// is added
+        ("http://192.168.1.20:8501/", "http://192.168.1.20:8501"),
+        (" HTTPS://Events.Example.ORG/fife/ ", "https://events.example.org/fife"),  # a reverse proxy's folder is kept
+        ("https://events.example.org", "https://events.example.org"),
+        ("[fe80::1]:8501", "http://[fe80::1]:8501"),
+        ("http://münchen.example:8501", "http://xn--mnchen-3ya.example:8501"),
+    ],
+)
 def test_a_public_address_is_normalised(typed, saved):
     assert links.normalise_base_url(typed) == saved
 
@@ -132,7 +137,8 @@ def test_qr_codes_are_built_in_one_place_only():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             imported = (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "qrcode" for a in node.names)) or (
-                isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "qrcode")
+                isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "qrcode"
+            )
             if imported:
                 builders.append(path.relative_to(ROOT).as_posix())
     assert sorted(set(builders)) == ["eventkit/event/links.py"]
@@ -192,14 +198,17 @@ def test_behind_eventkit_serve_the_suggested_address_uses_the_port_phones_reach(
     assert links.suggest_base_url(41234) == "http://192.168.1.20:8501"
 
 
-@pytest.mark.parametrize("saved, note", [
-    ("", "No public address is saved"),
-    ("ftp://old.example.org", "is not usable"),
-    ("http://localhost:8501", "only works on this computer"),
-    ("http://127.0.0.1:8501", "only works on this computer"),
-    ("http://[::1]:8501", "only works on this computer"),
-    ("http://192.168.1.20:8501", ""),
-])
+@pytest.mark.parametrize(
+    "saved, note",
+    [
+        ("", "No public address is saved"),
+        ("ftp://old.example.org", "is not usable"),
+        ("http://localhost:8501", "only works on this computer"),
+        ("http://127.0.0.1:8501", "only works on this computer"),
+        ("http://[::1]:8501", "only works on this computer"),
+        ("http://192.168.1.20:8501", ""),
+    ],
+)
 def test_the_note_for_staff_about_the_qr_address(saved, note):
     base, said = links.public_base(saved, 8501)
     assert (note in said) if note else said == ""
@@ -235,11 +244,23 @@ def _file_with(path: str, value: str) -> str:
 
 
 FIELD_LIMITS = {  # field as the message names it -> its limit
-    "title": 200, "subtitle": 300, "venue": 200, "welcome": 5000, "polls[1].question": 500,
-    "polls[1].options[2]": 200, "polls[1].fact": 3000, "polls[1].source": 500, "polls[1].unit": 40,
-    "wall_prompts[1]": 500, "tables[1].name": 100, "tables[1].vignettes[1].title": 200,
-    "tables[1].vignettes[1].story": 10000, "tables[1].vignettes[1].prompts[1]": 500,
-    "evaluation[1].text": 500, "themes[1]": 100, "settings.word_filter[1]": 100,
+    "title": 200,
+    "subtitle": 300,
+    "venue": 200,
+    "welcome": 5000,
+    "polls[1].question": 500,
+    "polls[1].options[2]": 200,
+    "polls[1].fact": 3000,
+    "polls[1].source": 500,
+    "polls[1].unit": 40,
+    "wall_prompts[1]": 500,
+    "tables[1].name": 100,
+    "tables[1].vignettes[1].title": 200,
+    "tables[1].vignettes[1].story": 10000,
+    "tables[1].vignettes[1].prompts[1]": 500,
+    "evaluation[1].text": 500,
+    "themes[1]": 100,
+    "settings.word_filter[1]": 100,
 }
 
 
@@ -260,11 +281,14 @@ def test_every_organiser_text_has_a_limit_with_a_clear_message():
     assert not problems
 
 
-@pytest.mark.parametrize("field, items", [
-    ("polls", [{"question": f"Q{i}", "options": ["A", "B"]} for i in range(201)]),
-    ("wall_prompts", [f"Prompt {i}" for i in range(51)]),
-    ("themes", [f"Theme {i}" for i in range(201)]),
-])
+@pytest.mark.parametrize(
+    "field, items",
+    [
+        ("polls", [{"question": f"Q{i}", "options": ["A", "B"]} for i in range(201)]),
+        ("wall_prompts", [f"Prompt {i}" for i in range(51)]),
+        ("themes", [f"Theme {i}" for i in range(201)]),
+    ],
+)
 def test_lists_have_a_limit_too(field, items):
     import yaml
 
@@ -280,8 +304,10 @@ def test_a_4_mb_title_is_refused_everywhere_at_once(demo):
     with pytest.raises(EventFileError, match=r"^file: is too big: 4,194,3\d\d characters, at most 1,000,000$"):
         parse_event_file(f"code: ABC1\ntitle: {FOUR_MB}\n")
     spec = store.export_spec(event.id)
-    for make in (lambda: event_editing.save(store, event.id, replace(spec, title=FOUR_MB)),
-                 lambda: event_editing.new_event_spec("ABC1", FOUR_MB)):
+    for make in (
+        lambda: event_editing.save(store, event.id, replace(spec, title=FOUR_MB)),
+        lambda: event_editing.new_event_spec("ABC1", FOUR_MB),
+    ):
         with pytest.raises(EventFileError, match=r"^title: is too long: 4,194,304 characters, at most 200$"):
             make()
     assert store.get_event(event.id).title == spec.title
@@ -304,17 +330,22 @@ def test_the_demo_is_well_within_every_limit(demo_spec):
 # --- Deeply nested YAML -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("nesting, line", [
-    (MINIMAL + "polls: " + "[" * 5000 + "]" * 5000 + "\n", 3),  # flow style, all on one line
-    (MINIMAL + "settings:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(700)), 43),  # block style
-    (MINIMAL + "tables: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", 3),
-], ids=["flow", "block", "mappings"])
+@pytest.mark.parametrize(
+    "nesting, line",
+    [
+        (MINIMAL + "polls: " + "[" * 5000 + "]" * 5000 + "\n", 3),  # flow style, all on one line
+        (MINIMAL + "settings:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(700)), 43),  # block style
+        (MINIMAL + "tables: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", 3),
+    ],
+    ids=["flow", "block", "mappings"],
+)
 def test_deeply_nested_yaml_is_a_line_message_not_a_crash(nesting, line):
     with pytest.raises(EventFileError) as err:
         parse_event_file(nesting)
     assert [str(e) for e in err.value.errors] == [
         f"file (line {line}): is nested too deeply: more than {limits.MAX_DEPTH} lists or mappings inside "
-        "each other (an event file needs at most 6)"]
+        "each other (an event file needs at most 6)"
+    ]
 
 
 def test_importing_deep_yaml_on_the_command_line_says_where(store, tmp_path, capsys):

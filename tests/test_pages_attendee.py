@@ -65,12 +65,15 @@ def no_exception(at: AppTest) -> None:
 # --- Every page renders; bad codes get a clear message ---------------------------
 
 
-@pytest.mark.parametrize(("name", "marker"), [
-    ("now", "Keep this page open: questions appear here as soon as they open."),
-    ("wall", "Wall"),
-    ("table", "Table 2"),
-    ("feedback", "Your feedback"),
-])
+@pytest.mark.parametrize(
+    ("name", "marker"),
+    [
+        ("now", "Keep this page open: questions appear here as soon as they open."),
+        ("wall", "Wall"),
+        ("table", "Table 2"),
+        ("feedback", "Your feedback"),
+    ],
+)
 def test_attendee_page_renders_with_nav_and_anonymity_note(app_db, name, marker):
     store, event = app_db
     at = open_page(ATTENDEE_PAGES[name], event=event.code, table=2)
@@ -102,8 +105,9 @@ def test_unknown_event_code_says_so_and_offers_the_join_form(app_db, page, code)
     at = open_page(page, event=code)
     no_exception(at)
     # The code from the address is shown as typed, never as Markdown (ui.plain).
-    assert [e.value for e in at.error] == [f"There is no event with the code “{ui.plain(code.upper()[:20])}”. "
-                                           "Check the code on the screen or poster."]
+    assert [e.value for e in at.error] == [
+        f"There is no event with the code “{ui.plain(code.upper()[:20])}”. Check the code on the screen or poster."
+    ]
     assert [t.label for t in at.text_input] == ["Event code"]
     assert store.count_participants(event.id) == 0
 
@@ -162,7 +166,8 @@ def test_vote_then_change_it_keeps_one_row(app_db):
     at.run()
     no_exception(at)
     assert f"Your answer “{first.label}” is recorded. You can change it until voting closes." in [
-        s.value for s in at.success]
+        s.value for s in at.success
+    ]
     assert button(at, f"✓ {first.label}").proto.type == "primary"
 
     button(at, second.label).click()
@@ -174,10 +179,13 @@ def test_vote_then_change_it_keeps_one_row(app_db):
     assert store.my_vote(poll.id, person.id) == second.id
 
 
-@pytest.mark.parametrize(("state", "message"), [
-    ("closed", "Voting has closed. Watch the big screen for the answer."),
-    ("draft", "This question opens in a moment. Get ready!"),
-])
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ("closed", "Voting has closed. Watch the big screen for the answer."),
+        ("draft", "This question opens in a moment. Get ready!"),
+    ],
+)
 def test_poll_that_is_not_open_says_so_and_takes_no_vote(app_db, state, message):
     store, event = app_db
     poll = open_poll(store, event)
@@ -207,13 +215,16 @@ def _answer(poll, which: str):
     return {"right": poll.correct_option, "wrong": wrong}[which].id
 
 
-@pytest.mark.parametrize(("kind", "which", "says", "element"), [
-    ("choice", "right", "You answered “{mine}” — that's right.", "success"),
-    ("choice", "wrong", "You answered “{mine}” — the answer is “{truth}”.", "info"),
-    ("estimate", "exact", "You answered {mine} — that's right.", "success"),
-    ("estimate", "near", "You answered {mine} — that's right (within 10% of {truth}).", "success"),
-    ("estimate", "far", "You answered {mine} — the answer is {truth}.", "info"),
-])
+@pytest.mark.parametrize(
+    ("kind", "which", "says", "element"),
+    [
+        ("choice", "right", "You answered “{mine}” — that's right.", "success"),
+        ("choice", "wrong", "You answered “{mine}” — the answer is “{truth}”.", "info"),
+        ("estimate", "exact", "You answered {mine} — that's right.", "success"),
+        ("estimate", "near", "You answered {mine} — that's right (within 10% of {truth}).", "success"),
+        ("estimate", "far", "You answered {mine} — the answer is {truth}.", "info"),
+    ],
+)
 def test_after_the_reveal_the_phone_says_whether_you_were_right(app_db, kind, which, says, element):
     from eventkit.ui.voting import answer_text
 
@@ -268,7 +279,10 @@ def test_the_estimate_box_says_the_allowed_range(app_db):
     poll = open_poll(store, event, kind="estimate")
     at = open_page(ATTENDEE_PAGES["now"], event=event.code)
     no_exception(at)
-    assert at.number_input[0].label == f"Your estimate: a number from {poll.min_value:,g} to {poll.max_value:,g} {poll.unit}"
+    assert (
+        at.number_input[0].label
+        == f"Your estimate: a number from {poll.min_value:,g} to {poll.max_value:,g} {poll.unit}"
+    )
 
 
 def test_estimate_is_recorded_and_can_be_changed(app_db):
@@ -297,9 +311,14 @@ def test_estimate_without_a_number_asks_for_one(app_db):
     assert store.vote_count(poll.id) == 0
 
 
-@pytest.mark.parametrize(("kind", "link"), [
-    ("wall", "Go to the wall"), ("tables", "Open my table"), ("evaluation", "Give feedback"),
-])
+@pytest.mark.parametrize(
+    ("kind", "link"),
+    [
+        ("wall", "Go to the wall"),
+        ("tables", "Open my table"),
+        ("evaluation", "Give feedback"),
+    ],
+)
 def test_now_screen_follows_the_live_activity(app_db, kind, link):
     store, event = app_db
     at = open_page(ATTENDEE_PAGES["now"], event=event.code)
@@ -374,18 +393,21 @@ def test_the_wall_shows_other_peoples_new_notes_on_a_tap(app_db):
     assert "Posted by someone else just now." in texts(at)
 
 
-@pytest.mark.parametrize(("page", "live", "state", "banner"), [
-    ("wall", "poll", "draft", "A question is about to open: tap to get ready"),
-    ("wall", "poll", "open", "A question is open now: tap to vote"),
-    ("table", "poll", "closed", "Voting has closed: tap to see the question"),
-    ("feedback", "poll", "revealed", "The answer is out: tap to see if you were right"),
-    ("table", "wall", None, "The wall is open: tap to add your thoughts"),
-    ("wall", "tables", None, "Table discussions have started: tap to open your table"),
-    ("wall", "evaluation", None, "The feedback form is open: tap to give feedback"),
-    ("wall", "wall", None, None),
-    ("table", "tables", None, None),
-    ("feedback", "welcome", None, None),
-])
+@pytest.mark.parametrize(
+    ("page", "live", "state", "banner"),
+    [
+        ("wall", "poll", "draft", "A question is about to open: tap to get ready"),
+        ("wall", "poll", "open", "A question is open now: tap to vote"),
+        ("table", "poll", "closed", "Voting has closed: tap to see the question"),
+        ("feedback", "poll", "revealed", "The answer is out: tap to see if you were right"),
+        ("table", "wall", None, "The wall is open: tap to add your thoughts"),
+        ("wall", "tables", None, "Table discussions have started: tap to open your table"),
+        ("wall", "evaluation", None, "The feedback form is open: tap to give feedback"),
+        ("wall", "wall", None, None),
+        ("table", "tables", None, None),
+        ("feedback", "welcome", None, None),
+    ],
+)
 def test_other_pages_say_what_is_live_with_a_link_to_it(app_db, page, live, state, banner):
     store, event = app_db
     poll = store.list_polls(event.id)[0]
@@ -503,7 +525,8 @@ def test_evaluation_is_submitted_then_edited_as_one_response(app_db):
     at.run()
     no_exception(at)
     assert [s.value for s in at.success] == [
-        "Thank you, your feedback is saved. You can change it until the evaluation closes."]
+        "Thank you, your feedback is saved. You can change it until the evaluation closes."
+    ]
     person = me(at, store, event)
     assert store.my_evaluation(event.id, person.id) == {score.id: 4, likert.id: 5, text.id: HOSTILE}
     # The thanks replaces the long form, so it is on screen where the person tapped.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.access import console
 from eventkit import ui
+from eventkit.access import console
 from eventkit.event.demo import DEMO_PASSCODE
 from tests.app_pages import app_database, demo_in, open_page, shown_texts
 
@@ -55,17 +55,20 @@ def _arrange(store, event, state: str) -> None:
     store.set_live(event.id, "poll", poll.id)
 
 
-@pytest.mark.parametrize("state, expected, charts", [
-    ("welcome", "Event code  FIFE16", 0),
-    ("poll:choice-hidden", "3 votes so far", 0),
-    ("poll:choice-shown", "3 answers", 1),
-    ("poll:choice-revealed", "The answer: More than four in five", 1),
-    ("poll:estimate-revealed", "The answer: 395 thousand", 1),
-    ("poll:repeat-shown", "Before: 3 answers   ·   Now: 3 answers", 1),
-    ("wall", "The wall: add your note on your phone", 0),
-    ("tables", "Table discussions", 0),
-    ("evaluation", "0 of 3 (0%) have answered", 0),
-])
+@pytest.mark.parametrize(
+    "state, expected, charts",
+    [
+        ("welcome", "Event code  FIFE16", 0),
+        ("poll:choice-hidden", "3 votes so far", 0),
+        ("poll:choice-shown", "3 answers", 1),
+        ("poll:choice-revealed", "The answer: More than four in five", 1),
+        ("poll:estimate-revealed", "The answer: 395 thousand", 1),
+        ("poll:repeat-shown", "Before: 3 answers   ·   Now: 3 answers", 1),
+        ("wall", "The wall: add your note on your phone", 0),
+        ("tables", "Table discussions", 0),
+        ("evaluation", "0 of 3 (0%) have answered", 0),
+    ],
+)
 def test_projector_shows_each_state_and_draws_charts_only_when_results_are_shown(db, state, expected, charts):
     store, event = db
     _arrange(store, event, state)
@@ -190,7 +193,16 @@ def test_attendee_session_cannot_reach_facilitator_actions(db):
     with pytest.raises(console.ConsoleLocked):
         console.Console(store, event.id, store.facilitator_hash(event.id))
     public = [n for n in dir(console) if not n.startswith("_") and callable(getattr(console, n))]
-    assert set(public) <= {"Console", "ConsoleLocked", "Live", "Store", "StoreError", "parse_words", "annotations", "security"}
+    assert set(public) <= {
+        "Console",
+        "ConsoleLocked",
+        "Live",
+        "Store",
+        "StoreError",
+        "parse_words",
+        "annotations",
+        "security",
+    }
     assert store.get_live(event.id).kind == "welcome"
 
 
@@ -266,11 +278,14 @@ def test_show_of_hands_counts_go_to_the_poll_picked(db):
     assert store.poll_results(first.id).manual_total == 0
 
 
-@pytest.mark.parametrize("premoderate, pending, opens_on", [
-    (False, False, "On the wall"),
-    (False, True, "Waiting"),  # a held word made one wait
-    (True, False, "Waiting"),
-])
+@pytest.mark.parametrize(
+    "premoderate, pending, opens_on",
+    [
+        (False, False, "On the wall"),
+        (False, True, "Waiting"),  # a held word made one wait
+        (True, False, "Waiting"),
+    ],
+)
 def test_wall_moderation_opens_where_the_notes_are(db, premoderate, pending, opens_on):
     store, event = db
     someone = store.join(event.id, "page-test-token-wall-1")

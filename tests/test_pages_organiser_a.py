@@ -43,8 +43,15 @@ def test_exports_page_offers_every_file_and_previews_it(db):
     at = _open(PAGES[0])
     assert not at.exception and not at.error
     labels = _downloads(at)
-    for label in ["ZIP of everything", "All activities (long CSV)", "Codebook (Markdown)", "Votes",
-                  "Wall notes", "Evaluation comments", "Event file (YAML)"]:
+    for label in [
+        "ZIP of everything",
+        "All activities (long CSV)",
+        "Codebook (Markdown)",
+        "Votes",
+        "Wall notes",
+        "Evaluation comments",
+        "Event file (YAML)",
+    ]:
         assert label in labels
     # The whole-database backup: a download of the SQLite file; on PostgreSQL, pg_dump's job.
     on_postgres = Store(db).is_postgres

@@ -9,8 +9,13 @@ from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
 from tests.app_pages import app_database, open_page
 
-PAGES = ["pages/organiser.py", "pages/organiser_editor.py", "pages/organiser_dashboard.py",
-         "pages/organiser_coding.py", "pages/organiser_report.py"]
+PAGES = [
+    "pages/organiser.py",
+    "pages/organiser_editor.py",
+    "pages/organiser_dashboard.py",
+    "pages/organiser_coding.py",
+    "pages/organiser_report.py",
+]
 PASSWORD = "test-organiser-pw-b"
 
 
@@ -50,7 +55,9 @@ def test_wrong_password_is_refused(db, page):
     assert "not right" in at.error[0].value
 
 
-@pytest.mark.parametrize("page, title", zip(PAGES, ["Organiser", "Event editor", "Dashboard", "Thematic coding", "Event report"]))
+@pytest.mark.parametrize(
+    "page, title", zip(PAGES, ["Organiser", "Event editor", "Dashboard", "Thematic coding", "Event report"])
+)
 def test_pages_render_signed_in(sample, page, title):
     at = _open(page)
     assert not at.exception, at.exception
@@ -99,8 +106,11 @@ def test_events_page_confirms_create_duplicate_and_delete_with_a_toast(db):
     st.toast calls reach the browser; this guards that on an upgrade or a change to the page."""
     at = _open("pages/organiser.py")
     steps = [
-        ({"Code (3-12 letters or digits; attendees type it)": "NEW26", "Title": "A new event"}, "Create event",
-         "Event created."),
+        (
+            {"Code (3-12 letters or digits; attendees type it)": "NEW26", "Title": "A new event"},
+            "Create event",
+            "Event created.",
+        ),
         ({"New code": "NEW27"}, "Duplicate", "Event duplicated."),
         ({"Type NEW27 to confirm": "NEW27"}, "Delete for good", "NEW27 deleted."),
     ]

@@ -24,25 +24,43 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit.outputs import exports, report
 from eventkit.access import security
 from eventkit.event.demo import ensure_demo
+from eventkit.outputs import exports, report
 from eventkit.storage import Store, StoreError
 from tests.browser.conftest import CHROMIUM, missing
-from tests.live_server import Server
 from tests.engines import db_bytes
+from tests.live_server import Server
 
 REPO = Path(__file__).resolve().parents[1]
 IPV4 = re.compile(rb"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
 # Full (eight groups) or compressed ("::") forms; "09:30:00" times have neither.
-IPV6 = re.compile(rb"(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
-                  rb"|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*|::(?:ffff:)?[0-9a-f]{1,4})(?![0-9a-f:])")
-AGENTS = [b"Mozilla/", b"Chrome/", b"HeadlessChrome", b"AppleWebKit", b"Safari/", b"Gecko", b"python-",
-          b"Python/", b"websockets/", b"aiohttp", b"curl/", b"User-Agent", b"user-agent"]
+IPV6 = re.compile(
+    rb"(?i)(?<![0-9a-f:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}"
+    rb"|(?:[0-9a-f]{1,4}:){1,6}:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*|::(?:ffff:)?[0-9a-f]{1,4})(?![0-9a-f:])"
+)
+AGENTS = [
+    b"Mozilla/",
+    b"Chrome/",
+    b"HeadlessChrome",
+    b"AppleWebKit",
+    b"Safari/",
+    b"Gecko",
+    b"python-",
+    b"Python/",
+    b"websockets/",
+    b"aiohttp",
+    b"curl/",
+    b"User-Agent",
+    b"user-agent",
+]
 # Streamlit's start-up banner names the server's own address (for the organiser to open); it is
 # printed before anyone connects and says nothing about attendees.
-BANNER = re.compile(rb"^\s*(?:Local |Network |External )?URL: .*$|^\s*You can now view your Streamlit app.*$"
-                    rb"|^[\d-]+ [\d:.]+ \w+ server started on .*$", re.M)
+BANNER = re.compile(
+    rb"^\s*(?:Local |Network |External )?URL: .*$|^\s*You can now view your Streamlit app.*$"
+    rb"|^[\d-]+ [\d:.]+ \w+ server started on .*$",
+    re.M,
+)
 
 
 def _own_addresses() -> set[bytes]:
@@ -168,8 +186,14 @@ def test_deleting_the_event_leaves_none_of_its_text(rehearsed, tmp_path):
     texts = [n.text for n in store.list_notes(event.id, ("visible", "pending", "hidden"))]
     texts += [n.text for t in store.list_tables(event.id) for n in store.list_table_notes(t.id)]
     assert any(t.startswith("Rehearsal note") for t in texts)
-    distinctive = [event.title, "Rehearsal note", "Rehearsal table note", "Rehearsal feedback",
-                   "Chromium was here", *texts]
+    distinctive = [
+        event.title,
+        "Rehearsal note",
+        "Rehearsal table note",
+        "Rehearsal feedback",
+        "Chromium was here",
+        *texts,
+    ]
     hashes = [security.token_hash(event.id, t) for t in tokens]
     store.delete_event(event.id)
     for suffix in ("", "-wal"):
@@ -216,8 +240,13 @@ def test_purge_expired_command_line(tmp_path):
     db = tmp_path / "eventkit.db"
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "eventkit", "--db", str(db), *args],
-                              capture_output=True, text=True, cwd=REPO, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "eventkit", "--db", str(db), *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
 
     assert run("init").returncode == 0
     [(_, expires)] = Store(db).expired_events(date.max)
@@ -268,7 +297,16 @@ def test_size_limits_are_lowered_and_fit_the_largest_legitimate_upload(tmp_path)
     row = "Firstname-Longsurname Double-Barrelled,Fife Council Health and Social Care Partnership,Public sector\n"
     attendee_csv = len(("name,organisation,sector\n" + row * 2000).encode())
     assert max(demo_yaml * 50, attendee_csv) < server["maxUploadSize"] * 1_000_000
-    out = subprocess.run([sys.executable, "-c", "from streamlit import config; "
-                          "print(config.get_option('server.maxUploadSize'), config.get_option('server.maxMessageSize'))"],
-                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from streamlit import config; "
+            "print(config.get_option('server.maxUploadSize'), config.get_option('server.maxMessageSize'))",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.stdout.split() == [str(server["maxUploadSize"]), str(server["maxMessageSize"])]

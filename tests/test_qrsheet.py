@@ -11,8 +11,8 @@ from PIL import Image
 
 from eventkit.cli import main as cli
 from eventkit.event import links
-from eventkit.outputs import qrsheet
 from eventkit.models import Event, Table
+from eventkit.outputs import qrsheet
 
 EVENT = Event(id=1, code="FIFE16", title="Fife <script>alert(1)</script> & friends")
 TABLES = [Table(id=i, event_id=1, number=i, name=f"Table {i}") for i in (1, 2, 3, 12)]
@@ -24,32 +24,46 @@ def _matrix_from_png(png: bytes) -> list[list[bool]]:
     image = Image.open(io.BytesIO(png)).convert("L")
     modules = image.width // links.BOX_SIZE
     half = links.BOX_SIZE // 2
-    return [[image.getpixel((x * links.BOX_SIZE + half, y * links.BOX_SIZE + half)) < 128
-             for x in range(modules)] for y in range(modules)]
+    return [
+        [image.getpixel((x * links.BOX_SIZE + half, y * links.BOX_SIZE + half)) < 128 for x in range(modules)]
+        for y in range(modules)
+    ]
 
 
-@pytest.mark.parametrize("table,expected", [
-    (None, f"{BASE}/?event=FIFE16"),
-    (3, f"{BASE}/?event=FIFE16&table=3"),
-])
+@pytest.mark.parametrize(
+    "table,expected",
+    [
+        (None, f"{BASE}/?event=FIFE16"),
+        (3, f"{BASE}/?event=FIFE16&table=3"),
+    ],
+)
 def test_join_url(table, expected):
     assert links.join_url(BASE + "/", "FIFE16", table) == expected
 
 
-@pytest.mark.parametrize("typed,expected", [
-    ("http://192.168.1.20:8501", "http://192.168.1.20:8501"),
-    ("192.168.1.20:8501/", "http://192.168.1.20:8501"),
-    (" https://events.example.org/fife/ ", "https://events.example.org/fife"),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("http://192.168.1.20:8501", "http://192.168.1.20:8501"),
+        ("192.168.1.20:8501/", "http://192.168.1.20:8501"),
+        (" https://events.example.org/fife/ ", "https://events.example.org/fife"),
+    ],
+)
 def test_base_url_is_normalised(typed, expected):
     assert links.normalise_base_url(typed) == expected
 
 
-@pytest.mark.parametrize("typed,message", [
-    ("", "Please enter"), ("ftp://x.org", "http"), ("http://", "not a web address"),
-    ("http://host:99999", "not a web address"), ("http://a b", "not a web address"),
-    ("http://host/?event=X", "without"),
-])
+@pytest.mark.parametrize(
+    "typed,message",
+    [
+        ("", "Please enter"),
+        ("ftp://x.org", "http"),
+        ("http://", "not a web address"),
+        ("http://host:99999", "not a web address"),
+        ("http://a b", "not a web address"),
+        ("http://host/?event=X", "without"),
+    ],
+)
 def test_unusable_base_urls_are_refused_with_a_reason(typed, message):
     with pytest.raises(links.AddressError, match=message):
         links.normalise_base_url(typed)
@@ -62,11 +76,14 @@ def test_suggested_base_url_is_lan_or_localhost_with_the_port(monkeypatch):
     assert not url.startswith("http://127.")
 
 
-@pytest.mark.parametrize("configured,expected", [
-    ("events.example.org/fife/", "http://events.example.org/fife"),  # behind a load balancer: its address
-    ("https://events.example.org", "https://events.example.org"),
-    ("ftp://not-a-web-address", None),  # ignored (and logged): this machine's address instead
-])
+@pytest.mark.parametrize(
+    "configured,expected",
+    [
+        ("events.example.org/fife/", "http://events.example.org/fife"),  # behind a load balancer: its address
+        ("https://events.example.org", "https://events.example.org"),
+        ("ftp://not-a-web-address", None),  # ignored (and logged): this machine's address instead
+    ],
+)
 def test_the_public_address_set_for_all_hosts_is_what_phones_are_sent_to(monkeypatch, configured, expected):
     monkeypatch.setenv(links.PUBLIC_URL_ENV, configured)
     if expected is None:
@@ -74,8 +91,9 @@ def test_the_public_address_set_for_all_hosts_is_what_phones_are_sent_to(monkeyp
         return
     assert links.suggest_base_url(8765) == expected
     assert links.public_base("", 8765) == (expected, "")  # no note: the operator set it for every host
-    assert links.public_base("https://own.example.net", 8765)[0] == "https://own.example.net", \
+    assert links.public_base("https://own.example.net", 8765)[0] == "https://own.example.net", (
         "an event's own saved address comes first"
+    )
 
 
 @pytest.mark.parametrize("table", [None, 1, 12])

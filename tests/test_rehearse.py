@@ -14,12 +14,13 @@ import time
 
 import pytest
 
+from eventkit.cli.serve import nginx_config, port_is_free
 from eventkit.rehearse.metrics import ProcessTree, Recorder, percentile
 from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
-from eventkit.cli.serve import nginx_config, port_is_free
 from eventkit.rehearse.verify import check, take_counts
 from eventkit.storage import Store
+
 
 @pytest.mark.parametrize(
     ("values", "q", "expected"),
@@ -138,8 +139,8 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(live_server):
     # not the whole page (which costs the server nearly twice as much: bench/run_cost.py).
     import asyncio
 
-    from eventkit.rehearse.client import StreamlitSession
     from eventkit.access.security import new_token
+    from eventkit.rehearse.client import StreamlitSession
 
     url, store = live_server.url, Store(live_server.db)
     event = store.event_by_code("FIFE16")
@@ -155,8 +156,11 @@ def test_push_redraws_only_the_live_part_of_an_open_phone(live_server):
         await session.wait_for(lambda s: s.find("heading", contains="The wall is open"), 30)
         store.set_poll_state(poll.id, "open")
         store.set_live(event.id, "poll", poll.id)
-        button = (await session.wait_for(lambda s: [b for b in s.find("button") if "-vote-" in b.element_id
-                                                    and not b.proto.disabled], 30))[0]
+        button = (
+            await session.wait_for(
+                lambda s: [b for b in s.find("button") if "-vote-" in b.element_id and not b.proto.disabled], 30
+            )
+        )[0]
         # Tap once that redraw has finished, as a person reading the question would:
         # a tap during it would cut it short, and it would not count as finished.
         await session.wait_for(lambda s: s.fragment_runs >= 2, 30)
@@ -177,8 +181,8 @@ def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live
     # opening the form without making it live changes the signature push compares too.
     import asyncio
 
-    from eventkit.rehearse.client import StreamlitSession
     from eventkit.access.security import new_token
+    from eventkit.rehearse.client import StreamlitSession
 
     url, store = live_server.url, Store(live_server.db)
     event = store.event_by_code("FIFE16")
@@ -200,8 +204,9 @@ def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live
         store.set_eval_open(event.id, True)  # what "Open it and make it live" does, or "Open the evaluation"
         if made_live:
             store.set_live(event.id, "evaluation")
-        await session.wait_for(lambda s: [b for b in s.find("button", label="Send my feedback")
-                                          if not b.proto.disabled], 30)
+        await session.wait_for(
+            lambda s: [b for b in s.find("button", label="Send my feedback") if not b.proto.disabled], 30
+        )
         await session.close()
         return True
 
@@ -257,9 +262,13 @@ def _screen(messages):
     ],
 )
 def test_screen_keeps_what_the_last_run_drew(second_run, expected):
-    first = [_msg("new_session"), _msg("button", path=(0, 0), element="A"),
-             _msg("block", path=(0, 5), fragment_id="f1"),
-             _msg("button", path=(0, 5, 0), element="in-frag", fragment_id="f1"), _msg("finished")]
+    first = [
+        _msg("new_session"),
+        _msg("button", path=(0, 0), element="A"),
+        _msg("block", path=(0, 5), fragment_id="f1"),
+        _msg("button", path=(0, 5, 0), element="in-frag", fragment_id="f1"),
+        _msg("finished"),
+    ]
     session = _screen(first + second_run)
     assert [s.proto.label for s in session.find("button")] == expected
     assert session.find("button", key=expected[0]) and not session.find("button", key="nothing")
@@ -284,9 +293,15 @@ def test_a_click_reruns_the_fragment_the_button_is_in(button, fragment):
 
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    session = _screen([_msg("new_session"), _msg("button", path=(0, 0), element="A"),
-                       _msg("block", path=(0, 5), fragment_id="f1"),
-                       _msg("button", path=(0, 5, 0), element="in-frag", fragment_id="f1"), _msg("finished")])
+    session = _screen(
+        [
+            _msg("new_session"),
+            _msg("button", path=(0, 0), element="A"),
+            _msg("block", path=(0, 5), fragment_id="f1"),
+            _msg("button", path=(0, 5, 0), element="in-frag", fragment_id="f1"),
+            _msg("finished"),
+        ]
+    )
     sent = []
 
     class Wire:

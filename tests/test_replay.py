@@ -107,8 +107,11 @@ def run_the_day(store, demo_spec):
 
     def answers_for():
         return {
-            i.id: rng.choice(COMMENTS) if i.kind == "text" and rng.random() < 0.6 else
-            None if i.kind == "text" else rng.randint(1, 5)
+            i.id: rng.choice(COMMENTS)
+            if i.kind == "text" and rng.random() < 0.6
+            else None
+            if i.kind == "text"
+            else rng.randint(1, 5)
             for i in items
         }
 
@@ -147,9 +150,11 @@ def test_votes(replay):
             assert {c.option_id: c.votes for c in results.counts} == {o.id: expected[o.id] for o in poll.options}
             assert sum(c.votes for c in results.counts) == ATTENDEES
             with store.read() as db:
-                rows = dict(db.execute(
-                    "SELECT option_id, COUNT(*) FROM votes WHERE poll_id = ? GROUP BY option_id", [poll.id]
-                ).fetchall())
+                rows = dict(
+                    db.execute(
+                        "SELECT option_id, COUNT(*) FROM votes WHERE poll_id = ? GROUP BY option_id", [poll.id]
+                    ).fetchall()
+                )
             assert rows == dict(expected)
         else:
             assert list(results.estimates) == tally["estimates"][poll.id]
@@ -181,7 +186,10 @@ def test_tables(replay):
     assert count(store, "SELECT COUNT(*) FROM table_notes") == TABLES * 2 * 2
     summary = store.table_summary(event.id)
     assert [(r["number"], r["seated"], r["consents"], r["notes"]) for r in summary] == [
-        (1, 11, 1, 4), (2, 11, 1, 4), (3, 10, 1, 4), (4, 10, 1, 4),
+        (1, 11, 1, 4),
+        (2, 11, 1, 4),
+        (3, 10, 1, 4),
+        (4, 10, 1, 4),
     ]
     for table in store.list_tables(event.id):
         notes = store.list_table_notes(table.id)

@@ -7,8 +7,8 @@ from html import escape
 import pytest
 
 from eventkit.cli import main as cli
-from eventkit.outputs import report
 from eventkit.event.sample import populate_sample
+from eventkit.outputs import report
 from eventkit.storage import Store
 
 HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
@@ -45,6 +45,7 @@ def test_no_participant_tokens_or_hashes(reported):
     store, event, html = reported
     assert "report-secret-token" not in html and "sample2-" not in html
     from eventkit.access.security import token_hash
+
     assert token_hash(event.id, "report-secret-token-0001") not in html
 
 

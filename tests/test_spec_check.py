@@ -13,15 +13,28 @@ import pytest
 import yaml
 
 from eventkit.event import editing as event_editing
-from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventFileError, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec
 from eventkit.event.check import checked, problems, tidy
+from eventkit.event.spec import (
+    DEFAULT_THEMES,
+    EvaluationItemSpec,
+    EventFileError,
+    EventSpec,
+    PollSpec,
+    SettingsSpec,
+    TableSpec,
+    VignetteSpec,
+)
 
 CHOICE = PollSpec(question="Pick one", options=("A", "B"), correct="A")
 ESTIMATE = PollSpec(question="How many?", kind="estimate", true_value=5, min=0, max=10, unit="%")
 VIGNETTE = VignetteSpec(title="A case", story="Once", prompts=("What now?",))
 VALID = EventSpec(
-    code="ABC1", title="An event", polls=(CHOICE, ESTIMATE), wall_prompts=("Ideas?",),
-    tables=(TableSpec(1, "Table 1", (VIGNETTE,)),), evaluation=(EvaluationItemSpec("text", "Anything else?"),),
+    code="ABC1",
+    title="An event",
+    polls=(CHOICE, ESTIMATE),
+    wall_prompts=("Ideas?",),
+    tables=(TableSpec(1, "Table 1", (VIGNETTE,)),),
+    evaluation=(EvaluationItemSpec("text", "Anything else?"),),
     themes=DEFAULT_THEMES,
 )
 
@@ -54,32 +67,77 @@ CASES = [
     ("long title", {"title": "t" * 201}, "title", "is too long: 201 characters, at most 200"),
     ("long welcome", {"welcome": "w" * 5001}, "welcome", "is too long: 5,001 characters, at most 5,000"),
     ("premoderate not a boolean", settings(premoderate="no"), "settings.premoderate", "must be true or false"),
-    ("blank held word", settings(word_filter=("rude", " ")), "settings.word_filter", "must be a list of non-empty texts"),
-    ("retention zero", settings(retention_days=0), "settings.retention_days", "must be a whole number of days, 1 or more"),
-    ("retention not whole", settings(retention_days=1.5), "settings.retention_days",
-     "must be a whole number of days, 1 or more"),
+    (
+        "blank held word",
+        settings(word_filter=("rude", " ")),
+        "settings.word_filter",
+        "must be a list of non-empty texts",
+    ),
+    (
+        "retention zero",
+        settings(retention_days=0),
+        "settings.retention_days",
+        "must be a whole number of days, 1 or more",
+    ),
+    (
+        "retention not whole",
+        settings(retention_days=1.5),
+        "settings.retention_days",
+        "must be a whole number of days, 1 or more",
+    ),
     ("retention not a number", settings(retention_days=float("inf")), "settings.retention_days", "must be a number"),
     ("retention empty", settings(retention_days=None), "settings.retention_days", "is required"),
-    ("expected below zero", settings(expected_attendance=-1), "settings.expected_attendance",
-     "must be a whole number of people, 0 to 100,000"),
-    ("expected too many", settings(expected_attendance=100_001), "settings.expected_attendance",
-     "must be a whole number of people, 0 to 100,000"),
+    (
+        "expected below zero",
+        settings(expected_attendance=-1),
+        "settings.expected_attendance",
+        "must be a whole number of people, 0 to 100,000",
+    ),
+    (
+        "expected too many",
+        settings(expected_attendance=100_001),
+        "settings.expected_attendance",
+        "must be a whole number of people, 0 to 100,000",
+    ),
     ("expected empty", settings(expected_attendance=None), "", ""),  # the editor's empty field: not set
-    ("address not http", settings(public_base_url="ftp://x.org"), "settings.public_base_url",
-     "The address must start with http:// or https://."),
+    (
+        "address not http",
+        settings(public_base_url="ftp://x.org"),
+        "settings.public_base_url",
+        "The address must start with http:// or https://.",
+    ),
     ("unknown poll kind", poll(0, kind="quiz"), "polls[1].kind", "must be one of choice, estimate"),
     ("no question", poll(0, question=" "), "polls[1].question", "is required"),
     ("long question", poll(0, question=LONG), "polls[1].question", "is too long: 501 characters, at most 500"),
     ("one option", poll(0, options=("A",)), "polls[1].options", "needs at least two options"),
     ("same option twice", poll(0, options=("A", "A")), "polls[1].options", "has the same option twice"),
     ("blank option", poll(0, options=("A", "", "B")), "polls[1].options", "must be a list of non-empty texts"),
-    ("too many options", poll(0, options=tuple("ABCDEFGHIJKLMNOPQRSTU")), "polls[1].options",
-     "has 21 items, at most 20"),
-    ("long option", poll(0, options=("A", "b" * 201)), "polls[1].options[2]", "is too long: 201 characters, at most 200"),
+    (
+        "too many options",
+        poll(0, options=tuple("ABCDEFGHIJKLMNOPQRSTU")),
+        "polls[1].options",
+        "has 21 items, at most 20",
+    ),
+    (
+        "long option",
+        poll(0, options=("A", "b" * 201)),
+        "polls[1].options[2]",
+        "is too long: 201 characters, at most 200",
+    ),
     ("correct not an option", poll(0, correct="C"), "polls[1].correct", "must be exactly one of the options"),
-    ("repeat of a later poll", poll(0, repeat_of=2), "polls[1].repeat_of", "must be the number (1 to 0) of an earlier poll"),
+    (
+        "repeat of a later poll",
+        poll(0, repeat_of=2),
+        "polls[1].repeat_of",
+        "must be the number (1 to 0) of an earlier poll",
+    ),
     ("repeat of itself", poll(1, repeat_of=2), "polls[2].repeat_of", "must be the number (1 to 1) of an earlier poll"),
-    ("repeat not a number", poll(1, repeat_of=True), "polls[2].repeat_of", "must be the number (1 to 1) of an earlier poll"),
+    (
+        "repeat not a number",
+        poll(1, repeat_of=True),
+        "polls[2].repeat_of",
+        "must be the number (1 to 1) of an earlier poll",
+    ),
     ("no true value", poll(1, true_value=None), "polls[2].true_value", "is required"),
     ("true value not a number", poll(1, true_value=float("nan")), "polls[2].true_value", "must be a number"),
     ("min not a number", poll(1, min="low"), "polls[2].min", "must be a number"),
@@ -93,12 +151,24 @@ CASES = [
     ("table number twice", {"tables": VALID.tables * 2}, "tables[2].number", "table 1 appears twice"),
     ("long table name", table(name="n" * 101), "tables[1].name", "is too long: 101 characters, at most 100"),
     ("vignette without title", vignette(title=""), "tables[1].vignettes[1].title", "is required"),
-    ("long story", vignette(story="s" * 10_001), "tables[1].vignettes[1].story",
-     "is too long: 10,001 characters, at most 10,000"),
-    ("long discussion prompt", vignette(prompts=(LONG,)), "tables[1].vignettes[1].prompts[1]",
-     "is too long: 501 characters, at most 500"),
-    ("evaluation kind missing", {"evaluation": (EvaluationItemSpec(None, "Q"),)}, "evaluation[1].kind",
-     "must be one of score, likert, text"),
+    (
+        "long story",
+        vignette(story="s" * 10_001),
+        "tables[1].vignettes[1].story",
+        "is too long: 10,001 characters, at most 10,000",
+    ),
+    (
+        "long discussion prompt",
+        vignette(prompts=(LONG,)),
+        "tables[1].vignettes[1].prompts[1]",
+        "is too long: 501 characters, at most 500",
+    ),
+    (
+        "evaluation kind missing",
+        {"evaluation": (EvaluationItemSpec(None, "Q"),)},
+        "evaluation[1].kind",
+        "must be one of score, likert, text",
+    ),
     ("evaluation text blank", {"evaluation": (EvaluationItemSpec("score", ""),)}, "evaluation[1].text", "is required"),
     ("same theme twice", {"themes": ("Who", "who")}, "themes", "has the same theme twice"),
     ("long theme", {"themes": ("t" * 101,)}, "themes[1]", "is too long: 101 characters, at most 100"),
@@ -124,18 +194,31 @@ def test_every_problem_is_reported_at_once_without_line_numbers():
     with pytest.raises(EventFileError) as err:
         checked(spec)
     assert [str(e) for e in err.value.errors] == [
-        "code: is required", "title: is required", "polls[1].kind: must be one of choice, estimate",
-        "polls[1].options: needs at least two options", "polls[1].correct: must be exactly one of the options"]
+        "code: is required",
+        "title: is required",
+        "polls[1].kind: must be one of choice, estimate",
+        "polls[1].options: needs at least two options",
+        "polls[1].correct: must be exactly one of the options",
+    ]
 
 
 TIDY = [
     # (what is tidied, the changed fields, the fields as saved)
-    ("code in capitals, texts trimmed", {"code": " abc1 ", "title": "  An event  ", "venue": " Hall\n"},
-     {"code": "ABC1", "title": "An event", "venue": "Hall"}),
-    ("address normalised", settings(public_base_url=" Events.Example.org/fife/ "),
-     settings(public_base_url="http://events.example.org/fife")),
-    ("whole numbers as integers", settings(retention_days=30.0, expected_attendance=60.0),
-     settings(retention_days=30, expected_attendance=60)),
+    (
+        "code in capitals, texts trimmed",
+        {"code": " abc1 ", "title": "  An event  ", "venue": " Hall\n"},
+        {"code": "ABC1", "title": "An event", "venue": "Hall"},
+    ),
+    (
+        "address normalised",
+        settings(public_base_url=" Events.Example.org/fife/ "),
+        settings(public_base_url="http://events.example.org/fife"),
+    ),
+    (
+        "whole numbers as integers",
+        settings(retention_days=30.0, expected_attendance=60.0),
+        settings(retention_days=30, expected_attendance=60),
+    ),
     ("blank correct is none", poll(0, correct=" "), poll(0, correct=None)),
     ("options trimmed", poll(0, options=(" A ", "B\t"), correct=" A"), poll(0, options=("A", "B"), correct="A")),
     ("a choice keeps no estimate fields", poll(0, true_value=3, min=1, max=9, unit="%"), poll(0)),

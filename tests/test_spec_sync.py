@@ -37,28 +37,44 @@ SETUP_ROWS = {
 
 def setup_rows(store: Store, event_id: int) -> dict[str, list[tuple]]:
     with store.read() as db:
-        return {table: [tuple(r) for r in db.execute(sql, {"event": event_id}).fetchall()] for table, sql in SETUP_ROWS.items()}
+        return {
+            table: [tuple(r) for r in db.execute(sql, {"event": event_id}).fetchall()]
+            for table, sql in SETUP_ROWS.items()
+        }
 
 
 def edited(spec):
     """A big edit: rewordings, moves, removals and additions in every part of the event."""
     polls = list(spec.polls)
-    polls[0] = replace(polls[0], question="Reworded: what share became a sanction?", options=("Few", *polls[0].options[1:]))
+    polls[0] = replace(
+        polls[0], question="Reworded: what share became a sanction?", options=("Few", *polls[0].options[1:])
+    )
     polls[2] = replace(polls[2], options=polls[2].options[:3], correct=polls[2].options[2])
     spec = replace(spec, polls=tuple(polls))
     spec = edit.drop_poll(spec, 3)
     spec = edit.put_poll(spec, 4, spec.polls[4], position=1)  # moved to the front
     spec = edit.put_poll(spec, None, PollSpec("New estimate?", kind="estimate", true_value=2.5, min=0, max=5), 3)
     spec = edit.with_wall_and_evaluation(
-        spec, [{"prompt": "A new first prompt"}] + [{"prompt": p} for p in spec.wall_prompts[2:]],
-        edit.evaluation_rows(spec)[1:] + [{"kind": "likert", "text": "A new statement"}])
+        spec,
+        [{"prompt": "A new first prompt"}] + [{"prompt": p} for p in spec.wall_prompts[2:]],
+        edit.evaluation_rows(spec)[1:] + [{"kind": "likert", "text": "A new statement"}],
+    )
     spec = edit.drop_table(spec, 2)
     spec = edit.put_vignettes(spec, 6, "", [VignetteSpec("A new case", "Story", ("Why?",))])
     first = spec.tables[0]
-    spec = edit.put_vignettes(spec, 1, "The first table", [replace(first.vignettes[1], title="Renamed case"),
-                                                           replace(first.vignettes[0], prompts=("One prompt",))])
-    settings = {"premoderate": True, "word_filter": ("rude",), "retention_days": 30, "expected_attendance": 80,
-                "public_base_url": "http://192.168.1.20:8501"}
+    spec = edit.put_vignettes(
+        spec,
+        1,
+        "The first table",
+        [replace(first.vignettes[1], title="Renamed case"), replace(first.vignettes[0], prompts=("One prompt",))],
+    )
+    settings = {
+        "premoderate": True,
+        "word_filter": ("rude",),
+        "retention_days": 30,
+        "expected_attendance": 80,
+        "public_base_url": "http://192.168.1.20:8501",
+    }
     spec = edit.with_details(spec, {"title": "Edited", "venue": "Elsewhere"}, settings)
     return replace(spec, themes=(*spec.themes, "Housing"))
 
@@ -89,18 +105,30 @@ def test_an_edit_that_changes_nothing_changes_no_row(demo):
 
 REMOVALS = [
     # (what is removed, how, the attendee data that stops it, the refusal)
-    ("a wall prompt", lambda s: replace(s, wall_prompts=s.wall_prompts[1:]),
-     lambda store, event, me: store.add_note(store.list_prompts(event.id)[0].id, me.id, "a note"),
-     "wall_prompts: “What data or information would you like to be able to access?” already has notes"),
-    ("an evaluation item", lambda s: replace(s, evaluation=s.evaluation[1:]),
-     lambda store, event, me: _answer(store, event, me),
-     "eval_items: “The event overall” already has answers"),
-    ("a table", lambda s: edit.drop_table(s, 1),
-     lambda store, event, me: _table_note(store, event, me),
-     "event_tables: “Table 1” already has notes"),
-    ("a vignette", lambda s: edit.put_vignettes(s, 1, "Table 1", s.tables[0].vignettes[1:]),
-     lambda store, event, me: _table_note(store, event, me),
-     "vignettes: “Karen: a single parent with a new claim” already has notes"),
+    (
+        "a wall prompt",
+        lambda s: replace(s, wall_prompts=s.wall_prompts[1:]),
+        lambda store, event, me: store.add_note(store.list_prompts(event.id)[0].id, me.id, "a note"),
+        "wall_prompts: “What data or information would you like to be able to access?” already has notes",
+    ),
+    (
+        "an evaluation item",
+        lambda s: replace(s, evaluation=s.evaluation[1:]),
+        lambda store, event, me: _answer(store, event, me),
+        "eval_items: “The event overall” already has answers",
+    ),
+    (
+        "a table",
+        lambda s: edit.drop_table(s, 1),
+        lambda store, event, me: _table_note(store, event, me),
+        "event_tables: “Table 1” already has notes",
+    ),
+    (
+        "a vignette",
+        lambda s: edit.put_vignettes(s, 1, "Table 1", s.tables[0].vignettes[1:]),
+        lambda store, event, me: _table_note(store, event, me),
+        "vignettes: “Karen: a single parent with a new claim” already has notes",
+    ),
 ]
 
 

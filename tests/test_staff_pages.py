@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from eventkit.event import editing as event_editing
-from eventkit.access import security
 from eventkit import ui
+from eventkit.access import security
+from eventkit.event import editing as event_editing
 from eventkit.event.demo import DEMO_PASSCODE, ensure_demo
 from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
@@ -124,11 +124,24 @@ HOSTILE = {
     "item": "Rate **this** :smile:",
 }
 # Pieces of the hostile text that Markdown would act on: none may reach a Markdown element as is.
-ACTIVE = ["[x]", "](", "<b>", ":red[", "# Heading", "$x^2$", "www.evil", "`code`", "~~", "https://",
-          ":material/", "_sub_", ":smile:", "<b>one"]
+ACTIVE = [
+    "[x]",
+    "](",
+    "<b>",
+    ":red[",
+    "# Heading",
+    "$x^2$",
+    "www.evil",
+    "`code`",
+    "~~",
+    "https://",
+    ":material/",
+    "_sub_",
+    ":smile:",
+    "<b>one",
+]
 LINE_START_ACTIVE = ["1. listed"]  # a list only at the start of a line
-MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error",
-                  "toast")
+MARKDOWN_KINDS = ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error", "toast")
 
 
 @pytest.fixture
@@ -138,15 +151,22 @@ def hostile(db):
     polls = list(spec.polls)
     first = next(i for i, p in enumerate(polls) if p.kind == "choice")
     options = (HOSTILE["option"], *polls[first].options[1:])
-    polls[first] = replace(polls[first], question=HOSTILE["question"], options=options, correct=options[0],
-                           source=HOSTILE["source"])
+    polls[first] = replace(
+        polls[first], question=HOSTILE["question"], options=options, correct=options[0], source=HOSTILE["source"]
+    )
     tables = list(spec.tables)
     vignette = replace(tables[0].vignettes[0], title=HOSTILE["vignette"], prompts=(HOSTILE["prompt"],))
     tables[0] = replace(tables[0], name=HOSTILE["table"], vignettes=(vignette,))
     evaluation = (replace(spec.evaluation[0], text=HOSTILE["item"]), *spec.evaluation[1:])
-    spec = replace(spec, title=HOSTILE["title"], subtitle=HOSTILE["subtitle"], polls=tuple(polls),
-                   tables=tuple(tables), wall_prompts=(HOSTILE["prompt"], *spec.wall_prompts[1:]),
-                   evaluation=evaluation)
+    spec = replace(
+        spec,
+        title=HOSTILE["title"],
+        subtitle=HOSTILE["subtitle"],
+        polls=tuple(polls),
+        tables=tuple(tables),
+        wall_prompts=(HOSTILE["prompt"], *spec.wall_prompts[1:]),
+        evaluation=evaluation,
+    )
     event_editing.save(store, event_id, spec)
     return store, event_id, store.list_polls(event_id)[first]
 
@@ -154,8 +174,17 @@ def hostile(db):
 def _markdown_strings(at: AppTest) -> list[str]:
     """Every string Streamlit renders as Markdown: element bodies, labels and radio options."""
     found = [str(e.value) for kind in MARKDOWN_KINDS for e in at.get(kind)]
-    for kind in ("button", "radio", "text_area", "number_input", "selectbox", "checkbox", "expander",
-                 "page_link", "text_input"):
+    for kind in (
+        "button",
+        "radio",
+        "text_area",
+        "number_input",
+        "selectbox",
+        "checkbox",
+        "expander",
+        "page_link",
+        "text_input",
+    ):
         for element in at.get(kind):
             found.append(str(getattr(element, "label", "")))
             found.extend(str(o) for o in getattr(element, "options", []) if kind == "radio")
@@ -193,10 +222,13 @@ def _screens(store: Store, event_id: int, poll) -> list[tuple[str, AppTest]]:
     store.give_consent(store.table_by_number(event_id, 1).id, scribe)  # table notes are recorded only with consent
     store.add_table_note(store.table_by_number(event_id, 1).vignettes[0].id, scribe, HOSTILE["prompt"], "a note")
     table.run()
-    screens += [("table", table), ("wall", _open("pages/attendee_wall.py", False, **token)),
-                ("feedback", _open("pages/attendee_evaluation.py", False, **token)),
-                ("sign-in", _open("pages/facilitator.py", False, event="FIFE16")),
-                ("projector", _open("pages/projector.py", False, event="FIFE16"))]
+    screens += [
+        ("table", table),
+        ("wall", _open("pages/attendee_wall.py", False, **token)),
+        ("feedback", _open("pages/attendee_evaluation.py", False, **token)),
+        ("sign-in", _open("pages/facilitator.py", False, event="FIFE16")),
+        ("projector", _open("pages/projector.py", False, event="FIFE16")),
+    ]
     return screens
 
 
@@ -229,9 +261,21 @@ def _every_markdown_character_escaped(text: str) -> bool:
     return not re.match(r"\d+[.)]|[-+=]", text)  # nor a list marker or underline at the start
 
 
-@pytest.mark.parametrize("text", [*HOSTILE.values(), "plain words", "C:\\path\\file", "a@b.example",
-                                  "mailto:x@y.example", "line one\nline two", "trailing \\", "1) first", "- dash",
-                                  "Why? Because, (it's) fine!"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *HOSTILE.values(),
+        "plain words",
+        "C:\\path\\file",
+        "a@b.example",
+        "mailto:x@y.example",
+        "line one\nline two",
+        "trailing \\",
+        "1) first",
+        "- dash",
+        "Why? Because, (it's) fine!",
+    ],
+)
 def test_plain_escapes_every_markdown_character(text):
     escaped = ui.plain(text)
     assert "\n" not in escaped and _every_markdown_character_escaped(escaped)

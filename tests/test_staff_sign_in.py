@@ -19,19 +19,19 @@ import multiprocessing
 import sqlite3
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from eventkit.cli import main as cli
-from eventkit.outputs import exports, report
 from eventkit.access import security, staff
 from eventkit.access.console import Console, ConsoleLocked
+from eventkit.cli import main as cli
 from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.editing import new_event_spec
+from eventkit.outputs import exports, report
 from eventkit.storage import Store
 from eventkit.storage.attempts import ThrottledError
 from tests.engines import db_bytes
@@ -51,10 +51,11 @@ def no_configured_password(monkeypatch):
 
 def _at_once(n: int, attempt) -> list:
     """Run attempt(i) for i in range(n) on n threads released together; each result or exception."""
+
     def one(i: int):
         try:
             return attempt(i)
-        except Exception as err:  # noqa: BLE001 - the outcome is what the test counts
+        except Exception as err:
             return err
 
     with ThreadPoolExecutor(max_workers=n) as pool:
@@ -98,8 +99,13 @@ def test_five_means_five_across_processes(demo):
 
 def test_thirty_simultaneous_wrong_organiser_passwords_get_exactly_five_checks(store):
     def guess(i: int) -> bool:
-        return staff.sign_in(store, "organiser", None, "one-browser",
-                             lambda: staff.admin_password_is_right(store, f"guess-{i}", "the-real-one"))
+        return staff.sign_in(
+            store,
+            "organiser",
+            None,
+            "one-browser",
+            lambda: staff.admin_password_is_right(store, f"guess-{i}", "the-real-one"),
+        )
 
     outcomes = _at_once(GUESSERS, guess)
     assert outcomes.count(False) == security.FREE_LOGIN_ATTEMPTS
@@ -182,7 +188,7 @@ def test_a_facilitator_pass_works_only_for_its_event_and_passcode(demo, change):
 
 def test_passes_expire_at_midnight(store):
     mark = "stored:x"
-    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
     old, _ = staff.issue_pass(store, "organiser", None, mark, now=yesterday)
     fresh, max_age = staff.issue_pass(store, "organiser", None, mark)
     assert not staff.pass_is_valid(store, old, "organiser", None, mark)
@@ -190,7 +196,7 @@ def test_passes_expire_at_midnight(store):
     midnight = staff.end_of_day()
     local = datetime.now().astimezone()
     assert midnight.date() == local.date() + timedelta(days=1) and (midnight.hour, midnight.minute) == (0, 0)
-    assert abs(max_age - (midnight - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert abs(max_age - (midnight - datetime.now(UTC)).total_seconds()) < 5
 
 
 def test_a_new_organiser_password_ends_organiser_passes_and_pauses(store):
@@ -341,8 +347,15 @@ def test_exports_zip_event_copy_and_report_carry_no_staff_secret(demo, tmp_path)
     store.create_admin_password_hash(security.hash_passcode("organiser-pw", iterations=FAST))
     token, _ = Console.unlock(store, event.id, DEMO_PASSCODE).remember()
     store.begin_sign_in("facilitator", event.id, "a-session-id-1234")
-    secrets = [store.facilitator_hash(event.id), store.admin_password_hash(), security.fingerprint(token), token,
-               "pbkdf2_sha256", "a-session-id-1234", DEMO_PASSCODE]
+    secrets = [
+        store.facilitator_hash(event.id),
+        store.admin_password_hash(),
+        security.fingerprint(token),
+        token,
+        "pbkdf2_sha256",
+        "a-session-id-1234",
+        DEMO_PASSCODE,
+    ]
     secrets += [part for value in secrets[:2] for part in value.split("$")[2:]]  # salts and digests alone
     blobs = dict(exports.activity_csvs(store, event.id))
     blobs["event file"] = exports.event_file_bytes(store, event)

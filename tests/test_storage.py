@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from eventkit.access.security import new_token, token_hash
 from eventkit.event.file import parse_event_file
 from eventkit.models import Live, Participant
-from eventkit.access.security import new_token, token_hash
 from eventkit.storage import Store, StoreError
 from eventkit.storage.migrations import MIGRATIONS
 from eventkit.text import TextError
@@ -163,19 +163,17 @@ def test_each_thread_has_its_own_connection_closed_when_it_ends(store, opened):
 
 @pytest.mark.sqlite_only
 def test_a_failed_operation_closes_its_connection(store, opened):
-    with pytest.raises(sqlite3.OperationalError):
-        with store.read() as db:
-            db.execute("SELECT * FROM no_such_table")
+    with pytest.raises(sqlite3.OperationalError), store.read() as db:
+        db.execute("SELECT * FROM no_such_table")
     assert is_closed(opened[0])
     assert store.list_events() == [] and len(opened) == 2 and not is_closed(opened[1])
 
 
 def test_a_write_that_fails_is_rolled_back(demo):
     store, event = demo
-    with pytest.raises(RuntimeError):
-        with store.write() as db:
-            db.execute("UPDATE events SET title = 'half done' WHERE id = ?", [event.id])
-            raise RuntimeError("mid-transaction")
+    with pytest.raises(RuntimeError), store.write() as db:
+        db.execute("UPDATE events SET title = 'half done' WHERE id = ?", [event.id])
+        raise RuntimeError("mid-transaction")
     assert store.get_event(event.id).title != "half done"
     store.set_retention_days(event.id, 30)  # the next write starts cleanly
     assert store.get_event(event.id).retention_days == 30
@@ -454,8 +452,10 @@ REFUSED_ANSWERS = {
     "phone of another event": (lambda s, c, e, p, o: s.cast_vote(c.id, o.id, c.options[0].id), "rejoin"),
     "estimate on a choice poll": (lambda s, c, e, p, o: s.cast_estimate(c.id, p.id, 3.0), "does not fit"),
     "choice on an estimate poll": (lambda s, c, e, p, o: s.cast_vote(e.id, p.id, c.options[0].id), "does not fit"),
-    "closed poll": (lambda s, c, e, p, o: (s.set_poll_state(c.id, "closed"),
-                                           s.cast_vote(c.id, p.id, c.options[1].id)), "closed"),
+    "closed poll": (
+        lambda s, c, e, p, o: (s.set_poll_state(c.id, "closed"), s.cast_vote(c.id, p.id, c.options[1].id)),
+        "closed",
+    ),
     "option of another poll": (lambda s, c, e, p, o: s.cast_vote(c.id, p.id, e.id * 1000), "not part of this poll"),
     "no option": (lambda s, c, e, p, o: s.cast_vote(c.id, p.id, None), "not part of this poll"),
     "estimate below the range": (lambda s, c, e, p, o: s.cast_estimate(e.id, p.id, -5), "between 0 and 1000"),
@@ -883,8 +883,14 @@ def test_delete_event_removes_everything(demo, other):
 
     assert [e.id for e in store.list_events()] == [other[0]]
     for table_name in (
-        "participants", "votes", "notes", "note_plus_ones", "consents", "table_notes",
-        "eval_responses", "eval_answers",
+        "participants",
+        "votes",
+        "notes",
+        "note_plus_ones",
+        "consents",
+        "table_notes",
+        "eval_responses",
+        "eval_answers",
     ):
         assert count(store, f"SELECT COUNT(*) FROM {table_name}") == 0, table_name
     assert count(store, "SELECT COUNT(*) FROM polls") == 1  # the other event's
@@ -929,8 +935,10 @@ def locked(demo, monkeypatch):
         (lambda s, e, p, poll: s.cast_vote(poll.id, p.id, poll.options[0].id), "votes"),
         (lambda s, e, p, poll: s.add_note(s.list_prompts(e.id)[0].id, p.id, "A note"), "notes"),
         (lambda s, e, p, poll: s.join(e.id, new_token(), 1), "participants"),
-        (lambda s, e, p, poll: s.add_table_note(s.list_tables(e.id)[0].vignettes[0].id, p.id, "", "A note"),
-         "table_notes"),
+        (
+            lambda s, e, p, poll: s.add_table_note(s.list_tables(e.id)[0].vignettes[0].id, p.id, "", "A note"),
+            "table_notes",
+        ),
         (lambda s, e, p, poll: s.submit_evaluation(e.id, p.id, _first_score(s, e)), "eval_responses"),
     ],
 )

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_streamlit_is_the_pinned_version_the_adapter_was_checked_against():
     pinned = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line.startswith("streamlit==")]
     assert pinned == [f"streamlit=={streamlit.__version__}"], (
-        "Streamlit changed: re-check every private call in eventkit/ui/live/runtime.py against its source")
+        "Streamlit changed: re-check every private call in eventkit/ui/live/runtime.py against its source"
+    )
 
 
 def test_the_private_calls_the_adapter_makes_still_exist():
@@ -38,14 +39,22 @@ def test_the_private_calls_the_adapter_makes_still_exist():
     init = inspect.getsource(Runtime.__init__)
     missing += [f"Runtime.{name}" for name in ("_session_mgr",) if f"self.{name}" not in init]
     session_init = inspect.getsource(AppSession.__init__)
-    missing += [f"AppSession.{name}" for name in ("_state", "_scriptrunner", "_client_state")
-                if f"self.{name}" not in session_init]
-    missing += [f"AppSession.{name}()" for name in ("request_rerun", "has_fragment") if not callable(getattr(AppSession, name, None))]
+    missing += [
+        f"AppSession.{name}"
+        for name in ("_state", "_scriptrunner", "_client_state")
+        if f"self.{name}" not in session_init
+    ]
+    missing += [
+        f"AppSession.{name}()"
+        for name in ("request_rerun", "has_fragment")
+        if not callable(getattr(AppSession, name, None))
+    ]
     if not hasattr(AppSessionState, "APP_NOT_RUNNING"):
         missing.append("AppSessionState.APP_NOT_RUNNING")
     state = inspect.signature(ThreadState.get).return_annotation
     if not callable(getattr(ThreadState, "get", None)) or "fragment_id" not in getattr(
-            script_run_context.FragmentThreadState, "__dataclass_fields__", {}):
+        script_run_context.FragmentThreadState, "__dataclass_fields__", {}
+    ):
         missing.append(f"ThreadState.get().fragment_id ({state})")
     fields = {f.name for f in ClientState.DESCRIPTOR.fields}
     missing += [f"ClientState.{name}" for name in ("fragment_id", "is_auto_rerun") if name not in fields]
@@ -62,10 +71,16 @@ def test_no_other_module_makes_private_streamlit_calls():
         if path in allowed:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
-            private = ("streamlit.runtime", "streamlit.web") if client in path.parents else (
-                "streamlit.runtime", "streamlit.proto", "streamlit.web")
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
+            private = (
+                ("streamlit.runtime", "streamlit.web")
+                if client in path.parents
+                else ("streamlit.runtime", "streamlit.proto", "streamlit.web")
+            )
             offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith(private)]
     assert not offenders, offenders
 

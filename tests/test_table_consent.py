@@ -14,7 +14,6 @@ from eventkit.storage import StoreError
 from eventkit.storage.tables import NO_CONSENT
 from tests.test_pages_attendee import ATTENDEE_PAGES, button, open_page
 
-
 # Each row: who consents (at which table), whether they then withdraw, and whether a note at table 1 is kept.
 CASES = [
     ("nobody has consented", [], False, False),
@@ -29,9 +28,11 @@ CASES = [
 def test_a_table_note_is_recorded_only_where_someone_at_the_table_consented(demo, name, consents, withdrawn, kept):
     store, event = demo
     tables = {n: store.table_by_number(event.id, n) for n in (1, 2)}
-    people = {"scribe": store.join(event.id, "consent-test-scribe-01", 1),
-              "neighbour": store.join(event.id, "consent-test-neighbour", 1),
-              "elsewhere": store.join(event.id, "consent-test-elsewhere", 2)}
+    people = {
+        "scribe": store.join(event.id, "consent-test-scribe-01", 1),
+        "neighbour": store.join(event.id, "consent-test-neighbour", 1),
+        "elsewhere": store.join(event.id, "consent-test-elsewhere", 2),
+    }
     for who, table in consents:
         store.give_consent(tables[table].id, people[who].id)
         if withdrawn:

@@ -139,7 +139,7 @@ def test_text_error_is_a_value_error():
 
 NEUTRALISED = [  # (cell, what goes into the CSV)
     ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
     ("+44 1592 000000", "'+44 1592 000000"),
     ("-2+3", "'-2+3"),
     ("@SUM(A1)", "'@SUM(A1)"),

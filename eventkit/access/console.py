@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from eventkit.access import security, staff
 from eventkit.models import Live
-from eventkit.storage import Store, StoreError
-from eventkit.storage import attempts
+from eventkit.storage import Store, StoreError, attempts
 
 _UNLOCKED = object()  # only Console.unlock has it, so only unlock() makes Consoles
 
@@ -47,8 +46,9 @@ class Console:
         if not stored:
             raise ConsoleLocked("This event has no facilitator passcode yet: the organiser sets one.")
         try:
-            right = staff.sign_in(store, "facilitator", event_id, client,
-                                  lambda: security.verify_passcode(passcode or "", stored))
+            right = staff.sign_in(
+                store, "facilitator", event_id, client, lambda: security.verify_passcode(passcode or "", stored)
+            )
         except attempts.ThrottledError as err:
             raise ConsoleLocked(str(err)) from err
         if not right:

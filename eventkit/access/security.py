@@ -116,17 +116,24 @@ def login_delay_seconds(recent_failures: int, free: int = FREE_LOGIN_ATTEMPTS) -
 
 
 def login_wait_message(seconds: int) -> str:
-    return (f"Too many wrong attempts. Sign-in is paused for {seconds} second"
-            f"{'s' if seconds != 1 else ''}; please wait and try again.")
+    return (
+        f"Too many wrong attempts. Sign-in is paused for {seconds} second"
+        f"{'s' if seconds != 1 else ''}; please wait and try again."
+    )
 
 
 def storm_wait_message(seconds: int, role: str) -> str:
     """Why a person who has not guessed wrong is kept waiting: many guesses from elsewhere."""
-    fix = ("ask the organiser to set a new facilitator passcode (Event editor), or run "
-           "`python -m eventkit clear-sign-in-pauses` on the server" if role == "facilitator" else
-           "run `python -m eventkit clear-sign-in-pauses` or `python -m eventkit reset-admin-password` on the server")
-    return (f"Many wrong attempts came from other devices, so sign-in is paused for everyone for {seconds} "
-            f"second{'s' if seconds != 1 else ''}. If this keeps happening, {fix}.")
+    fix = (
+        "ask the organiser to set a new facilitator passcode (Event editor), or run "
+        "`python -m eventkit clear-sign-in-pauses` on the server"
+        if role == "facilitator"
+        else "run `python -m eventkit clear-sign-in-pauses` or `python -m eventkit reset-admin-password` on the server"
+    )
+    return (
+        f"Many wrong attempts came from other devices, so sign-in is paused for everyone for {seconds} "
+        f"second{'s' if seconds != 1 else ''}. If this keeps happening, {fix}."
+    )
 
 
 def posting_wait_message(seconds: int) -> str:

@@ -24,7 +24,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Callable
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -34,8 +34,11 @@ from eventkit.storage import Store
 ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
 SECRETS_KEY = "admin_password"
 # Where Streamlit looks for secrets.toml (the user's, then the app's); the CLI reads them too.
-SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml",
-                 Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml")
+SECRETS_FILES = (
+    Path.home() / ".streamlit" / "secrets.toml",
+    Path(".streamlit") / "secrets.toml",
+    Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml",
+)
 
 
 # --- The organiser password ----------------------------------------------------------
@@ -80,17 +83,24 @@ def ensure_admin_password(store: Store, configured: str | None, out: TextIO | No
 def start_up(store: Store, configured: str | None, out: TextIO | None = None) -> None:
     """At a server process's start: make the password if needed, else say where it is."""
     if ensure_admin_password(store, configured, out) is None and not configured:
-        print("eventkit: organiser password: the one printed when this database was first used "
-              "(lost it? `python -m eventkit reset-admin-password`)", file=out or sys.stderr, flush=True)
+        print(
+            "eventkit: organiser password: the one printed when this database was first used "
+            "(lost it? `python -m eventkit reset-admin-password`)",
+            file=out or sys.stderr,
+            flush=True,
+        )
 
 
 def announce_admin_password(password: str, out: TextIO) -> None:
     """Print the generated password once, where only whoever started the server sees it."""
     rule = "=" * 72
-    print(f"\n{rule}\neventkit: organiser password (shown once, keep it safe): {password}\n"
-          "  Sign in at /organiser. Choose your own with `python -m eventkit set-admin-password`,\n"
-          f"  or set {ADMIN_ENV}; lost it? `python -m eventkit reset-admin-password`.\n{rule}\n",
-          file=out, flush=True)
+    print(
+        f"\n{rule}\neventkit: organiser password (shown once, keep it safe): {password}\n"
+        "  Sign in at /organiser. Choose your own with `python -m eventkit set-admin-password`,\n"
+        f"  or set {ADMIN_ENV}; lost it? `python -m eventkit reset-admin-password`.\n{rule}\n",
+        file=out,
+        flush=True,
+    )
 
 
 def admin_password_is_right(store: Store, password: str, configured: str | None) -> bool:
@@ -140,14 +150,15 @@ def facilitator_mark(passcode_hash: str) -> str:
 
 def end_of_day(now: datetime | None = None) -> datetime:
     """Midnight at the end of today, server time (as an aware datetime)."""
-    local = (now or datetime.now(timezone.utc)).astimezone()
+    local = (now or datetime.now(UTC)).astimezone()
     return datetime.combine(local.date() + timedelta(days=1), time.min).astimezone()
 
 
-def issue_pass(store: Store, role: str, event_id: int | None, mark: str,
-               now: datetime | None = None) -> tuple[str, int]:
+def issue_pass(
+    store: Store, role: str, event_id: int | None, mark: str, now: datetime | None = None
+) -> tuple[str, int]:
     """A new pass for today: (token for the browser's cookie, seconds until it expires)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     expires = end_of_day(now)
     token = security.new_staff_pass()
     store.add_staff_pass(security.fingerprint(token), role, event_id, mark, _stamp(expires))
@@ -159,8 +170,12 @@ def pass_is_valid(store: Store, token: str | None, role: str, event_id: int | No
     if not token or not mark or not security.looks_like_token(token):
         return False
     found = store.staff_pass(security.fingerprint(token))
-    return (found is not None and found.role == role and found.event_id == event_id
-            and hmac.compare_digest(found.secret_mark, mark))
+    return (
+        found is not None
+        and found.role == role
+        and found.event_id == event_id
+        and hmac.compare_digest(found.secret_mark, mark)
+    )
 
 
 def revoke_pass(store: Store, token: str | None) -> None:
@@ -170,4 +185,4 @@ def revoke_pass(store: Store, token: str | None) -> None:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -6,20 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from eventkit.event.demo import ensure_demo
-from eventkit.rehearse import commands as rehearse_commands
-from eventkit.event.file import EventFileError, dump_event_file, load_event_file
 from eventkit.access import staff
 from eventkit.cli import staff as staff_cli
-from eventkit.outputs.report import add_report_parser, cmd_report
 from eventkit.cli.purge import add_purge_parser, cmd_purge_expired
+from eventkit.event.demo import ensure_demo
+from eventkit.event.file import EventFileError, dump_event_file, load_event_file
+from eventkit.outputs.report import add_report_parser, cmd_report
+from eventkit.rehearse import commands as rehearse_commands
 from eventkit.storage import Store, StoreError, default_path
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m eventkit", description=__doc__)
-    parser.add_argument("--db", default=None, help="database file, or a postgresql:// URL for PostgreSQL "
-                        f"(default: $EVENTKIT_DB or {default_path()})")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help=f"database file, or a postgresql:// URL for PostgreSQL (default: $EVENTKIT_DB or {default_path()})",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create the database (and load the demo event unless --no-demo)")
     init.add_argument("--no-demo", action="store_true")
@@ -30,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("code")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     sub.add_parser("list", help="list events")
-    copy = sub.add_parser("copy", help="copy every event (or one) from one database to another, e.g. a SQLite "
-                          "file to PostgreSQL; row counts are checked afterwards")
+    copy = sub.add_parser(
+        "copy",
+        help="copy every event (or one) from one database to another, e.g. a SQLite "
+        "file to PostgreSQL; row counts are checked afterwards",
+    )
     copy.add_argument("source", help="database file or postgresql:// URL to copy from (left unchanged)")
     copy.add_argument("target", help="database file or postgresql:// URL to copy into (created if new)")
     copy.add_argument("--event", action="append", metavar="CODE", help="copy only this event (repeat for more)")
@@ -186,6 +192,17 @@ def _extension(args: argparse.Namespace) -> int:
     return 2
 
 
-COMMANDS = {"init": cmd_init, "copy": cmd_copy, "import": cmd_import, "export": cmd_export, "list": cmd_list, "purge-expired": cmd_purge_expired,
-            "export-csv": cmd_export_csv, "export-zip": cmd_export_zip, "qr-sheet": cmd_qr_sheet, "report": cmd_report,
-            **staff_cli.COMMANDS, **rehearse_commands.COMMANDS}
+COMMANDS = {
+    "init": cmd_init,
+    "copy": cmd_copy,
+    "import": cmd_import,
+    "export": cmd_export,
+    "list": cmd_list,
+    "purge-expired": cmd_purge_expired,
+    "export-csv": cmd_export_csv,
+    "export-zip": cmd_export_zip,
+    "qr-sheet": cmd_qr_sheet,
+    "report": cmd_report,
+    **staff_cli.COMMANDS,
+    **rehearse_commands.COMMANDS,
+}

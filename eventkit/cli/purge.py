@@ -15,10 +15,17 @@ from eventkit.storage import Store
 
 def add_purge_parser(sub: argparse._SubParsersAction) -> None:
     """Register the purge-expired subcommand."""
-    purge = sub.add_parser("purge-expired", help="delete events kept retention_days past their date (or past their creation, if later)")
+    purge = sub.add_parser(
+        "purge-expired", help="delete events kept retention_days past their date (or past their creation, if later)"
+    )
     purge.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
-    purge.add_argument("--today", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                       help="pretend today is this date (default: today)")
+    purge.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="pretend today is this date (default: today)",
+    )
 
 
 def cmd_purge_expired(store: Store, args: argparse.Namespace) -> int:
@@ -29,8 +36,10 @@ def cmd_purge_expired(store: Store, args: argparse.Namespace) -> int:
         return 0
     for event, expires in expired:
         verb = "would delete" if args.dry_run else "deleting"
-        print(f"{verb} {event.code}\t{event.date or '(no date)'}\t{event.retention_days}-day retention "
-              f"ended {expires.isoformat()}\t{event.title}")
+        print(
+            f"{verb} {event.code}\t{event.date or '(no date)'}\t{event.retention_days}-day retention "
+            f"ended {expires.isoformat()}\t{event.title}"
+        )
     if not args.dry_run:
         store.purge_expired(args.today)
         print(f"deleted {len(expired)} event{'s' if len(expired) != 1 else ''}")

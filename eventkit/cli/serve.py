@@ -28,23 +28,23 @@ The nginx configuration is generated into a temporary folder and printed.
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
+import importlib.util
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import importlib.metadata
-import importlib.util
-import re
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+from eventkit.access.staff import configured_admin_password, start_up
 from eventkit.event.demo import ensure_demo
 from eventkit.event.links import PUBLIC_PORT_ENV
-from eventkit.access.staff import configured_admin_password, start_up
 from eventkit.storage import Store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -53,8 +53,7 @@ STATIC_REVISION = 1  # of the copy's changes below: a new one builds a new copy
 # What the copy leaves out, by file type (pattern, replacement):
 NO_FONT_DOWNLOADS = {
     # Streamlit's start-up `document.fonts.load(`1em "${x.materialIcons}"`)`
-    ".js": (re.compile(r'document\.fonts\.load\((`1em "\$\{[\w$]+\.materialIcons\}"`)\)'),
-            r"Promise.resolve(\1)"),
+    ".js": (re.compile(r'document\.fonts\.load\((`1em "\$\{[\w$]+\.materialIcons\}"`)\)'), r"Promise.resolve(\1)"),
     # Source Sans: the "skip to main content" link is drawn in it before the theme arrives
     ".css": (re.compile(r'@font-face\{font-family:"?Source Sans"?;[^}]*\}'), ""),
 }
@@ -196,8 +195,21 @@ def start_worker(db: str, port: int, log: Path, public_port: int | None = None) 
 
     public_port is the port phones reach (nginx's): QR codes suggest it, not the worker's.
     """
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+    ]
     env = {**os.environ, "EVENTKIT_DB": db, **({PUBLIC_PORT_ENV: str(public_port)} if public_port else {})}
     with open(log, "ab") as out:
         return subprocess.Popen(cmd, cwd=APP.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -219,8 +231,11 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
     """Run N workers behind nginx until interrupted; returns the exit status."""
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
-        print("error: nginx is not installed (Debian: apt-get install -y nginx-light), or run one "
-              "process with: streamlit run app.py", file=sys.stderr)
+        print(
+            "error: nginx is not installed (Debian: apt-get install -y nginx-light), or run one "
+            "process with: streamlit run app.py",
+            file=sys.stderr,
+        )
         return 1
     if not port_is_free(host, port):
         print(f"error: port {port} is already in use; choose another with --port", file=sys.stderr)
@@ -243,9 +258,11 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
         conf = tmp / "nginx.conf"
         conf.write_text(nginx_config(tmp, f"{host}:{port}", ports, precompressed_static()))
         procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]))
-        print(f"eventkit: {len(ports)} worker(s) on {', '.join(map(str, ports))} behind nginx on "
-              f"http://{host}:{port}  (database {store.describe()}; nginx config {conf}; pid {os.getpid()})",
-              flush=True)
+        print(
+            f"eventkit: {len(ports)} worker(s) on {', '.join(map(str, ports))} behind nginx on "
+            f"http://{host}:{port}  (database {store.describe()}; nginx config {conf}; pid {os.getpid()})",
+            flush=True,
+        )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(p.poll() is None for p in procs):
             time.sleep(1)

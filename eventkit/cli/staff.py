@@ -29,7 +29,9 @@ def add_staff_parsers(sub: argparse._SubParsersAction) -> None:
     sub.add_parser("reset-admin-password", help="make a new random organiser password and print it")
     passcode = sub.add_parser("set-passcode", help="choose an event's facilitator passcode (asked for, or --stdin)")
     passcode.add_argument("code")
-    passcode.add_argument("--stdin", action="store_true", help="read the passcode from the first line of standard input")
+    passcode.add_argument(
+        "--stdin", action="store_true", help="read the passcode from the first line of standard input"
+    )
     clear = sub.add_parser("clear-sign-in-pauses", help="end sign-in pauses after wrong attempts (all, or one event's)")
     clear.add_argument("code", nargs="?", help="only this event's facilitator sign-in")
 
@@ -37,7 +39,9 @@ def add_staff_parsers(sub: argparse._SubParsersAction) -> None:
 def cmd_set_admin_password(store: Store, args: argparse.Namespace) -> int:
     password = _ask("New organiser password", args.stdin)
     if len(password) < MIN_ADMIN_PASSWORD:
-        raise StoreError(f"The organiser password must be at least {MIN_ADMIN_PASSWORD} characters. Nothing was changed.")
+        raise StoreError(
+            f"The organiser password must be at least {MIN_ADMIN_PASSWORD} characters. Nothing was changed."
+        )
     store.set_admin_password_hash(security.hash_passcode(password))
     print("organiser password set; organisers signed in before must sign in again")
     _warn_if_overridden()
@@ -90,9 +94,16 @@ def _ask(prompt: str, from_stdin: bool) -> str:
 
 def _warn_if_overridden() -> None:
     if staff.configured_admin_password():
-        print(f"note: {staff.ADMIN_ENV} or admin_password in secrets.toml is set, and the app uses that "
-              "instead until it is removed", file=sys.stderr)
+        print(
+            f"note: {staff.ADMIN_ENV} or admin_password in secrets.toml is set, and the app uses that "
+            "instead until it is removed",
+            file=sys.stderr,
+        )
 
 
-COMMANDS = {"set-admin-password": cmd_set_admin_password, "reset-admin-password": cmd_reset_admin_password,
-            "set-passcode": cmd_set_passcode, "clear-sign-in-pauses": cmd_clear_sign_in_pauses}
+COMMANDS = {
+    "set-admin-password": cmd_set_admin_password,
+    "reset-admin-password": cmd_reset_admin_password,
+    "set-passcode": cmd_set_passcode,
+    "clear-sign-in-pauses": cmd_clear_sign_in_pauses,
+}

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from eventkit.event import limits
 from eventkit.event.links import AddressError, normalise_base_url
-from eventkit.models import EVAL_KINDS, POLL_KINDS
 from eventkit.event.spec import EventFileError, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec
+from eventkit.models import EVAL_KINDS, POLL_KINDS
 
 CODE_RE = re.compile(r"^[A-Z0-9]{3,12}$")
 
@@ -37,12 +37,20 @@ def checked(spec: EventSpec) -> EventSpec:
 def tidy(spec: EventSpec) -> EventSpec:
     """Texts trimmed, the code in capitals, defaults filled in; a valid spec is unchanged by it."""
     return replace(
-        spec, code=_trim(spec.code).upper(), title=_trim(spec.title), subtitle=_trim(spec.subtitle),
-        date=_trim(spec.date), venue=_trim(spec.venue), welcome=_trim(spec.welcome),
-        facilitator_passcode_hash=_trim(spec.facilitator_passcode_hash), settings=_tidy_settings(spec.settings),
-        polls=tuple(_tidy_poll(p) for p in spec.polls), wall_prompts=_trims(spec.wall_prompts),
+        spec,
+        code=_trim(spec.code).upper(),
+        title=_trim(spec.title),
+        subtitle=_trim(spec.subtitle),
+        date=_trim(spec.date),
+        venue=_trim(spec.venue),
+        welcome=_trim(spec.welcome),
+        facilitator_passcode_hash=_trim(spec.facilitator_passcode_hash),
+        settings=_tidy_settings(spec.settings),
+        polls=tuple(_tidy_poll(p) for p in spec.polls),
+        wall_prompts=_trims(spec.wall_prompts),
         tables=tuple(_tidy_table(t) for t in spec.tables),
-        evaluation=tuple(replace(e, text=_trim(e.text)) for e in spec.evaluation), themes=_trims(spec.themes),
+        evaluation=tuple(replace(e, text=_trim(e.text)) for e in spec.evaluation),
+        themes=_trims(spec.themes),
     )
 
 
@@ -60,8 +68,13 @@ def _tidy_settings(s: SettingsSpec) -> SettingsSpec:
         url = normalise_base_url(url) if url else ""
     except AddressError:
         pass  # reported by the check
-    return replace(s, word_filter=_trims(s.word_filter), public_base_url=url,
-                   retention_days=_whole(s.retention_days), expected_attendance=_whole(s.expected_attendance))
+    return replace(
+        s,
+        word_filter=_trims(s.word_filter),
+        public_base_url=url,
+        retention_days=_whole(s.retention_days),
+        expected_attendance=_whole(s.expected_attendance),
+    )
 
 
 def _whole(value: object) -> object:
@@ -74,13 +87,15 @@ def _tidy_poll(p: PollSpec) -> PollSpec:
     p = replace(p, question=_trim(p.question), fact=_trim(p.fact), source=_trim(p.source))
     if p.kind == "estimate":
         return replace(p, options=(), correct=None, unit=_trim(p.unit))
-    return replace(p, options=_trims(p.options), correct=_trim(p.correct) or None,
-                   true_value=None, unit="", min=None, max=None)
+    return replace(
+        p, options=_trims(p.options), correct=_trim(p.correct) or None, true_value=None, unit="", min=None, max=None
+    )
 
 
 def _tidy_table(t: TableSpec) -> TableSpec:
-    vignettes = tuple(replace(v, title=_trim(v.title), story=_trim(v.story), prompts=_trims(v.prompts))
-                      for v in t.vignettes)
+    vignettes = tuple(
+        replace(v, title=_trim(v.title), story=_trim(v.story), prompts=_trims(v.prompts)) for v in t.vignettes
+    )
     return replace(t, name=_trim(t.name) or f"Table {t.number}", vignettes=vignettes)
 
 
@@ -166,8 +181,9 @@ class _Check:
         return True
 
     def whole(self, path: tuple, value: object, low: int, high: int | None, message: str, *, required: bool) -> None:
-        if self.number(path, value, required=required) and (int(value) != value or value < low
-                                                             or (high is not None and value > high)):
+        if self.number(path, value, required=required) and (
+            int(value) != value or value < low or (high is not None and value > high)
+        ):
             self.fail(path, message)
 
 
@@ -180,10 +196,22 @@ def _check_settings(check: _Check, s: SettingsSpec) -> None:
     if not isinstance(s.premoderate, bool):
         check.fail(path + ("premoderate",), "must be true or false")
     check.texts(path + ("word_filter",), s.word_filter)
-    check.whole(path + ("retention_days",), s.retention_days, 1, None, "must be a whole number of days, 1 or more",
-                required=True)
-    check.whole(path + ("expected_attendance",), s.expected_attendance, 0, limits.MAX_EXPECTED,
-                f"must be a whole number of people, 0 to {limits.MAX_EXPECTED:,}", required=False)
+    check.whole(
+        path + ("retention_days",),
+        s.retention_days,
+        1,
+        None,
+        "must be a whole number of days, 1 or more",
+        required=True,
+    )
+    check.whole(
+        path + ("expected_attendance",),
+        s.expected_attendance,
+        0,
+        limits.MAX_EXPECTED,
+        f"must be a whole number of people, 0 to {limits.MAX_EXPECTED:,}",
+        required=False,
+    )
     if check.text(path + ("public_base_url",), s.public_base_url):
         try:
             normalise_base_url(s.public_base_url)

@@ -14,8 +14,8 @@ from dataclasses import replace
 import pandas as pd
 
 from eventkit.access.security import hash_passcode
-from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 from eventkit.event.check import checked
+from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 from eventkit.storage import Store
 
 
@@ -42,8 +42,19 @@ def with_details(spec: EventSpec, details: dict, settings: dict, passcode: str =
     return replace(spec, **details, settings=replace(spec.settings, **settings), facilitator_passcode_hash=hashed)
 
 
-def poll_from_form(kind: str, question: str, options: str, correct: str, true_value, low, high,
-                   unit: str, fact: str, source: str, repeat_of: int | None) -> PollSpec:
+def poll_from_form(
+    kind: str,
+    question: str,
+    options: str,
+    correct: str,
+    true_value,
+    low,
+    high,
+    unit: str,
+    fact: str,
+    source: str,
+    repeat_of: int | None,
+) -> PollSpec:
     """A poll from the editor's form fields (the fields of the other kind are left out)."""
     poll = PollSpec(kind=kind, question=question, fact=fact, source=source, repeat_of=repeat_of)
     if kind == "choice":
@@ -111,23 +122,36 @@ def prompt_frame(spec: EventSpec) -> pd.DataFrame:
 
 def evaluation_frame(spec: EventSpec) -> pd.DataFrame:
     """The evaluation items as an editable table (kind, text), even when there are none yet."""
-    return pd.DataFrame({column: pd.Series([str(getattr(item, column) or "") for item in spec.evaluation], dtype="string")
-                         for column in ("kind", "text")})
+    return pd.DataFrame(
+        {
+            column: pd.Series([str(getattr(item, column) or "") for item in spec.evaluation], dtype="string")
+            for column in ("kind", "text")
+        }
+    )
 
 
 def _records(rows: pd.DataFrame | list[dict]) -> list[dict]:
     """Rows of an edited table as dicts, with empty cells (None, NaN, NA) as ""."""
     records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
-    return [{k: "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
-             for k, v in r.items()} for r in records]
+    return [
+        {
+            k: "" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+            for k, v in r.items()
+        }
+        for r in records
+    ]
 
 
-def with_wall_and_evaluation(spec: EventSpec, prompt_rows: pd.DataFrame | list[dict],
-                             item_rows: pd.DataFrame | list[dict]) -> EventSpec:
+def with_wall_and_evaluation(
+    spec: EventSpec, prompt_rows: pd.DataFrame | list[dict], item_rows: pd.DataFrame | list[dict]
+) -> EventSpec:
     """Wall prompts and evaluation items from the editor's tables (blank rows dropped)."""
     prompts = [r.get("prompt", "") for r in _records(prompt_rows)]
-    items = [EvaluationItemSpec(r.get("kind") or None, r.get("text", "")) for r in _records(item_rows)
-             if r.get("kind") or r.get("text")]
+    items = [
+        EvaluationItemSpec(r.get("kind") or None, r.get("text", ""))
+        for r in _records(item_rows)
+        if r.get("kind") or r.get("text")
+    ]
     return replace(spec, wall_prompts=tuple(p for p in prompts if p), evaluation=tuple(items))
 
 

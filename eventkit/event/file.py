@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from eventkit.event import limits
+from eventkit.event.check import problems, tidy
 from eventkit.event.file_fields import spec_from_data
 from eventkit.event.spec import EventFileError, EventSpec, FieldError, TableSpec
-from eventkit.event.check import problems, tidy
 
 
 def load_event_file(path: str | Path) -> EventSpec:
@@ -97,9 +97,16 @@ def _as_document(spec: EventSpec) -> dict:
         if getattr(spec, key):
             doc[key] = getattr(spec, key)
     s = spec.settings
-    doc["settings"] = {"premoderate": s.premoderate, "word_filter": list(s.word_filter), "retention_days": s.retention_days,
-                       **{k: v for k, v in (("public_base_url", s.public_base_url),
-                                            ("expected_attendance", s.expected_attendance)) if v}}
+    doc["settings"] = {
+        "premoderate": s.premoderate,
+        "word_filter": list(s.word_filter),
+        "retention_days": s.retention_days,
+        **{
+            k: v
+            for k, v in (("public_base_url", s.public_base_url), ("expected_attendance", s.expected_attendance))
+            if v
+        },
+    }
     doc["polls"] = [{"kind": p.kind, **_plain(asdict(p), keep=("question",))} for p in spec.polls]
     doc["wall_prompts"] = list(spec.wall_prompts)
     doc.update(_tables_document(spec.tables))
@@ -114,16 +121,22 @@ def _tables_document(tables: tuple[TableSpec, ...]) -> dict:
     shared = len(prompt_sets) == 1
     vignette_keys = ("title", "story") if shared else ("title", "story", "prompts")
     doc = {"discussion_prompts": list(next(iter(prompt_sets)))} if shared else {}
-    doc["tables"] = [{"number": t.number, "name": t.name,
-                      "vignettes": [_plain({k: getattr(v, k) for k in vignette_keys}, keep=vignette_keys)
-                                    for v in t.vignettes]} for t in tables]
+    doc["tables"] = [
+        {
+            "number": t.number,
+            "name": t.name,
+            "vignettes": [_plain({k: getattr(v, k) for k in vignette_keys}, keep=vignette_keys) for v in t.vignettes],
+        }
+        for t in tables
+    ]
     return doc
 
 
 def _plain(fields: dict, keep: tuple[str, ...]) -> dict:
     """A spec's fields as YAML values (tuples as lists), leaving out empty ones not named in keep."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()
-            if k in keep or v not in (None, "", ())}
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in fields.items() if k in keep or v not in (None, "", ())
+    }
 
 
 class _Dumper(yaml.SafeDumper):

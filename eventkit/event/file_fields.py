@@ -14,19 +14,47 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eventkit.event import limits
 from eventkit.access.security import hash_passcode
-from eventkit.event.spec import DEFAULT_THEMES, EvaluationItemSpec, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec, VignetteSpec
+from eventkit.event import limits
 from eventkit.event.check import text_list_problems
+from eventkit.event.spec import (
+    DEFAULT_THEMES,
+    EvaluationItemSpec,
+    EventSpec,
+    FieldError,
+    PollSpec,
+    SettingsSpec,
+    TableSpec,
+    VignetteSpec,
+)
 
 TEXTS = ("title", "subtitle", "date", "venue", "welcome")
 TOP_KEYS = {
-    "code", *TEXTS, "facilitator_passcode", "facilitator_passcode_hash", "settings", "polls",
-    "wall_prompts", "discussion_prompts", "tables", "evaluation", "themes",
+    "code",
+    *TEXTS,
+    "facilitator_passcode",
+    "facilitator_passcode_hash",
+    "settings",
+    "polls",
+    "wall_prompts",
+    "discussion_prompts",
+    "tables",
+    "evaluation",
+    "themes",
 }
 SETTINGS_KEYS = {"premoderate", "word_filter", "retention_days", "public_base_url", "expected_attendance"}
 POLL_KEYS = {
-    "kind", "question", "options", "correct", "true_value", "unit", "min", "max", "fact", "source", "repeat_of",
+    "kind",
+    "question",
+    "options",
+    "correct",
+    "true_value",
+    "unit",
+    "min",
+    "max",
+    "fact",
+    "source",
+    "repeat_of",
 }
 TABLE_KEYS = {"number", "name", "vignettes"}
 VIGNETTE_KEYS = {"title", "story", "prompts"}
@@ -131,10 +159,17 @@ class _Fields:
         self.known(p, path, POLL_KEYS)
         correct = self.text(p, path, "correct")
         return PollSpec(
-            kind=p.get("kind", "choice"), question=self.text(p, path, "question"),
-            options=self.texts(p, path, "options"), correct=correct or None,
-            true_value=p.get("true_value"), unit=self.text(p, path, "unit"), min=p.get("min"), max=p.get("max"),
-            fact=self.text(p, path, "fact"), source=self.text(p, path, "source"), repeat_of=p.get("repeat_of"),
+            kind=p.get("kind", "choice"),
+            question=self.text(p, path, "question"),
+            options=self.texts(p, path, "options"),
+            correct=correct or None,
+            true_value=p.get("true_value"),
+            unit=self.text(p, path, "unit"),
+            min=p.get("min"),
+            max=p.get("max"),
+            fact=self.text(p, path, "fact"),
+            source=self.text(p, path, "source"),
+            repeat_of=p.get("repeat_of"),
         )
 
     def table(self, path: tuple, t: dict, discussion: tuple[str, ...]) -> TableSpec:

@@ -15,16 +15,41 @@ MAX_DEPTH = 40  # lists and mappings inside each other; an event file needs 6
 MAX_EXPECTED = 100_000  # people an organiser may expect at one event
 # Characters per text, by field name (a list's items use the list's name).
 TEXT_LIMITS = {
-    "title": 200, "subtitle": 300, "date": 40, "venue": 200, "welcome": 5_000,
-    "question": 500, "options": 200, "correct": 200, "unit": 40, "fact": 3_000, "source": 500,
-    "wall_prompts": 500, "discussion_prompts": 500, "prompts": 500,
-    "name": 100, "story": 10_000, "text": 500, "themes": 100, "word_filter": 100,
-    "public_base_url": 200, "facilitator_passcode": 200, "facilitator_passcode_hash": 300,
+    "title": 200,
+    "subtitle": 300,
+    "date": 40,
+    "venue": 200,
+    "welcome": 5_000,
+    "question": 500,
+    "options": 200,
+    "correct": 200,
+    "unit": 40,
+    "fact": 3_000,
+    "source": 500,
+    "wall_prompts": 500,
+    "discussion_prompts": 500,
+    "prompts": 500,
+    "name": 100,
+    "story": 10_000,
+    "text": 500,
+    "themes": 100,
+    "word_filter": 100,
+    "public_base_url": 200,
+    "facilitator_passcode": 200,
+    "facilitator_passcode_hash": 300,
 }
 # Items per list, by field name.
 COUNT_LIMITS = {
-    "polls": 200, "options": 20, "wall_prompts": 50, "tables": 500, "vignettes": 20, "prompts": 30,
-    "discussion_prompts": 30, "evaluation": 100, "themes": 200, "word_filter": 500,
+    "polls": 200,
+    "options": 20,
+    "wall_prompts": 50,
+    "tables": 500,
+    "vignettes": 20,
+    "prompts": 30,
+    "discussion_prompts": 30,
+    "evaluation": 100,
+    "themes": 200,
+    "word_filter": 500,
 }
 
 
@@ -56,9 +81,11 @@ def depth_problem(text: str) -> tuple[int, str] | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return (event.start_mark.line + 1,
-                            f"is nested too deeply: more than {MAX_DEPTH} lists or mappings inside each other "
-                            "(an event file needs at most 6)")
+                    return (
+                        event.start_mark.line + 1,
+                        f"is nested too deeply: more than {MAX_DEPTH} lists or mappings inside each other "
+                        "(an event file needs at most 6)",
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:

@@ -134,7 +134,9 @@ def suggest_base_url(port: int | None = None) -> str:
     the one given.
     """
     public = os.environ.get(PUBLIC_PORT_ENV, "")
-    return configured_public_url() or f"http://{lan_address()}:{int(public) if public.isdigit() else port or DEFAULT_PORT}"
+    return (
+        configured_public_url() or f"http://{lan_address()}:{int(public) if public.isdigit() else port or DEFAULT_PORT}"
+    )
 
 
 def configured_public_url() -> str:
@@ -162,11 +164,15 @@ def public_base(saved: str, port: int | None = None) -> tuple[str, str]:
         base = configured_public_url()  # the server's public address: what the operator set for every host
     elif not base:
         base = suggest_base_url(port)
-        note = note or (f"No public address is saved for this event, so the QR codes use this machine's "
-                        f"suggested address {base}. Check it opens on a phone, or save the right one.")
+        note = note or (
+            f"No public address is saved for this event, so the QR codes use this machine's "
+            f"suggested address {base}. Check it opens on a phone, or save the right one."
+        )
     if is_local(base):
-        note = (f"The QR codes point at {base}, which only works on this computer: phones cannot open it. "
-                "Save the event's public address (organiser area → QR codes), e.g. " + EXAMPLE + ".")
+        note = (
+            f"The QR codes point at {base}, which only works on this computer: phones cannot open it. "
+            "Save the event's public address (organiser area → QR codes), e.g. " + EXAMPLE + "."
+        )
     return base, note
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from eventkit.models import Poll
@@ -50,12 +50,21 @@ TABLE_NOTES = (
     "Who holds the information? Nobody knows who else is involved",
 )
 EVAL_TEXTS = (  # one pool per free-text question, in order; "" leaves it blank
-    ("Hearing from people in other organisations", "The table discussions and the case stories",
-     "The figures on sanctions in Fife were eye-opening", "Learning who does what locally", ""),
+    (
+        "Hearing from people in other organisations",
+        "The table discussions and the case stories",
+        "The figures on sanctions in Fife were eye-opening",
+        "Learning who does what locally",
+        "",
+    ),
     ("Nothing difficult, well organised", "Hard to hear at our table", "The data was a lot to take in", "", ""),
     ("Mostly, but DWP and health were missing", "Yes, a good mix", "Schools and GPs should be here", ""),
-    ("More about what data we can legally share", "How to make referrals between services",
-     "Who to contact about hardship payments", ""),
+    (
+        "More about what data we can legally share",
+        "How to make referrals between services",
+        "Who to contact about hardship payments",
+        "",
+    ),
 )
 THEME_WORDS = {
     "referrals": ("referral", "contact", "pathway", "link worker"),
@@ -90,7 +99,7 @@ def _day_start(date: str) -> datetime:
         day = datetime.fromisoformat(date[:10])
     except ValueError:
         day = datetime.now()
-    return day.replace(hour=9, minute=0, tzinfo=timezone.utc)
+    return day.replace(hour=9, minute=0, tzinfo=UTC)
 
 
 def populate_sample(store: Store, event_id: int, n: int = 42, seed: int = 1) -> None:
@@ -98,6 +107,7 @@ def populate_sample(store: Store, event_id: int, n: int = 42, seed: int = 1) -> 
     rng = random.Random(seed)
     event = store.get_event(event_id)
     with _simulated_clock(_day_start(event.date)) as clock:
+
         def tick(minutes: float) -> None:
             clock["now"] += timedelta(minutes=minutes)
 
@@ -200,8 +210,11 @@ def _code_by_keywords(store: Store, event_id: int) -> None:
         codings = {}
         for item in store.codable_items(event_id, source):
             lowered = item.text.lower()
-            ids = [themes[name] for name, words in THEME_WORDS.items()
-                   if name in themes and any(w in lowered for w in words)]
+            ids = [
+                themes[name]
+                for name, words in THEME_WORDS.items()
+                if name in themes and any(w in lowered for w in words)
+            ]
             if ids:
                 codings[item.item_key] = ids
         if codings:

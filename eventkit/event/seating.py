@@ -22,25 +22,45 @@ MAX_ATTENDEES = 5000
 MAX_BYTES = 2_000_000
 _HEADERS = {
     "name": {"name", "full name", "fullname", "attendee", "attendee name", "participant"},
-    "organisation": {"organisation", "organization", "org", "organisation name", "organization name",
-                     "agency", "employer", "company"},
+    "organisation": {
+        "organisation",
+        "organization",
+        "org",
+        "organisation name",
+        "organization name",
+        "agency",
+        "employer",
+        "company",
+    },
     "sector": {"sector", "sector type", "type"},
 }
 _ORG_WEIGHT = 1000  # two colleagues at one table cost more than any sector clash
 OUTPUT_COLUMNS = (
-    Column("table", "int", "Table number"), Column("name", "str", "Name"),
-    Column("organisation", "str", "Organisation"), Column("sector", "str", "Sector"),
+    Column("table", "int", "Table number"),
+    Column("name", "str", "Name"),
+    Column("organisation", "str", "Organisation"),
+    Column("sector", "str", "Sector"),
 )
 
 
 TEMPLATE_CSV = "name,organisation,sector\r\n"
 _SAMPLE_ORGS = (
-    ("Jobcentre Plus", "public"), ("Jobcentre Plus", "public"), ("Jobcentre Plus", "public"),
-    ("Fife Council Welfare Reform", "public"), ("Fife Council Welfare Reform", "public"),
-    ("Fife Council Housing", "public"), ("NHS Fife", "health"), ("NHS Fife", "health"),
-    ("Citizens Advice and Rights Fife", "third sector"), ("Citizens Advice and Rights Fife", "third sector"),
-    ("Fife Gingerbread", "third sector"), ("Frontline Fife", "third sector"), ("Foodbank", "third sector"),
-    ("Fife College", "education"), ("University researcher", "academic"), ("Kingdom Housing", "housing"),
+    ("Jobcentre Plus", "public"),
+    ("Jobcentre Plus", "public"),
+    ("Jobcentre Plus", "public"),
+    ("Fife Council Welfare Reform", "public"),
+    ("Fife Council Welfare Reform", "public"),
+    ("Fife Council Housing", "public"),
+    ("NHS Fife", "health"),
+    ("NHS Fife", "health"),
+    ("Citizens Advice and Rights Fife", "third sector"),
+    ("Citizens Advice and Rights Fife", "third sector"),
+    ("Fife Gingerbread", "third sector"),
+    ("Frontline Fife", "third sector"),
+    ("Foodbank", "third sector"),
+    ("Fife College", "education"),
+    ("University researcher", "academic"),
+    ("Kingdom Housing", "housing"),
 )
 _SAMPLE_NAMES = ("Alex", "Sam", "Jo", "Chris", "Pat", "Morgan", "Robin", "Jamie", "Kim", "Lee", "Ali", "Casey")
 
@@ -81,8 +101,12 @@ def parse_attendees(data: bytes | str) -> list[Attendee]:
             continue
         people.append(Attendee(cell["name"], cell["organisation"], cell.get("sector", "")))
     if problems:
-        raise SeatingError("Please fix the attendee list: " + "; ".join(problems[:10])
-                           + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "") + ".")
+        raise SeatingError(
+            "Please fix the attendee list: "
+            + "; ".join(problems[:10])
+            + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
+            + "."
+        )
     if not people:
         raise SeatingError("The file has a header row but no attendees.")
     if len(people) > MAX_ATTENDEES:
@@ -118,8 +142,10 @@ def _columns(header: list[str]) -> dict[str, int]:
     missing = [k for k in ("name", "organisation") if k not in found]
     if missing:
         seen = ", ".join(repr(h.strip()) for h in header) or "nothing"
-        raise SeatingError(f"The header row needs columns name and organisation (sector is optional); "
-                           f"it is missing {' and '.join(missing)}. Found: {seen}.")
+        raise SeatingError(
+            f"The header row needs columns name and organisation (sector is optional); "
+            f"it is missing {' and '.join(missing)}. Found: {seen}."
+        )
     return found
 
 
@@ -158,8 +184,10 @@ def assign_tables(people: list[Attendee], tables: int, seed: int = 0) -> list[in
     seat = [-1] * len(people)
     orgs, sec_at = [Counter() for _ in range(tables)], [Counter() for _ in range(tables)]
     for i in _dealing_order(keys, rng):
-        t = min((t for t in range(tables) if free[t] > 0),
-                key=lambda t: (orgs[t][keys[i]], -free[t], sec_at[t][sectors[i]] if sectors[i] else 0, rng.random()))
+        t = min(
+            (t for t in range(tables) if free[t] > 0),
+            key=lambda t: (orgs[t][keys[i]], -free[t], sec_at[t][sectors[i]] if sectors[i] else 0, rng.random()),
+        )
         seat[i], free[t] = t, free[t] - 1
         orgs[t][keys[i]] += 1
         sec_at[t][sectors[i]] += 1
@@ -216,10 +244,14 @@ def _move(i, src, dst, keys, sectors, orgs, sec_at) -> None:
 def seating_plan(people: list[Attendee], tables: int, seed: int = 0) -> pd.DataFrame:
     """The plan as a table: table, name, organisation, sector; sorted by table."""
     numbers = assign_tables(people, tables, seed)
-    frame = pd.DataFrame({
-        "table": numbers, "name": [p.name for p in people],
-        "organisation": [p.organisation for p in people], "sector": [p.sector for p in people],
-    })
+    frame = pd.DataFrame(
+        {
+            "table": numbers,
+            "name": [p.name for p in people],
+            "organisation": [p.organisation for p in people],
+            "sector": [p.sector for p in people],
+        }
+    )
     return frame.sort_values(["table", "organisation", "name"], kind="stable").reset_index(drop=True)
 
 
@@ -232,12 +264,14 @@ def crowded_organisations(people: list[Attendee], tables: int) -> list[tuple[str
 def plan_summary(plan: pd.DataFrame) -> pd.DataFrame:
     """Per table: people, different organisations and sectors, and the largest same-organisation group."""
     grouped = plan.groupby("table")
-    return pd.DataFrame({
-        "people": grouped.size(),
-        "organisations": grouped["organisation"].nunique(),
-        "sectors": grouped["sector"].nunique(),
-        "most from one organisation": grouped["organisation"].agg(_largest_group),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "people": grouped.size(),
+            "organisations": grouped["organisation"].nunique(),
+            "sectors": grouped["sector"].nunique(),
+            "most from one organisation": grouped["organisation"].agg(_largest_group),
+        }
+    ).reset_index()
 
 
 def _largest_group(orgs: pd.Series) -> int:

@@ -22,7 +22,19 @@ PHONE_POLL_SECONDS = 3  # phones, only when the server cannot push
 PHONE_SAFETY_SECONDS = 30  # with push: a cheap check now and then, and a reconnect after a restart
 
 __all__ = [
-    "PANEL_REFRESH_SECONDS", "PHONE_POLL_SECONDS", "PHONE_SAFETY_SECONDS", "PROJECTOR_REFRESH_SECONDS",
-    "READS", "WRITES", "DroppingStore", "Lifetime", "LivePush", "Outcome", "SharedReads", "Signature",
-    "live_signature", "live_signatures", "signature",
+    "PANEL_REFRESH_SECONDS",
+    "PHONE_POLL_SECONDS",
+    "PHONE_SAFETY_SECONDS",
+    "PROJECTOR_REFRESH_SECONDS",
+    "READS",
+    "WRITES",
+    "DroppingStore",
+    "Lifetime",
+    "LivePush",
+    "Outcome",
+    "SharedReads",
+    "Signature",
+    "live_signature",
+    "live_signatures",
+    "signature",
 ]

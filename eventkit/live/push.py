@@ -47,8 +47,7 @@ def signature(now: Live, poll: Poll | None) -> Signature:
     room's answers when the projector does. So is whether the feedback form is
     open: an open Feedback page shows it, even when the evaluation is not live.
     """
-    return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None,
-            now.eval_open)
+    return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None, now.eval_open)
 
 
 def live_signatures(store: Store, event_ids: Iterable[int]) -> dict[int, Signature]:
@@ -83,10 +82,15 @@ class LivePush:
     redraws read them).
     """
 
-    def __init__(self, signatures: Callable[[set[int]], dict[int, Signature]],
-                 rerun: Callable[[dict[str, str]], dict[str, Outcome]],
-                 on_change: Callable[[int], None] = lambda event_id: None, *,
-                 in_flight: int = 32, retry_after: float = 5.0) -> None:
+    def __init__(
+        self,
+        signatures: Callable[[set[int]], dict[int, Signature]],
+        rerun: Callable[[dict[str, str]], dict[str, Outcome]],
+        on_change: Callable[[int], None] = lambda event_id: None,
+        *,
+        in_flight: int = 32,
+        retry_after: float = 5.0,
+    ) -> None:
         self._signatures = signatures
         self._rerun = rerun
         self._on_change = on_change

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..models import Event, Live, Note, Poll, PollResults, Table, WallPrompt
 from eventkit.event.check import CODE_RE
+
+from ..models import Event, Live, Note, Poll, PollResults, Table, WallPrompt
 from ..storage import Store
 
 # What a write can change (topics); READS says which of them make an answer stale.
@@ -50,58 +51,63 @@ def _kept(seconds: float, *topics: str) -> Lifetime:
 
 # Store read               kept for (s)  dropped at once when these change
 READS: dict[str, Lifetime] = {
-    "event_by_code":        _kept(2.0, EVENT),
-    "get_live":             _kept(1.0, EVENT, LIVE),
-    "list_polls":           _kept(1.0, EVENT, LIVE),
-    "poll_results":         _kept(0.5, LIVE, VOTES),
-    "vote_count":           _kept(0.5, LIVE, VOTES),
-    "votes_per_poll":       _kept(1.0, LIVE, VOTES),
-    "before_after":         _kept(1.0, LIVE, VOTES),
-    "list_notes":           _kept(2.0, EVENT, WALL),
+    "event_by_code": _kept(2.0, EVENT),
+    "get_live": _kept(1.0, EVENT, LIVE),
+    "list_polls": _kept(1.0, EVENT, LIVE),
+    "poll_results": _kept(0.5, LIVE, VOTES),
+    "vote_count": _kept(0.5, LIVE, VOTES),
+    "votes_per_poll": _kept(1.0, LIVE, VOTES),
+    "before_after": _kept(1.0, LIVE, VOTES),
+    "list_notes": _kept(2.0, EVENT, WALL),
     "notes_for_moderation": _kept(1.0, EVENT, WALL),
-    "list_prompts":         _kept(30.0, EVENT),
-    "list_tables":          _kept(30.0, EVENT),
-    "table_summary":        _kept(2.0, EVENT, TABLES, PEOPLE),
-    "response_rate":        _kept(2.0, EVENT, FEEDBACK, PEOPLE),
+    "list_prompts": _kept(30.0, EVENT),
+    "list_tables": _kept(30.0, EVENT),
+    "table_summary": _kept(2.0, EVENT, TABLES, PEOPLE),
+    "response_rate": _kept(2.0, EVENT, FEEDBACK, PEOPLE),
 }
 
 # Store write              what it changes (a write not named here changes nothing above)
-WRITES: dict[str, frozenset[str]] = {name: frozenset(topics) for name, topics in {
-    "import_event":         (EVENT, LIVE),
-    "update_event":         (EVENT, LIVE),
-    "duplicate_event":      (EVENT,),
-    "delete_event":         (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
-    "purge_expired":        (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
-    "set_event_status":     (EVENT,),
-    "set_public_base_url":  (EVENT,),
-    "set_facilitator_hash": (EVENT,),
-    "set_joining_open":     (EVENT,),
-    "set_eval_open":        (EVENT,),
-    "set_moderation":       (EVENT, WALL),
-    "set_retention_days":   (EVENT,),
-    "set_live":             (LIVE,),
-    "advance_poll":         (LIVE,),
-    "set_poll_state":       (LIVE,),
-    "set_results_visible":  (LIVE,),
-    "set_poll_repeat":      (LIVE, VOTES),
-    "set_manual_counts":    (VOTES,),
-    "add_note":             (WALL,),
-    "plus_one":             (WALL,),
-    "set_note_status":      (WALL,),
-    "give_consent":         (TABLES,),
-    "withdraw_consent":     (TABLES,),
-    "add_table_note":       (TABLES,),
-    "set_participant_table": (TABLES,),
-    "join":                 (PEOPLE,),
-    "submit_evaluation":    (FEEDBACK,),
-}.items()}
+WRITES: dict[str, frozenset[str]] = {
+    name: frozenset(topics)
+    for name, topics in {
+        "import_event": (EVENT, LIVE),
+        "update_event": (EVENT, LIVE),
+        "duplicate_event": (EVENT,),
+        "delete_event": (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
+        "purge_expired": (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
+        "set_event_status": (EVENT,),
+        "set_public_base_url": (EVENT,),
+        "set_facilitator_hash": (EVENT,),
+        "set_joining_open": (EVENT,),
+        "set_eval_open": (EVENT,),
+        "set_moderation": (EVENT, WALL),
+        "set_retention_days": (EVENT,),
+        "set_live": (LIVE,),
+        "advance_poll": (LIVE,),
+        "set_poll_state": (LIVE,),
+        "set_results_visible": (LIVE,),
+        "set_poll_repeat": (LIVE, VOTES),
+        "set_manual_counts": (VOTES,),
+        "add_note": (WALL,),
+        "plus_one": (WALL,),
+        "set_note_status": (WALL,),
+        "give_consent": (TABLES,),
+        "withdraw_consent": (TABLES,),
+        "add_table_note": (TABLES,),
+        "set_participant_table": (TABLES,),
+        "join": (PEOPLE,),
+        "submit_evaluation": (FEEDBACK,),
+    }.items()
+}
 
 # Writes that change shared answers but on purpose drop nothing: their answers are left to
 # their lifetimes. A vote storm dropping the results at every vote would have every screen
 # that shows them (the projector, phones while results are shown) read them again each
 # time instead of once per half second.
-LEFT_TO_LIFETIME = {"cast_vote": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s",
-                    "cast_estimate": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s"}
+LEFT_TO_LIFETIME = {
+    "cast_vote": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s",
+    "cast_estimate": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s",
+}
 
 _MAX_ANSWERS = 4096  # e.g. codes typed at random: past this, expired answers are swept
 _SWEEP_EVERY = max(life.seconds for life in READS.values())  # and this often, so none outstays long

@@ -21,10 +21,19 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
 
-from eventkit.outputs.codebook import FILES, LONG, LONG_NAME, PANDAS_TYPES, Column, all_files, codebook_markdown, define_columns
 from eventkit.event.file import dump_event_file
-from eventkit.outputs.rows import activity_rows, long_rows
 from eventkit.models import Event
+from eventkit.outputs.codebook import (
+    FILES,
+    LONG,
+    LONG_NAME,
+    PANDAS_TYPES,
+    Column,
+    all_files,
+    codebook_markdown,
+    define_columns,
+)
+from eventkit.outputs.rows import activity_rows, long_rows
 from eventkit.storage import Store
 from eventkit.text import neutralise_cell
 
@@ -73,8 +82,11 @@ def read_csv(source, name: str):
 def codebook_csv() -> bytes:
     """The codebook as a CSV: one row per file and column."""
     cols = define_columns(("file", "str", ""), ("column", "str", ""), ("dtype", "str", ""), ("description", "str", ""))
-    rows = [{"file": f"{name}.csv", "column": c.name, "dtype": PANDAS_TYPES[c.dtype], "description": c.description}
-            for name, columns in all_files().items() for c in columns]
+    rows = [
+        {"file": f"{name}.csv", "column": c.name, "dtype": PANDAS_TYPES[c.dtype], "description": c.description}
+        for name, columns in all_files().items()
+        for c in columns
+    ]
     return csv_bytes(rows, cols)
 
 

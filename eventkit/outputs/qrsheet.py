@@ -62,14 +62,19 @@ def _card_html(card: Card, title: str, code: str, base: str) -> str:
     image = base64.b64encode(card.png).decode("ascii")
     url = html.escape(card.url)
     if card.table_no is None:
-        label, big, what, then = "Everyone", "Join in", "Vote, post notes and give feedback. No app or account needed.", ""
+        label, big, what, then = (
+            "Everyone",
+            "Join in",
+            "Vote, post notes and give feedback. No app or account needed.",
+            "",
+        )
     else:
         label, big, what = "Table", str(card.table_no), "Scan to join this table: your table's cases and notes."
         then = f", then choose table {card.table_no}"
     return f"""<section class="card">
   <p class="event">{title}</p>
   <p class="label">{label}</p>
-  <h1 class="{'join' if card.table_no is None else 'table'}">{html.escape(big)}</h1>
+  <h1 class="{"join" if card.table_no is None else "table"}">{html.escape(big)}</h1>
   <img src="data:image/png;base64,{image}" alt="QR code for {url}">
   <p class="what">{html.escape(what)}</p>
   <p class="words">No camera? Go to <strong>{base}</strong><br>and enter the event code <strong>{code}</strong>{then}.</p>

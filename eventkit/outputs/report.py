@@ -18,8 +18,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from eventkit.results import analysis
 from eventkit.models import Poll
+from eventkit.results import analysis
 from eventkit.storage import Store, StoreError, utc_now
 from eventkit.storage.coding import SOURCE_LABELS
 from eventkit.text import reflow
@@ -98,12 +98,20 @@ def _background(store: Store, event) -> str:
     responses, joined, rate = analysis.response_rate(store, event.id)
     votes = sum(store.votes_per_poll(event.id).values())
     notes = len(store.list_notes(event.id))
-    figures = [("people took part", joined), ("votes cast", votes), ("notes on the wall", notes),
-               ("evaluations", responses), ("response rate", _pct(rate))]
+    figures = [
+        ("people took part", joined),
+        ("votes cast", votes),
+        ("notes on the wall", notes),
+        ("evaluations", responses),
+        ("response rate", _pct(rate)),
+    ]
     boxes = "".join(f'<div class="figure"><b>{escape(str(v))}</b>{escape(k)}</div>' for k, v in figures)
     chart = analysis.participation_chart(analysis.participation_frame(store, event.id)) if joined else None
-    return (_paragraphs(event.welcome) + f'<div class="figures">{boxes}</div>'
-            + chart_html(chart, "Participation over the day: actions per 15 minutes"))
+    return (
+        _paragraphs(event.welcome)
+        + f'<div class="figures">{boxes}</div>'
+        + chart_html(chart, "Participation over the day: actions per 15 minutes")
+    )
 
 
 def _polls(store: Store, polls: list[Poll]) -> str:
@@ -115,14 +123,17 @@ def _polls(store: Store, polls: list[Poll]) -> str:
 def _poll_reveal(store: Store, poll: Poll) -> str:
     """Question, what the room believed, the answer, the fact and its source."""
     res = store.poll_results(poll.id)
-    parts = [f'<div class="poll"><h3>{poll.position}. {escape(poll.question)}</h3>',
-             f"<p>{res.total} answer{'s' if res.total != 1 else ''}.</p>"]
+    parts = [
+        f'<div class="poll"><h3>{poll.position}. {escape(poll.question)}</h3>',
+        f"<p>{res.total} answer{'s' if res.total != 1 else ''}.</p>",
+    ]
     if poll.kind == "choice":
         frame = analysis.choice_frame(store, poll)
         parts.append(chart_html(analysis.perception_chart(poll, frame), f"What the room believed: {poll.question}"))
         rows = "".join(
             f"<tr><td>{escape(r.option)}{' ✓' if r.correct else ''}</td><td class=num>{r.votes}</td>"
-            f"<td class=num>{_pct(r.share)}</td></tr>" for r in frame.itertuples()
+            f"<td class=num>{_pct(r.share)}</td></tr>"
+            for r in frame.itertuples()
         )
         parts.append(f"<table><tr><th>Option</th><th class=num>Votes</th><th class=num>Share</th></tr>{rows}</table>")
         if poll.correct_option:
@@ -153,7 +164,9 @@ def _changes(store: Store, event_id: int, polls: list[Poll]) -> str:
         if not correct.empty:
             before = correct[correct["when"] == "before"]["share"].sum()
             after = correct[correct["when"] == "after"]["share"].sum()
-            out.append(f"<p>Share choosing the real answer: {_pct(before)} at the start, {_pct(after)} later in the day.</p>")
+            out.append(
+                f"<p>Share choosing the real answer: {_pct(before)} at the start, {_pct(after)} later in the day.</p>"
+            )
     return "".join(out)
 
 
@@ -173,8 +186,10 @@ def _themes(store: Store, event_id: int) -> str:
     for theme in dict.fromkeys(c.theme for c in cells):
         texts = Counter((c.source, t) for c in cells if c.theme == theme for t in c.texts)
         if texts:
-            items = "".join(f"<li>{escape(t)} <span class=note>({escape(SOURCE_LABELS[s].lower())}{_times(n)})</span></li>"
-                            for (s, t), n in texts.items())
+            items = "".join(
+                f"<li>{escape(t)} <span class=note>({escape(SOURCE_LABELS[s].lower())}{_times(n)})</span></li>"
+                for (s, t), n in texts.items()
+            )
             out.append(f"<h3>{escape(theme)}</h3><ul class=texts>{items}</ul>")
     return "".join(out)
 
@@ -186,10 +201,18 @@ def _evaluation(store: Store, event_id: int) -> str:
     out.append(chart_html(analysis.score_chart(frame), "Scores for the event, presentations and discussions"))
     out.append(chart_html(analysis.likert_chart(frame), "Agreement with outcome statements"))
     if not frame.empty:
-        summary = frame.assign(total=frame["value"] * frame["n"]).groupby(["position", "text"], sort=True)[["total", "n"]].sum()
-        rows = "".join(f"<tr><td>{escape(text)}</td><td class=num>{int(r.n)}</td><td class=num>{r.total / r.n:.1f}</td></tr>"
-                       for (_, text), r in summary.iterrows())
-        out.append(f"<table><tr><th>Item</th><th class=num>Answers</th><th class=num>Mean (1–5)</th></tr>{rows}</table>")
+        summary = (
+            frame.assign(total=frame["value"] * frame["n"])
+            .groupby(["position", "text"], sort=True)[["total", "n"]]
+            .sum()
+        )
+        rows = "".join(
+            f"<tr><td>{escape(text)}</td><td class=num>{int(r.n)}</td><td class=num>{r.total / r.n:.1f}</td></tr>"
+            for (_, text), r in summary.iterrows()
+        )
+        out.append(
+            f"<table><tr><th>Item</th><th class=num>Answers</th><th class=num>Mean (1–5)</th></tr>{rows}</table>"
+        )
     by_question: dict[str, list[str]] = {}
     for item in store.codable_items(event_id, "eval_answer"):
         by_question.setdefault(item.context, []).append(item.text)

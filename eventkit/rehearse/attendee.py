@@ -15,10 +15,11 @@ import time
 from dataclasses import dataclass
 
 from eventkit.access.security import new_token
+
 from .client import ProtocolError, StreamlitSession, http_get
-from .screen import ERROR, INFO, SUCCESS
 from .metrics import Recorder
 from .scenario import Ledger, Settings, Stage
+from .screen import ERROR, INFO, SUCCESS
 
 VOTE_KEY = re.compile(r"-vote-(\d+)-(\d+)$")
 EVAL_KEY = re.compile(r"-eval-(\d+)$")
@@ -37,13 +38,18 @@ class Crowd:
 
 
 def _vote_buttons(session: StreamlitSession, poll_id: int) -> list:
-    return [b for b in session.find("button")
-            if (m := VOTE_KEY.search(b.element_id)) and int(m[1]) == poll_id and not b.proto.disabled]
+    return [
+        b
+        for b in session.find("button")
+        if (m := VOTE_KEY.search(b.element_id)) and int(m[1]) == poll_id and not b.proto.disabled
+    ]
 
 
 def _chosen(session: StreamlitSession, poll_id: int, option_id: int, since_run: int) -> bool:
-    return any(b.element_id.endswith(f"-vote-{poll_id}-{option_id}") and b.proto.label.startswith("✓")
-               and b.run > since_run for b in session.find("button"))
+    return any(
+        b.element_id.endswith(f"-vote-{poll_id}-{option_id}") and b.proto.label.startswith("✓") and b.run > since_run
+        for b in session.find("button")
+    )
 
 
 class Attendee:
@@ -120,7 +126,8 @@ class Attendee:
         the facilitator moved on first (the screen then shows the next one)."""
         marker, stage = FOLLOW_MARKERS[kind], self.crowd.stage
         shown = await self.session.wait_for(
-            lambda s: s.find("heading", contains=marker) or stage.version > version, self.s.timeout + 10)
+            lambda s: s.find("heading", contains=marker) or stage.version > version, self.s.timeout + 10
+        )
         if shown is True:  # moved on: counted, not timed (the screen may never show this one)
             if changed_at > self._on_now_since:  # as for timings: only screens on Now then
                 self.crowd.recorder.count(f"{kind}_passed_before_screen_showed_it")
@@ -156,8 +163,9 @@ class Attendee:
     async def vote(self, poll_id: int, changed_at: float) -> None:
         stage = self.crowd.stage
         open_now = lambda: stage.kind == "poll" and stage.poll_id == poll_id  # noqa: E731
-        buttons = await self.session.wait_for(lambda s: _vote_buttons(s, poll_id) or not open_now(),
-                                              self.s.timeout + 10)
+        buttons = await self.session.wait_for(
+            lambda s: _vote_buttons(s, poll_id) or not open_now(), self.s.timeout + 10
+        )
         if buttons is True:
             if changed_at > self._on_now_since:
                 self.crowd.recorder.count("poll_closed_before_screen_showed_it")
@@ -194,10 +202,12 @@ class Attendee:
 
     async def _acknowledged(self, run_before: int, check, what: str) -> bool:
         """Wait until a run started after the tap draws the acknowledgement (or an error)."""
+
         def seen(s: StreamlitSession):
             errors = s.alerts(ERROR, since_run=run_before)
             closed = [t for t in s.alerts(INFO, since_run=run_before) if "closed" in t]
             return ("error", (errors + closed)[0]) if errors or closed else (("ok", "") if check(s) else None)
+
         try:
             verdict, message = await self.session.wait_for(seen, self.s.timeout)
         except TimeoutError:
@@ -246,9 +256,12 @@ class Attendee:
             runs = self.session.runs_finished
             self.session.set_string(prompts[0].element_id, self.rng.choice(list(prompts[0].proto.options)))
             await self.session.rerun()
-            area = (await self.session.wait_for(
-                lambda s: s.runs_finished > runs and s.find("text_area", label="Your note (anonymous)"),
-                self.s.timeout))[0]
+            area = (
+                await self.session.wait_for(
+                    lambda s: s.runs_finished > runs and s.find("text_area", label="Your note (anonymous)"),
+                    self.s.timeout,
+                )
+            )[0]
         await asyncio.sleep(self.rng.uniform(3, 10))  # typing
         text = f"Rehearsal note {self.n} {self.token[:8]}: more shared data, fewer forms"
         self.session.set_string(area.element_id, text)
@@ -277,8 +290,9 @@ class Attendee:
         runs = self.session.runs_finished
         self.session.set_bool(box[0].element_id, True)
         await self.session.rerun()
-        await self.session.wait_for(lambda s: s.runs_finished > runs and s.find("text_area", label="Note"),
-                                    self.s.timeout)
+        await self.session.wait_for(
+            lambda s: s.runs_finished > runs and s.find("text_area", label="Note"), self.s.timeout
+        )
 
     async def give_feedback(self) -> None:
         await self.open_page("feedback", lambda s: s.find("button", label="Send my feedback"))

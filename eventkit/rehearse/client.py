@@ -76,8 +76,14 @@ class StreamlitSession(Screen):
         """Connect and request the first run, as a browser opening the URL."""
         url = self.base_url.replace("http", "ws", 1) + STREAM_PATH
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        self._ws = await connect(url, subprotocols=["streamlit"], max_size=None,
-                                 additional_headers=headers, open_timeout=timeout, ping_interval=None)
+        self._ws = await connect(
+            url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            additional_headers=headers,
+            open_timeout=timeout,
+            ping_interval=None,
+        )
         self._reader = asyncio.create_task(self._read_forever())
         await self.rerun()
 
@@ -96,8 +102,14 @@ class StreamlitSession(Screen):
 
     # --- what a browser sends ----------------------------------------------------
 
-    async def rerun(self, *, triggers: dict[str, WidgetState] | None = None, fragment_id: str = "",
-                    auto: bool = False, page_hash: str | None = None) -> None:
+    async def rerun(
+        self,
+        *,
+        triggers: dict[str, WidgetState] | None = None,
+        fragment_id: str = "",
+        auto: bool = False,
+        page_hash: str | None = None,
+    ) -> None:
         """Send BackMsg.rerun_script with the kept widget values plus one-off triggers."""
         msg = BackMsg()
         state = msg.rerun_script
@@ -107,8 +119,10 @@ class StreamlitSession(Screen):
         state.fragment_id = fragment_id
         state.is_auto_rerun = auto
         merged = {**self.values, **(triggers or {})}
-        self._note(f"> rerun frag={fragment_id[:6]} page={state.page_script_hash[:6]} "
-                   f"triggers={[t[-12:] for t in (triggers or {})]} values={len(self.values)}")
+        self._note(
+            f"> rerun frag={fragment_id[:6]} page={state.page_script_hash[:6]} "
+            f"triggers={[t[-12:] for t in (triggers or {})]} values={len(self.values)}"
+        )
         state.widget_states.widgets.extend(merged.values())
         state.context_info.timezone = "Europe/London"
         state.context_info.locale = "en-GB"
@@ -120,8 +134,7 @@ class StreamlitSession(Screen):
         As the browser does, a button inside a fragment reruns only that fragment.
         """
         fragment = next((s.fragment for s in self.elements.values() if s.element_id == element_id), "")
-        await self.rerun(triggers={element_id: WidgetState(id=element_id, trigger_value=True)},
-                         fragment_id=fragment)
+        await self.rerun(triggers={element_id: WidgetState(id=element_id, trigger_value=True)}, fragment_id=fragment)
 
     def set_string(self, element_id: str, value: str) -> None:
         """Type into a text area or choose a radio option (sent with the next run)."""
@@ -165,9 +178,15 @@ class StreamlitSession(Screen):
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
         if kind in ("new_session", "script_finished", "auto_rerun", "stop_auto_rerun", "page_not_found"):
-            detail = msg.script_finished if kind == "script_finished" else (
-                f"page={msg.new_session.page_script_hash[:6]} frags={list(msg.metadata.run.fragment_ids)}"
-                if kind == "new_session" else list(msg.metadata.run.fragment_ids))
+            detail = (
+                msg.script_finished
+                if kind == "script_finished"
+                else (
+                    f"page={msg.new_session.page_script_hash[:6]} frags={list(msg.metadata.run.fragment_ids)}"
+                    if kind == "new_session"
+                    else list(msg.metadata.run.fragment_ids)
+                )
+            )
             self._note(f"< {kind} {detail}")
         if kind == "new_session":
             fragment_ids = list(msg.metadata.run.fragment_ids)
@@ -181,8 +200,9 @@ class StreamlitSession(Screen):
             self.apply_delta(msg)
         elif kind == "script_finished":
             alerts = [p for p, s in self.elements.items() if s.kind == "alert"]
-            self._note(f"  finish {msg.script_finished} run={self.run_id} "
-                       f"frags={len(self._frags_this_run)} alerts at {alerts}")
+            self._note(
+                f"  finish {msg.script_finished} run={self.run_id} frags={len(self._frags_this_run)} alerts at {alerts}"
+            )
             self.finish_run(msg.script_finished)
         elif kind == "auto_rerun":
             self._start_timer(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
@@ -230,7 +250,7 @@ class StreamlitSession(Screen):
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), left)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def wait_run_after(self, runs_before: int, timeout: float) -> None:

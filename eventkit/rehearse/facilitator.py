@@ -58,9 +58,11 @@ async def _committed(write, *args) -> float:
     Screens can follow from that moment, whereas this loop (busy with every
     simulated phone) may only get back to the facilitator later.
     """
+
     def write_then_clock() -> float:
         write(*args)
         return time.monotonic()
+
     return await asyncio.to_thread(write_then_clock)
 
 
@@ -76,8 +78,11 @@ class Projector:
 
     def shown_count(self) -> int | None:
         """The largest 'N votes' figure on the projector's screen, if any."""
-        numbers = [int(m[1].replace(",", "")) for s in self.session.elements.values()
-                   for m in COUNT.finditer(s.text)] if self.session else []
+        numbers = (
+            [int(m[1].replace(",", "")) for s in self.session.elements.values() for m in COUNT.finditer(s.text)]
+            if self.session
+            else []
+        )
         return max(numbers) if numbers else None
 
     async def start(self) -> None:

@@ -48,8 +48,13 @@ class Recorder:
         """n, p50, p95, p99 and max of one latency, in milliseconds."""
         values = self.latencies.get(name, [])
         ms = lambda v: None if v is None else round(v * 1000)  # noqa: E731
-        return {"n": len(values), "p50_ms": ms(percentile(values, 50)), "p95_ms": ms(percentile(values, 95)),
-                "p99_ms": ms(percentile(values, 99)), "max_ms": ms(max(values) if values else None)}
+        return {
+            "n": len(values),
+            "p50_ms": ms(percentile(values, 50)),
+            "p95_ms": ms(percentile(values, 95)),
+            "p99_ms": ms(percentile(values, 99)),
+            "max_ms": ms(max(values) if values else None),
+        }
 
 
 def _descendants(pid: int) -> list[int]:

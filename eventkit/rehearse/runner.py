@@ -21,9 +21,13 @@ from .verify import check, take_counts
 # other worker's first-use memory then counts per attendee (probably why one
 # first run on a fresh server read 377 KB per idle attendee, against 65-90).
 WARM_UP_SESSIONS = 12
-LATENCIES = (("vote_ack", "vote → acknowledged"), ("vote_visible", "vote → projector"),
-             ("follow", "screen follows live change"), ("join", "join (page + first screen)"),
-             ("submit_ack", "note/feedback → acknowledged"))
+LATENCIES = (
+    ("vote_ack", "vote → acknowledged"),
+    ("vote_visible", "vote → projector"),
+    ("follow", "screen follows live change"),
+    ("join", "join (page + first screen)"),
+    ("submit_ack", "note/feedback → acknowledged"),
+)
 
 
 def rehearse(settings: Settings) -> dict:
@@ -71,8 +75,13 @@ async def _rehearse(settings: Settings) -> dict:
     projector.visible_latencies(ledger)
     verification = check(store, event, before, ledger)
     return {
-        "settings": {"url": settings.url, "event": settings.event_code, "attendees": settings.attendees,
-                     "duration_s": settings.duration, "join_window_s": settings.effective_join_window()},
+        "settings": {
+            "url": settings.url,
+            "event": settings.event_code,
+            "attendees": settings.attendees,
+            "duration_s": settings.duration,
+            "join_window_s": settings.effective_join_window(),
+        },
         "latency": {name: recorder.summary(name) for name, _ in LATENCIES},
         "counts": dict(recorder.counts),
         "errors": len(recorder.errors),
@@ -98,9 +107,11 @@ def door_problem(event: Event, phones: int) -> str:
     if not event.joining_open:
         return f"Joining is closed for {event.code}: reopen it on the control panel before rehearsing."
     if phones > join_limit(event.expected_attendance):
-        return (f"{event.code} expects {event.expected_attendance} people, so at most "
-                f"{join_limit(event.expected_attendance):,} new devices may join a minute: fewer than the "
-                f"{phones:,} phones of this rehearsal. Raise its expected attendance (or set it to 0) first.")
+        return (
+            f"{event.code} expects {event.expected_attendance} people, so at most "
+            f"{join_limit(event.expected_attendance):,} new devices may join a minute: fewer than the "
+            f"{phones:,} phones of this rehearsal. Raise its expected attendance (or set it to 0) first."
+        )
     return ""
 
 
@@ -122,12 +133,17 @@ async def _sample(resources: ResourceLog, stage: Stage) -> None:
 def format_summary(result: dict) -> str:
     """A readable report of one rehearsal."""
     s = result["settings"]
-    lines = [f"Rehearsal: {s['attendees']} attendees on {s['url']} (event {s['event']}), "
-             f"joining within {s['join_window_s']:g} s, {result['elapsed_s']:g} s in all", ""]
+    lines = [
+        f"Rehearsal: {s['attendees']} attendees on {s['url']} (event {s['event']}), "
+        f"joining within {s['join_window_s']:g} s, {result['elapsed_s']:g} s in all",
+        "",
+    ]
     lines.append(f"{'latency':34} {'n':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}")
     for name, label in LATENCIES:
         row = result["latency"][name]
-        cells = [f"{row[k]:>5}ms" if row[k] is not None else f"{'-':>7}" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")]
+        cells = [
+            f"{row[k]:>5}ms" if row[k] is not None else f"{'-':>7}" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")
+        ]
         lines.append(f"{label:34} {row['n']:>6} " + " ".join(cells))
     lines.append(f"(vote → projector measured from: {result['projector_source']})")
     lines.append("")
@@ -139,21 +155,31 @@ def format_summary(result: dict) -> str:
         lines.append("  " + result["error_traces"][0])
     server = result["server"]
     if server:
-        lines.append(f"server: CPU mean {server['cpu_mean_cores']} cores, peak {server['cpu_peak_cores']}; "
-                     f"RSS {server['rss_start_mb']} → peak {server['rss_peak_mb']} MB"
-                     + (f"; {server['rss_per_idle_attendee_kb']} KB per idle attendee"
-                        if "rss_per_idle_attendee_kb" in server else ""))
+        lines.append(
+            f"server: CPU mean {server['cpu_mean_cores']} cores, peak {server['cpu_peak_cores']}; "
+            f"RSS {server['rss_start_mb']} → peak {server['rss_peak_mb']} MB"
+            + (
+                f"; {server['rss_per_idle_attendee_kb']} KB per idle attendee"
+                if "rss_per_idle_attendee_kb" in server
+                else ""
+            )
+        )
     else:
         lines.append("server: not measured (give --server-pid)")
     m = result["machine"]
-    lines.append(f"rehearsal tool itself: {result['tool_cpu_cores']} cores; machine load "
-                 f"{m['before'].get('load_1m')} before, {m['after'].get('load_1m')} after ({m['after'].get('cores')} cores)")
+    lines.append(
+        f"rehearsal tool itself: {result['tool_cpu_cores']} cores; machine load "
+        f"{m['before'].get('load_1m')} before, {m['after'].get('load_1m')} after ({m['after'].get('cores')} cores)"
+    )
     lines.append("")
     lines.append("database check (acknowledged on screens vs stored rows):")
     for row in result["database_check"]:
         mark = "ok " if row["ok"] else "MISMATCH"
         lines.append(f"  {mark:8} {row['what']:34} acknowledged {row['acknowledged']:>5}  stored {row['stored']:>5}")
-    verdict = "the database holds exactly the acknowledged submissions" if result["database_matches"] \
+    verdict = (
+        "the database holds exactly the acknowledged submissions"
+        if result["database_matches"]
         else "the database does NOT match the acknowledged submissions"
+    )
     lines.append(f"=> {verdict}")
     return "\n".join(lines)

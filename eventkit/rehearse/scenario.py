@@ -37,8 +37,13 @@ class Settings:
         """The facilitator's running order: (live activity, seconds it stays live)."""
         join = min(self.join_window, self.duration * 0.5)
         rest = max(self.duration - join, 20.0)
-        return [("welcome", join + 3), ("poll", rest * 0.35), ("wall", rest * 0.2),
-                ("tables", rest * 0.15), ("evaluation", rest * 0.3)]
+        return [
+            ("welcome", join + 3),
+            ("poll", rest * 0.35),
+            ("wall", rest * 0.2),
+            ("tables", rest * 0.15),
+            ("evaluation", rest * 0.3),
+        ]
 
     def effective_join_window(self) -> float:
         return min(self.join_window, self.duration * 0.5)

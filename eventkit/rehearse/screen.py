@@ -83,15 +83,17 @@ class Screen:
         elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
             roots = [self._fragment_roots[f] for f in self._frags_this_run if f in self._fragment_roots]
             self.elements = {
-                p: s for p, s in self.elements.items()
+                p: s
+                for p, s in self.elements.items()
                 if s.run == self._run or not any(p[: len(r)] == r and p != r for r in roots)
             }
             self.fragment_runs += 1
 
     # --- looking at the screen ---------------------------------------------------
 
-    def find(self, kind: str | None = None, *, key: str | None = None, label: str | None = None,
-             contains: str | None = None) -> list[Shown]:
+    def find(
+        self, kind: str | None = None, *, key: str | None = None, label: str | None = None, contains: str | None = None
+    ) -> list[Shown]:
         """Elements on screen by kind, widget key (id ends in -key), label or text."""
         found = []
         for path in sorted(self.elements):

@@ -41,13 +41,23 @@ def check(store: Store, event: Event, before: Counts, ledger: Ledger) -> list[tu
     """Rows (what, acknowledged, stored, ok) comparing the ledger with the database."""
     after = take_counts(store, event)
     acked_votes: dict[int, int] = {}
-    for (_token, poll_id) in ledger.votes:
+    for _token, poll_id in ledger.votes:
         acked_votes[poll_id] = acked_votes.get(poll_id, 0) + 1
-    rows = [(f"participants joined (+{len(ledger.warm_up)} warm-up)", len(ledger.joined) + len(ledger.warm_up),
-             after.participants - before.participants)]
+    rows = [
+        (
+            f"participants joined (+{len(ledger.warm_up)} warm-up)",
+            len(ledger.joined) + len(ledger.warm_up),
+            after.participants - before.participants,
+        )
+    ]
     for poll_id in sorted(set(acked_votes) | {p for p in after.votes if after.votes[p] != before.votes.get(p, 0)}):
-        rows.append((f"votes on poll {poll_id}", acked_votes.get(poll_id, 0),
-                     after.votes.get(poll_id, 0) - before.votes.get(poll_id, 0)))
+        rows.append(
+            (
+                f"votes on poll {poll_id}",
+                acked_votes.get(poll_id, 0),
+                after.votes.get(poll_id, 0) - before.votes.get(poll_id, 0),
+            )
+        )
     rows += [
         ("wall notes", sum(map(len, ledger.notes.values())), after.notes - before.notes),
         ("table notes", sum(map(len, ledger.table_notes.values())), after.table_notes - before.table_notes),
@@ -73,8 +83,9 @@ def _content_mismatches(store: Store, event: Event, ledger: Ledger) -> list[str]
         if stored != sorted(texts):
             wrong.append(f"wall notes of {token[:6]}")
     table_texts = {n.text for t in store.list_tables(event.id) for n in store.list_table_notes(t.id)}
-    wrong += [f"table note {text[:30]}" for texts in ledger.table_notes.values() for text in texts
-              if text not in table_texts]
+    wrong += [
+        f"table note {text[:30]}" for texts in ledger.table_notes.values() for text in texts if text not in table_texts
+    ]
     for token, answers in ledger.evaluations.items():
         stored = store.my_evaluation(event.id, ids[token].id)
         if stored != answers:

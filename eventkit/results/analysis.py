@@ -56,9 +56,16 @@ def poll_summary_frame(store: Store, event_id: int) -> pd.DataFrame:
     rows = []
     for poll in store.list_polls(event_id):
         res = store.poll_results(poll.id)
-        row = {"#": poll.position, "question": poll.question, "kind": poll.kind, "answers": res.total,
-               "response rate": res.votes / joined if joined else None, "share correct": None,
-               "median estimate": None, "true value": poll.true_value}
+        row = {
+            "#": poll.position,
+            "question": poll.question,
+            "kind": poll.kind,
+            "answers": res.total,
+            "response rate": res.votes / joined if joined else None,
+            "share correct": None,
+            "median estimate": None,
+            "true value": poll.true_value,
+        }
         correct = next((c for c in res.counts if c.is_correct), None)
         if correct is not None and res.total:
             row["share correct"] = correct.total / res.total
@@ -86,14 +93,18 @@ def perception_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
         x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color("answer:N", scale=alt.Scale(domain=["real answer", "other options"], range=[CORRECT, OTHER]),
-                        legend=legend),
+        color=alt.Color(
+            "answer:N", scale=alt.Scale(domain=["real answer", "other options"], range=[CORRECT, OTHER]), legend=legend
+        ),
         tooltip=["option", "votes", alt.Tooltip("share:Q", format=".0%")],
     )
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
-    return (bars + labels).properties(width=WIDTH, height=row_step(data, "option"),
-                                      title=wrap(f"{poll.position}. {poll.question}"),
-                                      description=f"What the room believed: {poll.question}")
+    return (bars + labels).properties(
+        width=WIDTH,
+        height=row_step(data, "option"),
+        title=wrap(f"{poll.position}. {poll.question}"),
+        description=f"What the room believed: {poll.question}",
+    )
 
 
 def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
@@ -112,11 +123,17 @@ def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
     ticks = base.transform_filter("datum.what == 'estimate'").mark_tick(thickness=2, size=30, opacity=0.6)
     median = base.transform_filter("datum.what == 'median'").mark_rule(color=OTHER, strokeDash=[4, 3], size=2)
     truth = base.transform_filter("datum.what == 'true value'")
-    label = truth.mark_text(color=CORRECT, align="left", dx=4, dy=-28).encode(
-        text=alt.Text("value:Q", format="~g"))
-    return alt.layer(ticks.encode(tooltip=["value"]), median, truth.mark_rule(color=CORRECT, size=3), label).properties(
-        width=WIDTH, height=80, title=wrap(f"{poll.position}. {poll.question}") + ["green: true value · dashed: median"],
-        description=f"Estimates: {poll.question}").configure_mark(aria=False)  # no unnamed empty layers for screen readers
+    label = truth.mark_text(color=CORRECT, align="left", dx=4, dy=-28).encode(text=alt.Text("value:Q", format="~g"))
+    return (
+        alt.layer(ticks.encode(tooltip=["value"]), median, truth.mark_rule(color=CORRECT, size=3), label)
+        .properties(
+            width=WIDTH,
+            height=80,
+            title=wrap(f"{poll.position}. {poll.question}") + ["green: true value · dashed: median"],
+            description=f"Estimates: {poll.question}",
+        )
+        .configure_mark(aria=False)
+    )  # no unnamed empty layers for screen readers
 
 
 def shift_frame(store: Store, poll: Poll) -> pd.DataFrame:
@@ -125,23 +142,42 @@ def shift_frame(store: Store, poll: Poll) -> pd.DataFrame:
     for when, poll_id in (("before", poll.repeat_of), ("after", poll.id)):
         res = store.poll_results(poll_id)
         for c in res.counts:
-            parts.append({"when": when, "option": c.label, "correct": c.is_correct,
-                          "share": c.total / res.total if res.total else 0.0})
+            parts.append(
+                {
+                    "when": when,
+                    "option": c.label,
+                    "correct": c.is_correct,
+                    "share": c.total / res.total if res.total else 0.0,
+                }
+            )
     return pd.DataFrame(parts, columns=["when", "option", "correct", "share"])
 
 
 def shift_chart(poll: Poll, frame: pd.DataFrame) -> alt.Chart:
     """Grouped bars: the share per option before and after the day's evidence."""
     data = wrapped(frame, "option")
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("option:N", sort=None, title=None, axis=label_axis()),
-        yOffset=alt.YOffset("when:N", sort=["before", "after"]),
-        x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("when:N", sort=["before", "after"], scale=alt.Scale(range=[BEFORE, AFTER]),
-                        legend=alt.Legend(orient="bottom", title=None)),
-        tooltip=["when", "option", alt.Tooltip("share:Q", format=".0%")],
-    ).properties(width=WIDTH, height=row_step(data, "option", least=30), title=wrap(f"Before and after: {poll.question}"),
-                 description=f"Before and after: {poll.question}")
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("option:N", sort=None, title=None, axis=label_axis()),
+            yOffset=alt.YOffset("when:N", sort=["before", "after"]),
+            x=alt.X("share:Q", axis=alt.Axis(format="%"), title="share of the room", scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color(
+                "when:N",
+                sort=["before", "after"],
+                scale=alt.Scale(range=[BEFORE, AFTER]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=["when", "option", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .properties(
+            width=WIDTH,
+            height=row_step(data, "option", least=30),
+            title=wrap(f"Before and after: {poll.question}"),
+            description=f"Before and after: {poll.question}",
+        )
+    )
 
 
 # --- Wall, evaluation, participation ------------------------------------------------
@@ -155,16 +191,26 @@ def notes_frame(store: Store, event_id: int) -> pd.DataFrame:
 
 def notes_chart(frame: pd.DataFrame) -> alt.Chart:
     """Wall notes per prompt, by moderation state."""
-    long = frame.melt(id_vars=["position", "text"], value_vars=["visible", "pending", "hidden"],
-                      var_name="state", value_name="notes")
+    long = frame.melt(
+        id_vars=["position", "text"], value_vars=["visible", "pending", "hidden"], var_name="state", value_name="notes"
+    )
     long = wrapped(long, "text")
-    return alt.Chart(long).mark_bar().encode(
-        y=alt.Y("text:N", sort=None, title=None, axis=label_axis()),
-        x=alt.X("notes:Q", title="notes", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("state:N", sort=["visible", "pending", "hidden"],
-                        scale=alt.Scale(range=["#1f6feb", "#9a6700", OTHER]), legend=alt.Legend(orient="bottom")),
-        tooltip=["text", "state", "notes"],
-    ).properties(width=WIDTH - 160, height=row_step(long, "text"), title="Wall notes per prompt")
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("text:N", sort=None, title=None, axis=label_axis()),
+            x=alt.X("notes:Q", title="notes", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "state:N",
+                sort=["visible", "pending", "hidden"],
+                scale=alt.Scale(range=["#1f6feb", "#9a6700", OTHER]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["text", "state", "notes"],
+        )
+        .properties(width=WIDTH - 160, height=row_step(long, "text"), title="Wall notes per prompt")
+    )
 
 
 def eval_frame(store: Store, event_id: int) -> pd.DataFrame:
@@ -186,22 +232,43 @@ def likert_chart(frame: pd.DataFrame) -> alt.Chart | None:
         start = -(shares.get(1, 0) + shares.get(2, 0) + shares.get(3, 0) / 2)
         for value in range(1, 6):
             share = shares.get(value, 0.0)
-            parts.append({"item": item["text"].iloc[0], "label": LIKERT_LABELS[value - 1], "value": value,
-                          "share": share, "x": start, "x2": start + share})
+            parts.append(
+                {
+                    "item": item["text"].iloc[0],
+                    "label": LIKERT_LABELS[value - 1],
+                    "value": value,
+                    "share": share,
+                    "x": start,
+                    "x2": start + share,
+                }
+            )
             start += share
     long = wrapped(pd.DataFrame(parts), "item")
-    bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("item:N", sort=None, title=None, axis=label_axis()),
-        x=alt.X("x:Q", axis=alt.Axis(format="%"), title="share of answers (disagree ← | → agree)",
-                scale=alt.Scale(domain=[-1, 1])),
-        x2="x2:Q",
-        color=alt.Color("label:N", sort=list(LIKERT_LABELS),
-                        scale=alt.Scale(domain=list(LIKERT_LABELS), range=LIKERT_COLOURS),
-                        legend=alt.Legend(orient="bottom", title=None, columns=3, labelLimit=0)),
-        tooltip=["item", "label", alt.Tooltip("share:Q", format=".0%")],
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("item:N", sort=None, title=None, axis=label_axis()),
+            x=alt.X(
+                "x:Q",
+                axis=alt.Axis(format="%"),
+                title="share of answers (disagree ← | → agree)",
+                scale=alt.Scale(domain=[-1, 1]),
+            ),
+            x2="x2:Q",
+            color=alt.Color(
+                "label:N",
+                sort=list(LIKERT_LABELS),
+                scale=alt.Scale(domain=list(LIKERT_LABELS), range=LIKERT_COLOURS),
+                legend=alt.Legend(orient="bottom", title=None, columns=3, labelLimit=0),
+            ),
+            tooltip=["item", "label", alt.Tooltip("share:Q", format=".0%")],
+        )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333").encode(x="x:Q")
-    return (bars + zero).properties(width=WIDTH - 240, height=row_step(long, "item"), title="Agreement with outcome statements")
+    return (bars + zero).properties(
+        width=WIDTH - 240, height=row_step(long, "item"), title="Agreement with outcome statements"
+    )
 
 
 def score_chart(frame: pd.DataFrame) -> alt.Chart | None:
@@ -210,14 +277,23 @@ def score_chart(frame: pd.DataFrame) -> alt.Chart | None:
     if data.empty:
         return None
     # The scale in the title, not under each small chart: side by side those titles ran into each other.
-    return alt.Chart(wrapped(data, "text")).mark_bar().encode(
-        x=alt.X("value:O", title="score", scale=alt.Scale(domain=[1, 2, 3, 4, 5])),
-        y=alt.Y("n:Q", title="answers", axis=alt.Axis(tickMinStep=1)),
-        color=alt.value("#1f6feb"),
-        column=alt.Column("text:N", title=None, sort=alt.SortField("position"),
-                          header=alt.Header(labelLimit=0, labelExpr="split(datum.label, '\\n')")),
-        tooltip=["text", "value", "n"],
-    ).properties(width=150, height=140, title="Scores (1 = poor, 5 = excellent)")
+    return (
+        alt.Chart(wrapped(data, "text"))
+        .mark_bar()
+        .encode(
+            x=alt.X("value:O", title="score", scale=alt.Scale(domain=[1, 2, 3, 4, 5])),
+            y=alt.Y("n:Q", title="answers", axis=alt.Axis(tickMinStep=1)),
+            color=alt.value("#1f6feb"),
+            column=alt.Column(
+                "text:N",
+                title=None,
+                sort=alt.SortField("position"),
+                header=alt.Header(labelLimit=0, labelExpr="split(datum.label, '\\n')"),
+            ),
+            tooltip=["text", "value", "n"],
+        )
+        .properties(width=150, height=140, title="Scores (1 = poor, 5 = excellent)")
+    )
 
 
 def response_rate(store: Store, event_id: int) -> tuple[int, int, float | None]:
@@ -246,12 +322,17 @@ def participation_frame(store: Store, event_id: int) -> pd.DataFrame:
 
 def participation_chart(frame: pd.DataFrame) -> alt.Chart:
     """Stacked bars of actions per 15-minute slot."""
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("slot:O", title=f"time (UTC, {BIN_MINUTES}-minute slots)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count:Q", title="actions"),
-        color=alt.Color("kind:N", legend=alt.Legend(orient="bottom", title=None)),
-        tooltip=["slot", "kind", "count"],
-    ).properties(width=WIDTH, title="Participation over the day")
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("slot:O", title=f"time (UTC, {BIN_MINUTES}-minute slots)", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="actions"),
+            color=alt.Color("kind:N", legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=["slot", "kind", "count"],
+        )
+        .properties(width=WIDTH, title="Participation over the day")
+    )
 
 
 # --- Thematic coding --------------------------------------------------------------------
@@ -270,6 +351,10 @@ def matrix_frame(cells: list[MatrixCell]) -> pd.DataFrame:
 
 def matrix_long_frame(cells: list[MatrixCell]) -> pd.DataFrame:
     """The matrix with its texts: one row per theme × source × text (for CSV)."""
-    rows = [{"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count, "text": t}
-            for c in cells for t in (c.texts or ("",)) if c.count or t]
+    rows = [
+        {"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count, "text": t}
+        for c in cells
+        for t in (c.texts or ("",))
+        if c.count or t
+    ]
     return pd.DataFrame(rows, columns=["theme", "source", "count", "text"])

@@ -29,10 +29,17 @@ def _style(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
     """Big, plain, high-contrast styling shared by every projector chart."""
     return (
         chart.properties(height=height)
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=INK,
-                        titleColor=INK, labelLimit=900, grid=False)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, symbolSize=400, labelColor=INK,
-                          orient="top", labelLimit=600)
+        .configure_axis(
+            labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=INK, titleColor=INK, labelLimit=900, grid=False
+        )
+        .configure_legend(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE,
+            symbolSize=400,
+            labelColor=INK,
+            orient="top",
+            labelLimit=600,
+        )
         .configure_view(stroke=None)
     )
 
@@ -48,8 +55,16 @@ def poll_frame(poll: Poll, results: PollResults, *, reveal: bool) -> pd.DataFram
     for order, c in enumerate(results.counts):
         label = f"✓ {c.label}" if reveal and c.is_correct else c.label
         colour = (RIGHT if c.is_correct else MUTED) if reveal and poll.correct_option else BAR
-        rows.append({"option": label, "order": order, "votes": c.total, "share": _pct(c.total, total),
-                     "text": f"{c.total} ({_pct(c.total, total)}%)", "colour": colour})
+        rows.append(
+            {
+                "option": label,
+                "order": order,
+                "votes": c.total,
+                "share": _pct(c.total, total),
+                "text": f"{c.total} ({_pct(c.total, total)}%)",
+                "colour": colour,
+            }
+        )
     return pd.DataFrame(rows, columns=["option", "order", "votes", "share", "text", "colour"])
 
 
@@ -58,14 +73,15 @@ def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt
     data = poll_frame(poll, results, reveal=reveal)
     top = max(1, int(data["votes"].max()) if len(data) else 1)
     base = alt.Chart(data).encode(
-        y=alt.Y("option:N", sort=alt.SortField("order"), title=None,
-                axis=alt.Axis(labelFontWeight="bold", labelPadding=12)),
+        y=alt.Y(
+            "option:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelFontWeight="bold", labelPadding=12)
+        ),
         x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.45])),
     )
     bars = base.mark_bar(cornerRadiusEnd=6, height={"band": 0.75}).encode(
-        color=alt.Color("colour:N", scale=None), tooltip=["option", "votes", "share"])
-    labels = base.mark_text(align="left", dx=10, fontSize=TEXT_SIZE, fontWeight="bold", color=INK).encode(
-        text="text:N")
+        color=alt.Color("colour:N", scale=None), tooltip=["option", "votes", "share"]
+    )
+    labels = base.mark_text(align="left", dx=10, fontSize=TEXT_SIZE, fontWeight="bold", color=INK).encode(text="text:N")
     return _style(alt.layer(bars, labels), height=max(220, 110 * len(data)))
 
 
@@ -95,8 +111,9 @@ def _estimate_domain(poll: Poll, values: list[float], reveal: bool = False) -> l
     return [low, high if high > low else low + 1]
 
 
-def _marker(value: float, colour: str, label: str, dy: int, domain: list[float],
-            away_from: float | None = None) -> alt.LayerChart:
+def _marker(
+    value: float, colour: str, label: str, dy: int, domain: list[float], away_from: float | None = None
+) -> alt.LayerChart:
     """A vertical rule and its label, which runs away from the other marker's rule
     (`away_from`) unless that would reach the chart's edge (over the axis)."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
@@ -106,10 +123,19 @@ def _marker(value: float, colour: str, label: str, dy: int, domain: list[float],
     else:
         rightwards = share <= 0.5
     rule = alt.Chart(frame).mark_rule(color=colour, strokeWidth=6).encode(x="value:Q")
-    text = alt.Chart(frame).mark_text(color=colour, fontSize=TEXT_SIZE, fontWeight="bold",
-                                      align="left" if rightwards else "right", dx=10 if rightwards else -10,
-                                      dy=dy, baseline="top").encode(
-        x="value:Q", y=alt.value(0), text="label:N")
+    text = (
+        alt.Chart(frame)
+        .mark_text(
+            color=colour,
+            fontSize=TEXT_SIZE,
+            fontWeight="bold",
+            align="left" if rightwards else "right",
+            dx=10 if rightwards else -10,
+            dy=dy,
+            baseline="top",
+        )
+        .encode(x="value:Q", y=alt.value(0), text="label:N")
+    )
     return alt.layer(rule, text)
 
 
@@ -126,8 +152,13 @@ def estimate_bins(poll: Poll, values: list[float], bins: int = 20, *, reveal: bo
     counts = [0] * bins
     for v in values:
         counts[min(bins - 1, max(0, int((v - low) // step)))] += 1
-    return pd.DataFrame({"start": [low + i * step for i in range(bins)],
-                         "end": [low + (i + 1) * step for i in range(bins)], "people": counts})
+    return pd.DataFrame(
+        {
+            "start": [low + i * step for i in range(bins)],
+            "end": [low + (i + 1) * step for i in range(bins)],
+            "people": counts,
+        }
+    )
 
 
 def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
@@ -137,13 +168,26 @@ def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) ->
     data = estimate_bins(poll, values, reveal=reveal)
     top = max(1, int(data["people"].max()))
     unit = f" {poll.unit}" if poll.unit and poll.unit != "%" else poll.unit
-    bars = alt.Chart(data).mark_rect(color=BAR, opacity=0.85, stroke="white", strokeWidth=2).encode(
-        x=alt.X("start:Q", scale=alt.Scale(domain=domain, nice=False), axis=alt.Axis(tickCount=8),
-                title=f"Guesses{f' ({poll.unit})' if poll.unit else ''}"),
-        x2="end:Q",
-        y=alt.Y("people:Q", title="People", scale=alt.Scale(domain=[0, top * 1.6]),
-                axis=alt.Axis(values=_count_ticks(top), format="d")),
-        y2=alt.datum(0))
+    bars = (
+        alt.Chart(data)
+        .mark_rect(color=BAR, opacity=0.85, stroke="white", strokeWidth=2)
+        .encode(
+            x=alt.X(
+                "start:Q",
+                scale=alt.Scale(domain=domain, nice=False),
+                axis=alt.Axis(tickCount=8),
+                title=f"Guesses{f' ({poll.unit})' if poll.unit else ''}",
+            ),
+            x2="end:Q",
+            y=alt.Y(
+                "people:Q",
+                title="People",
+                scale=alt.Scale(domain=[0, top * 1.6]),
+                axis=alt.Axis(values=_count_ticks(top), format="d"),
+            ),
+            y2=alt.datum(0),
+        )
+    )
     layers: list[alt.TopLevelMixin] = [bars]
     mid, truth = median(values), poll.true_value if reveal else None
     if mid is not None:
@@ -172,28 +216,35 @@ def before_after_frame(before: PollResults, after: PollResults, *, reveal: bool)
         for order, c in enumerate(res.counts):
             label = f"✓ {c.label}" if reveal and c.is_correct else c.label
             share = _pct(c.total, res.total)
-            rows.append({"option": label, "order": order, "round": name, "share": share,
-                         "text": f"{share}%", "votes": c.total})
+            rows.append(
+                {"option": label, "order": order, "round": name, "share": share, "text": f"{share}%", "votes": c.total}
+            )
     return pd.DataFrame(rows, columns=["option", "order", "round", "share", "text", "votes"])
 
 
-def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
+def before_after_chart(
+    poll: Poll, before: PollResults, after: PollResults, *, reveal: bool = False
+) -> alt.TopLevelMixin:
     """Before vs after for a repeat poll: shares per option, or guesses side by side for estimates."""
     if poll.kind == "estimate":
         return _estimate_before_after(poll, before, after, reveal=reveal)
     data = before_after_frame(before, after, reveal=reveal)
-    colour = alt.Color("round:N", title=None, sort=["Before", "After"],
-                       scale=alt.Scale(domain=["Before", "After"], range=[BEFORE, BAR]))
+    colour = alt.Color(
+        "round:N",
+        title=None,
+        sort=["Before", "After"],
+        scale=alt.Scale(domain=["Before", "After"], range=[BEFORE, BAR]),
+    )
     base = alt.Chart(data).encode(
-        y=alt.Y("option:N", sort=alt.SortField("order"), title=None,
-                axis=alt.Axis(labelFontWeight="bold", labelPadding=12)),
+        y=alt.Y(
+            "option:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelFontWeight="bold", labelPadding=12)
+        ),
         yOffset=alt.YOffset("round:N", sort=["Before", "After"]),
         # The axis ends a little past the longest bar (not at 100%), so the bars use the screen.
         x=alt.X("share:Q", title=None, axis=None, scale=alt.Scale(domain=[0, max([10, *data["share"]]) * 1.35])),
     )
     bars = base.mark_bar(cornerRadiusEnd=6).encode(color=colour, tooltip=["round", "option", "share", "votes"])
-    labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(
-        text="text:N")
+    labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(text="text:N")
     options = max(1, len(data) // 2)
     return _style(alt.layer(bars, labels), height=max(260, 150 * options))
 
@@ -203,9 +254,15 @@ def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, 
     data = pd.DataFrame(rows, columns=["round", "value"])
     domain = _estimate_domain(poll, list(data["value"]), reveal)
     y = alt.Y("round:N", sort=["Before", "After"], title=None)
-    ticks = alt.Chart(data).mark_tick(thickness=4, size=60, opacity=0.7).encode(
-        x=alt.X("value:Q", scale=alt.Scale(domain=domain), title=poll.unit or None), y=y,
-        color=alt.Color("round:N", legend=None, scale=alt.Scale(domain=["Before", "After"], range=[BEFORE, BAR])))
+    ticks = (
+        alt.Chart(data)
+        .mark_tick(thickness=4, size=60, opacity=0.7)
+        .encode(
+            x=alt.X("value:Q", scale=alt.Scale(domain=domain), title=poll.unit or None),
+            y=y,
+            color=alt.Color("round:N", legend=None, scale=alt.Scale(domain=["Before", "After"], range=[BEFORE, BAR])),
+        )
+    )
     medians = alt.Chart(data).mark_tick(thickness=10, size=90, color=INK).encode(x="median(value):Q", y=y)
     layers: list[alt.TopLevelMixin] = [ticks, medians]
     if reveal and poll.true_value is not None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from .attempts import AttemptsMixin
 from .base import StorageFault, StoreError, allow_many_open_files, default_path, utc_now
-from .faults import current_fault
 from .coding import CodingMixin
 from .editing import EditingMixin
-from .insights import InsightsMixin
 from .evaluation import EvaluationMixin
 from .events import EventsMixin
 from .exports import ExportsMixin
 from .facilitation import FacilitationMixin
+from .faults import current_fault
+from .insights import InsightsMixin
 from .participants import ParticipantsMixin
 from .polls import PollsMixin
 from .retention import RetentionMixin
@@ -25,7 +25,22 @@ from .tables import TablesMixin
 from .wall import WallMixin
 
 
-class Store(EventsMixin, ParticipantsMixin, PollsMixin, WallMixin, TablesMixin, EvaluationMixin, FacilitationMixin, ExportsMixin, EditingMixin, CodingMixin, InsightsMixin, AttemptsMixin, StaffMixin, RetentionMixin):
+class Store(
+    EventsMixin,
+    ParticipantsMixin,
+    PollsMixin,
+    WallMixin,
+    TablesMixin,
+    EvaluationMixin,
+    FacilitationMixin,
+    ExportsMixin,
+    EditingMixin,
+    CodingMixin,
+    InsightsMixin,
+    AttemptsMixin,
+    StaffMixin,
+    RetentionMixin,
+):
     """An eventkit database (a SQLite file or a PostgreSQL database) and every operation on it."""
 
 

@@ -11,10 +11,21 @@ that role and event, and a new passcode or the command line ends it.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
-from eventkit.access.security import LOGIN_WINDOW_SECONDS, POST_LIMIT, POST_WINDOW_SECONDS, SCRIBE_LIMIT, STORM_LOGIN_ATTEMPTS, login_delay_seconds, login_wait_message, posting_wait_message, storm_wait_message
+from eventkit.access.security import (
+    LOGIN_WINDOW_SECONDS,
+    POST_LIMIT,
+    POST_WINDOW_SECONDS,
+    SCRIBE_LIMIT,
+    STORM_LOGIN_ATTEMPTS,
+    login_delay_seconds,
+    login_wait_message,
+    posting_wait_message,
+    storm_wait_message,
+)
+
 from .base import Db, StoreBase, StoreError, utc_now
 
 ROLES = ("facilitator", "organiser")
@@ -36,7 +47,7 @@ def _parse(stamp: str) -> datetime:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _seconds_until(later: datetime, now: datetime) -> int:
@@ -116,13 +127,17 @@ class AttemptsMixin(StoreBase):
         now = utc_now()
         scope = _scope(role, event_id)
         with self.write() as db:
-            db.execute("INSERT INTO sign_in_locks (scope, touched_at) VALUES (?, ?) ON CONFLICT (scope) DO NOTHING",
-                       [scope, now])
+            db.execute(
+                "INSERT INTO sign_in_locks (scope, touched_at) VALUES (?, ?) ON CONFLICT (scope) DO NOTHING",
+                [scope, now],
+            )
             db.execute("UPDATE sign_in_locks SET touched_at = ? WHERE scope = ?", [now, scope])
             since = _window_start(now)
             # Old rows only grow the file; this scope's, under its lock.
-            db.execute("DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ? AND created_at < ?",
-                       [role, event_id, since])
+            db.execute(
+                "DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ? AND created_at < ?",
+                [role, event_id, since],
+            )
             wait, message = _pause(db, role, event_id, client, now)
             if wait:
                 raise ThrottledError(message, wait)
@@ -159,8 +174,9 @@ class AttemptsMixin(StoreBase):
         """
         _check_role(role)
         with self.write() as db:
-            return db.execute("DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ?",
-                              [role, event_id]).rowcount
+            return db.execute(
+                "DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ?", [role, event_id]
+            ).rowcount
 
     def clear_all_login_failures(self) -> int:
         """Forget every recorded wrong attempt (all roles and events); how many."""

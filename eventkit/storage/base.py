@@ -17,7 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .core import (  # noqa: F401 - re-exported: the mixins import these from base
-    BUSY_MESSAGE, FAULT_MESSAGE, Db, StorageFault, StoreError, Written, is_postgres, utc_now,
+    BUSY_MESSAGE,
+    FAULT_MESSAGE,
+    Db,
+    StorageFault,
+    StoreError,
+    Written,
+    is_postgres,
+    utc_now,
 )
 from .faults import FAULTS
 from .migrations import MIGRATIONS

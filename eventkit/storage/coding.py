@@ -80,7 +80,8 @@ class CodingMixin(StoreBase):
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE event_id = ?", [event_id]
             ).fetchone()[0]
             theme_id = db.execute(
-                "INSERT INTO themes (event_id, position, name) VALUES (?, ?, ?) RETURNING id", [event_id, position, name]
+                "INSERT INTO themes (event_id, position, name) VALUES (?, ?, ?) RETURNING id",
+                [event_id, position, name],
             ).fetchone()[0]
         return Theme(theme_id, event_id, position, name)
 
@@ -104,7 +105,9 @@ class CodingMixin(StoreBase):
         if source is not None and source not in SOURCES:
             raise StoreError(f"Unknown source {source!r}.")
         with self.read() as db:
-            rows = db.execute(f"SELECT * FROM ({_ITEMS_SQL}) AS items ORDER BY source, p1, p2", [event_id] * 3).fetchall()
+            rows = db.execute(
+                f"SELECT * FROM ({_ITEMS_SQL}) AS items ORDER BY source, p1, p2", [event_id] * 3
+            ).fetchall()
             tags: dict[tuple[str, str], list[int]] = {}
             for src, key, theme_id in db.execute(
                 """SELECT c.source, c.item_key, c.theme_id FROM codings c JOIN themes t ON t.id = c.theme_id
@@ -114,7 +117,8 @@ class CodingMixin(StoreBase):
                 tags.setdefault((src, key), []).append(theme_id)
         return [
             CodableItem(r[0], r[1], r[2], r[3], tuple(tags.get((r[0], r[1]), ())))
-            for r in rows if source is None or r[0] == source
+            for r in rows
+            if source is None or r[0] == source
         ]
 
     def set_codings(self, event_id: int, source: str, codings: dict[str, list[int]]) -> int:
@@ -128,9 +132,12 @@ class CodingMixin(StoreBase):
             raise StoreError(f"Unknown source {source!r}.")
         with self.write() as db:
             valid_themes = {r[0] for r in db.execute("SELECT id FROM themes WHERE event_id = ?", [event_id])}
-            valid_keys = {r[0] for r in db.execute(
-                f"SELECT item_key FROM ({_ITEMS_SQL}) AS items WHERE source = ?", [event_id] * 3 + [source]
-            )}
+            valid_keys = {
+                r[0]
+                for r in db.execute(
+                    f"SELECT item_key FROM ({_ITEMS_SQL}) AS items WHERE source = ?", [event_id] * 3 + [source]
+                )
+            }
             changed = 0
             for key, theme_ids in codings.items():
                 if key not in valid_keys:
@@ -143,9 +150,12 @@ class CodingMixin(StoreBase):
     def analysis_matrix(self, event_id: int) -> list[MatrixCell]:
         """Theme × source cells (every theme and source, zero counts included)."""
         with self.read() as db:
-            themes = list(db.execute("SELECT id, name FROM themes WHERE event_id = ? ORDER BY position, id", [event_id]))
+            themes = list(
+                db.execute("SELECT id, name FROM themes WHERE event_id = ? ORDER BY position, id", [event_id])
+            )
             counts = {
-                (r[0], r[1]): r[2] for r in db.execute(
+                (r[0], r[1]): r[2]
+                for r in db.execute(
                     f"""SELECT c.theme_id, c.source, COUNT(*) FROM codings c
                         JOIN themes t ON t.id = c.theme_id
                         JOIN ({_ITEMS_SQL}) i ON i.source = c.source AND i.item_key = c.item_key
@@ -164,17 +174,25 @@ class CodingMixin(StoreBase):
                 texts.setdefault((theme_id, src), []).append(text)
         return [
             MatrixCell(tid, name, src, counts.get((tid, src), 0), tuple(texts.get((tid, src), ())))
-            for tid, name in themes for src in SOURCES
+            for tid, name in themes
+            for src in SOURCES
         ]
 
 
 def _replace_item_codings(db, valid_themes: set[int], source: str, key: str, wanted: set[int]) -> int:
     """Make one item carry exactly the wanted themes; 1 if anything changed."""
     marks = ",".join("?" * len(valid_themes))
-    current = {r[0] for r in db.execute(
-        f"SELECT theme_id FROM codings WHERE source = ? AND item_key = ? AND theme_id IN ({marks})",
-        [source, key, *valid_themes],
-    )} if valid_themes else set()
+    current = (
+        {
+            r[0]
+            for r in db.execute(
+                f"SELECT theme_id FROM codings WHERE source = ? AND item_key = ? AND theme_id IN ({marks})",
+                [source, key, *valid_themes],
+            )
+        }
+        if valid_themes
+        else set()
+    )
     for theme_id in current - wanted:
         db.execute("DELETE FROM codings WHERE theme_id = ? AND source = ? AND item_key = ?", [theme_id, source, key])
     now = utc_now()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
 from .faults import ADVICE
@@ -25,7 +25,7 @@ def is_postgres(location: str | os.PathLike) -> bool:
 
 def utc_now() -> str:
     """An ISO 8601 UTC timestamp with milliseconds, e.g. 2016-05-18T09:30:00.000Z."""
-    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
     return stamp.replace("+00:00", "Z")
 
 
@@ -71,8 +71,6 @@ class Db(Protocol):
     def execute(self, sql: str, parameters: Any = None) -> Any: ...
 
     def query(self, sql: str, params: Any = None) -> Iterator[dict]: ...
-
-
 
 
 def split_statements(sql: str) -> list[str]:

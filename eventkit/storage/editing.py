@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace as replaced
 
 from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
+
 from .base import Db, StoreBase, StoreError, utc_now
 from .staff import forget_facilitator_sign_ins
 
@@ -42,8 +43,9 @@ class EditingMixin(StoreBase):
                 raise StoreError(f"An event with code {spec.code} already exists.")
             if existing:
                 db.execute("DELETE FROM events WHERE id = ?", [existing[0]])
-            event_id = _insert(db, "INSERT INTO events (code, title, created_at) VALUES (?, ?, ?)",
-                               [spec.code, spec.title, utc_now()])
+            event_id = _insert(
+                db, "INSERT INTO events (code, title, created_at) VALUES (?, ?, ?)", [spec.code, spec.title, utc_now()]
+            )
             write_spec(db, event_id, spec)
         return event_id
 
@@ -68,8 +70,14 @@ class EditingMixin(StoreBase):
         """Copy an event's set-up (no attendee data) under a new code; returns the new id."""
         spec = self.export_spec(event_id)
         # No passcode: a copy of the demo would otherwise open with the published `fife-demo`.
-        return self.import_event(replaced(spec, code=code.strip().upper(), title=(title or f"{spec.title} (copy)").strip(),
-                                          facilitator_passcode_hash=""))
+        return self.import_event(
+            replaced(
+                spec,
+                code=code.strip().upper(),
+                title=(title or f"{spec.title} (copy)").strip(),
+                facilitator_passcode_hash="",
+            )
+        )
 
 
 def write_spec(db: Db, event_id: int, spec: EventSpec) -> None:
@@ -138,7 +146,9 @@ def _remove_unmatched(db: Db, table: str, old: list[tuple[int, object]], ids: li
 
 def _refuse_kind_change(db: Db, table: str, row_id: int, kind: str, message: str) -> None:
     _, _, child, fk = HELD_DATA[table]
-    if db.execute(f"SELECT kind FROM {table} WHERE id = ?", [row_id]).fetchone()[0] != kind and _count(db, child, fk, row_id):
+    if db.execute(f"SELECT kind FROM {table} WHERE id = ?", [row_id]).fetchone()[0] != kind and _count(
+        db, child, fk, row_id
+    ):
         raise StoreError(message)
 
 
@@ -152,9 +162,19 @@ def _write_details(db: Db, event_id: int, spec: EventSpec) -> None:
            facilitator_hash = ?, premoderate = ?, word_filter = ?, retention_days = ?, public_base_url = ?,
            expected_attendance = ? WHERE id = ?""",
         [
-            spec.code, spec.title, spec.subtitle, spec.date, spec.venue, spec.welcome,
-            spec.facilitator_passcode_hash, int(s.premoderate), "\n".join(w.lower() for w in s.word_filter),
-            int(s.retention_days), s.public_base_url, int(s.expected_attendance or 0), event_id,
+            spec.code,
+            spec.title,
+            spec.subtitle,
+            spec.date,
+            spec.venue,
+            spec.welcome,
+            spec.facilitator_passcode_hash,
+            int(s.premoderate),
+            "\n".join(w.lower() for w in s.word_filter),
+            int(s.retention_days),
+            s.public_base_url,
+            int(s.expected_attendance or 0),
+            event_id,
         ],
     )
 
@@ -171,14 +191,25 @@ def _sync_polls(db: Db, event_id: int, polls: tuple[PollSpec, ...]) -> None:
 def _write_poll(db: Db, event_id: int, poll_id: int | None, position: int, p: PollSpec) -> int:
     values = [p.kind, p.question, p.true_value, p.unit, p.min, p.max, p.fact, p.source]
     if poll_id is None:
-        poll_id = _insert(db, """INSERT INTO polls (event_id, position, kind, question, true_value, unit, min_value,
+        poll_id = _insert(
+            db,
+            """INSERT INTO polls (event_id, position, kind, question, true_value, unit, min_value,
                                  max_value, fact, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                          [event_id, position, *values])
+            [event_id, position, *values],
+        )
     else:
-        _refuse_kind_change(db, "polls", poll_id, p.kind,
-                            f"polls[{position}].kind: this poll already has votes, so its kind cannot change.")
-        db.execute("""UPDATE polls SET position = ?, kind = ?, question = ?, true_value = ?, unit = ?,
-                      min_value = ?, max_value = ?, fact = ?, source = ? WHERE id = ?""", [position, *values, poll_id])
+        _refuse_kind_change(
+            db,
+            "polls",
+            poll_id,
+            p.kind,
+            f"polls[{position}].kind: this poll already has votes, so its kind cannot change.",
+        )
+        db.execute(
+            """UPDATE polls SET position = ?, kind = ?, question = ?, true_value = ?, unit = ?,
+                      min_value = ?, max_value = ?, fact = ?, source = ? WHERE id = ?""",
+            [position, *values, poll_id],
+        )
     _sync_options(db, poll_id, position, p.options, p.correct)
     return poll_id
 
@@ -194,7 +225,10 @@ def _sync_options(db: Db, poll_id: int, poll_no: int, labels: tuple[str, ...], c
     for position, (rid, label) in enumerate(zip(ids, labels), start=1):
         values = [position, label, int(label == correct)]
         if rid is None:
-            db.execute("INSERT INTO poll_options (poll_id, position, label, is_correct) VALUES (?, ?, ?, ?)", [poll_id, *values])
+            db.execute(
+                "INSERT INTO poll_options (poll_id, position, label, is_correct) VALUES (?, ?, ?, ?)",
+                [poll_id, *values],
+            )
         else:
             db.execute("UPDATE poll_options SET position = ?, label = ?, is_correct = ? WHERE id = ?", [*values, rid])
 
@@ -203,7 +237,9 @@ def _sync_wall_prompts(db: Db, event_id: int, texts: tuple[str, ...]) -> None:
     old = _rows(db, "SELECT id, text FROM wall_prompts WHERE event_id = ? ORDER BY position", event_id)
     for position, (rid, text) in enumerate(zip(_match(db, "wall_prompts", old, list(texts)), texts), start=1):
         if rid is None:
-            db.execute("INSERT INTO wall_prompts (event_id, position, text) VALUES (?, ?, ?)", [event_id, position, text])
+            db.execute(
+                "INSERT INTO wall_prompts (event_id, position, text) VALUES (?, ?, ?)", [event_id, position, text]
+            )
         else:
             db.execute("UPDATE wall_prompts SET position = ?, text = ? WHERE id = ?", [position, text, rid])
 
@@ -212,12 +248,21 @@ def _sync_evaluation(db: Db, event_id: int, items: tuple[EvaluationItemSpec, ...
     old = _rows(db, "SELECT id, text FROM eval_items WHERE event_id = ? ORDER BY position", event_id)
     for position, (rid, item) in enumerate(zip(_match(db, "eval_items", old, [i.text for i in items]), items), start=1):
         if rid is None:
-            db.execute("INSERT INTO eval_items (event_id, position, kind, text) VALUES (?, ?, ?, ?)",
-                       [event_id, position, item.kind, item.text])
+            db.execute(
+                "INSERT INTO eval_items (event_id, position, kind, text) VALUES (?, ?, ?, ?)",
+                [event_id, position, item.kind, item.text],
+            )
             continue
-        _refuse_kind_change(db, "eval_items", rid, item.kind,
-                            f"evaluation[{position}].kind: this item already has answers, so its kind cannot change.")
-        db.execute("UPDATE eval_items SET position = ?, kind = ?, text = ? WHERE id = ?", [position, item.kind, item.text, rid])
+        _refuse_kind_change(
+            db,
+            "eval_items",
+            rid,
+            item.kind,
+            f"evaluation[{position}].kind: this item already has answers, so its kind cannot change.",
+        )
+        db.execute(
+            "UPDATE eval_items SET position = ?, kind = ?, text = ? WHERE id = ?", [position, item.kind, item.text, rid]
+        )
 
 
 def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
@@ -227,8 +272,9 @@ def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
     _remove_unmatched(db, "event_tables", old, ids)
     for table_id, t in zip(ids, tables):
         if table_id is None:
-            table_id = _insert(db, "INSERT INTO event_tables (event_id, number, name) VALUES (?, ?, ?)",
-                               [event_id, t.number, t.name])
+            table_id = _insert(
+                db, "INSERT INTO event_tables (event_id, number, name) VALUES (?, ?, ?)", [event_id, t.number, t.name]
+            )
         else:
             db.execute("UPDATE event_tables SET name = ? WHERE id = ?", [t.name, table_id])
         _sync_vignettes(db, table_id, t.vignettes)
@@ -236,16 +282,26 @@ def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
 
 def _sync_vignettes(db: Db, table_id: int, vignettes: tuple[VignetteSpec, ...]) -> None:
     old = _rows(db, "SELECT id, title FROM vignettes WHERE table_id = ? ORDER BY position", table_id)
-    for position, (rid, v) in enumerate(zip(_match(db, "vignettes", old, [v.title for v in vignettes]), vignettes), start=1):
+    for position, (rid, v) in enumerate(
+        zip(_match(db, "vignettes", old, [v.title for v in vignettes]), vignettes), start=1
+    ):
         if rid is None:
-            rid = _insert(db, "INSERT INTO vignettes (table_id, position, title, story) VALUES (?, ?, ?, ?)",
-                          [table_id, position, v.title, v.story])
+            rid = _insert(
+                db,
+                "INSERT INTO vignettes (table_id, position, title, story) VALUES (?, ?, ?, ?)",
+                [table_id, position, v.title, v.story],
+            )
         else:
-            db.execute("UPDATE vignettes SET position = ?, title = ?, story = ? WHERE id = ?", [position, v.title, v.story, rid])
+            db.execute(
+                "UPDATE vignettes SET position = ?, title = ?, story = ? WHERE id = ?",
+                [position, v.title, v.story, rid],
+            )
         # Prompts are plain texts (table notes copy the prompt text), so replacing them is safe.
         db.execute("DELETE FROM vignette_prompts WHERE vignette_id = ?", [rid])
         for p_pos, text in enumerate(v.prompts, start=1):
-            db.execute("INSERT INTO vignette_prompts (vignette_id, position, text) VALUES (?, ?, ?)", [rid, p_pos, text])
+            db.execute(
+                "INSERT INTO vignette_prompts (vignette_id, position, text) VALUES (?, ?, ?)", [rid, p_pos, text]
+            )
 
 
 def _add_missing_themes(db: Db, event_id: int, themes: tuple[str, ...]) -> None:

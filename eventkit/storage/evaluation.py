@@ -26,8 +26,10 @@ class EvaluationMixin(StoreBase):
         if not clean:
             raise StoreError("Please answer at least one question.")
         now = utc_now()
-        values = [(item_id, None if isinstance(v, str) else v, v if isinstance(v, str) else None)
-                  for item_id, v in clean.items()]
+        values = [
+            (item_id, None if isinstance(v, str) else v, v if isinstance(v, str) else None)
+            for item_id, v in clean.items()
+        ]
         # Three statements (it was 4 + one per answer), everything worked out
         # beforehand: the write lock is held across fewer waits for Python's lock.
         with self.write() as db:

@@ -65,9 +65,10 @@ class EventsMixin(StoreBase):
         if (kind == "poll") != (poll_id is not None):
             raise StoreError("A poll id goes with the poll activity, and only with it.")
         with self.write() as db:
-            if poll_id is not None and not db.execute(
-                "SELECT 1 FROM polls WHERE id = ? AND event_id = ?", [poll_id, event_id]
-            ).fetchone():
+            if (
+                poll_id is not None
+                and not db.execute("SELECT 1 FROM polls WHERE id = ? AND event_id = ?", [poll_id, event_id]).fetchone()
+            ):
                 raise StoreError("That poll is not part of this event.")
             db.execute(
                 "UPDATE events SET live_kind = ?, live_poll_id = ?, live_changed_at = ? WHERE id = ?",
@@ -95,7 +96,10 @@ class EventsMixin(StoreBase):
         from .staff import forget_facilitator_sign_ins
 
         with self.write() as db:
-            if db.execute("UPDATE events SET facilitator_hash = ? WHERE id = ?", [passcode_hash, event_id]).rowcount == 0:
+            if (
+                db.execute("UPDATE events SET facilitator_hash = ? WHERE id = ?", [passcode_hash, event_id]).rowcount
+                == 0
+            ):
                 raise StoreError("No such event.")
             forget_facilitator_sign_ins(db, event_id)
 
@@ -127,4 +131,3 @@ class EventsMixin(StoreBase):
         with self.write() as db:
             db.execute("DELETE FROM events WHERE id = ?", [event_id])
         self.engine.compact()
-

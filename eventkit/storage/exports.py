@@ -77,7 +77,9 @@ WHERE r.event_id = ?
 ORDER BY pa.seq, i.position
 """
 
-_PARTICIPANTS_SQL = "SELECT seq AS participant_seq, table_no, joined_at FROM participants WHERE event_id = ? ORDER BY seq"
+_PARTICIPANTS_SQL = (
+    "SELECT seq AS participant_seq, table_no, joined_at FROM participants WHERE event_id = ? ORDER BY seq"
+)
 
 # Per-event row counts, table by table: used to check a backup against its source.
 _EVENT_COUNTS = {

@@ -67,16 +67,22 @@ class FacilitationMixin(StoreBase):
         with self.write() as db:
             kind, live_id = db.execute("SELECT live_kind, live_poll_id FROM events WHERE id = ?", [event_id]).fetchone()
             if (live_id if kind == "poll" else None) != seen_poll_id:
-                raise StoreError("What is live has just changed (another panel?): look again, then press Next question.")
-            polls = [Poll(id=r[0], event_id=event_id, position=r[1], kind=r[2], question="", state=r[3])
-                     for r in db.execute("SELECT id, position, kind, state FROM polls WHERE event_id = ?", [event_id])]
+                raise StoreError(
+                    "What is live has just changed (another panel?): look again, then press Next question."
+                )
+            polls = [
+                Poll(id=r[0], event_id=event_id, position=r[1], kind=r[2], question="", state=r[3])
+                for r in db.execute("SELECT id, position, kind, state FROM polls WHERE event_id = ?", [event_id])
+            ]
             upcoming = next_question(polls, seen_poll_id, picked_id)
             if upcoming is None:
                 return None
             db.execute("UPDATE polls SET state = 'closed' WHERE id = ? AND state = 'open'", [seen_poll_id])
             db.execute("UPDATE polls SET state = 'open' WHERE id = ? AND state = 'draft'", [upcoming.id])
-            db.execute("UPDATE events SET live_kind = 'poll', live_poll_id = ?, live_changed_at = ? WHERE id = ?",
-                       [upcoming.id, utc_now(), event_id])
+            db.execute(
+                "UPDATE events SET live_kind = 'poll', live_poll_id = ?, live_changed_at = ? WHERE id = ?",
+                [upcoming.id, utc_now(), event_id],
+            )
         return self.get_poll(upcoming.id)  # type: ignore[attr-defined]
 
     def pending_notes(self, event_id: int) -> list[Note]:
@@ -95,13 +101,10 @@ class FacilitationMixin(StoreBase):
             if row is None:
                 raise StoreError("No such poll.")
             if repeat_of is not None:
-                earlier = db.execute(
-                    "SELECT event_id, position, kind FROM polls WHERE id = ?", [repeat_of]
-                ).fetchone()
+                earlier = db.execute("SELECT event_id, position, kind FROM polls WHERE id = ?", [repeat_of]).fetchone()
                 kind = db.execute("SELECT kind FROM polls WHERE id = ?", [poll_id]).fetchone()[0]
                 if earlier is None or earlier[0] != row[0] or earlier[1] >= row[1]:
                     raise StoreError("A poll can only repeat an earlier poll of the same event.")
                 if earlier[2] != kind:
                     raise StoreError("A poll can only repeat a poll of the same kind.")
             db.execute("UPDATE polls SET repeat_of = ? WHERE id = ?", [repeat_of, poll_id])
-

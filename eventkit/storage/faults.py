@@ -17,19 +17,19 @@ log = logging.getLogger("eventkit.storage")
 ADVICE = {  # what staff can do, by StorageFault.cause
     "disk full": "The disk holding the database is full. Free some space on it: saving works again at once.",
     "database read-only": "The database file cannot be written (a read-only file, folder or disk). "
-                          "Make it writable for the user running eventkit: saving works again at once.",
+    "Make it writable for the user running eventkit: saving works again at once.",
     "cannot open the database": "The database file cannot be opened (missing, moved, no permission, or on a "
-                                "disk that became read-only). Check EVENTKIT_DB, the file's and its folder's "
-                                "permissions, and the disk.",
+    "disk that became read-only). Check EVENTKIT_DB, the file's and its folder's "
+    "permissions, and the disk.",
     "disk I/O error": "The disk reported an error while reading or writing the database: it may be full "
-                      "(SQLite reports a full disk this way when it opens the file) or failing. "
-                      "Check its free space and the disk.",
+    "(SQLite reports a full disk this way when it opens the file) or failing. "
+    "Check its free space and the disk.",
     "database unreachable": "The PostgreSQL database cannot be reached (stopped, restarting, failed over, or the "
-                            "network). Check that it runs and that this host reaches it (EVENTKIT_DB): saving "
-                            "works again as soon as it answers.",
+    "network). Check that it runs and that this host reaches it (EVENTKIT_DB): saving "
+    "works again as soon as it answers.",
     "database read-only (a standby?)": "PostgreSQL accepts no writes: after a failover this host may still be "
-                                       "connected to a standby, or the database was made read-only. Point "
-                                       "EVENTKIT_DB at the primary: saving works again at once.",
+    "connected to a standby, or the database was made read-only. Point "
+    "EVENTKIT_DB at the primary: saving works again at once.",
 }
 
 
@@ -45,9 +45,15 @@ class _FaultLog:
             first = self.current is None or self.current[0] != fault.cause
             self.current = (fault.cause, time.time())
         if first:
-            log.error("Database fault: %s (%s: %s) on %s. %s Attendees are told nothing was lost and to try "
-                      "again; logged once until a write succeeds.", fault.cause, type(err).__name__, err, path,
-                      fault.advice)
+            log.error(
+                "Database fault: %s (%s: %s) on %s. %s Attendees are told nothing was lost and to try "
+                "again; logged once until a write succeeds.",
+                fault.cause,
+                type(err).__name__,
+                err,
+                path,
+                fault.advice,
+            )
 
     def wrote(self) -> None:
         if self.current is None:  # the usual case: no lock taken

@@ -25,28 +25,35 @@ class InsightsMixin(StoreBase):
     def activity_times(self, event_id: int) -> list[tuple[str, str]]:
         """(kind, timestamp) for every join, vote, wall note, table note and evaluation, oldest first."""
         with self.read() as db:
-            return [tuple(r) for r in db.execute(f"SELECT kind, at FROM ({_ACTIVITY_SQL}) AS activity ORDER BY at", [event_id] * 5)]
+            return [
+                tuple(r)
+                for r in db.execute(f"SELECT kind, at FROM ({_ACTIVITY_SQL}) AS activity ORDER BY at", [event_id] * 5)
+            ]
 
     def notes_per_prompt(self, event_id: int) -> list[dict]:
         """Per wall prompt: position, text, and counts of visible, hidden and pending notes."""
         with self.read() as db:
-            return list(db.query(
-                """SELECT w.position, w.text,
+            return list(
+                db.query(
+                    """SELECT w.position, w.text,
                           COUNT(*) FILTER (WHERE n.status = 'visible') AS visible,
                           COUNT(*) FILTER (WHERE n.status = 'hidden') AS hidden,
                           COUNT(*) FILTER (WHERE n.status = 'pending') AS pending
                    FROM wall_prompts w LEFT JOIN notes n ON n.prompt_id = w.id
                    WHERE w.event_id = ? GROUP BY w.id ORDER BY w.position""",
-                [event_id],
-            ))
+                    [event_id],
+                )
+            )
 
     def eval_value_counts(self, event_id: int) -> list[dict]:
         """Per score or agree-scale item and value: how many answered it so."""
         with self.read() as db:
-            return list(db.query(
-                """SELECT i.id AS item_id, i.position, i.kind, i.text, a.value_int AS value, COUNT(*) AS n
+            return list(
+                db.query(
+                    """SELECT i.id AS item_id, i.position, i.kind, i.text, a.value_int AS value, COUNT(*) AS n
                    FROM eval_answers a JOIN eval_items i ON i.id = a.item_id
                    WHERE i.event_id = ? AND a.value_int IS NOT NULL
                    GROUP BY i.id, a.value_int ORDER BY i.position, a.value_int""",
-                [event_id],
-            ))
+                    [event_id],
+                )
+            )

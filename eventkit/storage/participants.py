@@ -10,10 +10,11 @@ the device: no IP address or browser detail is read or stored.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from eventkit.access.security import token_hash
 
 from ..models import Participant
-from eventkit.access.security import token_hash
 from .base import StoreBase, StoreError, utc_now
 
 # A room scanning the QR code at once must never meet the limit: the app is
@@ -26,10 +27,11 @@ JOIN_WINDOW_SECONDS = 60
 JOINS_PER_WINDOW = 2000
 JOINS_PER_EXPECTED = 2
 JOINS_SLACK = 20
-CLOSED_MESSAGE = ("Joining is closed — ask a facilitator. Already joined on this phone? "
-                  "Go back to the tab where you joined: you are still in.")
-BUSY_JOIN_MESSAGE = ("A lot of people are joining this event right now. "
-                     "Please wait a few seconds and try again.")
+CLOSED_MESSAGE = (
+    "Joining is closed — ask a facilitator. Already joined on this phone? "
+    "Go back to the tab where you joined: you are still in."
+)
+BUSY_JOIN_MESSAGE = "A lot of people are joining this event right now. Please wait a few seconds and try again."
 
 
 class JoinRefused(StoreError):
@@ -62,8 +64,16 @@ class ParticipantsMixin(StoreBase):
         if found is not None and table_no in (None, found.table_no):
             return found
         now = utc_now()
-        params = {"event": event_id, "hash": hashed, "table": table_no, "now": now, "since": _window_start(now),
-                  "flat": JOINS_PER_WINDOW, "per_expected": JOINS_PER_EXPECTED, "slack": JOINS_SLACK}
+        params = {
+            "event": event_id,
+            "hash": hashed,
+            "table": table_no,
+            "now": now,
+            "since": _window_start(now),
+            "flat": JOINS_PER_WINDOW,
+            "per_expected": JOINS_PER_EXPECTED,
+            "slack": JOINS_SLACK,
+        }
         rows = self._write_one(_JOIN_SQL, params, serialise=("join", event_id)).rows  # one join of the event at a time
         if not rows:
             raise self._refusal(event_id)
@@ -113,7 +123,7 @@ class ParticipantsMixin(StoreBase):
 
 def _window_start(now: str) -> str:
     moment = datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(seconds=JOIN_WINDOW_SECONDS)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # A new participant gets the next number in the event (seq); joining again

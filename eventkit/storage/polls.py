@@ -14,20 +14,28 @@ def _options(db: Db, poll_ids: list[int]) -> dict[int, list[PollOption]]:
     if not poll_ids:
         return by_poll
     marks = ",".join("?" * len(poll_ids))
-    for r in db.query(
-        f"SELECT * FROM poll_options WHERE poll_id IN ({marks}) ORDER BY poll_id, position", poll_ids
-    ):
+    for r in db.query(f"SELECT * FROM poll_options WHERE poll_id IN ({marks}) ORDER BY poll_id, position", poll_ids):
         by_poll[r["poll_id"]].append(PollOption(id=r["id"], label=r["label"], is_correct=bool(r["is_correct"])))
     return by_poll
 
 
 def _poll(row: dict, options: list[PollOption]) -> Poll:
     return Poll(
-        id=row["id"], event_id=row["event_id"], position=row["position"], kind=row["kind"],
-        question=row["question"], options=tuple(options), true_value=row["true_value"],
-        unit=row["unit"], min_value=row["min_value"], max_value=row["max_value"],
-        fact=row["fact"], source=row["source"], state=row["state"],
-        results_visible=bool(row["results_visible"]), repeat_of=row["repeat_of"],
+        id=row["id"],
+        event_id=row["event_id"],
+        position=row["position"],
+        kind=row["kind"],
+        question=row["question"],
+        options=tuple(options),
+        true_value=row["true_value"],
+        unit=row["unit"],
+        min_value=row["min_value"],
+        max_value=row["max_value"],
+        fact=row["fact"],
+        source=row["source"],
+        state=row["state"],
+        results_visible=bool(row["results_visible"]),
+        repeat_of=row["repeat_of"],
     )
 
 
@@ -83,12 +91,17 @@ class PollsMixin(StoreBase):
         server (a transaction of several statements did, and others timed out).
         """
         now = utc_now()
-        params = {"poll": poll_id, "pid": pid, "option": option_id, "value": value, "now": now,
-                  "kind": "choice" if value is None else "estimate"}
+        params = {
+            "poll": poll_id,
+            "pid": pid,
+            "option": option_id,
+            "value": value,
+            "now": now,
+            "kind": "choice" if value is None else "estimate",
+        }
         return self._write_one(_UPSERT_VOTE_SQL, params).rowcount == 1
 
-    def _why_not_saved(self, poll_id: int, kind: str, pid: int, option_id: int | None,
-                       value: float | None) -> NoReturn:
+    def _why_not_saved(self, poll_id: int, kind: str, pid: int, option_id: int | None, value: float | None) -> NoReturn:
         """Raise the reason _upsert_vote saved nothing, in words for the participant."""
         with self.read() as db:
             row = db.execute(
@@ -139,7 +152,8 @@ class PollsMixin(StoreBase):
                 for r in db.query(_COUNTS_SQL, [poll_id])
             )
             estimates = tuple(
-                r[0] for r in db.execute(
+                r[0]
+                for r in db.execute(
                     "SELECT value FROM votes WHERE poll_id = ? AND value IS NOT NULL ORDER BY value", [poll_id]
                 )
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, SettingsSpec, TableSpec, VignetteSpec
+
 from .base import Db, StoreError
 
 
@@ -14,16 +15,25 @@ def build_spec(db: Db, event_id: int) -> EventSpec:
         raise StoreError("No such event.")
     e = rows[0]
     settings = SettingsSpec(
-        premoderate=bool(e["premoderate"]), word_filter=tuple(w for w in e["word_filter"].split("\n") if w),
-        retention_days=e["retention_days"], public_base_url=e["public_base_url"],
+        premoderate=bool(e["premoderate"]),
+        word_filter=tuple(w for w in e["word_filter"].split("\n") if w),
+        retention_days=e["retention_days"],
+        public_base_url=e["public_base_url"],
         expected_attendance=e["expected_attendance"],
     )
     return EventSpec(
-        code=e["code"], title=e["title"], subtitle=e["subtitle"], date=e["date"],
-        venue=e["venue"], welcome=e["welcome"], facilitator_passcode_hash=e["facilitator_hash"],
-        settings=settings, polls=_polls(db, event_id),
+        code=e["code"],
+        title=e["title"],
+        subtitle=e["subtitle"],
+        date=e["date"],
+        venue=e["venue"],
+        welcome=e["welcome"],
+        facilitator_passcode_hash=e["facilitator_hash"],
+        settings=settings,
+        polls=_polls(db, event_id),
         wall_prompts=_texts(db, "SELECT text FROM wall_prompts WHERE event_id = ? ORDER BY position", event_id),
-        tables=_tables(db, event_id), evaluation=_evaluation(db, event_id),
+        tables=_tables(db, event_id),
+        evaluation=_evaluation(db, event_id),
         themes=_texts(db, "SELECT name FROM themes WHERE event_id = ? ORDER BY position", event_id),
     )
 
@@ -41,8 +51,13 @@ def _polls(db: Db, event_id: int) -> tuple[PollSpec, ...]:
 def _poll(db: Db, r: dict, repeat_of: int | None) -> PollSpec:
     poll = PollSpec(kind=r["kind"], question=r["question"], fact=r["fact"], source=r["source"], repeat_of=repeat_of)
     if r["kind"] != "choice":
-        return replace(poll, true_value=_number(r["true_value"]), unit=r["unit"],
-                       min=_number(r["min_value"]), max=_number(r["max_value"]))
+        return replace(
+            poll,
+            true_value=_number(r["true_value"]),
+            unit=r["unit"],
+            min=_number(r["min_value"]),
+            max=_number(r["max_value"]),
+        )
     opts = list(db.query("SELECT label, is_correct FROM poll_options WHERE poll_id = ? ORDER BY position", [r["id"]]))
     correct = next((o["label"] for o in opts if o["is_correct"]), None)
     return replace(poll, options=tuple(o["label"] for o in opts), correct=correct)

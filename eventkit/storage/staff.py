@@ -71,8 +71,9 @@ class StaffMixin(StoreBase):
 
     # --- Remembered sign-ins ---------------------------------------------------------
 
-    def add_staff_pass(self, token_hash: str, role: str, event_id: int | None, secret_mark: str,
-                       expires_at: str) -> None:
+    def add_staff_pass(
+        self, token_hash: str, role: str, event_id: int | None, secret_mark: str, expires_at: str
+    ) -> None:
         """Remember a sign-in until `expires_at` (expired ones are dropped on the way)."""
         if role not in ROLES:
             raise StoreError(f"Unknown role {role!r}.")

@@ -12,9 +12,8 @@ def _vignettes(db: Db, table_id: int) -> tuple[Vignette, ...]:
     out = []
     for v in db.query("SELECT * FROM vignettes WHERE table_id = ? ORDER BY position", [table_id]):
         prompts = tuple(
-            r[0] for r in db.execute(
-                "SELECT text FROM vignette_prompts WHERE vignette_id = ? ORDER BY position", [v["id"]]
-            )
+            r[0]
+            for r in db.execute("SELECT text FROM vignette_prompts WHERE vignette_id = ? ORDER BY position", [v["id"]])
         )
         out.append(Vignette(v["id"], table_id, v["position"], v["title"], v["story"], prompts))
     return tuple(out)
@@ -47,9 +46,11 @@ class TablesMixin(StoreBase):
     def has_consent(self, table_id: int, participant_id: int) -> bool:
         """Whether this participant has consented at this table."""
         with self.read() as db:
-            return bool(db.execute(
-                "SELECT 1 FROM consents WHERE table_id = ? AND participant_id = ?", [table_id, participant_id]
-            ).fetchone())
+            return bool(
+                db.execute(
+                    "SELECT 1 FROM consents WHERE table_id = ? AND participant_id = ?", [table_id, participant_id]
+                ).fetchone()
+            )
 
     def add_table_note(self, vignette_id: int, participant_id: int, prompt: str, text: str) -> TableNote:
         """The scribe adds a note for a vignette (and optionally one of its prompts).
@@ -65,8 +66,15 @@ class TablesMixin(StoreBase):
         if row is None:
             raise StoreError("That vignette does not exist.")
         now = utc_now()
-        params = {"table": row[0], "vignette": vignette_id, "prompt": prompt, "pid": participant_id,
-                  "text": text, "now": now, **posting_params(now, "table_notes")}
+        params = {
+            "table": row[0],
+            "vignette": vignette_id,
+            "prompt": prompt,
+            "pid": participant_id,
+            "text": text,
+            "now": now,
+            **posting_params(now, "table_notes"),
+        }
         # One statement (a short hold of the lock); on PostgreSQL the scribe's count and insert run alone.
         written = self._write_one(_INSERT_TABLE_NOTE_SQL, params, serialise=("post", participant_id))
         if not written.rows:
@@ -105,8 +113,10 @@ SELECT t.id, t.number, t.name,
 FROM event_tables t WHERE t.event_id = ? ORDER BY t.number
 """
 
-NO_CONSENT = ("Nobody at this table has agreed to recording yet, so notes cannot be saved. "
-              "Tick the box at the top if you agree, or ask your table.")
+NO_CONSENT = (
+    "Nobody at this table has agreed to recording yet, so notes cannot be saved. "
+    "Tick the box at the top if you agree, or ask your table."
+)
 
 _INSERT_TABLE_NOTE_SQL = f"""
 INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)

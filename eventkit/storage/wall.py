@@ -25,8 +25,13 @@ RETURNING id
 
 def _note(r: dict) -> Note:
     return Note(
-        id=r["id"], prompt_id=r["prompt_id"], text=r["text"], status=r["status"],
-        created_at=r["created_at"], plus_ones=r["plus_ones"], held_reason=r["held_reason"],
+        id=r["id"],
+        prompt_id=r["prompt_id"],
+        text=r["text"],
+        status=r["status"],
+        created_at=r["created_at"],
+        plus_ones=r["plus_ones"],
+        held_reason=r["held_reason"],
     )
 
 
@@ -62,8 +67,15 @@ class WallMixin(StoreBase):
         status = "pending" if (row[0] or held) else "visible"
         reason = f"contains “{held}”" if held else ("pre-approval" if row[0] else "")
         now = utc_now()
-        params = {"prompt": prompt_id, "pid": participant_id, "text": text, "status": status,
-                  "reason": reason, "now": now, **posting_params(now)}
+        params = {
+            "prompt": prompt_id,
+            "pid": participant_id,
+            "text": text,
+            "status": status,
+            "reason": reason,
+            "now": now,
+            **posting_params(now),
+        }
         note_id = insert_post(self, "notes", _INSERT_NOTE_SQL, params)  # one statement: a short hold of the lock
         return Note(note_id, prompt_id, text, status, now, 0, reason)
 

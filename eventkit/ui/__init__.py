@@ -20,9 +20,9 @@ This file only re-exports what pages call as `ui.x`.
 from __future__ import annotations
 
 from .attendee import PHONE_WALL_NOTES, attendee_footer, attendee_page, join_form
+from .identity import Attendee, current_attendee, remember_participant
 from .live import configured_admin_password, reads, store
 from .live.following import follow_live, keep_in_step, live_banner, live_part, stop_following_live
-from .identity import Attendee, current_attendee, remember_participant
 from .roles import (
     check_organiser,
     choose_organiser_event,
@@ -36,10 +36,34 @@ from .routes import link
 from .widgets import flash, has_flash, plain, show_flash, show_literal, show_prose, use_css
 
 __all__ = [
-    "PHONE_WALL_NOTES", "Attendee", "attendee_footer", "attendee_page", "check_organiser",
-    "choose_organiser_event", "configured_admin_password", "current_attendee", "flash", "follow_live",
-    "has_flash", "join_form", "keep_in_step", "link", "live_banner", "live_part", "organiser_event",
-    "organiser_unlocked", "plain", "reads", "remember_participant", "require_organiser", "show_flash",
-    "show_literal", "show_prose", "sign_out_organiser", "stop_following_live", "store", "unlock_organiser",
+    "PHONE_WALL_NOTES",
+    "Attendee",
+    "attendee_footer",
+    "attendee_page",
+    "check_organiser",
+    "choose_organiser_event",
+    "configured_admin_password",
+    "current_attendee",
+    "flash",
+    "follow_live",
+    "has_flash",
+    "join_form",
+    "keep_in_step",
+    "link",
+    "live_banner",
+    "live_part",
+    "organiser_event",
+    "organiser_unlocked",
+    "plain",
+    "reads",
+    "remember_participant",
+    "require_organiser",
+    "show_flash",
+    "show_literal",
+    "show_prose",
+    "sign_out_organiser",
+    "stop_following_live",
+    "store",
+    "unlock_organiser",
     "use_css",
 ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from . import routes
-from .live.following import keep_in_step
 from .identity import Attendee, current_attendee
-from .routes import link
 from .live import reads
+from .live.following import keep_in_step
+from .routes import link
 from .widgets import use_css
 
 PHONE_WALL_NOTES = 10  # notes a phone lists per wall question unless asked for all (each costs every redraw)
@@ -56,8 +56,7 @@ def attendee_footer(attendee: Attendee) -> None:
         "One vote per device is best effort: it relies on this page's link, so keep this tab "
         "open; scanning the QR code again counts as a new device."
     )
-    link(routes.PRIVACY, label="Privacy notice", icon="🔒",
-         query_params=attendee.link_params())
+    link(routes.PRIVACY, label="Privacy notice", icon="🔒", query_params=attendee.link_params())
 
 
 def join_form() -> None:
@@ -65,8 +64,9 @@ def join_form() -> None:
     use_css("attendee")
     st.title("Join an event")
     with st.form("join"):
-        code = st.text_input("Event code", max_chars=12, placeholder="e.g. FIFE16",
-                             help="Shown on the screen and on the QR posters.")
+        code = st.text_input(
+            "Event code", max_chars=12, placeholder="e.g. FIFE16", help="Shown on the screen and on the QR posters."
+        )
         if st.form_submit_button("Join", type="primary", width="stretch"):
             if code.strip():
                 st.query_params["event"] = code.strip().upper()[:12]

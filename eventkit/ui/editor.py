@@ -14,8 +14,9 @@ import streamlit as st
 from eventkit.event import editing as edit
 from eventkit.event.file import EventFileError, dump_event_file, parse_event_file
 from eventkit.event.limits import MAX_EXPECTED
-from ..models import EVAL_KINDS, Event
 from eventkit.event.spec import EventSpec, PollSpec, TableSpec, VignetteSpec
+
+from ..models import EVAL_KINDS, Event
 from .organiser import show_errors
 
 Save = Callable[..., None]
@@ -30,7 +31,9 @@ def show_poll_after_rerun(index: int) -> None:
 def details_form(spec: EventSpec, save: Save) -> None:
     """Code, title, welcome, passcode and settings."""
     with st.form("details"):
-        fields = {k: st.text_input(k.capitalize(), getattr(spec, k)) for k in ("code", "title", "subtitle", "date", "venue")}
+        fields = {
+            k: st.text_input(k.capitalize(), getattr(spec, k)) for k in ("code", "title", "subtitle", "date", "venue")
+        }
         fields["welcome"] = st.text_area("Welcome", spec.welcome)
         passcode = st.text_input("New facilitator passcode (leave blank to keep the current one)", type="password")
         settings = _settings_fields(spec)
@@ -46,8 +49,13 @@ def _settings_fields(spec: EventSpec) -> dict:
         "premoderate": st.checkbox("Hold every wall note for approval", spec.settings.premoderate),
         "word_filter": edit.lines(st.text_area("Held words (one per line)", "\n".join(spec.settings.word_filter))),
         "retention_days": st.number_input("Keep attendee data for (days)", 1, 3650, spec.settings.retention_days),
-        "expected_attendance": st.number_input("Expected attendance (people; 0 = not set)", 0, MAX_EXPECTED, spec.settings.expected_attendance,
-                                               help="The control panel warns when more devices join, and new devices may join at most twice this (+20) a minute."),
+        "expected_attendance": st.number_input(
+            "Expected attendance (people; 0 = not set)",
+            0,
+            MAX_EXPECTED,
+            spec.settings.expected_attendance,
+            help="The control panel warns when more devices join, and new devices may join at most twice this (+20) a minute.",
+        ),
         "public_base_url": st.text_input("Public address for QR codes", spec.settings.public_base_url).strip(),
     }
 
@@ -67,8 +75,12 @@ def poll_form(spec: EventSpec, save: Save) -> None:
         fact = st.text_area("Fact shown at the reveal", p.fact)
         source = st.text_input("Source", p.source)
         earlier = [None, *range(1, index + 1)]
-        repeat_of = st.selectbox("Repeats poll (before/after)", earlier, earlier.index(p.repeat_of) if p.repeat_of in earlier else 0,
-                                 format_func=lambda n: "— not a repeat —" if n is None else labels[n - 1])
+        repeat_of = st.selectbox(
+            "Repeats poll (before/after)",
+            earlier,
+            earlier.index(p.repeat_of) if p.repeat_of in earlier else 0,
+            format_func=lambda n: "— not a repeat —" if n is None else labels[n - 1],
+        )
         position = st.number_input("Position", 1, len(spec.polls) + 1, index + 1)
         new_poll = edit.poll_from_form(kind, question, *answer, fact, source, repeat_of)
         _poll_buttons(spec, index, is_new, new_poll, position, save)
@@ -104,13 +116,25 @@ def _poll_buttons(spec: EventSpec, index: int, is_new: bool, new_poll: PollSpec,
 def wall_and_evaluation_form(spec: EventSpec, save: Save) -> None:
     """The wall prompts and the evaluation items, as two editable tables."""
     with st.form("wall-evaluation"):
-        st.caption("Add rows at the bottom; select a row and press Delete to remove it. Prompts or items "
-                   "that already have notes or answers cannot be removed, only reworded.")
-        prompts = st.data_editor(edit.prompt_frame(spec), num_rows="dynamic", key="prompts",
-                                 column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large")})
-        items = st.data_editor(edit.evaluation_frame(spec), num_rows="dynamic", key="evaluation", column_config={
-            "kind": st.column_config.SelectboxColumn("Kind", options=list(EVAL_KINDS), required=True),
-            "text": st.column_config.TextColumn("Evaluation item", width="large")})
+        st.caption(
+            "Add rows at the bottom; select a row and press Delete to remove it. Prompts or items "
+            "that already have notes or answers cannot be removed, only reworded."
+        )
+        prompts = st.data_editor(
+            edit.prompt_frame(spec),
+            num_rows="dynamic",
+            key="prompts",
+            column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large")},
+        )
+        items = st.data_editor(
+            edit.evaluation_frame(spec),
+            num_rows="dynamic",
+            key="evaluation",
+            column_config={
+                "kind": st.column_config.SelectboxColumn("Kind", options=list(EVAL_KINDS), required=True),
+                "text": st.column_config.TextColumn("Evaluation item", width="large"),
+            },
+        )
         if st.form_submit_button("Save wall prompts and evaluation", type="primary"):
             save(edit.with_wall_and_evaluation(spec, prompts, items))
 
@@ -118,8 +142,11 @@ def wall_and_evaluation_form(spec: EventSpec, save: Save) -> None:
 def table_form(spec: EventSpec, save: Save) -> None:
     """A picker of the tables (and a new one), and the chosen table's name and vignettes."""
     numbers = [t.number for t in spec.tables]
-    number = st.selectbox("Table", [*numbers, max(numbers, default=0) + 1],
-                          format_func=lambda n: f"Table {n}" + ("" if n in numbers else " (new)"))
+    number = st.selectbox(
+        "Table",
+        [*numbers, max(numbers, default=0) + 1],
+        format_func=lambda n: f"Table {n}" + ("" if n in numbers else " (new)"),
+    )
     table = next((t for t in spec.tables if t.number == number), TableSpec(number, f"Table {number}"))
     with st.form(f"table-{number}"):
         name = st.text_input("Table name", table.name)
@@ -145,10 +172,16 @@ def _vignette_fields(number: int, i: int, v: VignetteSpec) -> VignetteSpec | Non
 
 def event_file_form(event: Event, spec: EventSpec, save: Save) -> None:
     """The event file to download, and to edit as YAML (checked whole, with line numbers)."""
-    st.download_button("Download the event file", dump_event_file(spec), f"{event.code.lower()}.yaml", "application/x-yaml")
+    st.download_button(
+        "Download the event file", dump_event_file(spec), f"{event.code.lower()}.yaml", "application/x-yaml"
+    )
     with st.form("yaml"):
-        text = st.text_area("Edit the event file directly", dump_event_file(spec), height=420,
-                            help="Problems are listed with their field and line; nothing is saved until there are none.")
+        text = st.text_area(
+            "Edit the event file directly",
+            dump_event_file(spec),
+            height=420,
+            help="Problems are listed with their field and line; nothing is saved until there are none.",
+        )
         if st.form_submit_button("Check and save", type="primary"):
             try:
                 save(parse_event_file(text), "Event file saved.")

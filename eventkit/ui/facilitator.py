@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from eventkit.event import links
 from eventkit.access.console import Console, ConsoleLocked
+from eventkit.event import links
+
 from ..models import Event
 from ..storage import StorageFault, StoreError
 from ..text import TextError
@@ -117,8 +118,10 @@ def require_facilitator(event: Event) -> Console:
                 st.rerun()
             except ConsoleLocked as err:
                 st.error(str(err))
-    st.caption("You then stay signed in on this browser until midnight, or until you sign out. "
-               "Passcode forgotten, or sign-in paused? The organiser can set a new passcode in the Event editor.")
+    st.caption(
+        "You then stay signed in on this browser until midnight, or until you sign out. "
+        "Passcode forgotten, or sign-in paused? The organiser can set a new passcode in the Event editor."
+    )
     st.stop()
 
 

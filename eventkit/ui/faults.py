@@ -26,10 +26,14 @@ STAFF = "staff"
 ROOM = "room"  # the projector: seen by everyone
 QUIET = "quiet"  # a timer that draws nothing: the visible parts of the page say it
 ATTENDEE_PATHS = {"", "wall", "table", "feedback", "privacy"}  # url paths of the attendee pages (ui/routes)
-PHONE_PAGE_MESSAGE = ("This page cannot load just now: the server cannot reach the event's data. "
-                      "Nothing you sent before was lost — please try again in a moment.")
-PHONE_PART_MESSAGE = ("Part of this page cannot be shown just now. Nothing you sent before was lost; "
-                      "it comes back by itself, or try again in a moment.")
+PHONE_PAGE_MESSAGE = (
+    "This page cannot load just now: the server cannot reach the event's data. "
+    "Nothing you sent before was lost — please try again in a moment."
+)
+PHONE_PART_MESSAGE = (
+    "Part of this page cannot be shown just now. Nothing you sent before was lost; "
+    "it comes back by itself, or try again in a moment."
+)
 ROOM_MESSAGE = "The live screen cannot read the event's data just now. It tries again by itself."
 ROOM_RETRY_SECONDS = 5
 _SHOWN_KEY = "ek_fault_banner"  # the cause the top of this staff page shows ('' = none)
@@ -50,6 +54,7 @@ def _audience(url_path: str) -> str:
 
 def shielded(audience: str) -> Callable:
     """For a fragment: a StorageFault inside it is shown there (it reruns by itself or on the next tap)."""
+
     def decorate(draw: Callable) -> Callable:
         @functools.wraps(draw)
         def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -58,7 +63,9 @@ def shielded(audience: str) -> Callable:
             except StorageFault as fault:
                 show(fault, audience, retry=False)
                 return None
+
         return guarded
+
     return decorate
 
 
@@ -109,8 +116,10 @@ def live_page_banner() -> None:
 
 
 def _banner(cause: str) -> None:
-    st.error(f"**Database problem: {cause}.** {StorageFault(cause).advice} Nothing saved before was lost.",
-             icon=":material/database:")
+    st.error(
+        f"**Database problem: {cause}.** {StorageFault(cause).advice} Nothing saved before was lost.",
+        icon=":material/database:",
+    )
 
 
 @st.fragment(run_every=ROOM_RETRY_SECONDS)

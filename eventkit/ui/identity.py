@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from eventkit.access import security
+
 from ..models import Event, Participant
 from ..storage import StorageFault, StoreError
 from ..storage.participants import JoinRefused

@@ -26,8 +26,9 @@ STATE_NAMES = {"draft": "Not asked yet", "open": "Voting open", "closed": "Votin
 def _numbers(polls: list[Poll]) -> dict[int, str]:
     """Each poll's number, with the poll it repeats: 'Q8 (repeat of Q1)'."""
     number = {p.id: f"Q{p.position}" for p in polls}
-    return {p.id: number[p.id] + (f" (repeat of {number[p.repeat_of]})" if p.repeat_of in number else "")
-            for p in polls}
+    return {
+        p.id: number[p.id] + (f" (repeat of {number[p.repeat_of]})" if p.repeat_of in number else "") for p in polls
+    }
 
 
 def poll_names(polls: list[Poll]) -> dict[int, str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import faults, roles, routes
-from .roles import choose_organiser_event, organiser_event, require_organiser
-from .live import store
-from .widgets import use_css
-from .routes import link
 from ..models import Event
 from ..storage import StorageFault, StoreError
+from . import faults, roles, routes
+from .live import store
+from .roles import choose_organiser_event, organiser_event, require_organiser
+from .routes import link
+from .widgets import use_css
 
 ORGANISER_PAGES = (
     (routes.ORGANISER, "Events", ":material/event:"),
@@ -31,8 +31,12 @@ def organiser_nav() -> None:
         for page, label, icon in ORGANISER_PAGES:
             st.page_link(page, label=label, icon=icon)
         # A link, not a button: it signs out on the page it opens (pages/sign_out.py).
-        link(routes.SIGN_OUT, label="Sign out", icon=":material/logout:",
-             help="You stay signed in on this browser until midnight unless you sign out.")
+        link(
+            routes.SIGN_OUT,
+            label="Sign out",
+            icon=":material/logout:",
+            help="You stay signed in on this browser until midnight unless you sign out.",
+        )
         roles.keep_signed_in(roles.ORGANISER_COOKIE)
 
 
@@ -44,7 +48,9 @@ def event_picker() -> Event | None:
         return None
     # No key: the widget follows the chosen event when another page changes it.
     chosen = st.selectbox(
-        "Event", events, index=next(i for i, e in enumerate(events) if e.id == current.id),
+        "Event",
+        events,
+        index=next(i for i, e in enumerate(events) if e.id == current.id),
         format_func=lambda e: f"{e.code} · {e.title}" + (f" · {e.date}" if e.date else ""),
     )
     if chosen.id != current.id:

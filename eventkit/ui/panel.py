@@ -10,15 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from eventkit.results import charts
-from eventkit.event import links
-from ..live import PANEL_REFRESH_SECONDS
 from eventkit.access.console import Console, parse_words
+from eventkit.event import links
+from eventkit.results import charts
+
+from ..live import PANEL_REFRESH_SECONDS
 from ..models import Event, Poll, next_question
 from ..storage.participants import join_limit
 from . import facilitator as fx
-from . import faults
-from . import widgets
+from . import faults, widgets
 from .live import reads
 from .names import STATE_NAMES, label, poll_names, poll_titles  # label: re-exported for pages
 
@@ -39,8 +39,12 @@ def live_status(event: Event) -> None:
         st.metric("Joined devices", joined, width="content")
         st.metric("Votes on live poll", reads().vote_count(current.id) if current else "–", width="content")
         st.metric("Notes waiting", pending, width="content")
-    state = f"Live poll is {current.state}; results {'shown' if current.results_visible else 'hidden'}. " if current else ""
-    st.caption(f"{state}Feedback: {fx.rate_caption(responses, joined)}. Figures refresh every {PANEL_REFRESH_SECONDS} s.")
+    state = (
+        f"Live poll is {current.state}; results {'shown' if current.results_visible else 'hidden'}. " if current else ""
+    )
+    st.caption(
+        f"{state}Feedback: {fx.rate_caption(responses, joined)}. Figures refresh every {PANEL_REFRESH_SECONDS} s."
+    )
 
 
 @st.fragment(run_every=PANEL_REFRESH_SECONDS)
@@ -49,14 +53,21 @@ def run_of_show(event: Event, con: Console) -> None:
     """Buttons that make each activity live; the live one is highlighted."""
     now, polls = reads().live(event.id), reads().polls(event.id)
     names = poll_names(polls)
-    steps = [("welcome", None, "Welcome and join QR"),
-             *[("poll", p.id, names[p.id]) for p in polls],
-             ("wall", None, "The wall"), ("tables", None, "Table discussions"),
-             ("evaluation", None, "Evaluation (feedback form)")]
+    steps = [
+        ("welcome", None, "Welcome and join QR"),
+        *[("poll", p.id, names[p.id]) for p in polls],
+        ("wall", None, "The wall"),
+        ("tables", None, "Table discussions"),
+        ("evaluation", None, "Evaluation (feedback form)"),
+    ]
     for kind, poll_id, name in steps:
         is_live = now.kind == kind and now.poll_id == poll_id
-        if st.button(("● " if is_live else "") + name, key=f"live-{kind}-{poll_id}", width="stretch",
-                     type="primary" if is_live else "secondary"):
+        if st.button(
+            ("● " if is_live else "") + name,
+            key=f"live-{kind}-{poll_id}",
+            width="stretch",
+            type="primary" if is_live else "secondary",
+        ):
             fx.act(event, con.set_live, kind, poll_id)
 
 
@@ -74,8 +85,9 @@ def poll_picker(event: Event, con: Console) -> Poll | None:
     live_id = now.poll_id if now.kind == "poll" else None
     names, ids = poll_names(polls), [p.id for p in polls]
     default = live_id or (next_question(polls, None) or polls[0]).id
-    picked = st.selectbox("Poll", ids, index=ids.index(default), format_func=names.__getitem__,
-                          key=f"poll-pick-{live_id}")  # follows the live poll when it changes
+    picked = st.selectbox(
+        "Poll", ids, index=ids.index(default), format_func=names.__getitem__, key=f"poll-pick-{live_id}"
+    )  # follows the live poll when it changes
     poll_controls(event, con, picked, live_id)
     return reads().poll(event.id, picked)
 
@@ -93,10 +105,13 @@ def poll_controls(event: Event, con: Console, poll_id: int, drawn_live_id: int |
         if live_id != poll.id and st.button("Make live", icon=":material/cast:"):
             fx.act(event, con.set_live, "poll", poll.id)
         reopen = poll.state == "revealed"
-        if st.button("Re-open voting (answer already shown)" if reopen else "Open voting",
-                     icon=":material/play_arrow:", disabled=poll.is_open,
-                     type="primary" if poll.state in ("draft", "closed") else "secondary",
-                     help="Phones can vote again although the answer has been shown." if reopen else None):
+        if st.button(
+            "Re-open voting (answer already shown)" if reopen else "Open voting",
+            icon=":material/play_arrow:",
+            disabled=poll.is_open,
+            type="primary" if poll.state in ("draft", "closed") else "secondary",
+            help="Phones can vote again although the answer has been shown." if reopen else None,
+        ):
             fx.act(event, con.open_poll, poll.id)
         if st.button("Close voting", icon=":material/stop:", disabled=not poll.is_open):
             fx.act(event, con.close_poll, poll.id)
@@ -107,8 +122,9 @@ def poll_controls(event: Event, con: Console, poll_id: int, drawn_live_id: int |
             fx.act(event, con.reveal, poll.id)
         if st.button("Next question", icon=":material/skip_next:"):
             fx.act(event, _next_question, con, live_id, poll.id)
-    st.caption(f"Poll state: {STATE_NAMES[poll.state].lower()}. "
-               f"Results are {'shown' if shown else 'hidden'} on the projector.")
+    st.caption(
+        f"Poll state: {STATE_NAMES[poll.state].lower()}. Results are {'shown' if shown else 'hidden'} on the projector."
+    )
     _next_caption(polls, live_id, poll)
     _private_results(event, poll)
 
@@ -127,11 +143,17 @@ def _next_caption(polls: list[Poll], live_id: int | None, picked: Poll) -> None:
         st.caption(f"Next question opens {poll_titles(polls)[upcoming.id]}")
         return
     live = next((p for p in polls if p.id == live_id), None)
-    still = f" Voting on Q{live.position} is still open: press Reveal answer or Close voting." if live and live.is_open else ""
+    still = (
+        f" Voting on Q{live.position} is still open: press Reveal answer or Close voting."
+        if live and live.is_open
+        else ""
+    )
     pressed = _LAST_PRESSED in st.session_state and st.session_state[_LAST_PRESSED] == live_id
     if live is None:
-        (st.warning if pressed else st.caption)("Every question has been asked: Next question has nothing to open. "
-                                                "To show one again, pick it and press Make live.")
+        (st.warning if pressed else st.caption)(
+            "Every question has been asked: Next question has nothing to open. "
+            "To show one again, pick it and press Make live."
+        )
     elif pressed:
         st.warning(f"That was the last question: there is no next one.{still}", icon=":material/flag:")
     else:
@@ -142,15 +164,26 @@ def _private_results(event: Event, poll: Poll) -> None:
     """What the room answered, for the facilitator's eyes (shown whether or not the projector shows it)."""
     results = reads().results(poll.id)
     joined = reads().response_rate(event.id)[1]
-    st.write(f"**{results.votes}** phone votes from **{joined}** joined devices"
-             + (f", plus **{results.manual_total}** by show of hands" if results.manual_total else ""))
+    st.write(
+        f"**{results.votes}** phone votes from **{joined}** joined devices"
+        + (f", plus **{results.manual_total}** by show of hands" if results.manual_total else "")
+    )
     if poll.kind == "choice":
-        st.dataframe(pd.DataFrame([{"Option": c.label, "Correct": c.is_correct, "Phones": c.votes,
-                                    "Show of hands": c.manual} for c in results.counts]),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Option": c.label, "Correct": c.is_correct, "Phones": c.votes, "Show of hands": c.manual}
+                    for c in results.counts
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     elif results.estimates:
-        st.write(f"Median guess **{charts.median(results.estimates):g}**"
-                 + (f"; true value **{poll.true_value:g}**" if poll.true_value is not None else ""))
+        st.write(
+            f"Median guess **{charts.median(results.estimates):g}**"
+            + (f"; true value **{poll.true_value:g}**" if poll.true_value is not None else "")
+        )
 
 
 def manual_counts(event: Event, con: Console, poll: Poll) -> None:
@@ -162,9 +195,17 @@ def manual_counts(event: Event, con: Console, poll: Poll) -> None:
     with st.form(f"hands-{poll.id}"):  # keys per poll: the counts always go to the poll named here
         st.caption(f"Counts for {poll_titles(reads().polls(event.id)).get(poll.id, f'Q{poll.position}')}")
         st.caption("If phones or Wi-Fi fail: count hands and type the totals. Kept apart from phone votes.")
-        typed = {o.id: st.number_input(label(o.label), min_value=0, max_value=100_000, step=1,
-                                       value=current.get(o.id, 0), key=f"hands-{poll.id}-{o.id}")
-                 for o in poll.options}
+        typed = {
+            o.id: st.number_input(
+                label(o.label),
+                min_value=0,
+                max_value=100_000,
+                step=1,
+                value=current.get(o.id, 0),
+                key=f"hands-{poll.id}-{o.id}",
+            )
+            for o in poll.options
+        }
         if st.form_submit_button("Save show-of-hands counts"):
             fx.act(event, con.set_manual_counts, poll.id, {k: int(v) for k, v in typed.items()})
 
@@ -174,8 +215,13 @@ def repeat_setting(event: Event, con: Console, poll: Poll) -> None:
     earlier = [p for p in reads().polls(event.id) if p.position < poll.position and p.kind == poll.kind]
     choices = [None, *[p.id for p in earlier]]
     names = poll_names(reads().polls(event.id))
-    picked = st.selectbox("Repeat of", choices, index=choices.index(poll.repeat_of) if poll.repeat_of in choices else 0,
-                          format_func=lambda i: "Not a repeat" if i is None else names[i], key=f"repeat-{poll.id}")
+    picked = st.selectbox(
+        "Repeat of",
+        choices,
+        index=choices.index(poll.repeat_of) if poll.repeat_of in choices else 0,
+        format_func=lambda i: "Not a repeat" if i is None else names[i],
+        key=f"repeat-{poll.id}",
+    )
     if picked != poll.repeat_of and st.button("Save repeat setting"):
         fx.act(event, con.set_repeat_of, poll.id, picked)
 
@@ -183,18 +229,30 @@ def repeat_setting(event: Event, con: Console, poll: Poll) -> None:
 def turnout(event: Event) -> None:
     """Joined devices against votes per poll: shows token churn (re-scans count as new devices)."""
     votes, joined = reads().votes_per_poll(event.id), reads().response_rate(event.id)[1]
-    st.dataframe(pd.DataFrame([{"Poll": f"Q{p.position}", "State": p.state, "Votes": votes.get(p.id, 0),
-                                "Joined devices": joined} for p in reads().polls(event.id)]),
-                 hide_index=True, width="stretch")
-    st.caption("Far more devices than people in the room means phones re-scanned the QR code "
-               "(each new scan counts as a new device).")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"Poll": f"Q{p.position}", "State": p.state, "Votes": votes.get(p.id, 0), "Joined devices": joined}
+                for p in reads().polls(event.id)
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "Far more devices than people in the room means phones re-scanned the QR code "
+        "(each new scan counts as a new device)."
+    )
 
 
 def moderation_settings(event: Event, con: Console) -> None:
     with st.form("moderation"):
         pre = st.toggle("Pre-approval: new notes wait for a facilitator", value=event.premoderate)
-        words = st.text_area("Held words (one per line): notes containing them wait for review",
-                             value="\n".join(event.word_filter), height=100)
+        words = st.text_area(
+            "Held words (one per line): notes containing them wait for review",
+            value="\n".join(event.word_filter),
+            height=100,
+        )
         if st.form_submit_button("Save moderation settings"):
             fx.act(event, con.set_moderation, pre, parse_words(words))
 
@@ -205,13 +263,20 @@ def note_queue(event: Event, con: Console) -> None:
     """Every note with its state; hide, unhide or approve. Notes are never deleted."""
     notes = reads().moderation_notes(event.id)
     prompts = {p.id: p.text for p in reads().prompts(event.id)}
-    states = {"Waiting": ("pending",), "On the wall": ("visible",), "Hidden": ("hidden",),
-              "All": ("pending", "visible", "hidden")}
+    states = {
+        "Waiting": ("pending",),
+        "On the wall": ("visible",),
+        "Hidden": ("hidden",),
+        "All": ("pending", "visible", "hidden"),
+    }
     counts = {name: sum(1 for n in notes if n.status in wanted) for name, wanted in states.items()}
     # Opens on the notes that wait when there are any (or pre-approval will make them), else on the wall.
-    first = "Waiting" if counts["Waiting"] or (reads().event_by_code(event.code) or event).premoderate else "On the wall"
-    show = st.segmented_control("Show", list(states), default=first, key="note-filter",
-                                format_func=lambda name: f"{name} ({counts[name]})")
+    first = (
+        "Waiting" if counts["Waiting"] or (reads().event_by_code(event.code) or event).premoderate else "On the wall"
+    )
+    show = st.segmented_control(
+        "Show", list(states), default=first, key="note-filter", format_func=lambda name: f"{name} ({counts[name]})"
+    )
     wanted = states[show or "All"]
     chosen = [n for n in notes if n.status in wanted]
     if not chosen:
@@ -224,8 +289,9 @@ def note_queue(event: Event, con: Console) -> None:
             if note.status == "visible":
                 if st.button("Hide", key=f"hide-{note.id}", icon=":material/visibility_off:"):
                     fx.act(event, con.hide_note, note.id)
-            elif st.button("Approve" if note.status == "pending" else "Unhide", key=f"show-{note.id}",
-                           icon=":material/check:"):
+            elif st.button(
+                "Approve" if note.status == "pending" else "Unhide", key=f"show-{note.id}", icon=":material/check:"
+            ):
                 fx.act(event, con.show_note, note.id)
 
 
@@ -237,12 +303,16 @@ def evaluation(event: Event, con: Console) -> None:
     responses, joined = reads().response_rate(event.id)
     st.metric("Feedback received", fx.rate_caption(responses, joined))
     st.progress(min(1.0, responses / joined) if joined else 0.0)
-    st.caption(f"The seed event got {SEED_RATE[0]} of {SEED_RATE[1]} (25%): the point is to beat that. "
-               "Make the evaluation live before people leave, and leave it up for a few minutes.")
+    st.caption(
+        f"The seed event got {SEED_RATE[0]} of {SEED_RATE[1]} (25%): the point is to beat that. "
+        "Make the evaluation live before people leave, and leave it up for a few minutes."
+    )
     with st.container(horizontal=True, wrap=True):
         if st.button("Close the evaluation" if fresh.eval_open else "Open the evaluation", type="primary"):
             fx.act(event, con.set_eval_open, not fresh.eval_open)
-        if st.button("Open it and make it live", disabled=fresh.eval_open and reads().live(event.id).kind == "evaluation"):
+        if st.button(
+            "Open it and make it live", disabled=fresh.eval_open and reads().live(event.id).kind == "evaluation"
+        ):
             fx.act(event, _open_and_show, con)
 
 
@@ -253,11 +323,25 @@ def _open_and_show(con: Console) -> None:
 
 def tables(event: Event) -> None:
     rows = reads().table_summary(event.id)
-    st.dataframe(pd.DataFrame([{"Table": r["name"] or f"Table {r['number']}", "Seated": r["seated"],
-                                "Consents": r["consents"], "Scribe notes": r["notes"]} for r in rows]),
-                 hide_index=True, width="stretch")
-    st.caption("Discussions are recorded only with consent: a scribe's notes are saved only at a table where "
-               "someone has ticked the recording consent on their phone.")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Table": r["name"] or f"Table {r['number']}",
+                    "Seated": r["seated"],
+                    "Consents": r["consents"],
+                    "Scribe notes": r["notes"],
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "Discussions are recorded only with consent: a scribe's notes are saved only at a table where "
+        "someone has ticked the recording consent on their phone."
+    )
 
 
 # --- The door: who may still join ------------------------------------------------------
@@ -270,17 +354,25 @@ def door(event: Event, con: Console) -> None:
     fresh = reads().event_by_code(event.code) or event
     joined, expected = reads().response_rate(event.id)[1], fresh.expected_attendance
     if fresh.joining_open and expected and joined > expected:
-        st.warning(f"**{joined} devices have joined: more than the {expected} people expected.** "
-                   "If everyone is in, close joining: people already in carry on.", icon=":material/groups:")
+        st.warning(
+            f"**{joined} devices have joined: more than the {expected} people expected.** "
+            "If everyone is in, close joining: people already in carry on.",
+            icon=":material/groups:",
+        )
     with st.container(horizontal=True, vertical_alignment="center", key="ek-door"):
         if fresh.joining_open:
-            st.caption(f"**Joining is open**{f' ({expected} expected)' if expected else ''}: new phones can join, "
-                       f"at most {join_limit(expected):,} a minute.", width="stretch")
+            st.caption(
+                f"**Joining is open**{f' ({expected} expected)' if expected else ''}: new phones can join, "
+                f"at most {join_limit(expected):,} a minute.",
+                width="stretch",
+            )
             if st.button("Close joining", icon=":material/door_front:", key="door-close"):
                 fx.act(event, con.set_joining_open, False)
         else:
-            st.caption("**Joining is closed**: new phones are asked to see a facilitator. "
-                       "People already in carry on.", width="stretch")
+            st.caption(
+                "**Joining is closed**: new phones are asked to see a facilitator. People already in carry on.",
+                width="stretch",
+            )
             if st.button("Reopen joining", type="primary", icon=":material/door_open:", key="door-open"):
                 fx.act(event, con.set_joining_open, True)
     join_address_note(fresh)

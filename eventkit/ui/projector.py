@@ -13,8 +13,9 @@ import functools
 
 import streamlit as st
 
-from eventkit.results import charts
 from eventkit.event import links
+from eventkit.results import charts
+
 from ..live import PROJECTOR_REFRESH_SECONDS
 from ..models import Event, Poll
 from . import facilitator as fx
@@ -212,8 +213,12 @@ def evaluation_screen(event: Event) -> None:
     words, code = st.columns([3, 2], vertical_alignment="center", gap="large")
     with words:
         big_text("Before you go: tell us how the day went", "title", "eval")
-        big_text("About two minutes, anonymous. Your phone shows the form already"
-                 + (", or scan the code." if event.joining_open else ": tap Feedback."), "label", "eval")
+        big_text(
+            "About two minutes, anonymous. Your phone shows the form already"
+            + (", or scan the code." if event.joining_open else ": tap Feedback."),
+            "label",
+            "eval",
+        )
         big_text(f"{fx.rate_caption(responses, joined)} have answered", "count", "eval")
         if joined:
             st.progress(min(1.0, responses / joined))

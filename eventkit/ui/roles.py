@@ -17,6 +17,7 @@ import secrets
 import streamlit as st
 
 from eventkit.access import staff
+
 from ..models import Event
 from ..storage import StoreError
 from ..storage.attempts import ThrottledError
@@ -102,8 +103,13 @@ def unlock_organiser(password: str) -> bool:
     Raises ThrottledError while sign-in is paused for this session or everyone.
     """
     configured = configured_admin_password()
-    right = staff.sign_in(store(), "organiser", None, client_id(),
-                          lambda: staff.admin_password_is_right(store(), password or "", configured))
+    right = staff.sign_in(
+        store(),
+        "organiser",
+        None,
+        client_id(),
+        lambda: staff.admin_password_is_right(store(), password or "", configured),
+    )
     if right:
         token, max_age = staff.issue_pass(store(), "organiser", None, _organiser_mark())
         st.session_state[_ORGANISER_KEY] = token
@@ -152,12 +158,16 @@ def where_is_the_password() -> str:
     """Where an organiser finds the password (never the password itself)."""
     stays = " You then stay signed in on this browser until midnight, or until you sign out."
     if configured_admin_password():
-        return ("Use the organiser password chosen for this server (EVENTKIT_ADMIN_PASSWORD, or "
-                "admin_password in .streamlit/secrets.toml)." + stays)
-    return ("The organiser password was printed once in the terminal (or log) of the server when it "
-            "first started, on a line beginning “eventkit: organiser password”. Lost it? On the server, "
-            "run `python -m eventkit reset-admin-password` for a new one, or "
-            "`python -m eventkit set-admin-password` to choose your own." + stays)
+        return (
+            "Use the organiser password chosen for this server (EVENTKIT_ADMIN_PASSWORD, or "
+            "admin_password in .streamlit/secrets.toml)." + stays
+        )
+    return (
+        "The organiser password was printed once in the terminal (or log) of the server when it "
+        "first started, on a line beginning “eventkit: organiser password”. Lost it? On the server, "
+        "run `python -m eventkit reset-admin-password` for a new one, or "
+        "`python -m eventkit set-admin-password` to choose your own." + stays
+    )
 
 
 def organiser_event() -> Event | None:

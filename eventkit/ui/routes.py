@@ -61,10 +61,7 @@ PAGES = (
 
 @st.cache_resource
 def _pages_by_file() -> dict[str, Any]:
-    return {
-        file: st.Page(file, title=title, url_path=url or None, default=not url)
-        for file, title, url in PAGES
-    }
+    return {file: st.Page(file, title=title, url_path=url or None, default=not url) for file, title, url in PAGES}
 
 
 def app_pages() -> list[Any]:

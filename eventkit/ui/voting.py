@@ -14,6 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from eventkit.results import charts
+
 from ..models import Participant, Poll, PollResults
 from ..storage import StoreError
 from .live import reads, store
@@ -69,7 +70,10 @@ def verdict(poll: Poll, mine: float | int | None, organiser: Callable[[str], str
         close = "" if mine == truth else f" (within 10% of {answer})"
     else:
         right, close = mine == truth, ""
-    return right, f"You answered {said} — that's right{close}." if right else f"You answered {said} — the answer is {answer}."
+    return (
+        right,
+        f"You answered {said} — that's right{close}." if right else f"You answered {said} — the answer is {answer}.",
+    )
 
 
 def _verdict(poll: Poll, mine: float | int | None) -> None:
@@ -97,7 +101,11 @@ def _room_choices(poll: Poll, room: PollResults, mine: int | None) -> None:
     revealed = poll.state == "revealed"
     for count in room.counts:
         share = round(100 * count.total / room.total)
-        marks = [m for m, on in (("the answer", revealed and count.is_correct), ("your answer", count.option_id == mine)) if on]
+        marks = [
+            m
+            for m, on in (("the answer", revealed and count.is_correct), ("your answer", count.option_id == mine))
+            if on
+        ]
         st.text(f"{'✓ ' if 'the answer' in marks else ''}{count.label}" + (f"  ({', '.join(marks)})" if marks else ""))
         st.progress(share / 100, text=f"{count.total} answer{'s' if count.total != 1 else ''} ({share}%)")
     hands = f", {room.manual_total} of them by show of hands" if room.manual_total else ""
@@ -141,9 +149,14 @@ def _cast_estimate(poll: Poll, me: Participant) -> None:
 def _vote_choice(poll: Poll, me: Participant, mine: int | None) -> None:
     for option in poll.options:
         chosen = option.id == mine
-        st.button(f"✓ {plain(option.label)}" if chosen else plain(option.label), key=f"vote-{poll.id}-{option.id}",
-                  type="primary" if chosen else "secondary", width="stretch",
-                  on_click=_cast_vote, args=(poll, me, option.id))
+        st.button(
+            f"✓ {plain(option.label)}" if chosen else plain(option.label),
+            key=f"vote-{poll.id}-{option.id}",
+            type="primary" if chosen else "secondary",
+            width="stretch",
+            on_click=_cast_vote,
+            args=(poll, me, option.id),
+        )
     show_flash()
     if mine is not None:
         st.success(f"Your answer {answer_text(poll, mine, plain)} is recorded. You can change it until voting closes.")
@@ -165,11 +178,19 @@ def range_text(poll: Poll, organiser: Callable[[str], str] = str) -> str:
 def _vote_estimate(poll: Poll, me: Participant, mine: float | None) -> None:
     allowed = range_text(poll, plain)
     with st.form(f"estimate-{poll.id}"):
-        st.number_input(f"Your estimate: {allowed}" if allowed else "Your estimate",
-                        key=f"estimate-{poll.id}-value", min_value=poll.min_value, max_value=poll.max_value,
-                        value=mine, placeholder="Type a number")
-        st.form_submit_button("Send my estimate", type="primary", width="stretch",
-                              on_click=_cast_estimate, args=(poll, me))
+        st.number_input(
+            f"Your estimate: {allowed}" if allowed else "Your estimate",
+            key=f"estimate-{poll.id}-value",
+            min_value=poll.min_value,
+            max_value=poll.max_value,
+            value=mine,
+            placeholder="Type a number",
+        )
+        st.form_submit_button(
+            "Send my estimate", type="primary", width="stretch", on_click=_cast_estimate, args=(poll, me)
+        )
     show_flash()
     if mine is not None:
-        st.success(f"Your estimate {answer_text(poll, mine, plain)} is recorded. You can change it until voting closes.")
+        st.success(
+            f"Your estimate {answer_text(poll, mine, plain)} is recorded. You can change it until voting closes."
+        )

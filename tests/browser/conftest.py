@@ -178,16 +178,39 @@ def start_app_server(workdir: Path):
     event = store.event_by_code("FIFE16")
     port = free_port()
     env = dict(os.environ)
-    env.update(EVENTKIT_DB=str(db_path), EVENTKIT_ADMIN_PASSWORD=ADMIN_PASSWORD,
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", PYTHONUNBUFFERED="1")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-           "--server.headless", "true", "--server.address", "127.0.0.1",
-           # Others edit the tree while tests run: a reload mid-test would make cached
-           # models unpicklable ("not the same object"), so the test server never reloads.
-           "--server.fileWatcherType", "none"]
+    env.update(
+        EVENTKIT_DB=str(db_path),
+        EVENTKIT_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        PYTHONUNBUFFERED="1",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        # Others edit the tree while tests run: a reload mid-test would make cached
+        # models unpicklable ("not the same object"), so the test server never reloads.
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, proc, log_path)

@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, missing, wait_for_streamlit
 from eventkit.access import security
+from tests.browser.conftest import ADMIN_PASSWORD, close_page_not_found, missing, wait_for_streamlit
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
 RUN_AXE = "async () => await axe.run(document)"
-STYLESHEET_LOADED = "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Attendee screens'))"
+STYLESHEET_LOADED = (
+    "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Attendee screens'))"
+)
 BASE_LOADED = "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Every page'))"
 STAFF = {"width": 1280, "height": 800}
 
@@ -172,8 +174,10 @@ PROJECTOR_SCREENS = {  # arrange, then text that shows it is drawn
     "welcome": (lambda store, event: store.set_live(event.id, "welcome"), "Event code"),
     "poll-open": (lambda store, event: _live_poll(store, event, "open"), "so far"),
     "poll-revealed": (lambda store, event: _live_poll(store, event, "revealed"), "The answer:"),
-    "wall": (lambda store, event: arrange_wall_notes(store, event) and store.set_live(event.id, "wall"),
-             "The wall: add your note"),
+    "wall": (
+        lambda store, event: arrange_wall_notes(store, event) and store.set_live(event.id, "wall"),
+        "The wall: add your note",
+    ),
     "tables": (lambda store, event: store.set_live(event.id, "tables"), "Table discussions"),
     "evaluation": (lambda store, event: store.set_live(event.id, "evaluation"), "have answered"),
 }
@@ -200,8 +204,16 @@ def _signed_in(page, path: str):
     return page
 
 
-ORGANISER_PAGES = ["/organiser", "/organiser-editor", "/organiser-dashboard", "/organiser-coding",
-                   "/organiser-report", "/organiser-exports", "/organiser-seating", "/organiser-qr"]
+ORGANISER_PAGES = [
+    "/organiser",
+    "/organiser-editor",
+    "/organiser-dashboard",
+    "/organiser-coding",
+    "/organiser-report",
+    "/organiser-exports",
+    "/organiser-seating",
+    "/organiser-qr",
+]
 
 
 @pytest.mark.parametrize("path", ORGANISER_PAGES)

@@ -34,10 +34,16 @@ def test_first_visit_after_start_by_direct_link_shows_no_page_not_found(tmp_path
 
 
 # "/" comes first: it is this module server's first session (see the module doc).
-@pytest.mark.parametrize(("path", "heading"), [
-    ("/", "Strengthening partnerships for a Fairer Fife"), ("/wall", "Wall"), ("/table", "Table 1"), ("/feedback", "Your feedback"),
-    ("/privacy", "Privacy notice"),
-])
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/", "Strengthening partnerships for a Fairer Fife"),
+        ("/wall", "Wall"),
+        ("/table", "Table 1"),
+        ("/feedback", "Your feedback"),
+        ("/privacy", "Privacy notice"),
+    ],
+)
 # Not "/now": Streamlit serves the default page at "/" only and ignores its url_path,
 # so /now always answers "Page not found" and runs the Now page (links use "/").
 def test_direct_link_opens_its_page_without_a_dialog(app_server, phone, path, heading):

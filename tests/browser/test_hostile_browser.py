@@ -25,9 +25,8 @@ from eventkit.rehearse.screen import ERROR, SUCCESS
 from eventkit.text import TextError, clean_text
 from eventkit.ui import PHONE_WALL_NOTES
 from eventkit.ui.projector import WALL_NOTES_PER_PROMPT
-from tests.hostile import corpus
-
 from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
+from tests.hostile import corpus
 
 DANGEROUS = "a, img, h1, h2, h3, h4, h5, h6, table, script, iframe, object, embed, video, form, base, meta, math"
 PER_PROMPT = WALL_NOTES_PER_PROMPT  # the projector shows the newest few notes per prompt
@@ -113,9 +112,9 @@ def test_projector_wall_renders_hostile_notes_inert(app_server, prompts, project
     batch = PER_PROMPT * len(prompts)
     assert len(SAMPLE) > batch, "the sample should need more than one screenful"
     for start in range(0, len(SAMPLE), batch):
-        chunk = SAMPLE[start:start + batch]
+        chunk = SAMPLE[start : start + batch]
         for i, prompt in enumerate(prompts):
-            _post(app_server, prompt.id, chunk[i * PER_PROMPT:(i + 1) * PER_PROMPT])
+            _post(app_server, prompt.id, chunk[i * PER_PROMPT : (i + 1) * PER_PROMPT])
         after = _wait_for_texts(page, chunk)
         assert after["inside"] == 0 and after["jsurls"] == 0
         assert after["danger"] == before["danger"], "a dangerous element appeared with the notes"
@@ -164,7 +163,8 @@ def test_a_one_megabyte_paste_never_breaks_the_wall(app_server, phone):
     box.fill("y" * 1_000_000)
     page.get_by_role("button", name="Post note").click()
     page.get_by_test_id("stAlertContentError").get_by_text(
-        "That is 1,000,000 characters; the limit is 500. Please shorten it.").wait_for()
+        "That is 1,000,000 characters; the limit is 500. Please shorten it."
+    ).wait_for()
     assert page.get_by_test_id("stException").count() == 0
     assert page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]').count() == 1
     assert len(box.input_value()) == 1_000_000
@@ -242,8 +242,10 @@ def test_upload_limit_takes_a_large_attendee_list_and_refuses_oversize(app_serve
     wait_for_streamlit(page)
     row = "Firstname-Longsurname Double-Barrelled {i},Organisation number {o} for Fife,Sector {s}\n"
     big_list = tmp_path / "attendees.csv"
-    big_list.write_text("name,organisation,sector\n" + "".join(
-        row.format(i=i, o=i % 150, s=i % 7) for i in range(2000)), encoding="utf-8")
+    big_list.write_text(
+        "name,organisation,sector\n" + "".join(row.format(i=i, o=i % 150, s=i % 7) for i in range(2000)),
+        encoding="utf-8",
+    )
     oversize = tmp_path / "oversize.csv"
     oversize.write_text("name,organisation,sector\n" + "x,y,z\n" * 1_050_000, encoding="utf-8")
     assert big_list.stat().st_size < 1_000_000 < 5_000_000 < oversize.stat().st_size

@@ -13,7 +13,6 @@ from __future__ import annotations
 import pytest
 
 from eventkit.access import security
-
 from tests.browser.conftest import wait_for_streamlit
 
 WORD = "W" * 499  # W is the widest letter

@@ -45,7 +45,7 @@ def test_the_feedback_thanks_shows_where_the_person_tapped(app_server, phone):
     wait_for_streamlit(page)
     page.wait_for_timeout(300)  # let the browser settle its scroll position
     box = thanks.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
     page.screenshot(path=str(app_server.log_path.parent / "feedback_thanks.png"))
     page.get_by_role("button", name="Change my answers").click()
     expect(page.get_by_role("button", name="Send my feedback")).to_be_visible()
@@ -133,8 +133,11 @@ def test_an_estimate_poll_reaches_phones_as_fast_as_a_choice_poll(app_server, ph
         store.set_live(event.id, "poll", poll.id)
         store.set_poll_state(poll.id, "open")
         for page in phones:
-            shown = (page.get_by_role("button", name="Send my estimate") if poll.kind == "estimate"
-                     else page.get_by_role("button", name=poll.options[0].label, exact=True))
+            shown = (
+                page.get_by_role("button", name="Send my estimate")
+                if poll.kind == "estimate"
+                else page.get_by_role("button", name=poll.options[0].label, exact=True)
+            )
             expect(shown).to_be_visible(timeout=10_000)
         took[f"Q{poll.position} {poll.kind}"] = round(time.monotonic() - started, 2)
         store.set_poll_state(poll.id, "revealed")

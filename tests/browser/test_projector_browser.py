@@ -126,12 +126,18 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
             m = page.evaluate(MEASURE)
             page.screenshot(path=str(app_server.log_path.parent / f"projector-{name}-{width}.png"))
             footer = m["footer"]
-            if not footer or abs(footer["bottom"] - height) > 2 or event.code not in footer["text"] \
-                    or f"?event={event.code}" not in footer["text"]:
+            if (
+                not footer
+                or abs(footer["bottom"] - height) > 2
+                or event.code not in footer["text"]
+                or f"?event={event.code}" not in footer["text"]
+            ):
                 failures.append(f"{name}: no join footer with the address and code along the bottom: {footer}")
                 continue
             if m["smallest"][0] < MIN_TEXT_SHARE * height:
-                failures.append(f"{name}: text of {m['smallest'][0]:.1f}px is too small for the back row: {m['smallest'][1]!r}")
+                failures.append(
+                    f"{name}: text of {m['smallest'][0]:.1f}px is too small for the back row: {m['smallest'][1]!r}"
+                )
             if m["under_footer"]:
                 failures.append(f"{name}: text hidden under the footer: {m['under_footer']}")
             if m["scrollWidth"] > width:
@@ -139,7 +145,9 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
             if m["no_alt"]:
                 failures.append(f"{name}: {m['no_alt']} image(s) without alt text")
             if fills and m["lowest"] < FILL_SHARE * footer["top"]:
-                failures.append(f"{name}: content ends at {m['lowest']:.0f}px of {footer['top']:.0f}px: the screen is mostly empty")
+                failures.append(
+                    f"{name}: content ends at {m['lowest']:.0f}px of {footer['top']:.0f}px: the screen is mostly empty"
+                )
             if name == "poll-open" and m["question"] < 0.05 * height:
                 failures.append(f"poll-open: question at {m['question']:.0f}px")
     finally:

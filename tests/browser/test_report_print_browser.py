@@ -18,8 +18,8 @@ import subprocess
 import pytest
 
 from eventkit.event.demo import ensure_demo
-from eventkit.outputs.report import write_report
 from eventkit.event.sample import populate_sample
+from eventkit.outputs.report import write_report
 from eventkit.storage import Store
 from tests.browser.conftest import missing
 
@@ -62,8 +62,9 @@ def test_every_page_is_a4(printed):
     _, pdf = printed
     sizes = set()
     for number in range(1, _pages(pdf) + 1):
-        info = subprocess.run(["pdfinfo", "-f", str(number), "-l", str(number), str(pdf)],
-                              capture_output=True, text=True, check=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", "-f", str(number), "-l", str(number), str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
         width, height = map(float, re.search(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info).groups())
         sizes.add((round(width), round(height)))
     assert sizes == {tuple(round(x) for x in A4_POINTS)}
@@ -79,8 +80,12 @@ def test_no_heading_is_left_at_the_foot_of_a_page(printed):
     headings = [h for h in _headings(report_html) if h != "Contents"]
     stranded = []
     for number in range(1, _pages(pdf) + 1):
-        text = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
         if not lines:
             continue

@@ -32,15 +32,29 @@ CODE = "DAY26"
 LAPTOP = {"width": 1280, "height": 800}
 FOLLOW_MS = 10_000  # phones and projector follow the panel within a few seconds; slack for a busy box
 
-CHOICE = {"question": "Which service gets the most referrals?", "options": ["Housing", "Health", "Benefits advice"],
-          "correct": "Benefits advice", "fact": "Benefits advice had 41% of referrals last year.",
-          "source": "Partnership referral log 2025"}
-ESTIMATE = {"question": "How many people were referred in 2025?", "true": 1200, "low": 0, "high": 5000,
-            "unit": "people", "fact": "1,200 people were referred in 2025."}
+CHOICE = {
+    "question": "Which service gets the most referrals?",
+    "options": ["Housing", "Health", "Benefits advice"],
+    "correct": "Benefits advice",
+    "fact": "Benefits advice had 41% of referrals last year.",
+    "source": "Partnership referral log 2025",
+}
+ESTIMATE = {
+    "question": "How many people were referred in 2025?",
+    "true": 1200,
+    "low": 0,
+    "high": 5000,
+    "unit": "people",
+    "fact": "1,200 people were referred in 2025.",
+}
 PROMPT = "What works well between partners?"
 EVALUATION = [("score", "How useful was the day?"), ("text", "What would you change?")]
-TABLE = {"name": "Kirkcaldy", "title": "Ann's story", "story": "Ann missed an appointment and was sanctioned.",
-         "prompts": ["Who could have helped Ann?"]}
+TABLE = {
+    "name": "Kirkcaldy",
+    "title": "Ann's story",
+    "story": "Ann missed an appointment and was sanctioned.",
+    "prompts": ["Who could have helped Ann?"],
+}
 NOTE, SCRIBE_NOTE, FEEDBACK = "Shared referral forms save time", "Call the GP first", "More time at the tables"
 
 
@@ -106,8 +120,9 @@ def add_grid_row(page, grid, rows_before: int, cells: list[tuple[int, str, str]]
     grid.scroll_into_view_if_needed()
     grid.hover()
     grid.get_by_role("button", name="Add row").dispatch_event("click")  # the toolbar sits over the grid's edge
-    page.wait_for_function("([el, n]) => el.getBoundingClientRect().height >= 35 * (n + 2)",
-                           arg=[grid.element_handle(), rows_before + 1])  # header, rows, the blank add-row line
+    page.wait_for_function(
+        "([el, n]) => el.getBoundingClientRect().height >= 35 * (n + 2)", arg=[grid.element_handle(), rows_before + 1]
+    )  # header, rows, the blank add-row line
     for column, (x, kind, value) in enumerate(cells, start=1):
         cell = grid.locator(f"#glide-cell-{column}-{rows_before}")  # the grid's accessible copy of the cell
         for _ in range(4):
@@ -143,7 +158,7 @@ def _fill_cell(page, grid, at: tuple[int, int], kind: str, value: str, cell) -> 
         return True
     except AssertionError:
         return False
-    except Exception as err:  # noqa: BLE001 - Playwright's timeout on the option: try again
+    except Exception as err:
         if "Timeout" not in type(err).__name__:
             raise
         return False
@@ -226,9 +241,17 @@ def check_event_as_built(store: Store):
     event = store.event_by_code(CODE)
     choice, estimate = store.list_polls(event.id)
     assert (choice.question, [o.label for o in choice.options], choice.correct_option.label) == (
-        CHOICE["question"], CHOICE["options"], CHOICE["correct"])
+        CHOICE["question"],
+        CHOICE["options"],
+        CHOICE["correct"],
+    )
     assert (estimate.kind, estimate.true_value, estimate.min_value, estimate.max_value, estimate.unit) == (
-        "estimate", ESTIMATE["true"], ESTIMATE["low"], ESTIMATE["high"], ESTIMATE["unit"])
+        "estimate",
+        ESTIMATE["true"],
+        ESTIMATE["low"],
+        ESTIMATE["high"],
+        ESTIMATE["unit"],
+    )
     assert [p.text for p in store.list_prompts(event.id)] == [PROMPT]
     assert [(i.kind, i.text) for i in store.list_eval_items(event.id)] == EVALUATION
     [table] = store.list_tables(event.id)
@@ -367,7 +390,9 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         answering.get_by_role("link", name="Feedback", exact=True).click()
         wait_for_streamlit(answering)
         # By the start of each question: accessible names currently keep the label's Markdown escapes ("day\\?").
-        answering.get_by_role("radiogroup", name=re.compile("^How useful was the day")).get_by_text("4", exact=True).click()
+        answering.get_by_role("radiogroup", name=re.compile("^How useful was the day")).get_by_text(
+            "4", exact=True
+        ).click()
         answering.get_by_label(re.compile("^What would you change")).fill(FEEDBACK)
         click(answering, "Send my feedback")
         expect(answering.get_by_text("Thank you, your feedback is saved.")).to_be_visible()
@@ -396,12 +421,16 @@ def _rows(archive: zipfile.ZipFile, stem: str) -> list[dict]:
 def check_export(archive: zipfile.ZipFile) -> None:
     votes = [r for r in _rows(archive, "votes") if r["question"] == CHOICE["question"]]
     assert sorted((r["option_label"], r["source"], r["count"]) for r in votes) == [
-        ("Benefits advice", "phone", "1"), ("Housing", "phone", "1"), ("Housing", "show_of_hands", "3")]
+        ("Benefits advice", "phone", "1"),
+        ("Housing", "phone", "1"),
+        ("Housing", "show_of_hands", "3"),
+    ]
     estimates = _rows(archive, "estimates")
     assert sorted(float(r["value"]) for r in estimates) == [900, 1500]
     assert {(r["question"], r["unit"]) for r in estimates} == {(ESTIMATE["question"], ESTIMATE["unit"])}
     assert [(r["text"], r["status"]) for r in _rows(archive, "wall_notes")] == [(NOTE, "hidden")]
     assert [(r["text"], r["table_name"], r["vignette_title"]) for r in _rows(archive, "table_notes")] == [
-        (SCRIBE_NOTE, TABLE["name"], TABLE["title"])]
+        (SCRIBE_NOTE, TABLE["name"], TABLE["title"])
+    ]
     assert [(r["item"], r["value"]) for r in _rows(archive, "evaluation_scores")] == [(EVALUATION[0][1], "4")]
     assert [(r["item"], r["text"]) for r in _rows(archive, "evaluation_comments")] == [(EVALUATION[1][1], FEEDBACK)]

