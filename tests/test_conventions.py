@@ -90,7 +90,7 @@ def test_router_stays_small() -> None:
 STORAGE = EVENTKIT / "storage"
 SQLITE_BACKEND = STORAGE / "backends" / "sqlite.py"
 POSTGRES_BACKEND = STORAGE / "backends" / "postgres.py"
-# SQLite-only constructs, with the portable form both engines run (README, "How it is built").
+# SQLite-only constructs, with the portable form both engines run (docs/architecture.md, "Why each package exists").
 NOT_PORTABLE = {
     r"\.lastrowid\b": "INSERT … RETURNING id",
     r"\bINSERT\s+OR\s+(IGNORE|REPLACE)\b": "INSERT … ON CONFLICT DO NOTHING / DO UPDATE",
