@@ -28,6 +28,7 @@ from .core import (  # noqa: F401 - re-exported: the mixins import these from ba
 )
 from .faults import FAULTS
 from .migrations import MIGRATIONS
+from .stale import Announcer, plumbing, unshared
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "eventkit.db"
 ENV_VAR = "EVENTKIT_DB"
@@ -57,8 +58,8 @@ def allow_many_open_files() -> int:
     return soft
 
 
-class StoreBase:
-    """Owns the database; subclasses add the domain operations."""
+class StoreBase(Announcer):
+    """Owns the database; subclasses add the domain operations, each declared in stale.py's terms."""
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = str(path or default_path())
@@ -74,16 +75,19 @@ class StoreBase:
     def is_postgres(self) -> bool:
         return self.engine.name == "postgresql"
 
+    @unshared
     def describe(self) -> str:
         """Where the data is, fit to print (a URL's password left out)."""
         return self.engine.describe()
 
+    @plumbing
     @contextmanager
     def read(self) -> Iterator[Db]:
         """A connection for reads (autocommit: each statement sees the latest commit)."""
         with self.engine.borrow() as db:
             yield db
 
+    @plumbing
     @contextmanager
     def read_snapshot(self) -> Iterator[Db]:
         """A connection whose reads all see one moment, for copies and exports of many tables."""
@@ -94,6 +98,7 @@ class StoreBase:
             finally:
                 db.execute("COMMIT")
 
+    @plumbing
     @contextmanager
     def write(self) -> Iterator[Db]:
         """A connection inside one transaction that has every other writer wait: all or nothing.
@@ -126,19 +131,23 @@ class StoreBase:
         FAULTS.wrote()
         return written
 
+    @plumbing
     def release_connection(self) -> None:
         """Let go of this thread's kept connection, if any (for long-lived threads such as live push)."""
         self.engine.release()
 
+    @plumbing
     def close(self) -> None:
         """Close this thread's kept SQLite connection, or the PostgreSQL pool (reopened if used again)."""
         self.engine.close()
 
+    @unshared
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this database has, in order applied."""
         with self.read() as db:
             return [r["name"] for r in db.query("SELECT name FROM migrations ORDER BY applied_at, name")]
 
+    @unshared
     def integrity_ok(self) -> bool:
         """True when the engine's own check finds nothing wrong."""
         return self.engine.integrity_ok()
