@@ -98,7 +98,7 @@ def insert_post(store: StoreBase, table: str, sql: str, params: dict) -> int:
 
     The count and the insert run alone per participant, on either engine.
     """
-    written = store._write_one(sql, params, serialise=("post", params["pid"]))
+    written = store._write_one(sql, params, event=("participant", params["pid"]), serialise=("post", params["pid"]))
     if not written.rows:
         with store.read() as db:
             refuse_post(db, table, params["pid"], params["now"])

@@ -27,6 +27,7 @@ from .core import (  # noqa: F401 - re-exported: the mixins import these from ba
     utc_now,
 )
 from .faults import FAULTS
+from .locks import EventOf
 from .migrations import MIGRATIONS
 from .stale import Announcer, plumbing, unshared
 
@@ -100,15 +101,19 @@ class StoreBase(Announcer):
 
     @plumbing
     @contextmanager
-    def write(self) -> Iterator[Db]:
+    def write(self, event: EventOf | None = None, *, serialise: tuple[str, int] | None = None) -> Iterator[Db]:
         """A connection inside one transaction that has every other writer wait: all or nothing.
 
         SQLite: an IMMEDIATE transaction. PostgreSQL: BEGIN and an exclusive
-        advisory lock that every write takes (one-statement writes share it),
-        so a read-then-write in here holds exactly as with SQLite's single writer.
+        advisory lock, so a read-then-write in here holds exactly as with
+        SQLite's single writer. With `event` (an id, or e.g. ("poll", poll_id))
+        only that event's writers wait: name it when everything read and
+        written here is that event's. Without it every writer waits (creating
+        an event with a unique code, deleting events). `serialise` also runs
+        it alone with others naming that key (storage/locks.py).
         """
         with self.engine.borrow() as db:
-            self.engine.begin_write(db)
+            self.engine.begin_write(db, event, serialise)
             try:
                 yield db
             except BaseException:
@@ -117,17 +122,27 @@ class StoreBase(Announcer):
             db.execute("COMMIT")
         FAULTS.wrote()
 
-    def _write_one(self, sql: str, params: dict | list, *, serialise: tuple[str, int] | None = None) -> Written:
+    def _write_one(
+        self,
+        sql: str,
+        params: dict | list,
+        *,
+        event: EventOf | None,
+        serialise: tuple[str, int] | None = None,
+    ) -> Written:
         """Run one writing statement as its own transaction.
 
         Use this for the writes hundreds of phones make at once. A statement
         that reads before it writes (the next participant number, the posting
         limit) names what it must run alone for, e.g. ("join", event_id):
         SQLite's single writer runs it alone anyway; PostgreSQL takes an
-        advisory lock on that key first. Busy past the timeout: StoreError
+        advisory lock on that key first. `event` names the event whose rows
+        it writes (an id or e.g. ("poll", poll_id)), None for none (staff
+        secrets): PostgreSQL then holds off that event's write() transactions
+        while it runs. Busy past the timeout: StoreError
         with BUSY_MESSAGE; a row it refers to deleted meanwhile: StoreError.
         """
-        written = self.engine.write_one(sql, params, serialise)
+        written = self.engine.write_one(sql, params, serialise, event)
         FAULTS.wrote()
         return written
 

@@ -77,7 +77,7 @@ class CodingMixin(StoreBase):
     def add_theme(self, event_id: int, name: str) -> Theme:
         """Add a theme at the end; names are unique per event (ignoring case)."""
         name = _theme_name(name)
-        with self.write() as db:
+        with self.write(event_id) as db:
             _refuse_taken_name(db, event_id, name)
             position = db.execute(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE event_id = ?", [event_id]
@@ -92,7 +92,7 @@ class CodingMixin(StoreBase):
     def rename_theme(self, theme_id: int, name: str) -> None:
         """Rename a theme; its tags stay."""
         name = _theme_name(name)
-        with self.write() as db:
+        with self.write(("theme", theme_id)) as db:
             row = db.execute("SELECT event_id FROM themes WHERE id = ?", [theme_id]).fetchone()
             if row is None:
                 raise StoreError("No such theme.")
@@ -102,7 +102,7 @@ class CodingMixin(StoreBase):
     @unshared
     def delete_theme(self, theme_id: int) -> None:
         """Delete a theme and every tag with it."""
-        with self.write() as db:
+        with self.write(("theme", theme_id)) as db:
             db.execute("DELETE FROM themes WHERE id = ?", [theme_id])
 
     @unshared
@@ -137,7 +137,7 @@ class CodingMixin(StoreBase):
         """
         if source not in SOURCES:
             raise StoreError(f"Unknown source {source!r}.")
-        with self.write() as db:
+        with self.write(event_id) as db:
             valid_themes = {r[0] for r in db.execute("SELECT id FROM themes WHERE event_id = ?", [event_id])}
             valid_keys = {
                 r[0]

@@ -18,6 +18,7 @@ from dataclasses import replace as replaced
 from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .locks import CODES
 from .staff import forget_facilitator_sign_ins
 from .stale import EVENT, LIVE, changes, unshared
 
@@ -54,7 +55,7 @@ class EditingMixin(StoreBase):
     @changes(EVENT, LIVE)
     def update_event(self, event_id: int, spec: EventSpec) -> None:
         """Make the event match the spec, keeping attendee data; all or nothing."""
-        with self.write() as db:
+        with self.write(event_id, serialise=CODES) as db:
             if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
                 raise StoreError("No such event.")
             clash = db.execute("SELECT 1 FROM events WHERE code = ? AND id <> ?", [spec.code, event_id]).fetchone()

@@ -35,7 +35,7 @@ class EvaluationMixin(StoreBase):
         ]
         # Three statements (it was 4 + one per answer), everything worked out
         # beforehand: the write lock is held across fewer waits for Python's lock.
-        with self.write() as db:
+        with self.write(event_id) as db:
             row = db.execute(_OPEN_RESPONSE_SQL, {"event": event_id, "pid": participant_id, "now": now}).fetchone()
             if row is None:
                 raise StoreError("The evaluation is closed.")

@@ -70,7 +70,7 @@ class EventsMixin(StoreBase):
             raise StoreError(f"Unknown activity {kind!r}.")
         if (kind == "poll") != (poll_id is not None):
             raise StoreError("A poll id goes with the poll activity, and only with it.")
-        with self.write() as db:
+        with self.write(event_id) as db:
             if (
                 poll_id is not None
                 and not db.execute("SELECT 1 FROM polls WHERE id = ? AND event_id = ?", [poll_id, event_id]).fetchone()
@@ -105,7 +105,7 @@ class EventsMixin(StoreBase):
         sign-in pauses for the event."""
         from .staff import forget_facilitator_sign_ins
 
-        with self.write() as db:
+        with self.write(event_id) as db:
             if (
                 db.execute("UPDATE events SET facilitator_hash = ? WHERE id = ?", [passcode_hash, event_id]).rowcount
                 == 0
@@ -128,7 +128,7 @@ class EventsMixin(StoreBase):
 
     def _update_event(self, event_id: int, **values: object) -> None:
         cols = ", ".join(f"{k} = ?" for k in values)
-        with self.write() as db:
+        with self.write(event_id) as db:
             cur = db.execute(f"UPDATE events SET {cols} WHERE id = ?", [*values.values(), event_id])
             if cur.rowcount == 0:
                 raise StoreError("No such event.")

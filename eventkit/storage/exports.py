@@ -153,7 +153,7 @@ class ExportsMixin(StoreBase):
     @changes(EVENT)
     def set_public_base_url(self, event_id: int, url: str) -> None:
         """Remember the public address the event's QR codes point at."""
-        with self.write() as db:
+        with self.write(event_id) as db:
             if db.execute("UPDATE events SET public_base_url = ? WHERE id = ?", [url, event_id]).rowcount == 0:
                 raise StoreError("No such event.")
 

@@ -83,7 +83,7 @@ class FacilitationMixin(StoreBase):
         StoreError says so, so a question is never skipped. Returns the poll
         made live, or None (and changes nothing) when none is left to ask.
         """
-        with self.write() as db:
+        with self.write(event_id) as db:
             kind, live_id = db.execute("SELECT live_kind, live_poll_id FROM events WHERE id = ?", [event_id]).fetchone()
             if (live_id if kind == "poll" else None) != seen_poll_id:
                 raise StoreError(
@@ -118,7 +118,7 @@ class FacilitationMixin(StoreBase):
     @changes(LIVE, VOTES)
     def set_poll_repeat(self, poll_id: int, repeat_of: int | None) -> None:
         """Mark a poll as a repeat of an earlier poll of the same event (None to unmark)."""
-        with self.write() as db:
+        with self.write(("poll", poll_id)) as db:
             row = db.execute("SELECT event_id, position FROM polls WHERE id = ?", [poll_id]).fetchone()
             if row is None:
                 raise StoreError("No such poll.")

@@ -76,7 +76,9 @@ class ParticipantsMixin(StoreBase):
             "per_expected": JOINS_PER_EXPECTED,
             "slack": JOINS_SLACK,
         }
-        rows = self._write_one(_JOIN_SQL, params, serialise=("join", event_id)).rows  # one join of the event at a time
+        rows = self._write_one(
+            _JOIN_SQL, params, event=event_id, serialise=("join", event_id)
+        ).rows  # one join of the event at a time
         if not rows:
             raise self._refusal(event_id)
         pid, seq, current = rows[0]
@@ -108,7 +110,7 @@ class ParticipantsMixin(StoreBase):
     @changes(TABLES)
     def set_participant_table(self, participant_id: int, table_no: int | None) -> None:
         """Seat a participant at a table (or none)."""
-        with self.write() as db:
+        with self.write(("participant", participant_id)) as db:
             db.execute("UPDATE participants SET table_no = ? WHERE id = ?", [table_no, participant_id])
 
     @unshared

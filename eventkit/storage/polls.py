@@ -72,7 +72,7 @@ class PollsMixin(StoreBase):
 
     def _update_poll(self, poll_id: int, **values: object) -> None:
         cols = ", ".join(f"{k} = ?" for k in values)
-        with self.write() as db:
+        with self.write(("poll", poll_id)) as db:
             if db.execute(f"UPDATE polls SET {cols} WHERE id = ?", [*values.values(), poll_id]).rowcount == 0:
                 raise StoreError("No such poll.")
 
@@ -106,7 +106,7 @@ class PollsMixin(StoreBase):
             "now": now,
             "kind": "choice" if value is None else "estimate",
         }
-        return self._write_one(_UPSERT_VOTE_SQL, params).rowcount == 1
+        return self._write_one(_UPSERT_VOTE_SQL, params, event=("poll", poll_id)).rowcount == 1
 
     def _why_not_saved(self, poll_id: int, kind: str, pid: int, option_id: int | None, value: float | None) -> NoReturn:
         """Raise the reason _upsert_vote saved nothing, in words for the participant."""
@@ -174,7 +174,7 @@ class PollsMixin(StoreBase):
         """Replace the show-of-hands counts for a poll (kept apart from phone votes)."""
         if any(int(n) < 0 for n in counts.values()):
             raise StoreError("Counts cannot be negative.")
-        with self.write() as db:
+        with self.write(("poll", poll_id)) as db:
             valid = {r[0] for r in db.execute("SELECT id FROM poll_options WHERE poll_id = ?", [poll_id])}
             if not set(counts) <= valid:
                 raise StoreError("Those options are not part of this poll.")

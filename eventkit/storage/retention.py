@@ -32,7 +32,7 @@ class RetentionMixin(StoreBase):
         """How many days after the event its data is kept (1 or more)."""
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise StoreError("Keep the data for at least 1 day (a whole number of days).")
-        with self.write() as db:
+        with self.write(event_id) as db:
             if db.execute("UPDATE events SET retention_days = ? WHERE id = ?", [days, event_id]).rowcount == 0:
                 raise StoreError("No such event.")
 

@@ -56,6 +56,7 @@ class StaffMixin(StoreBase):
             """INSERT INTO staff_secrets (name, value_hash, created_at) VALUES (:name, :hash, :now)
                ON CONFLICT (name) DO NOTHING RETURNING name""",
             {"name": ADMIN_PASSWORD, "hash": password_hash, "now": utc_now()},
+            event=None,  # the organiser's, not an event's
         )
         return bool(written.rows)
 

@@ -36,7 +36,7 @@ class TablesMixin(StoreBase):
     @changes(TABLES)
     def give_consent(self, table_id: int, participant_id: int) -> None:
         """Record that a participant consents to their table's discussion being recorded."""
-        with self.write() as db:
+        with self.write(("table", table_id)) as db:
             db.execute(
                 "INSERT INTO consents (table_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [table_id, participant_id, utc_now()],
@@ -45,7 +45,7 @@ class TablesMixin(StoreBase):
     @changes(TABLES)
     def withdraw_consent(self, table_id: int, participant_id: int) -> None:
         """Withdraw a participant's recording consent."""
-        with self.write() as db:
+        with self.write(("table", table_id)) as db:
             db.execute("DELETE FROM consents WHERE table_id = ? AND participant_id = ?", [table_id, participant_id])
 
     @unshared
@@ -83,7 +83,9 @@ class TablesMixin(StoreBase):
             **posting_params(now, "table_notes"),
         }
         # One statement (a short hold of the lock); on PostgreSQL the scribe's count and insert run alone.
-        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params, serialise=("post", participant_id))
+        written = self._write_one(
+            _INSERT_TABLE_NOTE_SQL, params, event=("participant", participant_id), serialise=("post", participant_id)
+        )
         if not written.rows:
             with self.read() as db:
                 if not db.execute("SELECT 1 FROM consents WHERE table_id = ?", [row[0]]).fetchone():

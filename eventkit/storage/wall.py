@@ -100,7 +100,7 @@ class WallMixin(StoreBase):
     @changes(WALL)
     def plus_one(self, note_id: int, participant_id: int) -> bool:
         """Add a participant's +1 to a visible note; False if already given."""
-        with self.write() as db:
+        with self.write(("note", note_id)) as db:
             status = db.execute("SELECT status FROM notes WHERE id = ?", [note_id]).fetchone()
             if status is None or status[0] != "visible":
                 raise StoreError("That note is not on the wall.")
@@ -127,6 +127,6 @@ class WallMixin(StoreBase):
         """Show, hide or hold a note. Notes are never deleted, only hidden."""
         if status not in NOTE_STATES:
             raise StoreError(f"Unknown note state {status!r}.")
-        with self.write() as db:
+        with self.write(("note", note_id)) as db:
             if db.execute("UPDATE notes SET status = ? WHERE id = ?", [status, note_id]).rowcount == 0:
                 raise StoreError("No such note.")
