@@ -62,12 +62,13 @@ def codebook_tables(level: int = 3) -> str:
 def shared_reads_tables() -> str:
     """The shared reads' lifetimes and which Store writes change what (eventkit/live/reads.py).
 
-    The one place the documentation reads READS and WRITES: when the writes'
-    declarations move, only this function changes.
+    The lifetimes come from READS, what each write changes from the Store
+    methods' own declarations (eventkit/storage/stale.py).
     """
-    from eventkit.live.reads import READS, WRITES
+    from eventkit.live.reads import READS, declared_writes
 
-    topics = _in_order(READS, WRITES)
+    writes_by_method = declared_writes()
+    topics = _in_order(READS, writes_by_method)
     reads = _table(
         ("Store read", "kept for", "dropped at once when this changes"),
         [
@@ -77,14 +78,14 @@ def shared_reads_tables() -> str:
     )
     writes = _table(
         ("what changes", "Store writes that change it"),
-        [(t, ", ".join(f"`{n}`" for n, ts in WRITES.items() if t in ts)) for t in topics],
+        [(t, ", ".join(f"`{n}`" for n, ts in sorted(writes_by_method.items()) if t in ts)) for t in topics],
     )
     return f"{reads}\n{writes}"
 
 
 def _in_order(reads: Mapping[str, Any], writes: Mapping[str, frozenset[str]]) -> list[str]:
-    """The topics in the order reads.py defines them (its module constants), any others after."""
-    from eventkit.live import reads as module
+    """The topics in the order eventkit/storage/stale.py defines them (its module constants), any others after."""
+    from eventkit.storage import stale as module
 
     declared = [v for k, v in vars(module).items() if k.isupper() and isinstance(v, str)]
     used = {t for life in reads.values() for t in life.dropped_by} | {t for ts in writes.values() for t in ts}

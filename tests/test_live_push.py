@@ -209,7 +209,7 @@ def test_live_signatures_reads_many_events_at_once_and_leaves_out_gone_ones(stor
 def test_the_signature_the_screen_draws_from_is_the_one_push_reads(demo):
     # What a phone records (signature of the reads it drew) and what push reads from the
     # database must agree in every state, or push reruns it for ever (or never).
-    from eventkit.live import signature
+    from eventkit.live import LiveSignature, signature
 
     store, event = demo
     poll = store.list_polls(event.id)[0]
@@ -225,7 +225,9 @@ def test_the_signature_the_screen_draws_from_is_the_one_push_reads(demo):
         change()
         now = store.get_live(event.id)
         drawn = signature(now, store.get_poll(now.poll_id) if now.kind == "poll" else None)
-        assert drawn == live_signature(store, event.id)
+        read = live_signature(store, event.id)
+        assert drawn == read
+        assert type(drawn) is type(read) is LiveSignature  # one type, so its fields cannot drift apart
 
 
 def test_live_signature_follows_the_live_activity_and_poll_state(demo):
@@ -237,8 +239,8 @@ def test_live_signature_follows_the_live_activity_and_poll_state(demo):
     before = live_signature(store, event.id)
     store.set_poll_state(poll.id, "open")
     after = live_signature(store, event.id)
-    assert before[:2] == after[:2] == ("poll", poll.id)
-    assert after[2] == "open" != before[2]
+    assert (before.kind, before.poll_id) == (after.kind, after.poll_id) == ("poll", poll.id)
+    assert after.poll_state == "open" != before.poll_state
 
 
 def test_shared_answers_are_dropped_when_an_event_is_first_seen_and_at_each_change_only():

@@ -1,4 +1,4 @@
-"""eventkit/live/reads.py: shared answers, their lifetimes, and the writes that drop them."""
+"""eventkit/live/reads.py: shared answers and their lifetimes; the Store's declarations (storage/stale.py) that drop them."""
 
 from __future__ import annotations
 
@@ -9,18 +9,21 @@ import time
 import pytest
 
 from eventkit.live import reads as live_reads
-from eventkit.live.reads import (
-    EVENT,
-    LEFT_TO_LIFETIME,
+from eventkit.live.reads import LIFETIMES, READS, SharedReads, declared_reads, declared_writes
+from eventkit.storage import Store, StoreError
+from eventkit.storage.stale import (
     LIVE,
-    READS,
+    TOPICS,
     VOTES,
     WALL,
-    WRITES,
-    DroppingStore,
-    SharedReads,
+    Announcer,
+    Change,
+    changes,
+    declarations,
+    left_to_lifetime,
+    reads,
+    unshared,
 )
-from eventkit.storage import Store, StoreError
 
 
 class Clock:
@@ -31,32 +34,47 @@ class Clock:
         return self.now
 
 
-class CountingStore:
-    """Counts database reads; answers what `state` says."""
+class CountingStore(Announcer):
+    """Counts database reads; answers what `state` says. Declared as the Store's methods are."""
 
     def __init__(self) -> None:
         self.state = {"live": "welcome", "notes": ["a"]}
         self.calls: list[str] = []
 
+    @reads(LIVE)
     def get_live(self, event_id: int) -> str:
         self.calls.append("get_live")
         return self.state["live"]
 
+    @reads()
     def event_by_code(self, code: str) -> None:
         return None
 
+    @reads(WALL)
     def list_notes(self, event_id: int) -> list[str]:
         self.calls.append("list_notes")
         return self.state["notes"]
 
+    @changes(LIVE)
     def set_live(self, event_id: int, kind: str) -> None:
         self.state["live"] = kind
 
+    @changes(WALL)
     def add_note(self, text: str) -> None:
         if not text:
             raise StoreError("Please type a note first.")
         self.state["notes"] = [*self.state["notes"], text]
 
+    @left_to_lifetime(VOTES)
+    def cast_vote(self, *args: int) -> None:
+        pass
+
+    @reads(VOTES)
+    def poll_results(self, poll_id: int) -> str:
+        self.calls.append("poll_results")
+        return "results"
+
+    @unshared
     def my_vote(self, poll_id: int, participant_id: int) -> int:
         return 7
 
@@ -85,15 +103,14 @@ def test_answers_are_kept_per_argument(shared):
     assert store.calls == ["get_live", "get_live"]
 
 
-def test_a_write_through_the_dropping_store_drops_what_it_makes_stale_and_nothing_else(shared):
+def test_a_write_through_the_store_drops_what_it_declares_stale_and_nothing_else(shared):
     reads, store, _ = shared
-    writer = DroppingStore(store, reads)
     reads.live(1), reads.visible_notes(1)
-    writer.add_note("new")  # WALL: the notes go, what is live stays
+    store.add_note("new")  # @changes(WALL): the notes go, what is live stays
     assert reads.visible_notes(1) == ["a", "new"]
     assert reads.live(1) == "welcome"
     assert store.calls == ["get_live", "list_notes", "list_notes"]
-    writer.set_live(1, "wall")
+    store.set_live(1, "wall")
     assert reads.live(1) == "wall"
 
 
@@ -101,16 +118,20 @@ def test_a_refused_write_still_drops_and_raises(shared):
     reads, store, _ = shared
     reads.visible_notes(1)
     with pytest.raises(StoreError):
-        DroppingStore(store, reads).add_note("")
+        store.add_note("")
     reads.visible_notes(1)
     assert store.calls == ["list_notes", "list_notes"]
 
 
-def test_other_store_calls_pass_through_unchanged(shared):
-    reads, store, _ = shared
-    writer = DroppingStore(store, reads)
-    assert writer.my_vote(1, 2) == 7
-    assert writer.state is store.state
+def test_every_subscriber_is_told_each_declared_write_and_only_those(shared):
+    # A second consumer (e.g. an event-stream hub) subscribes as SharedReads does.
+    _, store, _ = shared
+    told: list[Change] = []
+    store.subscribe(told.append)
+    store.set_live(1, "wall")
+    store.cast_vote(1, 2, 3)  # @left_to_lifetime: nobody is told
+    assert store.my_vote(1, 2) == 7  # @unshared: nobody is told
+    assert told == [Change("set_live", frozenset({LIVE}))]
 
 
 def test_a_read_that_began_before_a_change_is_not_kept(shared):
@@ -171,98 +192,55 @@ def test_expire_all_and_a_full_cache_are_read_again(shared, monkeypatch):
     assert len(reads._answers) <= 3
 
 
-def test_every_read_and_write_named_in_the_tables_is_a_store_method_and_topic():
-    topics = {EVENT, LIVE, VOTES, WALL, live_reads.TABLES, live_reads.FEEDBACK, live_reads.PEOPLE}
-    problems = [f"{name}: not a Store method" for name in [*READS, *WRITES] if not callable(getattr(Store, name, None))]
-    problems += [
-        f"{name}: unknown topic {t}" for name, life in READS.items() for t in life.dropped_by if t not in topics
-    ]
-    problems += [f"{name}: unknown topic {t}" for name, ts in WRITES.items() for t in ts if t not in topics]
+def test_the_shared_reads_are_the_stores_declared_reads_and_every_declared_write_drops_one():
+    shown = declared_reads()
+    problems = [f"{name}: kept in LIFETIMES but not declared @reads" for name in LIFETIMES if name not in shown]
+    problems += [f"{name}: declared @reads but given no lifetime in LIFETIMES" for name in shown if name not in READS]
+    problems += [f"{name}: shows nothing (no topic)" for name, ts in shown.items() if not ts]
     problems += [
         f"{name}: changes nothing a shared read shows"
-        for name, ts in WRITES.items()
+        for name, ts in declared_writes().items()
         if not any(ts & life.dropped_by for life in READS.values())
+    ]
+    problems += [
+        f"{name}: unknown topic {t}"
+        for name, d in declarations(Store).items()
+        if d
+        for t in d.topics
+        if t not in TOPICS
     ]
     assert not problems, problems
 
 
-# Every other Store method, sorted by hand: writes that change nothing a shared
-# read shows (staff secrets, sign-in attempts, coding, backups), reads that are
-# not shared (one person's, or staff pages' own), and connections. A new Store
-# method fails the test below until someone says which it is, or puts it in
-# reads.py's tables: a write missing from WRITES would leave phones and the
-# projector on stale answers for a lifetime.
-NOT_SHARED_WRITES = {
-    "add_staff_pass",
-    "add_theme",
-    "backup_to",
-    "begin_sign_in",
-    "clear_all_login_failures",
-    "clear_login_failures",
-    "create_admin_password_hash",
-    "delete_staff_pass",
-    "delete_staff_passes",
-    "delete_theme",
-    "rename_theme",
-    "set_admin_password_hash",
-    "set_codings",
-    "sign_in_succeeded",
-}
-UNSHARED_READS = {
-    "activity_times",
-    "admin_password_hash",
-    "analysis_matrix",
-    "applied_migrations",
-    "codable_items",
-    "count_eval_responses",
-    "count_login_failures",
-    "count_participants",
-    "describe",
-    "eval_value_counts",
-    "event_row_counts",
-    "expired_events",
-    "export_estimates",
-    "export_eval_answers",
-    "export_manual_counts",
-    "export_participants",
-    "export_spec",
-    "export_table_notes",
-    "export_votes",
-    "export_wall_notes",
-    "facilitator_hash",
-    "get_event",
-    "get_poll",
-    "has_consent",
-    "integrity_ok",
-    "list_eval_items",
-    "list_events",
-    "list_table_notes",
-    "list_themes",
-    "live_signatures",
-    "login_wait_seconds",
-    "my_evaluation",
-    "my_plus_ones",
-    "my_vote",
-    "notes_by_participant",
-    "notes_per_prompt",
-    "participant_by_token",
-    "pending_notes",
-    "recent_joins",
-    "staff_pass",
-    "table_by_number",
-    "table_consent_count",
-    "table_row_counts",
-}
-CONNECTIONS = {"close", "read", "read_snapshot", "release_connection", "write"}
+def test_a_declaration_names_only_known_topics():
+    with pytest.raises(ValueError, match="unknown topics"):
+        changes("vote")(lambda self: None)
+
+
+def undeclared(cls: type) -> list[str]:
+    """cls's public methods that declare neither what they change nor what they show."""
+    return sorted(name for name, found in declarations(cls).items() if found is None)
 
 
 def test_every_store_method_is_sorted_once():
-    groups = [set(READS), set(WRITES), set(LEFT_TO_LIFETIME), NOT_SHARED_WRITES, UNSHARED_READS, CONNECTIONS]
-    methods = {name for name in dir(Store) if not name.startswith("_") and callable(getattr(Store, name))}
-    unsorted = sorted(name for name in methods if sum(name in group for group in groups) != 1)
-    assert not unsorted, f"Store methods in no group or in two (see reads.py's WRITES): {unsorted}"
-    writes = {name for name in UNSHARED_READS if "INSERT" in inspect.getsource(getattr(Store, name))}
-    assert not writes, f"sorted as reads but they write: {sorted(writes)}"
+    # A write not declared would leave phones and the projector on stale answers for a lifetime.
+    assert not undeclared(Store), f"declare these in eventkit/storage/stale.py's terms: {undeclared(Store)}"
+    writing = ("self.write(", "_write_one(", "INSERT ", "UPDATE ", "DELETE ")
+    kinds = {"reads", "plumbing"}
+    writes = sorted(
+        name
+        for name, found in declarations(Store).items()
+        if found.kind in kinds and any(w in inspect.getsource(getattr(Store, name)) for w in writing)
+    )
+    assert not writes, f"declared as reads but they write: {writes}"
+
+
+def test_a_new_store_method_without_a_declaration_is_found():
+    class Grown(Store):
+        def set_something_new(self, event_id: int) -> None:
+            """A write nobody declared."""
+
+    assert undeclared(Grown) == ["set_something_new"]
 
 
 def test_answers_past_their_lifetime_are_let_go_without_waiting_for_a_full_cache(shared):
@@ -290,11 +268,8 @@ def test_what_cannot_be_an_event_code_is_neither_read_nor_kept(shared):
 def test_a_vote_leaves_the_results_to_their_lifetime(shared):
     # A storm of votes must not make every screen that shows the results read them again.
     reads, store, clock = shared
-    store.poll_results = lambda poll_id: store.calls.append("poll_results") or "results"
-    store.cast_vote = lambda *args: None
-    writer = DroppingStore(store, reads)
     for _ in range(50):
-        writer.cast_vote(1, 2, 3)
+        store.cast_vote(1, 2, 3)
         reads.results(1)
     assert store.calls == ["poll_results"]
     clock.now += READS["poll_results"].seconds
@@ -302,9 +277,11 @@ def test_a_vote_leaves_the_results_to_their_lifetime(shared):
     assert store.calls == ["poll_results", "poll_results"]
 
 
-def test_a_dropping_store_can_be_copied():
+def test_the_apps_store_can_be_copied_and_its_copy_still_drops(demo):
     import copy
 
-    reads = SharedReads(CountingStore())
-    writer = DroppingStore(reads.store, reads)
-    assert copy.copy(writer).my_vote(1, 2) == 7
+    store, event = demo
+    shared = SharedReads(store)
+    assert shared.live(event.id).kind == "welcome"
+    copy.copy(store).set_live(event.id, "wall")
+    assert shared.live(event.id).kind == "wall"

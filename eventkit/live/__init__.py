@@ -2,7 +2,8 @@
 
 Plain Python, no Streamlit (eventkit/ui/live adapts it):
 
-- reads: the answers every screen shares, their lifetimes and the writes that drop them;
+- reads: the answers every screen shares and their lifetimes; what drops them is
+  declared on the Store's methods (eventkit/storage/stale.py);
 - push: the thread that reruns out-of-date phones when the live activity changes.
 
 How often each kind of screen looks again on its own is set here, in one place.
@@ -10,8 +11,9 @@ How often each kind of screen looks again on its own is set here, in one place.
 
 from __future__ import annotations
 
-from .push import LivePush, Outcome, Signature, live_signature, live_signatures, signature
-from .reads import READS, WRITES, DroppingStore, Lifetime, SharedReads
+from ..storage import LiveSignature
+from .push import LivePush, Outcome, live_signature, live_signatures, signature
+from .reads import LIFETIMES, READS, Lifetime, SharedReads
 
 # Phones are pushed (hundreds of them: a timer each would cost more than the votes).
 # The projector and control panel are few, and show counts that change with every
@@ -26,14 +28,13 @@ __all__ = [
     "PHONE_POLL_SECONDS",
     "PHONE_SAFETY_SECONDS",
     "PROJECTOR_REFRESH_SECONDS",
+    "LIFETIMES",
     "READS",
-    "WRITES",
-    "DroppingStore",
     "Lifetime",
     "LivePush",
+    "LiveSignature",
     "Outcome",
     "SharedReads",
-    "Signature",
     "live_signature",
     "live_signatures",
     "signature",

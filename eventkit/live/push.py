@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..models import Live, Poll
-from ..storage import StorageFault, Store, StoreError
+from ..storage import LiveSignature, StorageFault, Store, StoreError
 
 log = logging.getLogger(__name__)
-
-Signature = tuple
 
 
 class Outcome(Enum):
@@ -40,22 +38,22 @@ class Outcome(Enum):
     GONE = "gone"  # the phone disconnected: stop watching it
 
 
-def signature(now: Live, poll: Poll | None) -> Signature:
-    """What an attendee screen shows of the live activity; a change means redraw.
+def signature(now: Live, poll: Poll | None) -> LiveSignature:
+    """What an attendee screen shows of the live activity, from what it drew; a change means redraw.
 
-    Whether the poll's results are shown is part of it: phones show the
-    room's answers when the projector does. So is whether the feedback form is
-    open: an open Feedback page shows it, even when the evaluation is not live.
+    The same type as the database's view (Store.live_signatures), field by field.
     """
-    return (now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None, now.eval_open)
+    return LiveSignature(
+        now.kind, now.poll_id, poll.state if poll else None, poll.results_visible if poll else None, now.eval_open
+    )
 
 
-def live_signatures(store: Store, event_ids: Iterable[int]) -> dict[int, Signature]:
+def live_signatures(store: Store, event_ids: Iterable[int]) -> dict[int, LiveSignature]:
     """Each event's signature read from the database in one query (the watcher's view)."""
     return store.live_signatures(set(event_ids))
 
 
-def live_signature(store: Store, event_id: int) -> Signature:
+def live_signature(store: Store, event_id: int) -> LiveSignature:
     """One event's signature read from the database."""
     found = live_signatures(store, [event_id])
     if event_id not in found:
@@ -66,7 +64,7 @@ def live_signature(store: Store, event_id: int) -> Signature:
 @dataclass
 class _Watch:
     event_id: int
-    shown: Signature
+    shown: LiveSignature
     part: str = ""  # the fragment that shows the live activity; "" = the whole page
     asked_at: float = 0.0  # monotonic time a rerun was requested; 0 = none pending
 
@@ -84,7 +82,7 @@ class LivePush:
 
     def __init__(
         self,
-        signatures: Callable[[set[int]], dict[int, Signature]],
+        signatures: Callable[[set[int]], dict[int, LiveSignature]],
         rerun: Callable[[dict[str, str]], dict[str, Outcome]],
         on_change: Callable[[int], None] = lambda event_id: None,
         *,
@@ -97,11 +95,11 @@ class LivePush:
         self.in_flight = in_flight  # reruns pending at once: small keeps votes fast
         self.retry_after = retry_after  # a rerun not confirmed by then is asked again
         self._watches: dict[str, _Watch] = {}
-        self._last_seen: dict[int, Signature] = {}
+        self._last_seen: dict[int, LiveSignature] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def watch(self, screen_id: str, event_id: int, shown: Signature, part: str = "") -> None:
+    def watch(self, screen_id: str, event_id: int, shown: LiveSignature, part: str = "") -> None:
         """Record what a screen has just drawn (also confirms a requested rerun).
 
         `part` names the fragment that draws the live activity: redrawing only
@@ -110,7 +108,7 @@ class LivePush:
         with self._lock:
             self._watches[screen_id] = _Watch(event_id, shown, part)
 
-    def shown(self, screen_id: str) -> Signature | None:
+    def shown(self, screen_id: str) -> LiveSignature | None:
         """What a screen last drew of the live activity (None if not watched)."""
         with self._lock:
             watch = self._watches.get(screen_id)
@@ -157,7 +155,7 @@ class LivePush:
                 elif outcome is Outcome.BUSY and watch is not None and watch.asked_at == now:
                     watch.asked_at = 0.0  # its own run will redraw it, or the next step asks
 
-    def _current(self, event_ids: set[int]) -> dict[int, Signature]:
+    def _current(self, event_ids: set[int]) -> dict[int, LiveSignature]:
         """Each watched event's live signature; none this tick if the database cannot be read."""
         if not event_ids:
             return {}

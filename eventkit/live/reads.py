@@ -3,9 +3,10 @@
 Hundreds of phones and a few staff screens show the same few things: what is
 live, the polls, the wall, the results. Each answer below is read from the
 database at most once per lifetime per server process, however many screens
-redraw meanwhile. A write made through this process drops, at once, the answers
-it makes stale (WRITES names what each Store write changes; READS what each read
-is dropped by). A change made by another process reaches these answers when
+redraw meanwhile. A write made through this process's Store drops, at once, the
+answers it makes stale: each Store method declares what it changes or shows
+(eventkit/storage/stale.py), and SharedReads subscribes to its Store's changes.
+A change made by another process reaches these answers when
 their lifetime ends, or when the push thread sees the live activity change
 (eventkit/live/push.py): it then drops them all.
 
@@ -26,15 +27,7 @@ from eventkit.event.check import CODE_RE
 
 from ..models import Event, Live, Note, Poll, PollResults, Table, WallPrompt
 from ..storage import Store
-
-# What a write can change (topics); READS says which of them make an answer stale.
-EVENT = "event"  # an event's setup: details, polls' wording, prompts, tables, the door, the address
-LIVE = "live"  # what is live, each poll's state and whether its results show
-VOTES = "votes"  # votes, estimates and show-of-hands counts
-WALL = "wall"  # notes, +1s and their moderation
-TABLES = "tables"  # seats, consent and scribes' notes
-FEEDBACK = "feedback"  # evaluation forms sent
-PEOPLE = "people"  # devices that joined
+from ..storage.stale import Change, reads_of, writes_of
 
 
 @dataclass(frozen=True)
@@ -45,69 +38,36 @@ class Lifetime:
     dropped_by: frozenset[str]
 
 
-def _kept(seconds: float, *topics: str) -> Lifetime:
-    return Lifetime(seconds, frozenset(topics))
-
-
-# Store read               kept for (s)  dropped at once when these change
-READS: dict[str, Lifetime] = {
-    "event_by_code": _kept(2.0, EVENT),
-    "get_live": _kept(1.0, EVENT, LIVE),
-    "list_polls": _kept(1.0, EVENT, LIVE),
-    "poll_results": _kept(0.5, LIVE, VOTES),
-    "vote_count": _kept(0.5, LIVE, VOTES),
-    "votes_per_poll": _kept(1.0, LIVE, VOTES),
-    "before_after": _kept(1.0, LIVE, VOTES),
-    "list_notes": _kept(2.0, EVENT, WALL),
-    "notes_for_moderation": _kept(1.0, EVENT, WALL),
-    "list_prompts": _kept(30.0, EVENT),
-    "list_tables": _kept(30.0, EVENT),
-    "table_summary": _kept(2.0, EVENT, TABLES, PEOPLE),
-    "response_rate": _kept(2.0, EVENT, FEEDBACK, PEOPLE),
+# Store read               kept for (s). What drops each sooner is declared on the read: @reads(...).
+LIFETIMES: dict[str, float] = {
+    "event_by_code": 2.0,
+    "get_live": 1.0,
+    "list_polls": 1.0,
+    "poll_results": 0.5,
+    "vote_count": 0.5,
+    "votes_per_poll": 1.0,
+    "before_after": 1.0,
+    "list_notes": 2.0,
+    "notes_for_moderation": 1.0,
+    "list_prompts": 30.0,
+    "list_tables": 30.0,
+    "table_summary": 2.0,
+    "response_rate": 2.0,
 }
 
-# Store write              what it changes (a write not named here changes nothing above)
-WRITES: dict[str, frozenset[str]] = {
-    name: frozenset(topics)
-    for name, topics in {
-        "import_event": (EVENT, LIVE),
-        "update_event": (EVENT, LIVE),
-        "duplicate_event": (EVENT,),
-        "delete_event": (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
-        "purge_expired": (EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE),
-        "set_event_status": (EVENT,),
-        "set_public_base_url": (EVENT,),
-        "set_facilitator_hash": (EVENT,),
-        "set_joining_open": (EVENT,),
-        "set_eval_open": (EVENT,),
-        "set_moderation": (EVENT, WALL),
-        "set_retention_days": (EVENT,),
-        "set_live": (LIVE,),
-        "advance_poll": (LIVE,),
-        "set_poll_state": (LIVE,),
-        "set_results_visible": (LIVE,),
-        "set_poll_repeat": (LIVE, VOTES),
-        "set_manual_counts": (VOTES,),
-        "add_note": (WALL,),
-        "plus_one": (WALL,),
-        "set_note_status": (WALL,),
-        "give_consent": (TABLES,),
-        "withdraw_consent": (TABLES,),
-        "add_table_note": (TABLES,),
-        "set_participant_table": (TABLES,),
-        "join": (PEOPLE,),
-        "submit_evaluation": (FEEDBACK,),
-    }.items()
-}
 
-# Writes that change shared answers but on purpose drop nothing: their answers are left to
-# their lifetimes. A vote storm dropping the results at every vote would have every screen
-# that shows them (the projector, phones while results are shown) read them again each
-# time instead of once per half second.
-LEFT_TO_LIFETIME = {
-    "cast_vote": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s",
-    "cast_estimate": "poll_results, vote_count, votes_per_poll, before_after: 0.5-1 s",
-}
+def declared_writes() -> dict[str, frozenset[str]]:
+    """Each Store write declared @changes, and what it makes stale (the live-update document's table)."""
+    return writes_of(Store)
+
+
+def declared_reads() -> dict[str, frozenset[str]]:
+    """Each Store read declared @reads, and the topics its answer shows."""
+    return reads_of(Store)
+
+
+_SHOWS = declared_reads()
+READS: dict[str, Lifetime] = {name: Lifetime(seconds, _SHOWS[name]) for name, seconds in LIFETIMES.items()}
 
 _MAX_ANSWERS = 4096  # e.g. codes typed at random: past this, expired answers are swept
 _SWEEP_EVERY = max(life.seconds for life in READS.values())  # and this often, so none outstays long
@@ -131,6 +91,7 @@ class SharedReads:
         self._next_sweep = clock() + _SWEEP_EVERY
         # One database read per answer however many screens ask at once (a lock per slot).
         self._loading = [threading.Lock() for _ in range(64)]
+        store.subscribe(self._told)  # every @changes write through this Store drops what it made stale
 
     # --- The reads, typed -------------------------------------------------------------
 
@@ -201,8 +162,11 @@ class SharedReads:
                     found = self._load(key)
         return _copy(found)
 
+    def _told(self, change: Change) -> None:
+        self.changed(change.topics)
+
     def changed(self, topics: Iterable[str]) -> None:
-        """Drop every answer that the changed topics make stale (WRITES says which)."""
+        """Drop every answer that the changed topics make stale (each read's @reads says which)."""
         topics = frozenset(topics)
         with self._lock:
             self._changes.update(topics)
@@ -249,31 +213,3 @@ def _copy(answer: Any) -> Any:
     if isinstance(answer, dict):
         return dict(answer)
     return answer
-
-
-class DroppingStore:
-    """The Store as screens use it: a write in WRITES drops the shared answers it makes stale.
-
-    Every other attribute is the Store's own. Pages and the facilitator's
-    Console write through this, so no page ever clears a cached read itself.
-    """
-
-    def __init__(self, store: Store, reads: SharedReads) -> None:
-        self._store = store
-        self._reads = reads
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_store", "_reads"):  # copy/pickle probe an empty instance
-            raise AttributeError(name)
-        found = getattr(self._store, name)
-        topics = WRITES.get(name)
-        if topics is None:
-            return found
-
-        def write_then_drop(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return found(*args, **kwargs)
-            finally:  # dropped even when it failed: a refused write may have seen newer state
-                self._reads.changed(topics)
-
-        return write_then_drop

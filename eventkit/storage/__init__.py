@@ -14,7 +14,7 @@ from .editing import EditingMixin
 from .evaluation import EvaluationMixin
 from .events import EventsMixin
 from .exports import ExportsMixin
-from .facilitation import FacilitationMixin
+from .facilitation import FacilitationMixin, LiveSignature
 from .faults import current_fault
 from .insights import InsightsMixin
 from .participants import ParticipantsMixin
@@ -44,4 +44,13 @@ class Store(
     """An eventkit database (a SQLite file or a PostgreSQL database) and every operation on it."""
 
 
-__all__ = ["Store", "StoreError", "StorageFault", "allow_many_open_files", "current_fault", "default_path", "utc_now"]
+__all__ = [
+    "LiveSignature",
+    "Store",
+    "StoreError",
+    "StorageFault",
+    "allow_many_open_files",
+    "current_fault",
+    "default_path",
+    "utc_now",
+]

@@ -27,6 +27,7 @@ from eventkit.access.security import (
 )
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .stale import unshared
 
 ROLES = ("facilitator", "organiser")
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
@@ -97,7 +98,7 @@ def insert_post(store: StoreBase, table: str, sql: str, params: dict) -> int:
 
     The count and the insert run alone per participant, on either engine.
     """
-    written = store._write_one(sql, params, serialise=("post", params["pid"]))
+    written = store._write_one(sql, params, event=("participant", params["pid"]), serialise=("post", params["pid"]))
     if not written.rows:
         with store.read() as db:
             refuse_post(db, table, params["pid"], params["now"])
@@ -112,6 +113,7 @@ def refuse_post(db: Db, table: str, participant_id: int, now: str) -> NoReturn:
 
 
 class AttemptsMixin(StoreBase):
+    @unshared
     def begin_sign_in(self, role: str, event_id: int | None = None, client: str = "") -> int:
         """Record a sign-in attempt as failed before its secret is checked; returns its id.
 
@@ -146,6 +148,7 @@ class AttemptsMixin(StoreBase):
                 [role, event_id, client, now],
             ).fetchone()[0]
 
+    @unshared
     def sign_in_succeeded(self, attempt_id: int, role: str, event_id: int | None = None, client: str = "") -> None:
         """The attempt was right: forget it and this session's earlier wrong attempts.
 
@@ -160,12 +163,14 @@ class AttemptsMixin(StoreBase):
                 [attempt_id, role, event_id, client],
             )
 
+    @unshared
     def login_wait_seconds(self, role: str, event_id: int | None = None, client: str = "") -> int:
         """Seconds before this session may try to sign in again for the role (and event); 0 = now."""
         _check_role(role)
         with self.read() as db:
             return _pause(db, role, event_id, client, utc_now())[0]
 
+    @unshared
     def clear_login_failures(self, role: str, event_id: int | None = None) -> int:
         """Forget every wrong attempt for the role (and event), from every session; how many.
 
@@ -178,11 +183,13 @@ class AttemptsMixin(StoreBase):
                 "DELETE FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ?", [role, event_id]
             ).rowcount
 
+    @unshared
     def clear_all_login_failures(self) -> int:
         """Forget every recorded wrong attempt (all roles and events); how many."""
         with self.write() as db:
             return db.execute("DELETE FROM login_attempts").rowcount
 
+    @unshared
     def count_login_failures(self, role: str, event_id: int | None = None, client: str | None = None) -> int:
         """Recorded recent failures for the role (and event), from one session or all."""
         _check_role(role)

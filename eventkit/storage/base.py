@@ -27,7 +27,9 @@ from .core import (  # noqa: F401 - re-exported: the mixins import these from ba
     utc_now,
 )
 from .faults import FAULTS
+from .locks import EventOf
 from .migrations import MIGRATIONS
+from .stale import Announcer, plumbing, unshared
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "eventkit.db"
 ENV_VAR = "EVENTKIT_DB"
@@ -57,8 +59,8 @@ def allow_many_open_files() -> int:
     return soft
 
 
-class StoreBase:
-    """Owns the database; subclasses add the domain operations."""
+class StoreBase(Announcer):
+    """Owns the database; subclasses add the domain operations, each declared in stale.py's terms."""
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = str(path or default_path())
@@ -74,16 +76,19 @@ class StoreBase:
     def is_postgres(self) -> bool:
         return self.engine.name == "postgresql"
 
+    @unshared
     def describe(self) -> str:
         """Where the data is, fit to print (a URL's password left out)."""
         return self.engine.describe()
 
+    @plumbing
     @contextmanager
     def read(self) -> Iterator[Db]:
         """A connection for reads (autocommit: each statement sees the latest commit)."""
         with self.engine.borrow() as db:
             yield db
 
+    @plumbing
     @contextmanager
     def read_snapshot(self) -> Iterator[Db]:
         """A connection whose reads all see one moment, for copies and exports of many tables."""
@@ -94,16 +99,21 @@ class StoreBase:
             finally:
                 db.execute("COMMIT")
 
+    @plumbing
     @contextmanager
-    def write(self) -> Iterator[Db]:
+    def write(self, event: EventOf | None = None, *, serialise: tuple[str, int] | None = None) -> Iterator[Db]:
         """A connection inside one transaction that has every other writer wait: all or nothing.
 
         SQLite: an IMMEDIATE transaction. PostgreSQL: BEGIN and an exclusive
-        advisory lock that every write takes (one-statement writes share it),
-        so a read-then-write in here holds exactly as with SQLite's single writer.
+        advisory lock, so a read-then-write in here holds exactly as with
+        SQLite's single writer. With `event` (an id, or e.g. ("poll", poll_id))
+        only that event's writers wait: name it when everything read and
+        written here is that event's. Without it every writer waits (creating
+        an event with a unique code, deleting events). `serialise` also runs
+        it alone with others naming that key (storage/locks.py).
         """
         with self.engine.borrow() as db:
-            self.engine.begin_write(db)
+            self.engine.begin_write(db, event, serialise)
             try:
                 yield db
             except BaseException:
@@ -112,33 +122,47 @@ class StoreBase:
             db.execute("COMMIT")
         FAULTS.wrote()
 
-    def _write_one(self, sql: str, params: dict | list, *, serialise: tuple[str, int] | None = None) -> Written:
+    def _write_one(
+        self,
+        sql: str,
+        params: dict | list,
+        *,
+        event: EventOf | None,
+        serialise: tuple[str, int] | None = None,
+    ) -> Written:
         """Run one writing statement as its own transaction.
 
         Use this for the writes hundreds of phones make at once. A statement
         that reads before it writes (the next participant number, the posting
         limit) names what it must run alone for, e.g. ("join", event_id):
         SQLite's single writer runs it alone anyway; PostgreSQL takes an
-        advisory lock on that key first. Busy past the timeout: StoreError
+        advisory lock on that key first. `event` names the event whose rows
+        it writes (an id or e.g. ("poll", poll_id)), None for none (staff
+        secrets): PostgreSQL then holds off that event's write() transactions
+        while it runs. Busy past the timeout: StoreError
         with BUSY_MESSAGE; a row it refers to deleted meanwhile: StoreError.
         """
-        written = self.engine.write_one(sql, params, serialise)
+        written = self.engine.write_one(sql, params, serialise, event)
         FAULTS.wrote()
         return written
 
+    @plumbing
     def release_connection(self) -> None:
         """Let go of this thread's kept connection, if any (for long-lived threads such as live push)."""
         self.engine.release()
 
+    @plumbing
     def close(self) -> None:
         """Close this thread's kept SQLite connection, or the PostgreSQL pool (reopened if used again)."""
         self.engine.close()
 
+    @unshared
     def applied_migrations(self) -> list[str]:
         """Names of the migrations this database has, in order applied."""
         with self.read() as db:
             return [r["name"] for r in db.query("SELECT name FROM migrations ORDER BY applied_at, name")]
 
+    @unshared
     def integrity_ok(self) -> bool:
         """True when the engine's own check finds nothing wrong."""
         return self.engine.integrity_ok()

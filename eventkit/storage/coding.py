@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .stale import unshared
 
 SOURCES = ("note", "table_note", "eval_answer")
 SOURCE_LABELS = {"note": "Wall notes", "table_note": "Table notes", "eval_answer": "Evaluation answers"}
@@ -65,16 +66,18 @@ WHERE r.event_id = ? AND a.value_text IS NOT NULL
 
 
 class CodingMixin(StoreBase):
+    @unshared
     def list_themes(self, event_id: int) -> list[Theme]:
         """The event's themes in order."""
         with self.read() as db:
             rows = db.query("SELECT * FROM themes WHERE event_id = ? ORDER BY position, id", [event_id])
             return [Theme(r["id"], r["event_id"], r["position"], r["name"]) for r in rows]
 
+    @unshared
     def add_theme(self, event_id: int, name: str) -> Theme:
         """Add a theme at the end; names are unique per event (ignoring case)."""
         name = _theme_name(name)
-        with self.write() as db:
+        with self.write(event_id) as db:
             _refuse_taken_name(db, event_id, name)
             position = db.execute(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM themes WHERE event_id = ?", [event_id]
@@ -85,21 +88,24 @@ class CodingMixin(StoreBase):
             ).fetchone()[0]
         return Theme(theme_id, event_id, position, name)
 
+    @unshared
     def rename_theme(self, theme_id: int, name: str) -> None:
         """Rename a theme; its tags stay."""
         name = _theme_name(name)
-        with self.write() as db:
+        with self.write(("theme", theme_id)) as db:
             row = db.execute("SELECT event_id FROM themes WHERE id = ?", [theme_id]).fetchone()
             if row is None:
                 raise StoreError("No such theme.")
             _refuse_taken_name(db, row[0], name, theme_id)
             db.execute("UPDATE themes SET name = ? WHERE id = ?", [name, theme_id])
 
+    @unshared
     def delete_theme(self, theme_id: int) -> None:
         """Delete a theme and every tag with it."""
-        with self.write() as db:
+        with self.write(("theme", theme_id)) as db:
             db.execute("DELETE FROM themes WHERE id = ?", [theme_id])
 
+    @unshared
     def codable_items(self, event_id: int, source: str | None = None) -> list[CodableItem]:
         """Items that can be coded (all sources, or one), with their current themes."""
         if source is not None and source not in SOURCES:
@@ -121,6 +127,7 @@ class CodingMixin(StoreBase):
             if source is None or r[0] == source
         ]
 
+    @unshared
     def set_codings(self, event_id: int, source: str, codings: dict[str, list[int]]) -> int:
         """Replace the themes of the given items, all in one transaction.
 
@@ -130,7 +137,7 @@ class CodingMixin(StoreBase):
         """
         if source not in SOURCES:
             raise StoreError(f"Unknown source {source!r}.")
-        with self.write() as db:
+        with self.write(event_id) as db:
             valid_themes = {r[0] for r in db.execute("SELECT id FROM themes WHERE event_id = ?", [event_id])}
             valid_keys = {
                 r[0]
@@ -147,6 +154,7 @@ class CodingMixin(StoreBase):
                 changed += _replace_item_codings(db, valid_themes, source, key, set(theme_ids))
         return changed
 
+    @unshared
     def analysis_matrix(self, event_id: int) -> list[MatrixCell]:
         """Theme × source cells (every theme and source, zero counts included)."""
         with self.read() as db:

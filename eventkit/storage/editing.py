@@ -18,7 +18,9 @@ from dataclasses import replace as replaced
 from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .locks import CODES
 from .staff import forget_facilitator_sign_ins
+from .stale import EVENT, LIVE, changes, unshared
 
 # Rows an edit may remove: (their label column, what attendee data they hold, its table and column).
 HELD_DATA = {
@@ -31,6 +33,7 @@ HELD_DATA = {
 
 
 class EditingMixin(StoreBase):
+    @changes(EVENT, LIVE)
     def import_event(self, spec: EventSpec, *, replace: bool = False) -> int:
         """Create an event and everything in it from a spec, in one transaction.
 
@@ -49,9 +52,10 @@ class EditingMixin(StoreBase):
             write_spec(db, event_id, spec)
         return event_id
 
+    @changes(EVENT, LIVE)
     def update_event(self, event_id: int, spec: EventSpec) -> None:
         """Make the event match the spec, keeping attendee data; all or nothing."""
-        with self.write() as db:
+        with self.write(event_id, serialise=CODES) as db:
             if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
                 raise StoreError("No such event.")
             clash = db.execute("SELECT 1 FROM events WHERE code = ? AND id <> ?", [spec.code, event_id]).fetchone()
@@ -59,6 +63,7 @@ class EditingMixin(StoreBase):
                 raise StoreError(f"code: another event already uses {spec.code}.")
             write_spec(db, event_id, spec)
 
+    @unshared
     def export_spec(self, event_id: int) -> EventSpec:
         """The event as a spec, ready to be written to an event file."""
         from .spec_export import build_spec
@@ -66,6 +71,7 @@ class EditingMixin(StoreBase):
         with self.read() as db:
             return build_spec(db, event_id)
 
+    @changes(EVENT)
     def duplicate_event(self, event_id: int, code: str, title: str | None = None) -> int:
         """Copy an event's set-up (no attendee data) under a new code; returns the new id."""
         spec = self.export_spec(event_id)

@@ -5,15 +5,18 @@ from __future__ import annotations
 from ..models import EVAL_TEXT_MAX_CHARS, SCORE_RANGE, EvalItem
 from ..text import TextError, clean_text
 from .base import StoreBase, StoreError, utc_now
+from .stale import FEEDBACK, changes, unshared
 
 
 class EvaluationMixin(StoreBase):
+    @unshared
     def list_eval_items(self, event_id: int) -> list[EvalItem]:
         """The evaluation form's items in order."""
         with self.read() as db:
             rows = db.query("SELECT * FROM eval_items WHERE event_id = ? ORDER BY position", [event_id])
             return [EvalItem(r["id"], r["event_id"], r["position"], r["kind"], r["text"]) for r in rows]
 
+    @changes(FEEDBACK)
     def submit_evaluation(self, event_id: int, participant_id: int, answers: dict[int, int | str | None]) -> None:
         """Save (or replace) a participant's evaluation while it is open.
 
@@ -32,7 +35,7 @@ class EvaluationMixin(StoreBase):
         ]
         # Three statements (it was 4 + one per answer), everything worked out
         # beforehand: the write lock is held across fewer waits for Python's lock.
-        with self.write() as db:
+        with self.write(event_id) as db:
             row = db.execute(_OPEN_RESPONSE_SQL, {"event": event_id, "pid": participant_id, "now": now}).fetchone()
             if row is None:
                 raise StoreError("The evaluation is closed.")
@@ -43,6 +46,7 @@ class EvaluationMixin(StoreBase):
                 [x for item in values for x in (row[0], *item)],
             )
 
+    @unshared
     def my_evaluation(self, event_id: int, participant_id: int) -> dict[int, int | str]:
         """A participant's saved answers by item id ({} when none)."""
         with self.read() as db:
@@ -54,6 +58,7 @@ class EvaluationMixin(StoreBase):
             )
             return {r[0]: (r[2] if r[2] is not None else r[1]) for r in rows}
 
+    @unshared
     def count_eval_responses(self, event_id: int) -> int:
         """How many participants have submitted the evaluation."""
         with self.read() as db:

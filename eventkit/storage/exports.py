@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .base import StoreBase, StoreError
+from .stale import EVENT, changes, unshared
 
 _VOTES_SQL = """
 SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question,
@@ -102,50 +103,61 @@ class ExportsMixin(StoreBase):
         with self.read() as db:
             return [dict(r) for r in db.query(sql, [event_id])]
 
+    @unshared
     def export_votes(self, event_id: int) -> list[dict]:
         """Phone votes on choice polls, one row per participant and poll."""
         return self._rows(_VOTES_SQL, event_id)
 
+    @unshared
     def export_manual_counts(self, event_id: int) -> list[dict]:
         """Show-of-hands counts entered by a facilitator, one row per option."""
         return self._rows(_MANUAL_SQL, event_id)
 
+    @unshared
     def export_estimates(self, event_id: int) -> list[dict]:
         """Numeric estimates, one row per participant and poll."""
         return self._rows(_ESTIMATES_SQL, event_id)
 
+    @unshared
     def export_wall_notes(self, event_id: int) -> list[dict]:
         """Every wall note in every moderation state, with its +1 count."""
         return self._rows(_WALL_SQL, event_id)
 
+    @unshared
     def export_table_notes(self, event_id: int) -> list[dict]:
         """Scribe notes from the tables."""
         return self._rows(_TABLE_NOTES_SQL, event_id)
 
+    @unshared
     def export_eval_answers(self, event_id: int) -> list[dict]:
         """Evaluation answers, one row per participant and answered item."""
         return self._rows(_EVAL_SQL, event_id)
 
+    @unshared
     def export_participants(self, event_id: int) -> list[dict]:
         """Participants by sequence number, with table and joining time."""
         return self._rows(_PARTICIPANTS_SQL, event_id)
 
+    @unshared
     def event_row_counts(self, event_id: int) -> dict[str, int]:
         """How many rows of each kind the event has (counted by the database)."""
         with self.read() as db:
             return {name: db.execute(sql, [event_id]).fetchone()[0] for name, sql in _EVENT_COUNTS.items()}
 
+    @unshared
     def table_row_counts(self) -> dict[str, int]:
         """Rows per table in the whole database."""
         with self.read() as db:
             return {n: db.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in self.engine.table_names(db)}
 
+    @changes(EVENT)
     def set_public_base_url(self, event_id: int, url: str) -> None:
         """Remember the public address the event's QR codes point at."""
-        with self.write() as db:
+        with self.write(event_id) as db:
             if db.execute("UPDATE events SET public_base_url = ? WHERE id = ?", [url, event_id]).rowcount == 0:
                 raise StoreError("No such event.")
 
+    @unshared
     def backup_to(self, path: str | os.PathLike, *, only_event: int | None = None) -> None:
         """Write a consistent copy of the data to the SQLite file `path`, while the app runs.
 

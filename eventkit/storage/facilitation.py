@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..models import NOTE_STATES, Note, Poll, PollResults, next_question
 from .base import StoreBase, StoreError, utc_now
+from .stale import EVENT, FEEDBACK, LIVE, PEOPLE, VOTES, WALL, changes, reads, unshared
 
 _MODERATION_ORDER = {"pending": 0, "visible": 1, "hidden": 2}
 
 
+class LiveSignature(NamedTuple):
+    """What an attendee screen shows of the live activity: when it changes, the screen is redrawn.
+
+    Read for many events at once by `live_signatures` (push's view, from the
+    database) and made from the shared reads by eventkit.live.signature (what a
+    screen drew): both build this one type.
+    """
+
+    kind: str  # what is live: welcome, poll, wall, ...
+    poll_id: int | None  # the live poll, when a poll is live
+    poll_state: str | None  # that poll's state
+    results_visible: bool | None  # whether that poll's results show (phones show them when the projector does)
+    eval_open: bool  # whether the feedback form is open (an open Feedback page shows it, even when not live)
+
+
 class FacilitationMixin(StoreBase):
+    @reads(EVENT, FEEDBACK, PEOPLE)
     def response_rate(self, event_id: int) -> tuple[int, int]:
         """(evaluation responses, participants who joined) for the event."""
         with self.read() as db:
@@ -19,12 +38,9 @@ class FacilitationMixin(StoreBase):
             ).fetchone()
         return row[0], row[1]
 
-    def live_signatures(self, event_ids: list[int] | set[int]) -> dict[int, tuple]:
-        """(live kind, live poll id, that poll's state, whether its results show, whether the
-        feedback form is open) per event, in one query.
-
-        Events that do not exist are left out (eventkit.live.push.signature's shape).
-        """
+    @unshared
+    def live_signatures(self, event_ids: list[int] | set[int]) -> dict[int, LiveSignature]:
+        """Each event's LiveSignature, in one query; events that do not exist are left out."""
         ids = sorted(event_ids)
         if not ids:
             return {}
@@ -36,8 +52,9 @@ class FacilitationMixin(StoreBase):
                     WHERE e.id IN ({marks})""",
                 ids,
             ).fetchall()
-        return {r[0]: (r[1], r[2], r[3], None if r[4] is None else bool(r[4]), bool(r[5])) for r in rows}
+        return {r[0]: LiveSignature(r[1], r[2], r[3], None if r[4] is None else bool(r[4]), bool(r[5])) for r in rows}
 
+    @reads(LIVE, VOTES)
     def votes_per_poll(self, event_id: int) -> dict[int, int]:
         """Phone votes per poll id (0 for polls nobody answered)."""
         with self.read() as db:
@@ -48,6 +65,7 @@ class FacilitationMixin(StoreBase):
             )
             return {r[0]: r[1] for r in rows}
 
+    @reads(LIVE, VOTES)
     def before_after(self, poll_id: int) -> tuple[PollResults, PollResults] | None:
         """Results of the earlier poll this one repeats, and of this one; None if not a repeat."""
         poll = self.get_poll(poll_id)  # type: ignore[attr-defined]
@@ -55,6 +73,7 @@ class FacilitationMixin(StoreBase):
             return None
         return self.poll_results(poll.repeat_of), self.poll_results(poll_id)  # type: ignore[attr-defined]
 
+    @changes(LIVE)
     def advance_poll(self, event_id: int, seen_poll_id: int | None, picked_id: int | None = None) -> Poll | None:
         """*Next question*, in one transaction: close the live poll if open, make the next one live, open it.
 
@@ -64,7 +83,7 @@ class FacilitationMixin(StoreBase):
         StoreError says so, so a question is never skipped. Returns the poll
         made live, or None (and changes nothing) when none is left to ask.
         """
-        with self.write() as db:
+        with self.write(event_id) as db:
             kind, live_id = db.execute("SELECT live_kind, live_poll_id FROM events WHERE id = ?", [event_id]).fetchone()
             if (live_id if kind == "poll" else None) != seen_poll_id:
                 raise StoreError(
@@ -85,18 +104,21 @@ class FacilitationMixin(StoreBase):
             )
         return self.get_poll(upcoming.id)  # type: ignore[attr-defined]
 
+    @unshared
     def pending_notes(self, event_id: int) -> list[Note]:
         """Notes waiting for a facilitator's approval, newest first."""
         return self.list_notes(event_id, ("pending",))  # type: ignore[attr-defined]
 
+    @reads(EVENT, WALL)
     def notes_for_moderation(self, event_id: int) -> list[Note]:
         """Every note of the event: pending first, then visible, then hidden; newest first within each."""
         notes: list[Note] = self.list_notes(event_id, NOTE_STATES)  # type: ignore[attr-defined]
         return sorted(notes, key=lambda n: _MODERATION_ORDER[n.status])  # stable: keeps newest first
 
+    @changes(LIVE, VOTES)
     def set_poll_repeat(self, poll_id: int, repeat_of: int | None) -> None:
         """Mark a poll as a repeat of an earlier poll of the same event (None to unmark)."""
-        with self.write() as db:
+        with self.write(("poll", poll_id)) as db:
             row = db.execute("SELECT event_id, position FROM polls WHERE id = ?", [poll_id]).fetchone()
             if row is None:
                 raise StoreError("No such poll.")

@@ -6,6 +6,7 @@ Counts come from COUNT(*) over rows; no attendee identity leaves here.
 from __future__ import annotations
 
 from .base import StoreBase
+from .stale import unshared
 
 # Every timestamped action of an event: (kind, ISO timestamp). Parameters: event id x5.
 _ACTIVITY_SQL = """
@@ -22,6 +23,7 @@ SELECT 'evaluation', submitted_at FROM eval_responses WHERE event_id = ?
 
 
 class InsightsMixin(StoreBase):
+    @unshared
     def activity_times(self, event_id: int) -> list[tuple[str, str]]:
         """(kind, timestamp) for every join, vote, wall note, table note and evaluation, oldest first."""
         with self.read() as db:
@@ -30,6 +32,7 @@ class InsightsMixin(StoreBase):
                 for r in db.execute(f"SELECT kind, at FROM ({_ACTIVITY_SQL}) AS activity ORDER BY at", [event_id] * 5)
             ]
 
+    @unshared
     def notes_per_prompt(self, event_id: int) -> list[dict]:
         """Per wall prompt: position, text, and counts of visible, hidden and pending notes."""
         with self.read() as db:
@@ -45,6 +48,7 @@ class InsightsMixin(StoreBase):
                 )
             )
 
+    @unshared
     def eval_value_counts(self, event_id: int) -> list[dict]:
         """Per score or agree-scale item and value: how many answered it so."""
         with self.read() as db:

@@ -16,6 +16,7 @@ from eventkit.access.security import token_hash
 
 from ..models import Participant
 from .base import StoreBase, StoreError, utc_now
+from .stale import PEOPLE, TABLES, changes, unshared
 
 # A room scanning the QR code at once must never meet the limit: the app is
 # measured with 1,000 phones joining within 60 s, and a room can do that in
@@ -50,6 +51,7 @@ def join_limit(expected_attendance: int) -> int:
 
 
 class ParticipantsMixin(StoreBase):
+    @changes(PEOPLE)
     def join(self, event_id: int, token: str, table_no: int | None = None) -> Participant:
         """Register (or find) the participant behind a token.
 
@@ -74,7 +76,9 @@ class ParticipantsMixin(StoreBase):
             "per_expected": JOINS_PER_EXPECTED,
             "slack": JOINS_SLACK,
         }
-        rows = self._write_one(_JOIN_SQL, params, serialise=("join", event_id)).rows  # one join of the event at a time
+        rows = self._write_one(
+            _JOIN_SQL, params, event=event_id, serialise=("join", event_id)
+        ).rows  # one join of the event at a time
         if not rows:
             raise self._refusal(event_id)
         pid, seq, current = rows[0]
@@ -98,20 +102,24 @@ class ParticipantsMixin(StoreBase):
             ).fetchone()
         return Participant(id=row[0], event_id=event_id, seq=row[1], table_no=row[2]) if row else None
 
+    @unshared
     def participant_by_token(self, event_id: int, token: str) -> Participant | None:
         """The participant behind a token, or None if it never joined."""
         return self._participant(event_id, token_hash(event_id, token))
 
+    @changes(TABLES)
     def set_participant_table(self, participant_id: int, table_no: int | None) -> None:
         """Seat a participant at a table (or none)."""
-        with self.write() as db:
+        with self.write(("participant", participant_id)) as db:
             db.execute("UPDATE participants SET table_no = ? WHERE id = ?", [table_no, participant_id])
 
+    @unshared
     def count_participants(self, event_id: int) -> int:
         """How many devices have joined the event."""
         with self.read() as db:
             return db.execute("SELECT COUNT(*) FROM participants WHERE event_id = ?", [event_id]).fetchone()[0]
 
+    @unshared
     def recent_joins(self, event_id: int) -> int:
         """New participants of the event in the last JOIN_WINDOW_SECONDS (what the join limit counts)."""
         with self.read() as db:

@@ -7,6 +7,7 @@ from typing import NoReturn
 
 from ..models import POLL_STATES, OptionCount, Poll, PollOption, PollResults
 from .base import Db, StoreBase, StoreError, utc_now
+from .stale import EVENT, LIVE, VOTES, changes, left_to_lifetime, reads, unshared
 
 
 def _options(db: Db, poll_ids: list[int]) -> dict[int, list[PollOption]]:
@@ -40,6 +41,7 @@ def _poll(row: dict, options: list[PollOption]) -> Poll:
 
 
 class PollsMixin(StoreBase):
+    @reads(EVENT, LIVE)
     def list_polls(self, event_id: int) -> list[Poll]:
         """The event's polls in running order."""
         with self.read() as db:
@@ -47,6 +49,7 @@ class PollsMixin(StoreBase):
             options = _options(db, [r["id"] for r in rows])
         return [_poll(r, options[r["id"]]) for r in rows]
 
+    @unshared
     def get_poll(self, poll_id: int) -> Poll | None:
         """One poll, or None."""
         with self.read() as db:
@@ -55,27 +58,31 @@ class PollsMixin(StoreBase):
                 return None
             return _poll(rows[0], _options(db, [poll_id])[poll_id])
 
+    @changes(LIVE)
     def set_poll_state(self, poll_id: int, state: str) -> None:
         """Move a poll to draft, open, closed or revealed."""
         if state not in POLL_STATES:
             raise StoreError(f"Unknown poll state {state!r}.")
         self._update_poll(poll_id, state=state)
 
+    @changes(LIVE)
     def set_results_visible(self, poll_id: int, visible: bool) -> None:
         """Show or hide live results on the projector."""
         self._update_poll(poll_id, results_visible=int(visible))
 
     def _update_poll(self, poll_id: int, **values: object) -> None:
         cols = ", ".join(f"{k} = ?" for k in values)
-        with self.write() as db:
+        with self.write(("poll", poll_id)) as db:
             if db.execute(f"UPDATE polls SET {cols} WHERE id = ?", [*values.values(), poll_id]).rowcount == 0:
                 raise StoreError("No such poll.")
 
+    @left_to_lifetime(VOTES)
     def cast_vote(self, poll_id: int, participant_id: int, option_id: int) -> None:
         """Record (or change) a participant's choice while the poll is open."""
         if not self._upsert_vote(poll_id, participant_id, option_id, None):
             self._why_not_saved(poll_id, "choice", participant_id, option_id, None)
 
+    @left_to_lifetime(VOTES)
     def cast_estimate(self, poll_id: int, participant_id: int, value: float) -> None:
         """Record (or change) a participant's numeric estimate while the poll is open."""
         if not math.isfinite(value):
@@ -99,7 +106,7 @@ class PollsMixin(StoreBase):
             "now": now,
             "kind": "choice" if value is None else "estimate",
         }
-        return self._write_one(_UPSERT_VOTE_SQL, params).rowcount == 1
+        return self._write_one(_UPSERT_VOTE_SQL, params, event=("poll", poll_id)).rowcount == 1
 
     def _why_not_saved(self, poll_id: int, kind: str, pid: int, option_id: int | None, value: float | None) -> NoReturn:
         """Raise the reason _upsert_vote saved nothing, in words for the participant."""
@@ -127,6 +134,7 @@ class PollsMixin(StoreBase):
         # The poll was closed and reopened between the two: nothing is wrong with the answer.
         raise StoreError("That did not save: please try again.")
 
+    @unshared
     def my_vote(self, poll_id: int, participant_id: int) -> int | float | None:
         """A participant's current answer: option id, estimate, or None."""
         with self.read() as db:
@@ -138,11 +146,13 @@ class PollsMixin(StoreBase):
             return None
         return row[0] if row[0] is not None else row[1]
 
+    @reads(LIVE, VOTES)
     def vote_count(self, poll_id: int) -> int:
         """How many participants have answered (phones only)."""
         with self.read() as db:
             return db.execute("SELECT COUNT(*) FROM votes WHERE poll_id = ?", [poll_id]).fetchone()[0]
 
+    @reads(LIVE, VOTES)
     def poll_results(self, poll_id: int) -> PollResults:
         """Counts per option (phones and show of hands) or the list of estimates."""
         with self.read() as db:
@@ -159,11 +169,12 @@ class PollsMixin(StoreBase):
             )
         return PollResults(poll_id, votes, counts, estimates, sum(c.manual for c in counts))
 
+    @changes(VOTES)
     def set_manual_counts(self, poll_id: int, counts: dict[int, int]) -> None:
         """Replace the show-of-hands counts for a poll (kept apart from phone votes)."""
         if any(int(n) < 0 for n in counts.values()):
             raise StoreError("Counts cannot be negative.")
-        with self.write() as db:
+        with self.write(("poll", poll_id)) as db:
             valid = {r[0] for r in db.execute("SELECT id FROM poll_options WHERE poll_id = ?", [poll_id])}
             if not set(counts) <= valid:
                 raise StoreError("Those options are not part of this poll.")

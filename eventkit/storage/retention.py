@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from ..models import Event
 from .base import StoreBase, StoreError
+from .stale import EVENT, FEEDBACK, LIVE, PEOPLE, TABLES, VOTES, WALL, changes, unshared
 
 
 def expiry_date(event: Event, created_at: str) -> date:
@@ -26,14 +27,16 @@ def expiry_date(event: Event, created_at: str) -> date:
 
 
 class RetentionMixin(StoreBase):
+    @changes(EVENT)
     def set_retention_days(self, event_id: int, days: int) -> None:
         """How many days after the event its data is kept (1 or more)."""
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise StoreError("Keep the data for at least 1 day (a whole number of days).")
-        with self.write() as db:
+        with self.write(event_id) as db:
             if db.execute("UPDATE events SET retention_days = ? WHERE id = ?", [days, event_id]).rowcount == 0:
                 raise StoreError("No such event.")
 
+    @unshared
     def expired_events(self, today: date | None = None) -> list[tuple[Event, date]]:
         """Events whose retention period has passed (expiry date before `today`), with that date."""
         today = today or date.today()
@@ -46,6 +49,7 @@ class RetentionMixin(StoreBase):
                 out.append((event, expires))
         return out
 
+    @changes(EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE)
     def purge_expired(self, today: date | None = None, *, dry_run: bool = False) -> list[Event]:
         """Delete (unless dry_run) every expired event and all its data; returns them.
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .attempts import ROLES
 from .base import Db, StoreBase, StoreError, utc_now
+from .stale import unshared
 
 ADMIN_PASSWORD = "organiser_password"  # the one row of staff_secrets used today
 
@@ -37,12 +38,14 @@ class StaffPass(NamedTuple):
 class StaffMixin(StoreBase):
     # --- The organiser password generated on first start --------------------------
 
+    @unshared
     def admin_password_hash(self) -> str:
         """The stored organiser password hash ('' when none was generated or set)."""
         with self.read() as db:
             row = db.execute("SELECT value_hash FROM staff_secrets WHERE name = ?", [ADMIN_PASSWORD]).fetchone()
         return row[0] if row else ""
 
+    @unshared
     def create_admin_password_hash(self, password_hash: str) -> bool:
         """Store the organiser password hash unless one exists; True if this call stored it.
 
@@ -53,9 +56,11 @@ class StaffMixin(StoreBase):
             """INSERT INTO staff_secrets (name, value_hash, created_at) VALUES (:name, :hash, :now)
                ON CONFLICT (name) DO NOTHING RETURNING name""",
             {"name": ADMIN_PASSWORD, "hash": password_hash, "now": utc_now()},
+            event=None,  # the organiser's, not an event's
         )
         return bool(written.rows)
 
+    @unshared
     def set_admin_password_hash(self, password_hash: str) -> None:
         """Replace the organiser password hash; ends every remembered organiser sign-in
         and every pause on organiser sign-in (the recovery path)."""
@@ -71,6 +76,7 @@ class StaffMixin(StoreBase):
 
     # --- Remembered sign-ins ---------------------------------------------------------
 
+    @unshared
     def add_staff_pass(
         self, token_hash: str, role: str, event_id: int | None, secret_mark: str, expires_at: str
     ) -> None:
@@ -86,6 +92,7 @@ class StaffMixin(StoreBase):
                 [token_hash, role, event_id, secret_mark, expires_at, now],
             )
 
+    @unshared
     def staff_pass(self, token_hash: str) -> StaffPass | None:
         """The unexpired remembered sign-in with this token hash, or None."""
         with self.read() as db:
@@ -96,11 +103,13 @@ class StaffMixin(StoreBase):
             ).fetchone()
         return StaffPass(*row) if row else None
 
+    @unshared
     def delete_staff_pass(self, token_hash: str) -> None:
         """Forget one remembered sign-in (sign out)."""
         with self.write() as db:
             db.execute("DELETE FROM staff_passes WHERE token_hash = ?", [token_hash])
 
+    @unshared
     def delete_staff_passes(self, role: str, event_id: int | None = None) -> int:
         """Forget every remembered sign-in for the role (and event); how many."""
         with self.write() as db:

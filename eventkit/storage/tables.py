@@ -6,6 +6,7 @@ from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
 from .attempts import posting_params, refuse_post, under_posting_limit
 from .base import Db, StoreBase, StoreError, utc_now
+from .stale import EVENT, PEOPLE, TABLES, changes, reads, unshared
 
 
 def _vignettes(db: Db, table_id: int) -> tuple[Vignette, ...]:
@@ -20,29 +21,34 @@ def _vignettes(db: Db, table_id: int) -> tuple[Vignette, ...]:
 
 
 class TablesMixin(StoreBase):
+    @reads(EVENT)
     def list_tables(self, event_id: int) -> list[Table]:
         """The event's tables with their vignettes, by table number."""
         with self.read() as db:
             rows = list(db.query("SELECT * FROM event_tables WHERE event_id = ? ORDER BY number", [event_id]))
             return [Table(r["id"], event_id, r["number"], r["name"], _vignettes(db, r["id"])) for r in rows]
 
+    @unshared
     def table_by_number(self, event_id: int, number: int) -> Table | None:
         """One table by its number, or None."""
         return next((t for t in self.list_tables(event_id) if t.number == number), None)
 
+    @changes(TABLES)
     def give_consent(self, table_id: int, participant_id: int) -> None:
         """Record that a participant consents to their table's discussion being recorded."""
-        with self.write() as db:
+        with self.write(("table", table_id)) as db:
             db.execute(
                 "INSERT INTO consents (table_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [table_id, participant_id, utc_now()],
             )
 
+    @changes(TABLES)
     def withdraw_consent(self, table_id: int, participant_id: int) -> None:
         """Withdraw a participant's recording consent."""
-        with self.write() as db:
+        with self.write(("table", table_id)) as db:
             db.execute("DELETE FROM consents WHERE table_id = ? AND participant_id = ?", [table_id, participant_id])
 
+    @unshared
     def has_consent(self, table_id: int, participant_id: int) -> bool:
         """Whether this participant has consented at this table."""
         with self.read() as db:
@@ -52,6 +58,7 @@ class TablesMixin(StoreBase):
                 ).fetchone()
             )
 
+    @changes(TABLES)
     def add_table_note(self, vignette_id: int, participant_id: int, prompt: str, text: str) -> TableNote:
         """The scribe adds a note for a vignette (and optionally one of its prompts).
 
@@ -76,7 +83,9 @@ class TablesMixin(StoreBase):
             **posting_params(now, "table_notes"),
         }
         # One statement (a short hold of the lock); on PostgreSQL the scribe's count and insert run alone.
-        written = self._write_one(_INSERT_TABLE_NOTE_SQL, params, serialise=("post", participant_id))
+        written = self._write_one(
+            _INSERT_TABLE_NOTE_SQL, params, event=("participant", participant_id), serialise=("post", participant_id)
+        )
         if not written.rows:
             with self.read() as db:
                 if not db.execute("SELECT 1 FROM consents WHERE table_id = ?", [row[0]]).fetchone():
@@ -84,12 +93,14 @@ class TablesMixin(StoreBase):
                 refuse_post(db, "table_notes", participant_id, now)
         return TableNote(written.rows[0][0], row[0], vignette_id, prompt, text, now)
 
+    @unshared
     def table_consent_count(self, table_id: int) -> tuple[int, int]:
         """(people who consented to recording at this table, people seated at it)."""
         with self.read() as db:
             row = db.execute(_CONSENT_COUNT_SQL, [table_id]).fetchone()
         return (row[0], row[1]) if row else (0, 0)
 
+    @unshared
     def list_table_notes(self, table_id: int) -> list[TableNote]:
         """A table's scribe notes, oldest first."""
         with self.read() as db:
@@ -99,6 +110,7 @@ class TablesMixin(StoreBase):
                 for r in rows
             ]
 
+    @reads(EVENT, TABLES, PEOPLE)
     def table_summary(self, event_id: int) -> list[dict]:
         """Per table: number, name, people seated, consents and scribe notes."""
         with self.read() as db:

@@ -6,6 +6,7 @@ from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
 from ..text import clean_text
 from .attempts import insert_post, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
+from .stale import EVENT, WALL, changes, reads, unshared
 
 _NOTES_SQL = """
 SELECT n.id, n.prompt_id, n.text, n.status, n.created_at, n.held_reason,
@@ -42,12 +43,14 @@ def held_word(text: str, words: tuple[str, ...]) -> str:
 
 
 class WallMixin(StoreBase):
+    @reads(EVENT)
     def list_prompts(self, event_id: int) -> list[WallPrompt]:
         """The wall's prompts in order."""
         with self.read() as db:
             rows = db.query("SELECT * FROM wall_prompts WHERE event_id = ? ORDER BY position", [event_id])
             return [WallPrompt(r["id"], r["event_id"], r["position"], r["text"]) for r in rows]
 
+    @changes(WALL)
     def add_note(self, prompt_id: int, participant_id: int, text: str) -> Note:
         """Post a note; it waits for approval under pre-moderation or a held word.
 
@@ -79,6 +82,7 @@ class WallMixin(StoreBase):
         note_id = insert_post(self, "notes", _INSERT_NOTE_SQL, params)  # one statement: a short hold of the lock
         return Note(note_id, prompt_id, text, status, now, 0, reason)
 
+    @reads(EVENT, WALL)
     def list_notes(self, event_id: int, statuses: tuple[str, ...] = ("visible",)) -> list[Note]:
         """Notes across the event's prompts, newest first, in the given states."""
         marks = ",".join("?" * len(statuses))
@@ -86,15 +90,17 @@ class WallMixin(StoreBase):
         with self.read() as db:
             return [_note(r) for r in db.query(sql, [event_id, *statuses])]
 
+    @unshared
     def notes_by_participant(self, event_id: int, participant_id: int) -> list[Note]:
         """A participant's own notes, whatever their state."""
         sql = _NOTES_SQL.format(where="AND n.participant_id = ?")
         with self.read() as db:
             return [_note(r) for r in db.query(sql, [event_id, participant_id])]
 
+    @changes(WALL)
     def plus_one(self, note_id: int, participant_id: int) -> bool:
         """Add a participant's +1 to a visible note; False if already given."""
-        with self.write() as db:
+        with self.write(("note", note_id)) as db:
             status = db.execute("SELECT status FROM notes WHERE id = ?", [note_id]).fetchone()
             if status is None or status[0] != "visible":
                 raise StoreError("That note is not on the wall.")
@@ -104,6 +110,7 @@ class WallMixin(StoreBase):
             )
             return cur.rowcount == 1
 
+    @unshared
     def my_plus_ones(self, event_id: int, participant_id: int) -> set[int]:
         """Ids of the notes this participant has +1'd."""
         with self.read() as db:
@@ -115,10 +122,11 @@ class WallMixin(StoreBase):
             )
             return {r[0] for r in rows}
 
+    @changes(WALL)
     def set_note_status(self, note_id: int, status: str) -> None:
         """Show, hide or hold a note. Notes are never deleted, only hidden."""
         if status not in NOTE_STATES:
             raise StoreError(f"Unknown note state {status!r}.")
-        with self.write() as db:
+        with self.write(("note", note_id)) as db:
             if db.execute("UPDATE notes SET status = ? WHERE id = ?", [status, note_id]).rowcount == 0:
                 raise StoreError("No such note.")

@@ -9,11 +9,14 @@ refusal as SQLite's busy timeout.
 
 SQLite runs one writer at a time; here that guarantee is rebuilt with
 advisory locks, so the shared domain SQL holds under concurrent writers:
-every `write()` transaction takes one exclusive lock and every one-statement
-write takes it shared (exactly SQLite's BEGIN IMMEDIATE semantics for
-staff transactions, while votes still run side by side); a statement that
-reads before it writes (the next participant number, the posting limit)
-also locks its own key, e.g. the event or the participant.
+a cross-event `write()` transaction takes one database-wide lock
+exclusively and every other write takes it shared; a `write(event=...)`
+transaction takes its event's lock exclusively and every one-statement
+write of that event takes it shared (SQLite's BEGIN IMMEDIATE semantics
+within the event, while votes run side by side and other events' writes
+never wait: storage/locks.py). A statement that reads before it writes
+(the next participant number, the posting limit) also locks its own key,
+e.g. the event or the participant.
 """
 
 from __future__ import annotations
@@ -34,9 +37,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from .. import core
 from ..core import BUSY_MESSAGE, StorageFault, StoreError, Written, split_statements, utc_now
 from ..faults import FAULTS
+from ..locks import EVENT_LOCK_CLASS, EventOf, event_id_sql
 
 POOL_SIZE = int(os.environ.get("EVENTKIT_PG_POOL_SIZE") or 10)
-WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": the lock every write() holds alone
+WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": held alone by cross-event writes, shared by every other
 MIGRATE_KEY = WRITE_KEY + 1  # hosts starting at once apply migrations one at a time
 GONE_MESSAGE = "That is no longer part of this event: please reload the page."
 UNSTORABLE_MESSAGE = "That cannot be stored as it is (a number out of range or a NUL character): please change it."
@@ -141,18 +145,17 @@ class PostgresEngine:
         if pool is not None:
             pool.close()
 
-    def begin_write(self, db: PgDb) -> None:
-        _begin(db, f"pg_advisory_xact_lock({WRITE_KEY})")
+    def begin_write(self, db: PgDb, event: EventOf | None = None, serialise: tuple[str, int] | None = None) -> None:
+        _begin(db, write_locks(event, serialise))
 
     def begin_snapshot(self, db: PgDb) -> None:
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
-    def write_one(self, sql: str, params: dict | list, serialise: tuple[str, int] | None) -> Written:
-        locks = f"pg_advisory_xact_lock_shared({WRITE_KEY})"
-        if serialise is not None:
-            locks += ", pg_advisory_xact_lock({}, {})".format(*serial_key(*serialise))
+    def write_one(
+        self, sql: str, params: dict | list, serialise: tuple[str, int] | None, event: EventOf | None = None
+    ) -> Written:
         with self.borrow() as db:
-            _begin(db, locks)
+            _begin(db, one_statement_locks(event, serialise))
             try:
                 cursor = db.execute(sql, params)
                 rows = cursor.fetchall() if cursor.description else []
@@ -248,6 +251,32 @@ class PgDb:
         cursor = self.conn.cursor(row_factory=dict_row)
         cursor.execute(sql if params is None else translate(sql), params)
         yield from cursor
+
+
+def write_locks(event: EventOf | None, serialise: tuple[str, int] | None = None) -> str:
+    """A write() transaction's locks: the event's alone, or (no event) every writer's."""
+    if event is None:
+        locks = f"pg_advisory_xact_lock({WRITE_KEY})"
+    else:
+        locks = f"pg_advisory_xact_lock_shared({WRITE_KEY}), {_event_lock(event, shared=False)}"
+    return locks + _serial_lock(serialise)
+
+
+def one_statement_locks(event: EventOf | None, serialise: tuple[str, int] | None = None) -> str:
+    """A one-statement write's locks: shared with the other writes of its event, then its own key."""
+    locks = f"pg_advisory_xact_lock_shared({WRITE_KEY})"
+    if event is not None:
+        locks += ", " + _event_lock(event, shared=True)
+    return locks + _serial_lock(serialise)
+
+
+def _event_lock(event: EventOf, *, shared: bool) -> str:
+    lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    return f"{lock}({EVENT_LOCK_CLASS}, CAST({event_id_sql(event)} % 2147483647 AS INTEGER))"
+
+
+def _serial_lock(serialise: tuple[str, int] | None) -> str:
+    return "" if serialise is None else ", pg_advisory_xact_lock({}, {})".format(*serial_key(*serialise))
 
 
 def _begin(db: PgDb, locks: str) -> None:

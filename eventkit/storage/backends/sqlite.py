@@ -163,9 +163,10 @@ class SqliteEngine:
     def close(self) -> None:
         self.release()
 
-    def begin_write(self, db: sqlite_utils.Database) -> None:
+    def begin_write(self, db: sqlite_utils.Database, event: object = None, serialise: object = None) -> None:
         """Take the write lock, or refuse with a message a person can act on.
 
+        One writer at a time, whatever the event (`event` and `serialise` are for PostgreSQL).
         Under a very heavy load (hundreds of phones on two cores) a writer can
         wait longer than the busy timeout: the attendee is told to try again
         (their text stays in the box) instead of seeing a crash.
@@ -179,8 +180,10 @@ class SqliteEngine:
     def begin_snapshot(self, db: sqlite_utils.Database) -> None:
         db.execute("BEGIN")  # in WAL mode, the first read fixes what the transaction sees
 
-    def write_one(self, sql: str, params: dict | list, serialise: tuple[str, int] | None) -> Written:
-        """One statement in autocommit: SQLite runs it alone, so `serialise` needs nothing more.
+    def write_one(
+        self, sql: str, params: dict | list, serialise: tuple[str, int] | None, event: object = None
+    ) -> Written:
+        """One statement in autocommit: SQLite runs it alone, so `serialise` and `event` need nothing more.
 
         SQLite holds the write lock only while it runs the statement, with
         Python's lock released: a transaction of several statements held it

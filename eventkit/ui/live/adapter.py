@@ -3,7 +3,8 @@
 Its whole surface, which eventkit/ui/live re-exports:
 
 - store(): the app's Store, one per database for every session; a write
-  through it drops the shared reads it makes stale (eventkit.live.reads.WRITES);
+  through it drops the shared reads it makes stale (declared with
+  @changes in eventkit/storage: the shared reads subscribe to it);
 - reads(): the shared, short-lived reads (eventkit.live.reads.READS);
 - can_push(), watch(), shown(), forget(): what a phone's screen drew of the
   live activity, so the server reruns it when that changes.
@@ -20,8 +21,8 @@ import streamlit as st
 from eventkit.access import staff
 from eventkit.event.demo import ensure_demo
 
-from ...live import LivePush, Signature, live_signatures
-from ...live.reads import DroppingStore, SharedReads
+from ...live import LivePush, LiveSignature, live_signatures
+from ...live.reads import SharedReads
 from ...storage import Store, StoreError, allow_many_open_files, default_path
 from . import runtime
 
@@ -53,9 +54,8 @@ def reads() -> SharedReads:
 
 
 def store() -> Store:
-    """The app's Store; a write through it drops the shared reads it makes stale."""
-    shared = reads()
-    return DroppingStore(shared.store, shared)  # type: ignore[return-value]  # a Store to its callers
+    """The app's Store; a write through it drops the shared reads it makes stale (they subscribe to it)."""
+    return reads().store
 
 
 # --- Push: rerun a phone's screen when the live activity changes -------------------------
@@ -66,7 +66,7 @@ def can_push() -> bool:
     return runtime.can_rerun_sessions()
 
 
-def watch(event_id: int, shown: Signature) -> None:
+def watch(event_id: int, shown: LiveSignature) -> None:
     """Keep this session's attendee screen in step with the event's live activity.
 
     Called from inside a fragment, only that fragment is redrawn when the
@@ -75,7 +75,7 @@ def watch(event_id: int, shown: Signature) -> None:
     _pusher().watch(runtime.session_id(), event_id, shown, runtime.fragment_id())
 
 
-def shown() -> Signature | None:
+def shown() -> LiveSignature | None:
     """What this session's screen last drew of the live activity, as push knows it."""
     return _pusher().shown(runtime.session_id())
 
@@ -90,7 +90,7 @@ def forget() -> None:
 def _pusher() -> LivePush:
     shared = reads()
 
-    def signatures(event_ids: set[int]) -> dict[int, Signature]:
+    def signatures(event_ids: set[int]) -> dict[int, LiveSignature]:
         try:
             return live_signatures(shared.store, event_ids)
         finally:

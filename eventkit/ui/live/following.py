@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ...live import PHONE_POLL_SECONDS, PHONE_SAFETY_SECONDS, signature
+from ...live import PHONE_POLL_SECONDS, PHONE_SAFETY_SECONDS, LiveSignature, signature
 from ...models import Live, Poll
 from .. import faults, routes
 from ..identity import Attendee
@@ -19,7 +19,7 @@ from ..routes import link
 from .adapter import can_push, forget, reads, shown, watch
 
 
-def live_signature(event_id: int) -> tuple:
+def live_signature(event_id: int) -> LiveSignature:
     """eventkit.live.signature of the event, from the shared reads."""
     return signature(*reads().live_poll(event_id))
 
@@ -69,7 +69,7 @@ def live_part(event_id: int) -> tuple[Live, Poll | None]:
     return now, current
 
 
-def _rerun_if_live_changed(event_id: int, seen: tuple) -> None:
+def _rerun_if_live_changed(event_id: int, seen: LiveSignature | None) -> None:
     if live_signature(event_id) != seen:
         st.rerun(scope="app")
 
@@ -83,7 +83,7 @@ def _safety_check(event_id: int) -> None:
 
 @st.fragment(run_every=PHONE_POLL_SECONDS)
 @faults.shielded(faults.QUIET)
-def _poll_live(event_id: int, seen: tuple) -> None:
+def _poll_live(event_id: int, seen: LiveSignature) -> None:
     _rerun_if_live_changed(event_id, seen)
 
 
