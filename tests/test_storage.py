@@ -912,7 +912,6 @@ def _first_score(store, event) -> dict:
 @pytest.fixture
 def locked(demo, monkeypatch):
     """(store, event, person, poll, release): another writer holds the lock; short busy timeout."""
-    from eventkit.storage import base
 
     store, event = demo
     person = store.join(event.id, new_token(), 1)
@@ -920,7 +919,7 @@ def locked(demo, monkeypatch):
     poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
     store.set_poll_state(poll.id, "open")
     store.set_eval_open(event.id, True)
-    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("eventkit.storage.db.BUSY_TIMEOUT_MS", 50)
     store.close()  # the timeout is set when a connection opens
     release = hold_write_lock(store)
     released = []

@@ -35,6 +35,7 @@ from eventkit.outputs.codebook import (
 )
 from eventkit.outputs.rows import activity_rows, long_rows
 from eventkit.storage import Store
+from eventkit.storage.coding import SOURCE_LABELS, MatrixCell
 from eventkit.text import neutralise_cell
 
 BOM = "\ufeff"
@@ -88,6 +89,25 @@ def codebook_csv() -> bytes:
         for c in columns
     ]
     return csv_bytes(rows, cols)
+
+
+MATRIX: tuple[Column, ...] = define_columns(
+    ("theme", "str", "Theme"),
+    ("source", "str", "Where the coded texts come from (wall notes, table notes, evaluation comments)"),
+    ("count", "int", "How many texts of this source have the theme"),
+    ("text", "str", "One of those texts; blank for a theme with none"),
+)
+
+
+def matrix_csv(cells: list[MatrixCell]) -> bytes:
+    """The coding page's analysis matrix with its texts: one row per theme, source and text."""
+    rows = [
+        {"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count, "text": t}
+        for c in cells
+        for t in (c.texts or ("",))
+        if c.count or t
+    ]
+    return csv_bytes(rows, MATRIX)
 
 
 def backup_bytes(store: Store, only_event: int | None = None) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .attempts import AttemptsMixin
 from .base import StorageFault, StoreError, allow_many_open_files, default_path, utc_now
 from .coding import CodingMixin
+from .db import utc_stamp
 from .editing import EditingMixin
 from .evaluation import EvaluationMixin
 from .events import EventsMixin
@@ -44,4 +45,13 @@ class Store(
     """An eventkit database (a SQLite file or a PostgreSQL database) and every operation on it."""
 
 
-__all__ = ["Store", "StoreError", "StorageFault", "allow_many_open_files", "current_fault", "default_path", "utc_now"]
+__all__ = [
+    "Store",
+    "StoreError",
+    "StorageFault",
+    "allow_many_open_files",
+    "current_fault",
+    "default_path",
+    "utc_now",
+    "utc_stamp",
+]
