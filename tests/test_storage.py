@@ -901,6 +901,23 @@ def test_delete_event_removes_everything(demo, other):
     assert store.integrity_ok()
 
 
+def test_replacing_an_event_on_import_compacts_like_deleting_one(demo, demo_spec, monkeypatch):
+    store, event = demo
+    secret = "REPLACED-NOTE-6262 about the old hall"
+    p = store.join(event.id, new_token(), 1)
+    store.add_note(store.list_prompts(event.id)[0].id, p.id, secret)
+    assert secret.encode() in db_bytes(store)  # the check can see text
+    compacted = []
+    real = store.engine.compact
+    monkeypatch.setattr(store.engine, "compact", lambda: (compacted.append(True), real())[1])
+
+    store.import_event(demo_spec, replace=True)
+
+    assert compacted == [True]
+    assert secret.encode() not in db_bytes(store)
+    assert store.integrity_ok()
+
+
 # --- A database too busy to take a write ------------------------------------------------
 
 
