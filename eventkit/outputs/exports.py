@@ -131,11 +131,26 @@ def event_file_bytes(store: Store, event: Event) -> bytes:
 
 
 def zip_bytes(store: Store, event: Event) -> bytes:
-    """A ZIP of every CSV, the codebook, the event file and a copy of the event's database."""
+    """A ZIP of every CSV, the codebook, the event file and a copy of the event's database.
+
+    All from one moment, even while attendees answer: the event's database
+    copy is made first (read from one snapshot, see Store.backup_to), and
+    the CSVs and the event file are read from that copy, not from the
+    live database.
+    """
     folder = f"{event.code}-export"
-    files: dict[str, bytes] = dict(activity_csvs(store, event.id))
-    files[f"{event.code}.yaml"] = event_file_bytes(store, event)
-    files[f"{event.code}.db"] = backup_bytes(store, only_event=event.id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "event.db")
+        store.backup_to(path, only_event=event.id)
+        with open(path, "rb") as f:
+            database = f.read()
+        copy = Store(path)
+        try:
+            files: dict[str, bytes] = dict(activity_csvs(copy, event.id))
+            files[f"{event.code}.yaml"] = event_file_bytes(copy, event)
+        finally:
+            copy.close()
+    files[f"{event.code}.db"] = database
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():
