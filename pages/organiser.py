@@ -70,7 +70,6 @@ with st.expander(f"Duplicate {event.code} (set-up only, no attendee data)"), st.
     new_title = st.text_input("New title", value=f"{event.title} (copy)")
     if st.form_submit_button("Duplicate"):
         try:
-            event_editing.new_event_spec(new_code, new_title)  # checks the code's shape
             start_on(store.duplicate_event(event.id, new_code, new_title), "Event duplicated.")
         except EventFileError as err:
             show_errors(err.errors)

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from eventkit import ui
+from eventkit.outputs import exports
 from eventkit.results import analysis
 from eventkit.storage import StoreError
 from eventkit.storage.coding import SOURCE_LABELS, SOURCES
-from eventkit.text import neutralise_cell
 from eventkit.ui.organiser import organiser_page, require_event, show_refusal
 
 event = require_event(organiser_page("Thematic coding"))
@@ -75,10 +75,9 @@ for theme in dict.fromkeys(c.theme for c in cells):
     with st.expander(f"{theme}: the texts"):
         texts = [(SOURCE_LABELS[c.source], t) for c in cells if c.theme == theme for t in c.texts]
         st.dataframe(pd.DataFrame(texts, columns=["source", "text"]), hide_index=True)
-long = analysis.matrix_long_frame(cells).map(neutralise_cell)
 st.download_button(
     "Download the matrix (CSV)",
-    long.to_csv(index=False).encode("utf-8-sig"),
+    exports.matrix_csv(cells),
     f"{event.code.lower()}-analysis-matrix.csv",
     "text/csv",
     icon=":material/download:",

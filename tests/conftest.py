@@ -170,11 +170,14 @@ def db_dirs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_spec():
-    """The demo event file, parsed once per run (its passcode hash is slow on purpose).
+    """The demo event file, parsed once per run, its plain passcode hashed as the Store would
+    (slow on purpose), so importing it in each test does not hash it again.
 
     Shared between tests: treat it as read-only.
     """
-    return load_event_file(DEMO_FILE)
+    from eventkit.storage.editing import ready_to_save
+
+    return ready_to_save(load_event_file(DEMO_FILE))
 
 
 @pytest.fixture(scope="session")

@@ -137,3 +137,18 @@ def test_theme_names_clash_ignoring_case_the_same_way_on_both_engines(demo):
         store.rename_theme(taken[0].id, "straße")
     store.rename_theme(taken[0].id, "équipe")  # its own name in another case is fine
     assert store.list_themes(event.id)[-3].name == "équipe"
+
+
+def test_the_matrix_csv_is_written_like_every_other_export(demo):
+    """The coding page's CSV comes from the exports' one writer: BOM, CRLF, typed columns, formulas neutralised."""
+    from eventkit.outputs import exports
+
+    store, event = demo
+    me = store.join(event.id, "coding-test-token-0002", 1)
+    note = store.add_note(store.list_prompts(event.id)[0].id, me.id, '=HYPERLINK("http://x")')
+    theme = store.list_themes(event.id)[0]
+    store.set_codings(event.id, "note", {str(note.id): [theme.id]})
+    data = exports.matrix_csv(store.analysis_matrix(event.id))
+    assert data.startswith(b"\xef\xbb\xbftheme,source,count,text\r\n")
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert f'{theme.name},Wall notes,1,"\'=HYPERLINK(""http://x"")"' in lines, lines[:3]

@@ -11,7 +11,8 @@ from eventkit.access.security import new_token
 from eventkit.cli import main as cli
 from eventkit.outputs import exports
 from eventkit.storage import Store, StoreError
-from eventkit.storage.copying import EVENT_TABLES, NOT_COPIED, copy_events
+from eventkit.storage.copying import copy_events
+from eventkit.storage.event_rows import EVENT_TABLES, NOT_COPIED
 
 
 def fill(store: Store, event_id: int) -> None:

@@ -23,6 +23,7 @@ from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.file import EventFileError, dump_event_file, parse_event_file
 from eventkit.models import Participant
 from eventkit.rehearse.runner import WARM_UP_SESSIONS, door_problem
+from eventkit.storage import utc_stamp
 from eventkit.storage.participants import (
     BUSY_JOIN_MESSAGE,
     CLOSED_MESSAGE,
@@ -96,7 +97,7 @@ def test_the_limit_is_a_rolling_minute(demo):
     start = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
 
     def at(seconds: float):
-        moment = (start + timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        moment = utc_stamp(start + timedelta(seconds=seconds))
         return mock.patch("eventkit.storage.participants.utc_now", lambda: moment)
 
     with at(0):

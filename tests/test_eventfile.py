@@ -10,7 +10,7 @@ import pytest
 from eventkit.access.security import verify_passcode
 from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.file import EventFileError, dump_event_file, load_event_file, parse_event_file
-from eventkit.event.spec import EventSpec, SettingsSpec, TableSpec
+from eventkit.event.spec import EventSpec, PollSpec, SettingsSpec, TableSpec
 from tests.engines import integrity_error
 from tests.every import assert_every
 
@@ -364,11 +364,31 @@ def test_minimal_valid_files(text, expected):
         assert getattr(spec, name) == value
 
 
-def test_plain_passcode_is_hashed_and_hash_kept():
-    spec = parse_event_file(HEAD + "facilitator_passcode: open sesame\n")
-    assert verify_passcode("open sesame", spec.facilitator_passcode_hash)
-    again = parse_event_file(HEAD + f"facilitator_passcode_hash: {spec.facilitator_passcode_hash}\n")
-    assert again.facilitator_passcode_hash == spec.facilitator_passcode_hash
+def test_plain_passcode_is_hashed_when_saved_and_hash_kept(store):
+    text = HEAD + "facilitator_passcode: open sesame\n"
+    spec = parse_event_file(text)
+    assert parse_event_file(text) == spec, "the same file gives the same spec"
+    assert (spec.facilitator_passcode, spec.facilitator_passcode_hash) == ("open sesame", "")
+    saved = store.export_spec(store.import_event(spec))
+    assert verify_passcode("open sesame", saved.facilitator_passcode_hash) and saved.facilitator_passcode == ""
+    again = parse_event_file(HEAD + f"facilitator_passcode_hash: {saved.facilitator_passcode_hash}\n")
+    assert again.facilitator_passcode_hash == saved.facilitator_passcode_hash
+
+
+def test_the_yaml_is_parsed_once(monkeypatch):
+    """One YAML parse gives both the node tree (for line numbers) and the data."""
+    import yaml
+
+    made = []
+    real = yaml.SafeLoader.__init__
+
+    def counting(self, stream):
+        made.append(stream)
+        real(self, stream)
+
+    monkeypatch.setattr(yaml.SafeLoader, "__init__", counting)
+    parse_event_file(HEAD + "venue: Hall\n")
+    assert len(made) == 1, f"parsed {len(made)} times"
 
 
 def test_load_event_file_reads_utf8(tmp_path):
@@ -389,11 +409,37 @@ def test_invalid_file_imports_nothing(store, demo_spec):
     assert store.list_events() == []
 
 
-def test_failed_import_rolls_back(store):
+def test_failed_import_rolls_back(store, monkeypatch):
+    """The polls are written before the tables: a failure at the tables leaves no poll behind."""
+    from eventkit.storage import editing
+
     spec = parse_event_file(HEAD + "polls:\n  - question: Q\n    options: [a, b]\n")
-    broken = dataclasses.replace(spec, tables=(TableSpec(number=1), TableSpec(number=1)))
+
+    def fails(db, event_id, tables):
+        db.execute("INSERT INTO event_tables (event_id, number, name) VALUES (?, 1, 'a'), (?, 1, 'b')", [event_id] * 2)
+
+    monkeypatch.setattr(editing, "_sync_tables", fails)
     with pytest.raises(integrity_error(store)):
-        store.import_event(broken)
+        store.import_event(spec)
     assert store.list_events() == []
     with store.read() as db:
         assert db.execute("SELECT COUNT(*) FROM polls").fetchone()[0] == 0
+
+
+def test_the_store_checks_what_it_imports_and_updates(store):
+    """import_event and update_event run the one check themselves: no caller can save an unchecked spec."""
+    spec = parse_event_file(HEAD + "polls:\n  - question: Q\n    options: [a, b]\n")
+    broken = dataclasses.replace(spec, tables=(TableSpec(number=1), TableSpec(number=1)))
+    with pytest.raises(EventFileError, match="table 1 appears twice"):
+        store.import_event(broken)
+    assert store.list_events() == []
+    event_id = store.import_event(dataclasses.replace(spec, code=" test2 ", title=" A test "))
+    assert (store.get_event(event_id).code, store.get_event(event_id).title) == ("TEST2", "A test"), "tidied"
+    with pytest.raises(EventFileError, match="polls"):
+        store.update_event(event_id, dataclasses.replace(spec, code="TEST2", polls=(PollSpec("Q2", options=("a",)),)))
+    with pytest.raises(EventFileError, match="code"):
+        store.update_event(event_id, dataclasses.replace(spec, code="no!"))
+    with pytest.raises(EventFileError, match="code"):
+        store.duplicate_event(event_id, "x")
+    assert [e.code for e in store.list_events()] == ["TEST2"]
+    assert store.export_spec(event_id).polls == spec.polls, "nothing of a refused update was written"

@@ -181,6 +181,37 @@ def test_codebook_describes_every_column_and_code(filled):
     assert len(_read(files, "codebook")) == sum(len(c) for c in codebook.all_files().values())
 
 
+def test_a_zip_made_during_the_event_takes_its_csvs_and_database_from_one_moment(filled, tmp_path, monkeypatch):
+    """Someone joins and votes while the ZIP is being made (just after its votes were read):
+    the ZIP's CSVs and its database copy still describe the same moment."""
+    store, event, _ = filled
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
+    real = Store.export_votes
+    arrived = []
+
+    def a_vote_arrives_after_the_read(self, event_id):
+        rows = real(self, event_id)
+        if not arrived:
+            late = store.join(event.id, "late-arrival-token-000000001", 1)
+            arrived.append(store.cast_vote(poll.id, late.id, poll.options[0].id))
+        return rows
+
+    monkeypatch.setattr(Store, "export_votes", a_vote_arrives_after_the_read)
+    with zipfile.ZipFile(io.BytesIO(exports.zip_bytes(store, event))) as zf:
+        folder = f"{event.code}-export"
+        files = {n.split("/", 1)[1]: zf.read(n) for n in zf.namelist() if n.startswith(folder)}
+    assert arrived, "the vote arrived during the export"
+    (tmp_path / "copy.db").write_bytes(files[f"{event.code}.db"])
+    copy = Store(tmp_path / "copy.db")
+    with copy.read() as db:
+        in_db = db.execute("SELECT COUNT(*) FROM votes v JOIN polls p ON p.id = v.poll_id WHERE p.kind = 'choice'")
+        choice_votes = in_db.fetchone()[0]
+    votes = _read(files, "votes")
+    assert (votes["source"] == "phone").sum() == choice_votes
+    assert len(_read(files, "participants")) == copy.event_row_counts(event.id)["participants"]
+    copy.close()
+
+
 def test_zip_holds_every_file_the_event_file_and_a_database_copy(filled, tmp_path):
     store, event, _ = filled
     with zipfile.ZipFile(io.BytesIO(exports.zip_bytes(store, event))) as zf:

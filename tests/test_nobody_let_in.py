@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from eventkit.access import security
 from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.event.spec import EventSpec
-from eventkit.storage import Store, StoreError
+from eventkit.storage import Store, StoreError, utc_stamp
 from eventkit.storage.attempts import ThrottledError
 from tests.app_pages import app_database, demo_in, open_page
 from tests.every import assert_every
@@ -39,7 +39,7 @@ class Clock:
         self.now = datetime(2016, 5, 18, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> str:
-        return self.now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return utc_stamp(self.now)
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)

@@ -561,11 +561,10 @@ def test_closed_evaluation_shows_saved_answers_read_only(app_db):
 @pytest.fixture
 def hold_write_lock(app_db, monkeypatch):
     """Another writer holds the database's write lock until release() (short busy timeout)."""
-    from eventkit.storage import base
     from tests import engines
 
     store, _ = app_db
-    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("eventkit.storage.db.BUSY_TIMEOUT_MS", 50)
     store.close()  # the timeout is set when a connection (or PostgreSQL's pool) opens
     held = []
     yield lambda: held.append(engines.hold_write_lock(store)), lambda: held.pop()()

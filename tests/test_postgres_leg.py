@@ -73,14 +73,14 @@ def test_the_postgresql_leg_runs_on_postgresql_15_or_later_with_byte_order_text(
 @pytest.mark.postgresql_only
 def test_when_every_pooled_connection_is_taken_a_vote_is_refused_as_busy_and_saved_later(demo, monkeypatch):
     from eventkit.access.security import new_token
-    from eventkit.storage import StoreError, base
+    from eventkit.storage import StoreError
 
     store, event = demo
     poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
     store.set_poll_state(poll.id, "open")
     phone = store.join(event.id, new_token())
     monkeypatch.setattr(postgres, "POOL_SIZE", 1)
-    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("eventkit.storage.db.BUSY_TIMEOUT_MS", 100)
     store.close()  # the next use opens a pool of one
     taken, release = threading.Event(), threading.Event()
 

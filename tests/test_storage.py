@@ -901,6 +901,23 @@ def test_delete_event_removes_everything(demo, other):
     assert store.integrity_ok()
 
 
+def test_replacing_an_event_on_import_compacts_like_deleting_one(demo, demo_spec, monkeypatch):
+    store, event = demo
+    secret = "REPLACED-NOTE-6262 about the old hall"
+    p = store.join(event.id, new_token(), 1)
+    store.add_note(store.list_prompts(event.id)[0].id, p.id, secret)
+    assert secret.encode() in db_bytes(store)  # the check can see text
+    compacted = []
+    real = store.engine.compact
+    monkeypatch.setattr(store.engine, "compact", lambda: (compacted.append(True), real())[1])
+
+    store.import_event(demo_spec, replace=True)
+
+    assert compacted == [True]
+    assert secret.encode() not in db_bytes(store)
+    assert store.integrity_ok()
+
+
 # --- A database too busy to take a write ------------------------------------------------
 
 
@@ -912,7 +929,6 @@ def _first_score(store, event) -> dict:
 @pytest.fixture
 def locked(demo, monkeypatch):
     """(store, event, person, poll, release): another writer holds the lock; short busy timeout."""
-    from eventkit.storage import base
 
     store, event = demo
     person = store.join(event.id, new_token(), 1)
@@ -920,7 +936,7 @@ def locked(demo, monkeypatch):
     poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
     store.set_poll_state(poll.id, "open")
     store.set_eval_open(event.id, True)
-    monkeypatch.setattr(base, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr("eventkit.storage.db.BUSY_TIMEOUT_MS", 50)
     store.close()  # the timeout is set when a connection opens
     release = hold_write_lock(store)
     released = []

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from eventkit.access import security
-from eventkit.storage import Store
+from eventkit.storage import Store, utc_stamp
 
 ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
 SECRETS_KEY = "admin_password"
@@ -161,7 +161,7 @@ def issue_pass(
     now = now or datetime.now(UTC)
     expires = end_of_day(now)
     token = security.new_staff_pass()
-    store.add_staff_pass(security.fingerprint(token), role, event_id, mark, _stamp(expires))
+    store.add_staff_pass(security.fingerprint(token), role, event_id, mark, utc_stamp(expires))
     return token, max(1, int((expires - now).total_seconds()))
 
 
@@ -182,7 +182,3 @@ def revoke_pass(store: Store, token: str | None) -> None:
     """Sign out: the pass stops working everywhere at once."""
     if token:
         store.delete_staff_pass(security.fingerprint(token))
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -45,6 +45,7 @@ def tidy(spec: EventSpec) -> EventSpec:
         venue=_trim(spec.venue),
         welcome=_trim(spec.welcome),
         facilitator_passcode_hash=_trim(spec.facilitator_passcode_hash),
+        facilitator_passcode=_trim(spec.facilitator_passcode),
         settings=_tidy_settings(spec.settings),
         polls=tuple(_tidy_poll(p) for p in spec.polls),
         wall_prompts=_trims(spec.wall_prompts),
@@ -107,8 +108,10 @@ def problems(spec: EventSpec) -> list[FieldError]:
     check = _Check()
     if check.text(("code",), spec.code, required=True) and not CODE_RE.match(spec.code):
         check.fail(("code",), "must be 3-12 letters or digits, e.g. FIFE16")
-    for key in ("title", "subtitle", "date", "venue", "welcome", "facilitator_passcode_hash"):
+    for key in ("title", "subtitle", "date", "venue", "welcome", "facilitator_passcode", "facilitator_passcode_hash"):
         check.text((key,), getattr(spec, key), required=key == "title")
+    if spec.facilitator_passcode and len(spec.facilitator_passcode) < 4:
+        check.fail(("facilitator_passcode",), "must be at least 4 characters")
     _check_settings(check, spec.settings)
     for path, poll in check.items(("polls",), spec.polls):
         _check_poll(check, path, poll)

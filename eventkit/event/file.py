@@ -42,8 +42,7 @@ def _parse_yaml(text: str) -> tuple[yaml.Node, dict]:
     if len(text) > limits.MAX_FILE_CHARS:
         raise _file_error(None, f"is too big: {len(text):,} characters, at most {limits.MAX_FILE_CHARS:,}")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = _compose_and_construct(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise _file_error(mark.line + 1 if mark else None, f"not valid YAML: {err}") from None
@@ -54,6 +53,16 @@ def _parse_yaml(text: str) -> tuple[yaml.Node, dict]:
         line = root.start_mark.line + 1 if root is not None else 1
         raise _file_error(line, "must be a mapping of fields such as code, title, polls")
     return root, data
+
+
+def _compose_and_construct(text: str) -> tuple[yaml.Node | None, object]:
+    """One parse of the text: its node tree (for line numbers) and the data built from that tree."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        return root, loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
 
 
 def _file_error(line: int | None, message: str) -> EventFileError:

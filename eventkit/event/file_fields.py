@@ -6,16 +6,16 @@ ignored), a list or mapping where there should be none, something other
 than text where text belongs. Values are checked afterwards, by
 eventkit.event.check, exactly as the editor's are. A field with a shape
 mistake is given its empty value, so each problem is reported once.
-Two things exist only in the file: a plain facilitator_passcode (hashed
-here) and discussion_prompts (for every vignette without its own prompts).
+One thing exists only in the file: discussion_prompts (for every vignette
+without its own prompts). A plain facilitator_passcode is kept as typed
+(the Store hashes it when it saves the spec), so the same file always
+gives the same spec.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from eventkit.access.security import hash_passcode
-from eventkit.event import limits
 from eventkit.event.check import text_list_problems
 from eventkit.event.spec import (
     DEFAULT_THEMES,
@@ -113,7 +113,8 @@ class _Fields:
         return EventSpec(
             code=self.text(data, (), "code"),
             **{key: self.text(data, (), key) for key in TEXTS},
-            facilitator_passcode_hash=self.passcode(data),
+            facilitator_passcode=self.text(data, (), "facilitator_passcode"),
+            facilitator_passcode_hash=self.text(data, (), "facilitator_passcode_hash"),
             settings=self.settings(data.get("settings") or {}),
             polls=tuple(self.poll(path, p) for path, p in self.items(data, (), "polls")),
             wall_prompts=self.texts(data, (), "wall_prompts"),
@@ -128,17 +129,6 @@ class _Fields:
         found = text_list_problems(("discussion_prompts",), prompts)
         self.errors += found
         return () if found else prompts
-
-    def passcode(self, data: dict) -> str:
-        plain = self.text(data, (), "facilitator_passcode").strip()
-        hashed = self.text(data, (), "facilitator_passcode_hash")
-        if message := limits.too_long("facilitator_passcode", plain):
-            self.fail(("facilitator_passcode",), message)
-        elif plain and len(plain) < 4:
-            self.fail(("facilitator_passcode",), "must be at least 4 characters")
-        elif plain:
-            return hash_passcode(plain)
-        return hashed
 
     def settings(self, s: object) -> SettingsSpec:
         if not isinstance(s, dict):

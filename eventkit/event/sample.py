@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from eventkit.models import Poll
-from eventkit.storage import Store
+from eventkit.storage import Store, utc_stamp
 
 WALL_NOTES = (
     "Referral pathways between Jobcentre and council services",
@@ -81,7 +81,7 @@ def _simulated_clock(start: datetime):
     state = {"now": start}
 
     def now() -> str:
-        return state["now"].isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return utc_stamp(state["now"])
 
     modules = ["participants", "polls", "wall", "tables", "evaluation", "coding"]
     patches = [mock.patch(f"eventkit.storage.{m}.utc_now", now) for m in modules]

@@ -78,6 +78,9 @@ class EventSpec:
     tables: tuple[TableSpec, ...] = ()
     evaluation: tuple[EvaluationItemSpec, ...] = ()
     themes: tuple[str, ...] = ()
+    # A plain passcode as typed (in an event file or the editor): checked with the rest, hashed
+    # into facilitator_passcode_hash by the Store when it saves the spec, never stored as it is.
+    facilitator_passcode: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from eventkit.outputs.codebook import (
 )
 from eventkit.outputs.rows import activity_rows, long_rows
 from eventkit.storage import Store
+from eventkit.storage.coding import SOURCE_LABELS, MatrixCell
 from eventkit.text import neutralise_cell
 
 BOM = "\ufeff"
@@ -90,6 +91,25 @@ def codebook_csv() -> bytes:
     return csv_bytes(rows, cols)
 
 
+MATRIX: tuple[Column, ...] = define_columns(
+    ("theme", "str", "Theme"),
+    ("source", "str", "Where the coded texts come from (wall notes, table notes, evaluation comments)"),
+    ("count", "int", "How many texts of this source have the theme"),
+    ("text", "str", "One of those texts; blank for a theme with none"),
+)
+
+
+def matrix_csv(cells: list[MatrixCell]) -> bytes:
+    """The coding page's analysis matrix with its texts: one row per theme, source and text."""
+    rows = [
+        {"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count, "text": t}
+        for c in cells
+        for t in (c.texts or ("",))
+        if c.count or t
+    ]
+    return csv_bytes(rows, MATRIX)
+
+
 def backup_bytes(store: Store, only_event: int | None = None) -> bytes:
     """A consistent copy of the database file as bytes (see Store.backup_to)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -111,11 +131,26 @@ def event_file_bytes(store: Store, event: Event) -> bytes:
 
 
 def zip_bytes(store: Store, event: Event) -> bytes:
-    """A ZIP of every CSV, the codebook, the event file and a copy of the event's database."""
+    """A ZIP of every CSV, the codebook, the event file and a copy of the event's database.
+
+    All from one moment, even while attendees answer: the event's database
+    copy is made first (read from one snapshot, see Store.backup_to), and
+    the CSVs and the event file are read from that copy, not from the
+    live database.
+    """
     folder = f"{event.code}-export"
-    files: dict[str, bytes] = dict(activity_csvs(store, event.id))
-    files[f"{event.code}.yaml"] = event_file_bytes(store, event)
-    files[f"{event.code}.db"] = backup_bytes(store, only_event=event.id)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "event.db")
+        store.backup_to(path, only_event=event.id)
+        with open(path, "rb") as f:
+            database = f.read()
+        copy = Store(path)
+        try:
+            files: dict[str, bytes] = dict(activity_csvs(copy, event.id))
+            files[f"{event.code}.yaml"] = event_file_bytes(copy, event)
+        finally:
+            copy.close()
+    files[f"{event.code}.db"] = database
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():

@@ -347,14 +347,3 @@ def matrix_frame(cells: list[MatrixCell]) -> pd.DataFrame:
     wide = wide.reindex(index=list(dict.fromkeys(c.theme for c in cells)), columns=list(SOURCE_LABELS.values()))
     wide["total"] = wide.sum(axis=1)
     return wide.reset_index().rename_axis(columns=None)
-
-
-def matrix_long_frame(cells: list[MatrixCell]) -> pd.DataFrame:
-    """The matrix with its texts: one row per theme × source × text (for CSV)."""
-    rows = [
-        {"theme": c.theme, "source": SOURCE_LABELS[c.source], "count": c.count, "text": t}
-        for c in cells
-        for t in (c.texts or ("",))
-        if c.count or t
-    ]
-    return pd.DataFrame(rows, columns=["theme", "source", "count", "text"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .attempts import AttemptsMixin
 from .base import StorageFault, StoreError, allow_many_open_files, default_path, utc_now
 from .coding import CodingMixin
+from .db import utc_stamp
 from .editing import EditingMixin
 from .evaluation import EvaluationMixin
 from .events import EventsMixin
@@ -53,4 +54,5 @@ __all__ = [
     "current_fault",
     "default_path",
     "utc_now",
+    "utc_stamp",
 ]

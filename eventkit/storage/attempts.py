@@ -11,7 +11,7 @@ that role and event, and a new passcode or the command line ends it.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NoReturn
 
 from eventkit.access.security import (
@@ -27,6 +27,7 @@ from eventkit.access.security import (
 )
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .db import parse_stamp, utc_stamp
 from .stale import unshared
 
 ROLES = ("facilitator", "organiser")
@@ -41,14 +42,6 @@ class ThrottledError(StoreError):
     def __init__(self, message: str, wait_seconds: int) -> None:
         super().__init__(message)
         self.wait_seconds = wait_seconds
-
-
-def _parse(stamp: str) -> datetime:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _seconds_until(later: datetime, now: datetime) -> int:
@@ -68,7 +61,10 @@ def under_posting_limit(table: str) -> str:
 
 def posting_params(now: str, table: str = "notes") -> dict:
     """The :since and :limit values for under_posting_limit on `table` at the moment `now`."""
-    return {"since": _stamp(_parse(now) - timedelta(seconds=POST_WINDOW_SECONDS)), "limit": POSTING_LIMITS[table]}
+    return {
+        "since": utc_stamp(parse_stamp(now) - timedelta(seconds=POST_WINDOW_SECONDS)),
+        "limit": POSTING_LIMITS[table],
+    }
 
 
 def check_posting_rate(db: Db, table: str, participant_id: int, now: str) -> None:
@@ -76,8 +72,8 @@ def check_posting_rate(db: Db, table: str, participant_id: int, now: str) -> Non
     if table not in _POSTED_TABLES:
         raise ValueError(f"not a posted table: {table}")
     limit = POSTING_LIMITS[table]
-    moment = _parse(now)
-    since = _stamp(moment - timedelta(seconds=POST_WINDOW_SECONDS))
+    moment = parse_stamp(now)
+    since = utc_stamp(moment - timedelta(seconds=POST_WINDOW_SECONDS))
     recent = db.execute(
         f"SELECT COUNT(*) FROM {table} WHERE participant_id = ? AND created_at > ?", [participant_id, since]
     ).fetchone()[0]
@@ -89,7 +85,7 @@ def check_posting_rate(db: Db, table: str, participant_id: int, now: str) -> Non
             ORDER BY created_at LIMIT 1 OFFSET ?""",
         [participant_id, since, recent - limit],
     ).fetchone()[0]
-    wait = _seconds_until(_parse(oldest_blocking) + timedelta(seconds=POST_WINDOW_SECONDS), moment)
+    wait = _seconds_until(parse_stamp(oldest_blocking) + timedelta(seconds=POST_WINDOW_SECONDS), moment)
     raise ThrottledError(posting_wait_message(wait), wait)
 
 
@@ -206,7 +202,7 @@ def _scope(role: str, event_id: int | None) -> str:
 
 
 def _window_start(now: str) -> str:
-    return _stamp(_parse(now) - timedelta(seconds=LOGIN_WINDOW_SECONDS))
+    return utc_stamp(parse_stamp(now) - timedelta(seconds=LOGIN_WINDOW_SECONDS))
 
 
 def _pause(db: Db, role: str, event_id: int | None, client: str, now: str) -> tuple[int, str]:
@@ -217,7 +213,7 @@ def _pause(db: Db, role: str, event_id: int | None, client: str, now: str) -> tu
            FROM login_attempts WHERE role = ? AND event_id IS NOT DISTINCT FROM ? AND created_at >= ?""",
         [client, client, role, event_id, _window_start(now)],
     ).fetchone()
-    moment = _parse(now)
+    moment = parse_stamp(now)
     own = _remaining(my_last, login_delay_seconds(mine), moment)
     if own:
         return own, login_wait_message(own)
@@ -228,7 +224,7 @@ def _pause(db: Db, role: str, event_id: int | None, client: str, now: str) -> tu
 def _remaining(last: str | None, delay: int, now: datetime) -> int:
     if not delay or last is None:
         return 0
-    reopen = _parse(last) + timedelta(seconds=delay)
+    reopen = parse_stamp(last) + timedelta(seconds=delay)
     return _seconds_until(reopen, now) if reopen > now else 0
 
 

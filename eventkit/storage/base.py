@@ -16,16 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .core import (  # noqa: F401 - re-exported: the mixins import these from base
-    BUSY_MESSAGE,
-    FAULT_MESSAGE,
+from .db import (  # noqa: F401 - re-exported: the mixins import these from base
     Db,
-    StorageFault,
-    StoreError,
     Written,
     is_postgres,
     utc_now,
 )
+from .errors import BUSY_MESSAGE, FAULT_MESSAGE, StorageFault, StoreError  # noqa: F401 - re-exported
 from .faults import FAULTS
 from .locks import EventOf
 from .migrations import MIGRATIONS
@@ -33,7 +30,6 @@ from .stale import Announcer, plumbing, unshared
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "eventkit.db"
 ENV_VAR = "EVENTKIT_DB"
-BUSY_TIMEOUT_MS = 10_000  # how long a write waits for the database (or PostgreSQL's pool) before "very busy"
 
 
 def default_path() -> str:
@@ -68,7 +64,7 @@ class StoreBase(Announcer):
             from .backends.postgres import PostgresEngine as Engine
         else:
             from .backends.sqlite import SqliteEngine as Engine
-        self.engine = Engine(self.path, busy_timeout_ms=lambda: BUSY_TIMEOUT_MS)  # read when a connection opens
+        self.engine = Engine(self.path)  # reads db.BUSY_TIMEOUT_MS when a connection opens
         with self.engine.faults_named():
             self.engine.migrate(MIGRATIONS)
 

@@ -8,13 +8,17 @@ and then, among the rest, by order, so editing a question's wording keeps its
 votes and moving a poll keeps its votes too. Removing something that already
 holds attendee data is refused. A new event has no rows yet, so each one is
 added: `import_event` (also with replace) and `update_event` differ only in
-how the event's own row comes to be.
+how the event's own row comes to be. Both check the spec themselves (eventkit.event.check,
+the one check of the event file and the editor) and hash a plain passcode
+only then, so nothing unchecked is saved whoever calls them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace as replaced
 
+from eventkit.access.security import hash_passcode
+from eventkit.event.check import checked
 from eventkit.event.spec import EvaluationItemSpec, EventSpec, PollSpec, TableSpec, VignetteSpec
 
 from .base import Db, StoreBase, StoreError, utc_now
@@ -38,8 +42,11 @@ class EditingMixin(StoreBase):
         """Create an event and everything in it from a spec, in one transaction.
 
         With replace=True an existing event with the same code is deleted
-        first (with all its data); otherwise a clash raises StoreError.
+        first (with all its data) and the database compacted as after
+        delete_event; otherwise a clash raises StoreError. A spec that fails
+        the check raises EventFileError and nothing is written.
         """
+        spec = ready_to_save(spec)
         with self.write() as db:
             existing = db.execute("SELECT id FROM events WHERE code = ?", [spec.code]).fetchone()
             if existing and not replace:
@@ -50,11 +57,17 @@ class EditingMixin(StoreBase):
                 db, "INSERT INTO events (code, title, created_at) VALUES (?, ?, ?)", [spec.code, spec.title, utc_now()]
             )
             write_spec(db, event_id, spec)
+        if existing:
+            self.engine.compact()  # the replaced event's rows, as delete_event leaves them
         return event_id
 
     @changes(EVENT, LIVE)
-    def update_event(self, event_id: int, spec: EventSpec) -> None:
-        """Make the event match the spec, keeping attendee data; all or nothing."""
+    def update_event(self, event_id: int, spec: EventSpec) -> EventSpec:
+        """Make the event match the spec, keeping attendee data; all or nothing. Returns the spec as saved.
+
+        A spec that fails the check raises EventFileError and nothing is written.
+        """
+        spec = ready_to_save(spec)
         with self.write(event_id, serialise=CODES) as db:
             if not db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone():
                 raise StoreError("No such event.")
@@ -62,6 +75,7 @@ class EditingMixin(StoreBase):
             if clash:
                 raise StoreError(f"code: another event already uses {spec.code}.")
             write_spec(db, event_id, spec)
+        return spec
 
     @unshared
     def export_spec(self, event_id: int) -> EventSpec:
@@ -84,6 +98,16 @@ class EditingMixin(StoreBase):
                 facilitator_passcode_hash="",
             )
         )
+
+
+def ready_to_save(spec: EventSpec) -> EventSpec:
+    """The checked, tidied spec (or EventFileError), a plain passcode replaced by its hash."""
+    spec = checked(spec)
+    if spec.facilitator_passcode:
+        return replaced(
+            spec, facilitator_passcode_hash=hash_passcode(spec.facilitator_passcode), facilitator_passcode=""
+        )
+    return spec
 
 
 def write_spec(db: Db, event_id: int, spec: EventSpec) -> None:

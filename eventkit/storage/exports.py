@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from .base import StoreBase, StoreError
+from .event_rows import count_rows
 from .stale import EVENT, changes, unshared
 
 _VOTES_SQL = """
@@ -82,21 +83,6 @@ _PARTICIPANTS_SQL = (
     "SELECT seq AS participant_seq, table_no, joined_at FROM participants WHERE event_id = ? ORDER BY seq"
 )
 
-# Per-event row counts, table by table: used to check a backup against its source.
-_EVENT_COUNTS = {
-    "participants": "SELECT COUNT(*) FROM participants WHERE event_id = ?",
-    "polls": "SELECT COUNT(*) FROM polls WHERE event_id = ?",
-    "votes": "SELECT COUNT(*) FROM votes v JOIN polls p ON p.id = v.poll_id WHERE p.event_id = ?",
-    "manual_counts": "SELECT COUNT(*) FROM manual_counts m JOIN polls p ON p.id = m.poll_id WHERE p.event_id = ?",
-    "notes": "SELECT COUNT(*) FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id WHERE w.event_id = ?",
-    "note_plus_ones": """SELECT COUNT(*) FROM note_plus_ones x JOIN notes n ON n.id = x.note_id
-                         JOIN wall_prompts w ON w.id = n.prompt_id WHERE w.event_id = ?""",
-    "table_notes": "SELECT COUNT(*) FROM table_notes n JOIN event_tables t ON t.id = n.table_id WHERE t.event_id = ?",
-    "eval_responses": "SELECT COUNT(*) FROM eval_responses WHERE event_id = ?",
-    "eval_answers": """SELECT COUNT(*) FROM eval_answers a JOIN eval_responses r ON r.id = a.response_id
-                       WHERE r.event_id = ?""",
-}
-
 
 class ExportsMixin(StoreBase):
     def _rows(self, sql: str, event_id: int) -> list[dict]:
@@ -140,9 +126,9 @@ class ExportsMixin(StoreBase):
 
     @unshared
     def event_row_counts(self, event_id: int) -> dict[str, int]:
-        """How many rows of each kind the event has (counted by the database)."""
-        with self.read() as db:
-            return {name: db.execute(sql, [event_id]).fetchone()[0] for name, sql in _EVENT_COUNTS.items()}
+        """How many rows of each of the event's tables it has (event_rows.EVENT_TABLES), from one snapshot."""
+        with self.read_snapshot() as db:
+            return count_rows(db, event_id)
 
     @unshared
     def table_row_counts(self) -> dict[str, int]:

@@ -10,12 +10,13 @@ the device: no IP address or browser detail is read or stored.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from eventkit.access.security import token_hash
 
 from ..models import Participant
 from .base import StoreBase, StoreError, utc_now
+from .db import parse_stamp, utc_stamp
 from .stale import PEOPLE, TABLES, changes, unshared
 
 # A room scanning the QR code at once must never meet the limit: the app is
@@ -130,8 +131,7 @@ class ParticipantsMixin(StoreBase):
 
 
 def _window_start(now: str) -> str:
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(seconds=JOIN_WINDOW_SECONDS)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return utc_stamp(parse_stamp(now) - timedelta(seconds=JOIN_WINDOW_SECONDS))
 
 
 # A new participant gets the next number in the event (seq); joining again

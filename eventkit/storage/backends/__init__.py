@@ -5,5 +5,5 @@ Both offer the same methods to `StoreBase`: `borrow()` a connection (a
 `faults_named`, `migrate`, `table_names`, `integrity_ok`, `compact`,
 `backup_whole`, `reset_ids`, `release`, `close` and `describe`. The domain
 SQL itself is shared. They import only the storage package's leaves
-(core, faults), never base.
+(db, errors, faults), never base.
 """

@@ -34,8 +34,8 @@ from psycopg import errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .. import core
-from ..core import BUSY_MESSAGE, StorageFault, StoreError, Written, split_statements, utc_now
+from ..db import Written, busy_timeout_ms, split_statements, utc_now
+from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS
 from ..locks import EVENT_LOCK_CLASS, EventOf, event_id_sql
 
@@ -82,7 +82,7 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 class PostgresEngine:
     name = "postgresql"
 
-    def __init__(self, url: str, busy_timeout_ms: Callable[[], int] = lambda: core.BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, url: str, busy_timeout_ms: Callable[[], int] = busy_timeout_ms) -> None:
         self.url = url
         self.busy_timeout_ms = busy_timeout_ms
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .. import core
-from ..core import BUSY_MESSAGE, StorageFault, StoreError, Written
+from ..db import Written, busy_timeout_ms
+from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS
 from .sqlite_migrate import migrate
 
@@ -44,7 +44,7 @@ def storage_fault(err: BaseException) -> StorageFault | None:
 class SqliteEngine:
     name = "sqlite"
 
-    def __init__(self, path: str, busy_timeout_ms: Callable[[], int] = lambda: core.BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, path: str, busy_timeout_ms: Callable[[], int] = busy_timeout_ms) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
         self._uri: str | None = None

@@ -11,7 +11,7 @@ import time
 
 import sqlite_utils
 
-from ..core import split_statements, utc_now
+from ..db import split_statements, utc_now
 
 
 def migrate(db: sqlite_utils.Database, migrations: list[tuple[str, str]], busy_seconds: float) -> None:
