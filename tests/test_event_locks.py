@@ -70,7 +70,7 @@ def test_an_organisers_save_does_not_wait_for_another_events_votes(two_events, e
         _begin(db, one_statement_locks(("poll", poll_a.id)))  # what a vote at A holds while it runs
         try:
             save = pool.submit(store.update_event, b, store.export_spec(b))
-            assert save.result(timeout=PROMPT) is None
+            assert save.result(timeout=PROMPT).code == "OTHER1"  # saved, returning the spec as saved
             staff_write = pool.submit(store.set_live, a, "wall")  # A's own staff write waits for A's votes
             time.sleep(WAITS)
             assert not staff_write.done()
