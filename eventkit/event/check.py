@@ -10,6 +10,7 @@ fields can be empty too; texts and lists are already texts and sequences.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import replace
@@ -64,10 +65,8 @@ def _trims(texts: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 def _tidy_settings(s: SettingsSpec) -> SettingsSpec:
     url = _trim(s.public_base_url)
-    try:
+    with contextlib.suppress(AddressError):  # reported by the check
         url = normalise_base_url(url) if url else ""
-    except AddressError:
-        pass  # reported by the check
     return replace(
         s,
         word_filter=_trims(s.word_filter),

@@ -187,7 +187,7 @@ class Attendee:
         return int(VOTE_KEY.search(button.element_id)[2])
 
     async def cast(self, poll_id: int, option_id: int, changed: bool = False) -> None:
-        if not self.crowd.stage.kind == "poll" or self.crowd.stage.poll_id != poll_id:
+        if self.crowd.stage.kind != "poll" or self.crowd.stage.poll_id != poll_id:
             return  # voting closed while reading: a person would not tap any more
         button = next(b for b in _vote_buttons(self.session, poll_id) if self._option(b) == option_id)
         run, clicked = self.session.run_id, time.monotonic()

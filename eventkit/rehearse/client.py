@@ -12,6 +12,7 @@ Streamlit's API.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -248,10 +249,8 @@ class StreamlitSession(Screen):
             if left <= 0:
                 raise TimeoutError
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)
-            except TimeoutError:
-                pass
 
     async def wait_run_after(self, runs_before: int, timeout: float) -> None:
         """Wait for a full run that finished after runs_before had finished."""
