@@ -11,6 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core import StorageFault  # core imports this module
 
 log = logging.getLogger("eventkit.storage")
 
@@ -40,7 +44,7 @@ class _FaultLog:
         self._lock = threading.Lock()
         self.current: tuple[str, float] | None = None  # (cause, time.time() of the last failure)
 
-    def failed(self, fault: StorageFault, err: BaseException, path: str) -> None:  # noqa: F821 (base.py)
+    def failed(self, fault: StorageFault, err: BaseException, path: str) -> None:
         with self._lock:
             first = self.current is None or self.current[0] != fault.cause
             self.current = (fault.cause, time.time())

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from ..models import Event
 from .base import StoreBase, StoreError
+from .store_like import StoreLike
 
 
 def expiry_date(event: Event, created_at: str) -> date:
@@ -34,7 +35,7 @@ class RetentionMixin(StoreBase):
             if db.execute("UPDATE events SET retention_days = ? WHERE id = ?", [days, event_id]).rowcount == 0:
                 raise StoreError("No such event.")
 
-    def expired_events(self, today: date | None = None) -> list[tuple[Event, date]]:
+    def expired_events(self: StoreLike, today: date | None = None) -> list[tuple[Event, date]]:
         """Events whose retention period has passed (expiry date before `today`), with that date."""
         today = today or date.today()
         with self.read() as db:
@@ -46,7 +47,7 @@ class RetentionMixin(StoreBase):
                 out.append((event, expires))
         return out
 
-    def purge_expired(self, today: date | None = None, *, dry_run: bool = False) -> list[Event]:
+    def purge_expired(self: StoreLike, today: date | None = None, *, dry_run: bool = False) -> list[Event]:
         """Delete (unless dry_run) every expired event and all its data; returns them.
 
         Each deletion zeroes and compacts the file (see delete_event), so no
