@@ -148,7 +148,7 @@ def with_wall_and_evaluation(
     """Wall prompts and evaluation items from the editor's tables (blank rows dropped)."""
     prompts = [r.get("prompt", "") for r in _records(prompt_rows)]
     items = [
-        EvaluationItemSpec(r.get("kind") or "", r.get("text", ""))
+        EvaluationItemSpec(r.get("kind") or None, r.get("text", ""))
         for r in _records(item_rows)
         if r.get("kind") or r.get("text")
     ]
