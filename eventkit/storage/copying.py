@@ -10,12 +10,7 @@ table's rows are counted on both sides afterwards.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .base import Db, StoreBase, StoreError
-
-if TYPE_CHECKING:
-    from . import Store
 
 _IN_POLLS = "t.poll_id IN (SELECT id FROM polls WHERE event_id = :event)"
 _IN_TABLES = "t.table_id IN (SELECT id FROM event_tables WHERE event_id = :event)"
@@ -177,20 +172,20 @@ def _item_key(source: str, key: str, maps: dict[str, dict[int, int]]) -> str:
         return key  # names nothing in the source either: kept as it was
 
 
-def copy_events(source: Store, target: Store, codes: list[str] | None = None) -> list[tuple[str, dict, dict]]:
+def copy_events(source: StoreBase, target: StoreBase, codes: list[str] | None = None) -> list[tuple[str, dict, dict]]:
     """Copy every event (or those with these codes); [(code, source counts, target counts)] per event.
 
     Ids are kept when the target holds no events yet (a move), so CSVs exported
     before and after name the same rows; otherwise the target gives new ones.
     """
-    events = source.list_events()
+    events = source.list_events()  # type: ignore[attr-defined]
     if codes:
         wanted = {c.strip().upper() for c in codes}
         missing = wanted - {e.code for e in events}
         if missing:
             raise StoreError(f"No event with code {', '.join(sorted(missing))} in {source.describe()}.")
         events = [e for e in events if e.code in wanted]
-    keep_ids = not target.list_events()
+    keep_ids = not target.list_events()  # type: ignore[attr-defined]
     report = []
     for event in sorted(events, key=lambda e: e.id):
         _, expected, copied = copy_event(source, target, event.id, keep_ids=keep_ids)
