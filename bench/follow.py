@@ -29,6 +29,12 @@ def shows(session: StreamlitSession, text: str) -> bool:
     return any(text in s.text for s in session.elements.values())
 
 
+async def follow(session: StreamlitSession, marker: str, start: float, done: list[float]) -> None:
+    """Wait until the screen shows `marker`; add the seconds since `start` to `done`."""
+    await session.wait_for(lambda s: shows(s, marker), 60)
+    done.append(time.monotonic() - start)
+
+
 async def main(url: str, db: str, n: int, changes: int, code: str) -> None:
     store = Store(db)
     event = store.event_by_code(code)
@@ -44,13 +50,8 @@ async def main(url: str, db: str, n: int, changes: int, code: str) -> None:
         await asyncio.sleep(2)
         start = time.monotonic()
         store.set_live(event.id, kind)
-        done = []
-
-        async def follow(s: StreamlitSession) -> None:
-            await s.wait_for(lambda s: shows(s, MARKERS[kind]), 60)
-            done.append(time.monotonic() - start)
-
-        await asyncio.gather(*(follow(s) for s in sessions), return_exceptions=True)
+        done: list[float] = []
+        await asyncio.gather(*(follow(s, MARKERS[kind], start, done) for s in sessions), return_exceptions=True)
         done.sort()
         print(
             f"{kind:10} followed {len(done)}/{n}: p50 {statistics.median(done):.2f}s "

@@ -40,10 +40,11 @@ def group(stack: list[str]) -> str:
 
 def main(path: str) -> None:
     counts: Counter[str] = Counter()
-    for line in open(path):
-        stack, _, n = line.rstrip().rpartition(" ")
-        if stack and n.isdigit() and not any(w in stack.split(";")[-1] for w in WAITS):
-            counts[group(stack.split(";"))] += int(n)
+    with open(path) as lines:
+        for line in lines:
+            stack, _, n = line.rstrip().rpartition(" ")
+            if stack and n.isdigit() and not any(w in stack.split(";")[-1] for w in WAITS):
+                counts[group(stack.split(";"))] += int(n)
     total = sum(counts.values()) or 1
     for name, n in counts.most_common():
         print(f"  {100 * n / total:5.1f} %  {name}")

@@ -36,7 +36,7 @@ from eventkit.rehearse.client import StreamlitSession, http_get
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process, from /proc."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -46,7 +46,7 @@ async def measure(session: StreamlitSession, pid: int, n: int, fragment_id: str)
     for _ in range(n):
         full, frag = session.runs_finished, session.fragment_runs
         await session.rerun(fragment_id=fragment_id)
-        await session.wait_for(lambda s: s.runs_finished > full or s.fragment_runs > frag, 30)
+        await session.wait_for(lambda s, full=full, frag=frag: s.runs_finished > full or s.fragment_runs > frag, 30)
     return (cpu_seconds(pid) - cpu) * 1000 / n, (time.monotonic() - wall) * 1000 / n
 
 

@@ -7,12 +7,22 @@ Streamlit (pickled), compared in tests and serialised to the event file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-POLL_STATES = ("draft", "open", "closed", "revealed")
-POLL_KINDS = ("choice", "estimate")
-NOTE_STATES = ("visible", "hidden", "pending")
-EVAL_KINDS = ("score", "likert", "text")
-LIVE_KINDS = ("welcome", "poll", "wall", "tables", "evaluation")
+# The states and kinds the database stores as text: each a Literal type, so the
+# type checker catches a misspelt state, and its values as a tuple for checks at run time.
+PollState = Literal["draft", "open", "closed", "revealed"]
+PollKind = Literal["choice", "estimate"]
+NoteState = Literal["visible", "hidden", "pending"]
+EvalKind = Literal["score", "likert", "text"]
+LiveKind = Literal["welcome", "poll", "wall", "tables", "evaluation"]
+POLL_STATES: tuple[PollState, ...] = get_args(PollState)
+POLL_KINDS: tuple[PollKind, ...] = get_args(PollKind)
+NOTE_STATES: tuple[NoteState, ...] = get_args(NoteState)
+EVAL_KINDS: tuple[EvalKind, ...] = get_args(EvalKind)
+LIVE_KINDS: tuple[LiveKind, ...] = get_args(LiveKind)
+Role = Literal["facilitator", "organiser"]  # staff who sign in with a password
+ROLES: tuple[Role, ...] = get_args(Role)
 LIKERT_LABELS = (
     "Strongly disagree",
     "Disagree",
@@ -50,7 +60,7 @@ class Event:
 class Live:
     """What the facilitator has made live: attendees and projector follow it."""
 
-    kind: str = "welcome"
+    kind: LiveKind = "welcome"
     poll_id: int | None = None
     changed_at: str = ""
     eval_open: bool = False  # the feedback form is open (Feedback pages show it, live or not)
@@ -68,7 +78,7 @@ class Poll:
     id: int
     event_id: int
     position: int
-    kind: str
+    kind: PollKind
     question: str
     options: tuple[PollOption, ...] = ()
     true_value: float | None = None
@@ -77,7 +87,7 @@ class Poll:
     max_value: float | None = None
     fact: str = ""
     source: str = ""
-    state: str = "draft"
+    state: PollState = "draft"
     results_visible: bool = False
     repeat_of: int | None = None
 
@@ -148,7 +158,7 @@ class Note:
     id: int
     prompt_id: int
     text: str
-    status: str
+    status: NoteState
     created_at: str
     plus_ones: int = 0
     held_reason: str = ""
@@ -188,7 +198,7 @@ class EvalItem:
     id: int
     event_id: int
     position: int
-    kind: str
+    kind: EvalKind
     text: str
 
 

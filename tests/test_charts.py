@@ -109,7 +109,7 @@ def test_before_after_frame_gives_shares_per_round():
     before = PollResults(1, 4, (OptionCount(1, "A", False, 3), OptionCount(2, "B", True, 1)))
     after = PollResults(2, 2, (OptionCount(1, "A", False, 0), OptionCount(2, "B", True, 2)))
     frame = charts.before_after_frame(before, after, reveal=True)
-    assert list(zip(frame["round"], frame["option"], frame["share"])) == [
+    assert list(zip(frame["round"], frame["option"], frame["share"], strict=True)) == [
         ("Before", "A", 75),
         ("Before", "✓ B", 25),
         ("After", "A", 0),

@@ -122,7 +122,7 @@ def test_a_staff_transaction_holds_off_one_statement_writes_until_it_commits(dem
 def test_stores_opening_a_new_database_at_once_apply_each_migration_once(new_database, engine):
     for _ in range(12 if engine == "sqlite" else 2):  # SQLite's race on a new file showed about once in 30
         location = new_database("migrate")
-        opened = together(THREADS, lambda i: Store(location))
+        opened = together(THREADS, lambda i, location=location: Store(location))
         assert not [o for o in opened if isinstance(o, Exception)], opened
         store = opened[0]
         assert store.applied_migrations() == [name for name, _ in MIGRATIONS]

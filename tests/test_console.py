@@ -135,7 +135,7 @@ def test_next_question_opens_the_next_unasked_poll(demo, con, name, before, live
     polls = store.list_polls(event.id)[:4]
     for p in store.list_polls(event.id)[4:]:
         store.set_poll_state(p.id, "revealed")  # the demo has 8: use the first four
-    for p, code in zip(polls, before):
+    for p, code in zip(polls, before, strict=True):
         store.set_poll_state(p.id, STATE[code])
     live_id = None if isinstance(live, str) else polls[live - 1].id
     store.set_live(event.id, "poll", live_id) if live_id else store.set_live(event.id, live)

@@ -129,3 +129,15 @@ def test_the_postgresql_driver_is_an_optional_extra() -> None:
     assert "psycopg" not in (ROOT / "requirements.txt").read_text()
     extra = (ROOT / "requirements-postgres.txt").read_text()
     assert re.search(r"^psycopg\[binary\]==", extra, re.M) and re.search(r"^psycopg-pool==", extra, re.M)
+
+
+def test_ci_runs_lint_format_and_type_checks_before_the_tests() -> None:
+    """.ci/run runs ruff, ruff's format check and mypy, each pinned in requirements-dev.txt, then the tests last."""
+    commands = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    commands = [c for c in commands if c and not c.startswith("#")]
+    for check in ("ruff check .", "ruff format --check .", "mypy"):
+        assert check in commands, f".ci/run does not run {check!r}"
+        assert commands.index(check) < commands.index("python -m pytest -q")
+    assert commands[-1] == "python -m pytest -q"
+    pins = (ROOT / "requirements-dev.txt").read_text().split()
+    assert sorted(p.split("==")[0] for p in pins if p.startswith(("ruff==", "mypy=="))) == ["mypy", "ruff"]

@@ -23,6 +23,7 @@ level) and also a power cut.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import threading
@@ -86,7 +87,7 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
 
         async def run(self) -> None:
             await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
-            for attempt in range(30):
+            for _ in range(30):
                 try:
                     await self.join()
                     await self.take_part()
@@ -147,10 +148,8 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
 
 
 async def _quietly(coro) -> None:
-    try:
+    with contextlib.suppress(Exception):
         await coro
-    except Exception:
-        pass
 
 
 # Where the kills land: one while phones join, then in each activity just after its first write

@@ -254,7 +254,7 @@ def test_poll_names_put_state_and_number_first_and_tell_repeats_apart(db):
     picker = at.selectbox(key="poll-pick-None")
     names = [picker.format_func(p.id) for p in polls]
     assert len(set(names)) == len(names)
-    for p, name in zip(polls, names):
+    for p, name in zip(polls, names, strict=True):
         assert name.startswith(f"Not asked yet · Q{p.position}")
     assert names[7].startswith("Not asked yet · Q8 (repeat of Q1) · Between October 2012")
     run_of_show = [b.label for b in at.button if b.key and b.key.startswith("live-poll-")]

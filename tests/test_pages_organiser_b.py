@@ -56,7 +56,8 @@ def test_wrong_password_is_refused(db, page):
 
 
 @pytest.mark.parametrize(
-    "page, title", zip(PAGES, ["Organiser", "Event editor", "Dashboard", "Thematic coding", "Event report"])
+    "page, title",
+    zip(PAGES, ["Organiser", "Event editor", "Dashboard", "Thematic coding", "Event report"], strict=True),
 )
 def test_pages_render_signed_in(sample, page, title):
     at = _open(page)

@@ -38,7 +38,7 @@ def test_colleagues_are_apart_whenever_possible_and_tables_are_even(sizes, secto
     per_table = Counter(seats)
     assert set(per_table) == set(range(1, tables + 1))
     assert max(per_table.values()) - min(per_table.values()) <= 1
-    together = Counter((p.organisation, t) for p, t in zip(people, seats))
+    together = Counter((p.organisation, t) for p, t in zip(people, seats, strict=True))
     for (org, _), n in together.items():
         size = sum(p.organisation == org for p in people)
         assert n <= math.ceil(size / tables), f"{org}: {n} at one table"  # 1 whenever size <= tables
@@ -48,7 +48,7 @@ def test_colleagues_are_apart_whenever_possible_and_tables_are_even(sizes, secto
 def test_sectors_are_spread_across_tables(per_sector, sectors, tables):
     people = [Attendee(f"P{s}-{i}", f"Org {s}-{i}", f"Sector {s}") for s in range(sectors) for i in range(per_sector)]
     seats = assign_tables(people, tables, seed=3)
-    per_table = Counter((p.sector, t) for p, t in zip(people, seats))
+    per_table = Counter((p.sector, t) for p, t in zip(people, seats, strict=True))
     assert max(per_table.values()) <= math.ceil(per_sector / tables)
 
 

@@ -727,7 +727,7 @@ def test_list_tables(demo, demo_spec):
     store, event = demo
     tables = store.list_tables(event.id)
     assert [(t.number, t.name) for t in tables] == [(1, "Table 1"), (2, "Table 2"), (3, "Table 3"), (4, "Table 4")]
-    for table, spec in zip(tables, demo_spec.tables):
+    for table, spec in zip(tables, demo_spec.tables, strict=True):
         assert [v.title for v in table.vignettes] == [v.title for v in spec.vignettes]
         assert [v.position for v in table.vignettes] == [1, 2]
         for vignette in table.vignettes:

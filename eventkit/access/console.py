@@ -13,6 +13,7 @@ Console was unlocked, so changing the passcode locks out every open panel.
 
 from __future__ import annotations
 
+from eventkit import models
 from eventkit.access import security, staff
 from eventkit.models import Live
 from eventkit.storage import Store, StoreError, attempts
@@ -89,7 +90,7 @@ class Console:
 
     # --- Run of show -------------------------------------------------------
 
-    def set_live(self, kind: str, poll_id: int | None = None) -> Live:
+    def set_live(self, kind: models.LiveKind, poll_id: int | None = None) -> Live:
         """Make welcome, a poll, the wall, the tables or the evaluation live."""
         return self._check().set_live(self.event_id, kind, poll_id)
 
@@ -149,7 +150,7 @@ class Console:
 
     # --- Wall ------------------------------------------------------------------
 
-    def set_note_status(self, note_id: int, status: str) -> None:
+    def set_note_status(self, note_id: int, status: models.NoteState) -> None:
         """Hide, unhide or approve a note ('hidden' / 'visible'). Notes are never deleted."""
         store = self._check()
         if note_id not in {n.id for n in store.notes_for_moderation(self.event_id)}:

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 
+from eventkit.models import Role
+
 PBKDF2_ITERATIONS = 200_000
 TOKEN_BYTES = 16
 
@@ -122,7 +124,7 @@ def login_wait_message(seconds: int) -> str:
     )
 
 
-def storm_wait_message(seconds: int, role: str) -> str:
+def storm_wait_message(seconds: int, role: Role) -> str:
     """Why a person who has not guessed wrong is kept waiting: many guesses from elsewhere."""
     fix = (
         "ask the organiser to set a new facilitator passcode (Event editor), or run "

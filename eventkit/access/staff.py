@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TextIO
 
 from eventkit.access import security
+from eventkit.models import Role
 from eventkit.storage import Store, utc_stamp
 
 ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
@@ -114,7 +115,7 @@ def admin_password_is_right(store: Store, password: str, configured: str | None)
 # --- Checking a secret under the guessing limits -------------------------------------------
 
 
-def sign_in(store: Store, role: str, event_id: int | None, client: str, is_right: Callable[[], bool]) -> bool:
+def sign_in(store: Store, role: Role, event_id: int | None, client: str, is_right: Callable[[], bool]) -> bool:
     """Check a secret as one attempt of this browser session (`client`).
 
     Raises ThrottledError while sign-in is paused; the attempt is recorded as
@@ -155,7 +156,7 @@ def end_of_day(now: datetime | None = None) -> datetime:
 
 
 def issue_pass(
-    store: Store, role: str, event_id: int | None, mark: str, now: datetime | None = None
+    store: Store, role: Role, event_id: int | None, mark: str, now: datetime | None = None
 ) -> tuple[str, int]:
     """A new pass for today: (token for the browser's cookie, seconds until it expires)."""
     now = now or datetime.now(UTC)
@@ -165,7 +166,7 @@ def issue_pass(
     return token, max(1, int((expires - now).total_seconds()))
 
 
-def pass_is_valid(store: Store, token: str | None, role: str, event_id: int | None, mark: str) -> bool:
+def pass_is_valid(store: Store, token: str | None, role: Role, event_id: int | None, mark: str) -> bool:
     """Whether the token is an unexpired pass for this role and event, issued for the current secret."""
     if not token or not mark or not security.looks_like_token(token):
         return False

@@ -10,14 +10,18 @@ fields can be empty too; texts and lists are already texts and sequences.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from dataclasses import replace
+from typing import TypeVar
 
 from eventkit.event import limits
 from eventkit.event.links import AddressError, normalise_base_url
 from eventkit.event.spec import EventFileError, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec
 from eventkit.models import EVAL_KINDS, POLL_KINDS
+
+T = TypeVar("T")
 
 CODE_RE = re.compile(r"^[A-Z0-9]{3,12}$")
 
@@ -65,10 +69,8 @@ def _trims(texts: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 def _tidy_settings(s: SettingsSpec) -> SettingsSpec:
     url = _trim(s.public_base_url)
-    try:
+    with contextlib.suppress(AddressError):  # reported by the check
         url = normalise_base_url(url) if url else ""
-    except AddressError:
-        pass  # reported by the check
     return replace(
         s,
         word_filter=_trims(s.word_filter),
@@ -78,9 +80,10 @@ def _tidy_settings(s: SettingsSpec) -> SettingsSpec:
     )
 
 
-def _whole(value: object) -> object:
-    """30.0 as 30; anything else as it is (the check says what is wrong with it)."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+def _whole(value: int) -> int:
+    """30.0 as 30; anything else as it is (the check says what is wrong with it: a file may give a float here)."""
+    given: object = value  # typed int, but as the file gave it until checked
+    return int(given) if isinstance(given, float) and given.is_integer() else value
 
 
 def _tidy_poll(p: PollSpec) -> PollSpec:
@@ -168,7 +171,7 @@ class _Check:
             self.fail(path, message)
         return not message
 
-    def items(self, path: tuple, values: tuple) -> list[tuple[tuple, object]]:
+    def items(self, path: tuple, values: tuple[T, ...]) -> list[tuple[tuple, T]]:
         """Each item with its path; none when there are too many (each would only repeat it)."""
         return [(path + (i,), v) for i, v in enumerate(values)] if self.count(path, values) else []
 
@@ -184,8 +187,10 @@ class _Check:
         return True
 
     def whole(self, path: tuple, value: object, low: int, high: int | None, message: str, *, required: bool) -> None:
-        if self.number(path, value, required=required) and (
-            int(value) != value or value < low or (high is not None and value > high)
+        if (
+            self.number(path, value, required=required)
+            and isinstance(value, int | float)
+            and (int(value) != value or value < low or (high is not None and value > high))
         ):
             self.fail(path, message)
 

@@ -129,7 +129,7 @@ def _tables_document(tables: tuple[TableSpec, ...]) -> dict:
     prompt_sets = {v.prompts for t in tables for v in t.vignettes}
     shared = len(prompt_sets) == 1
     vignette_keys = ("title", "story") if shared else ("title", "story", "prompts")
-    doc = {"discussion_prompts": list(next(iter(prompt_sets)))} if shared else {}
+    doc: dict[str, object] = {"discussion_prompts": list(next(iter(prompt_sets)))} if shared else {}
     doc["tables"] = [
         {
             "number": t.number,

@@ -169,8 +169,8 @@ class _Fields:
             self.known(v, vpath, VIGNETTE_KEYS)
             prompts = self.texts(v, vpath, "prompts") if "prompts" in v else discussion
             vignettes.append(VignetteSpec(self.text(v, vpath, "title"), self.text(v, vpath, "story"), prompts))
-        return TableSpec(t.get("number"), self.text(t, path, "name"), tuple(vignettes))
+        return TableSpec(t.get("number", 0), self.text(t, path, "name"), tuple(vignettes))
 
     def eval_item(self, path: tuple, e: dict) -> EvaluationItemSpec:
         self.known(e, path, EVAL_KEYS)
-        return EvaluationItemSpec(e.get("kind"), self.text(e, path, "text"))
+        return EvaluationItemSpec(e.get("kind", ""), self.text(e, path, "text"))

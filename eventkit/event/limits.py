@@ -8,6 +8,8 @@ eventkit.event.check applies them, for the event file and the editor alike.
 
 from __future__ import annotations
 
+from collections.abc import Sized
+
 import yaml
 
 MAX_FILE_CHARS = 1_000_000  # a whole event file; the demo is 16,000
@@ -61,7 +63,7 @@ def too_long(key: str, value: str) -> str:
     return f"is too long: {len(value):,} characters, at most {limit:,}"
 
 
-def too_many(key: str, items: list) -> str:
+def too_many(key: str, items: Sized) -> str:
     """The message for a list over its field's limit, or ''."""
     limit = COUNT_LIMITS.get(key)
     if limit is None or len(items) <= limit:

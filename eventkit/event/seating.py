@@ -182,7 +182,8 @@ def assign_tables(people: list[Attendee], tables: int, seed: int = 0) -> list[in
     sectors = [p.sector.lower() for p in people]
     free = table_sizes(len(people), tables)
     seat = [-1] * len(people)
-    orgs, sec_at = [Counter() for _ in range(tables)], [Counter() for _ in range(tables)]
+    orgs: list[Counter[str]] = [Counter() for _ in range(tables)]
+    sec_at: list[Counter[str]] = [Counter() for _ in range(tables)]
     for i in _dealing_order(keys, rng):
         t = min(
             (t for t in range(tables) if free[t] > 0),

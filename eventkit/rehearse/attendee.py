@@ -12,6 +12,7 @@ import asyncio
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from eventkit.access.security import new_token
@@ -19,7 +20,7 @@ from eventkit.access.security import new_token
 from .client import ProtocolError, StreamlitSession, http_get
 from .metrics import Recorder
 from .scenario import Ledger, Settings, Stage
-from .screen import ERROR, INFO, SUCCESS
+from .screen import ERROR, INFO, SUCCESS, Shown
 
 VOTE_KEY = re.compile(r"-vote-(\d+)-(\d+)$")
 EVAL_KEY = re.compile(r"-eval-(\d+)$")
@@ -37,7 +38,15 @@ class Crowd:
     tables: int
 
 
-def _vote_buttons(session: StreamlitSession, poll_id: int) -> list:
+def _matched(pattern: re.Pattern[str], element_id: str) -> re.Match[str]:
+    """The key's match in a widget id the caller found by it."""
+    found = pattern.search(element_id)
+    if found is None:
+        raise ProtocolError(f"{element_id!r} does not match {pattern.pattern}")
+    return found
+
+
+def _vote_buttons(session: StreamlitSession, poll_id: int) -> list[Shown]:
     return [
         b
         for b in session.find("button")
@@ -77,19 +86,26 @@ class Attendee:
         except (ProtocolError, TimeoutError, OSError) as err:
             rec.error(f"attendee {self.n}: {type(err).__name__}: {err}"[:200])
             if self.session is not None:  # what the screen last sent and received, to explain it
-                rec.traces.append(f"attendee {self.n}, {self.doing}:\n  " + "\n  ".join(self.session.trace))
+                rec.traces.append(f"attendee {self.n}, {self.doing}:\n  " + "\n  ".join(self.screen.trace))
         except Exception as err:  # a bug in the simulation must not look like success
             rec.error(f"attendee {self.n}: unexpected {type(err).__name__}: {err}"[:200])
         finally:
             if self.session is not None:
-                if self.session.exceptions:
-                    rec.error(f"attendee {self.n}: exception on screen: {self.session.exceptions[0]}"[:200])
-                await self.session.close()
+                if self.screen.exceptions:
+                    rec.error(f"attendee {self.n}: exception on screen: {self.screen.exceptions[0]}"[:200])
+                await self.screen.close()
+
+    @property
+    def screen(self) -> StreamlitSession:
+        """The joined session (join() first)."""
+        if self.session is None:
+            raise ProtocolError("not joined yet")
+        return self.session
 
     async def warm_up(self) -> None:
         """Open the page once and leave (so each server process has loaded the app before measuring)."""
         await self.join()
-        await self.session.close()
+        await self.screen.close()
         self.session = None
 
     async def join(self) -> None:
@@ -102,7 +118,7 @@ class Attendee:
         cookie = headers.get("set-cookie", "").split(";")[0]
         self.session = StreamlitSession(self.s.url, "", query, cookie)
         await self.session.open(self.s.timeout)
-        await self.session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Wall"), self.s.timeout)
+        await self.screen.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Wall"), self.s.timeout)
         self._on_now_since = time.monotonic()  # follow times count only while on Now
         self.crowd.recorder.timing("join", self._on_now_since - started)
         self.crowd.ledger.joined.add(self.token)
@@ -112,7 +128,7 @@ class Attendee:
         while not stage.over:
             version, kind, poll_id = stage.version, stage.kind, stage.poll_id
             self.doing = f"following {kind}"
-            if kind == "poll" and ("poll", poll_id) not in self.done:
+            if kind == "poll" and poll_id is not None and ("poll", poll_id) not in self.done:
                 self.done.add(("poll", poll_id))
                 await self.vote(poll_id, stage.changed_at)
             elif kind in FOLLOW_MARKERS and kind not in self.done:
@@ -125,7 +141,7 @@ class Attendee:
         """Wait for the Now screen to show the new activity and time it; False if
         the facilitator moved on first (the screen then shows the next one)."""
         marker, stage = FOLLOW_MARKERS[kind], self.crowd.stage
-        shown = await self.session.wait_for(
+        shown = await self.screen.wait_for(
             lambda s: s.find("heading", contains=marker) or stage.version > version, self.s.timeout + 10
         )
         if shown is True:  # moved on: counted, not timed (the screen may never show this one)
@@ -153,9 +169,9 @@ class Attendee:
         else:
             await self.give_feedback()
         self.doing = f"going back to Now after {kind}"
-        runs = self.session.runs_finished
-        await self.session.go_to("", self.link_query)  # back to Now, as people do
-        await self.session.wait_run_after(runs, self.s.timeout)
+        runs = self.screen.runs_finished
+        await self.screen.go_to("", self.link_query)  # back to Now, as people do
+        await self.screen.wait_run_after(runs, self.s.timeout)
         self._on_now_since = time.monotonic()
 
     # --- polls -------------------------------------------------------------------
@@ -163,10 +179,8 @@ class Attendee:
     async def vote(self, poll_id: int, changed_at: float) -> None:
         stage = self.crowd.stage
         open_now = lambda: stage.kind == "poll" and stage.poll_id == poll_id  # noqa: E731
-        buttons = await self.session.wait_for(
-            lambda s: _vote_buttons(s, poll_id) or not open_now(), self.s.timeout + 10
-        )
-        if buttons is True:
+        buttons = await self.screen.wait_for(lambda s: _vote_buttons(s, poll_id) or not open_now(), self.s.timeout + 10)
+        if not isinstance(buttons, list):  # True: the poll closed before the screen showed it
             if changed_at > self._on_now_since:
                 self.crowd.recorder.count("poll_closed_before_screen_showed_it")
             return
@@ -178,20 +192,20 @@ class Attendee:
         await self.cast(poll_id, option)
         if self.rng.random() < self.s.change_share:
             await asyncio.sleep(self.rng.uniform(2, 5))
-            others = [b for b in _vote_buttons(self.session, poll_id) if self._option(b) != option]
+            others = [b for b in _vote_buttons(self.screen, poll_id) if self._option(b) != option]
             if others:
                 await self.cast(poll_id, self._option(self.rng.choice(others)), changed=True)
 
     @staticmethod
     def _option(button) -> int:
-        return int(VOTE_KEY.search(button.element_id)[2])
+        return int(_matched(VOTE_KEY, button.element_id)[2])
 
     async def cast(self, poll_id: int, option_id: int, changed: bool = False) -> None:
-        if not self.crowd.stage.kind == "poll" or self.crowd.stage.poll_id != poll_id:
+        if self.crowd.stage.kind != "poll" or self.crowd.stage.poll_id != poll_id:
             return  # voting closed while reading: a person would not tap any more
-        button = next(b for b in _vote_buttons(self.session, poll_id) if self._option(b) == option_id)
-        run, clicked = self.session.run_id, time.monotonic()
-        await self.session.click(button.element_id)
+        button = next(b for b in _vote_buttons(self.screen, poll_id) if self._option(b) == option_id)
+        run, clicked = self.screen.run_id, time.monotonic()
+        await self.screen.click(button.element_id)
         what = f"vote {self.n} poll {poll_id} option {option_id}"
         ok = await self._acknowledged(run, lambda s: _chosen(s, poll_id, option_id, run), what)
         if ok:
@@ -203,17 +217,17 @@ class Attendee:
     async def _acknowledged(self, run_before: int, check, what: str) -> bool:
         """Wait until a run started after the tap draws the acknowledgement (or an error)."""
 
-        def seen(s: StreamlitSession):
+        def seen(s: StreamlitSession) -> tuple[str, str] | None:
             errors = s.alerts(ERROR, since_run=run_before)
             closed = [t for t in s.alerts(INFO, since_run=run_before) if "closed" in t]
             return ("error", (errors + closed)[0]) if errors or closed else (("ok", "") if check(s) else None)
 
         try:
-            verdict, message = await self.session.wait_for(seen, self.s.timeout)
+            verdict, message = await self.screen.wait_for(seen, self.s.timeout)
         except TimeoutError:
             self.crowd.ledger.unacknowledged.append(what)
             self.crowd.recorder.error(f"{what}: not acknowledged within {self.s.timeout:g} s")
-            self.crowd.recorder.traces.append(f"{what}:\n  " + "\n  ".join(self.session.trace))
+            self.crowd.recorder.traces.append(f"{what}:\n  " + "\n  ".join(self.screen.trace))
             return False
         if verdict == "error" and "closed" in message:
             self.crowd.recorder.count("refused_after_closing")  # the app's right answer, not a failure
@@ -226,14 +240,14 @@ class Attendee:
 
     # --- wall, table, evaluation -----------------------------------------------
 
-    async def open_page(self, path: str, ready) -> object:
+    async def open_page(self, path: str, ready: Callable[[StreamlitSession], list[Shown]]) -> list[Shown]:
         """Tap a page link; if the page is not ready yet, tap again after a moment, as people do."""
         deadline = time.monotonic() + self.s.timeout
         while True:
-            runs = self.session.runs_finished
-            await self.session.go_to(path, self.link_query)
-            await self.session.wait_run_after(runs, max(deadline - time.monotonic(), 0.1))
-            if found := ready(self.session):
+            runs = self.screen.runs_finished
+            await self.screen.go_to(path, self.link_query)
+            await self.screen.wait_run_after(runs, max(deadline - time.monotonic(), 0.1))
+            if found := ready(self.screen):
                 return found
             if time.monotonic() > deadline:
                 raise TimeoutError(f"/{path} never showed what was expected")
@@ -241,9 +255,9 @@ class Attendee:
             await asyncio.sleep(2)
 
     async def submit(self, submit_label: str, ack_text: str, what: str, kind: str = "button") -> bool:
-        submit = self.session.find("button", label=submit_label)[0]
-        run, started = self.session.run_id, time.monotonic()
-        await self.session.click(submit.element_id)
+        submit = self.screen.find("button", label=submit_label)[0]
+        run, started = self.screen.run_id, time.monotonic()
+        await self.screen.click(submit.element_id)
         ok = await self._acknowledged(run, lambda s: any(ack_text in t for t in s.alerts(SUCCESS, run)), what)
         if ok:
             self.crowd.recorder.timing("submit_ack", time.monotonic() - started)
@@ -251,63 +265,63 @@ class Attendee:
 
     async def post_note(self) -> None:
         area = (await self.open_page("wall", lambda s: s.find("text_area", label="Your note (anonymous)")))[0]
-        prompts = self.session.find("radio", key="wall-prompt")
+        prompts = self.screen.find("radio", key="wall-prompt")
         if prompts and len(prompts[0].proto.options) > 1:
-            runs = self.session.runs_finished
-            self.session.set_string(prompts[0].element_id, self.rng.choice(list(prompts[0].proto.options)))
-            await self.session.rerun()
+            runs = self.screen.runs_finished
+            self.screen.set_string(prompts[0].element_id, self.rng.choice(list(prompts[0].proto.options)))
+            await self.screen.rerun()
             area = (
-                await self.session.wait_for(
-                    lambda s: s.runs_finished > runs and s.find("text_area", label="Your note (anonymous)"),
+                await self.screen.wait_for(
+                    lambda s: s.find("text_area", label="Your note (anonymous)") if s.runs_finished > runs else None,
                     self.s.timeout,
                 )
             )[0]
         await asyncio.sleep(self.rng.uniform(3, 10))  # typing
         text = f"Rehearsal note {self.n} {self.token[:8]}: more shared data, fewer forms"
-        self.session.set_string(area.element_id, text)
+        self.screen.set_string(area.element_id, text)
         if await self.submit("Post note", "Thanks!", f"wall note {self.n}"):
             self.crowd.ledger.notes.setdefault(self.token, []).append(text)
             self.crowd.recorder.count("wall_notes")
-        self.session.values.pop(area.element_id, None)  # the form clears on submit
+        self.screen.values.pop(area.element_id, None)  # the form clears on submit
 
     async def write_table_note(self) -> None:
         await self.open_page("table", lambda s: s.find("text_area", label="Note"))
         await self.consent_to_recording()  # table notes are recorded only with consent
-        area = self.session.find("text_area", label="Note")[0]
+        area = self.screen.find("text_area", label="Note")[0]
         await asyncio.sleep(self.rng.uniform(3, 10))
         text = f"Rehearsal table note {self.n} {self.token[:8]}: call the GP first"
-        self.session.set_string(area.element_id, text)
+        self.screen.set_string(area.element_id, text)
         if await self.submit("Add note", "Note added", f"table note {self.n}"):
             self.crowd.ledger.table_notes.setdefault(self.token, []).append(text)
             self.crowd.recorder.count("table_notes")
-        self.session.values.pop(area.element_id, None)
+        self.screen.values.pop(area.element_id, None)
 
     async def consent_to_recording(self) -> None:
         """Tick the table's recording consent, as a scribe does before adding notes."""
-        box = self.session.find("checkbox", key="table-consent")
+        box = self.screen.find("checkbox", key="table-consent")
         if not box or box[0].proto.default:
             return
-        runs = self.session.runs_finished
-        self.session.set_bool(box[0].element_id, True)
-        await self.session.rerun()
-        await self.session.wait_for(
+        runs = self.screen.runs_finished
+        self.screen.set_bool(box[0].element_id, True)
+        await self.screen.rerun()
+        await self.screen.wait_for(
             lambda s: s.runs_finished > runs and s.find("text_area", label="Note"), self.s.timeout
         )
 
     async def give_feedback(self) -> None:
         await self.open_page("feedback", lambda s: s.find("button", label="Send my feedback"))
         answers: dict[int, int | str] = {}
-        for radio in self.session.find("radio"):
+        for radio in self.screen.find("radio"):
             if (m := EVAL_KEY.search(radio.element_id)) and self.rng.random() < 0.9:
                 index = self.rng.randrange(len(radio.proto.options))
-                self.session.set_string(radio.element_id, radio.proto.options[index])
+                self.screen.set_string(radio.element_id, radio.proto.options[index])
                 answers[int(m[1])] = index + 1
-        areas = [a for a in self.session.find("text_area") if EVAL_KEY.search(a.element_id)]
+        areas = [a for a in self.screen.find("text_area") if EVAL_KEY.search(a.element_id)]
         if areas:
             area = self.rng.choice(areas)
             text = f"Rehearsal feedback {self.n}: the tables were the best part"
-            self.session.set_string(area.element_id, text)
-            answers[int(EVAL_KEY.search(area.element_id)[1])] = text
+            self.screen.set_string(area.element_id, text)
+            answers[int(_matched(EVAL_KEY, area.element_id)[1])] = text
         await asyncio.sleep(self.rng.uniform(5, 15))  # answering takes a while
         if await self.submit("Send my feedback", "Thank you", f"evaluation {self.n}"):
             self.crowd.ledger.evaluations[self.token] = answers

@@ -12,17 +12,22 @@ Streamlit's API.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from .screen import Screen
+
+T = TypeVar("T")
 
 STREAM_PATH = "/_stcore/stream"
 
@@ -64,7 +69,7 @@ class StreamlitSession(Screen):
         self.values: dict[str, WidgetState] = {}  # widget values a browser keeps sending
         self.closed_reason = ""
         self._timers: dict[str, asyncio.Task] = {}
-        self._ws = None
+        self._ws: ClientConnection | None = None
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
         self.on_update: Callable[[StreamlitSession], None] | None = None
@@ -78,7 +83,7 @@ class StreamlitSession(Screen):
         headers = {"Cookie": self.cookie} if self.cookie else {}
         self._ws = await connect(
             url,
-            subprotocols=["streamlit"],
+            subprotocols=[Subprotocol("streamlit")],
             max_size=None,
             additional_headers=headers,
             open_timeout=timeout,
@@ -126,7 +131,12 @@ class StreamlitSession(Screen):
         state.widget_states.widgets.extend(merged.values())
         state.context_info.timezone = "Europe/London"
         state.context_info.locale = "en-GB"
-        await self._ws.send(msg.SerializeToString())
+        await self._socket().send(msg.SerializeToString())
+
+    def _socket(self) -> ClientConnection:
+        if self._ws is None:
+            raise ProtocolError("not connected: open() first")
+        return self._ws
 
     async def click(self, element_id: str) -> None:
         """Press a button (or a form's submit button) once.
@@ -159,7 +169,7 @@ class StreamlitSession(Screen):
 
     async def _read_forever(self) -> None:
         try:
-            async for data in self._ws:
+            async for data in self._socket():
                 msg = ForwardMsg()
                 msg.ParseFromString(data)
                 self._handle(msg)
@@ -235,7 +245,7 @@ class StreamlitSession(Screen):
 
     # --- waiting for the screen ----------------------------------------------------
 
-    async def wait_for(self, check: Callable[[StreamlitSession], object], timeout: float) -> object:
+    async def wait_for(self, check: Callable[[StreamlitSession], T | None], timeout: float) -> T:
         """Wait until check(session) is truthy; returns its value or raises TimeoutError."""
         deadline = time.monotonic() + timeout
         while True:
@@ -248,10 +258,8 @@ class StreamlitSession(Screen):
             if left <= 0:
                 raise TimeoutError
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)
-            except TimeoutError:
-                pass
 
     async def wait_run_after(self, runs_before: int, timeout: float) -> None:
         """Wait for a full run that finished after runs_before had finished."""

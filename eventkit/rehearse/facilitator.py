@@ -103,6 +103,9 @@ class Projector:
                 await asyncio.sleep(0.05)
                 continue
             poll_id = stage.poll_id
+            if poll_id is None:
+                await asyncio.sleep(0.05)
+                continue
             self.baseline = await asyncio.to_thread(self.store.vote_count, poll_id)
             from_page = await self._shows_count()
             self.source = "projector page" if from_page else "Store.vote_count (fallback: no count on the projector)"

@@ -12,6 +12,7 @@ import os
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -126,7 +127,7 @@ class ResourceLog:
         if len(self.samples) < 2:
             return {}
         first, last = self.samples[0], self.samples[-1]
-        peaks = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(self.samples, self.samples[1:]) if b[0] > a[0]]
+        peaks = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in pairwise(self.samples) if b[0] > a[0]]
         out = {
             "cpu_mean_cores": round((last[1] - first[1]) / (last[0] - first[0]), 2),
             "cpu_peak_cores": round(max(peaks), 2) if peaks else None,

@@ -9,6 +9,7 @@ key, label or text. client.StreamlitSession is a Screen with a websocket.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.Element_pb2 import Element
@@ -24,7 +25,7 @@ class Shown:
     """One element on screen: its kind, proto and the run that last drew it."""
 
     kind: str
-    proto: object
+    proto: Any  # the element's protobuf message: its class depends on kind
     run: int
     fragment: str
 
@@ -64,6 +65,8 @@ class Screen:
         if which == "new_element":
             el: Element = delta.new_element
             kind = el.WhichOneof("type")
+            if kind is None:  # an element of a kind this protocol version does not name: nothing to show
+                return
             self.elements[path] = Shown(kind, getattr(el, kind), self._run, delta.fragment_id)
             if kind == "exception":
                 self.exceptions.append(f"{el.exception.type}: {el.exception.message}")

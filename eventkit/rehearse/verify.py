@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eventkit.models import NOTE_STATES
+
 from ..models import Event
 from ..storage import Store
 from .scenario import Ledger
@@ -27,7 +29,7 @@ class Counts:
 def take_counts(store: Store, event: Event) -> Counts:
     """Row counts of everything a rehearsal can add to an event."""
     polls = store.list_polls(event.id)
-    statuses = ("visible", "pending", "hidden")
+    statuses = NOTE_STATES
     return Counts(
         participants=store.count_participants(event.id),
         votes={p.id: store.vote_count(p.id) for p in polls},

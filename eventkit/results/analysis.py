@@ -228,7 +228,7 @@ def likert_chart(frame: pd.DataFrame) -> alt.Chart | None:
     data["label"] = data["value"].map(lambda v: LIKERT_LABELS[int(v) - 1])
     parts = []
     for _, item in data.groupby("item_id"):
-        shares = {int(v): s for v, s in zip(item["value"], item["share"])}
+        shares = {int(v): s for v, s in zip(item["value"], item["share"], strict=True)}
         start = -(shares.get(1, 0) + shares.get(2, 0) + shares.get(3, 0) / 2)
         for value in range(1, 6):
             share = shares.get(value, 0.0)

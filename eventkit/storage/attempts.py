@@ -26,11 +26,11 @@ from eventkit.access.security import (
     storm_wait_message,
 )
 
+from ..models import ROLES, Role
 from .base import Db, StoreBase, StoreError, utc_now
 from .db import parse_stamp, utc_stamp
 from .stale import unshared
 
-ROLES = ("facilitator", "organiser")
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
 # Posts per participant per window: a wall poster, or a scribe typing up a table's post-its.
 POSTING_LIMITS = {"notes": POST_LIMIT, "table_notes": SCRIBE_LIMIT}
@@ -110,7 +110,7 @@ def refuse_post(db: Db, table: str, participant_id: int, now: str) -> NoReturn:
 
 class AttemptsMixin(StoreBase):
     @unshared
-    def begin_sign_in(self, role: str, event_id: int | None = None, client: str = "") -> int:
+    def begin_sign_in(self, role: Role, event_id: int | None = None, client: str = "") -> int:
         """Record a sign-in attempt as failed before its secret is checked; returns its id.
 
         Raises ThrottledError instead while this browser session (`client`) is
@@ -145,7 +145,7 @@ class AttemptsMixin(StoreBase):
             ).fetchone()[0]
 
     @unshared
-    def sign_in_succeeded(self, attempt_id: int, role: str, event_id: int | None = None, client: str = "") -> None:
+    def sign_in_succeeded(self, attempt_id: int, role: Role, event_id: int | None = None, client: str = "") -> None:
         """The attempt was right: forget it and this session's earlier wrong attempts.
 
         Other sessions' failures stay: a guesser's count is not reset by the
@@ -160,14 +160,14 @@ class AttemptsMixin(StoreBase):
             )
 
     @unshared
-    def login_wait_seconds(self, role: str, event_id: int | None = None, client: str = "") -> int:
+    def login_wait_seconds(self, role: Role, event_id: int | None = None, client: str = "") -> int:
         """Seconds before this session may try to sign in again for the role (and event); 0 = now."""
         _check_role(role)
         with self.read() as db:
             return _pause(db, role, event_id, client, utc_now())[0]
 
     @unshared
-    def clear_login_failures(self, role: str, event_id: int | None = None) -> int:
+    def clear_login_failures(self, role: Role, event_id: int | None = None) -> int:
         """Forget every wrong attempt for the role (and event), from every session; how many.
 
         The recovery path after a guessing storm: a new passcode does this for
@@ -186,7 +186,7 @@ class AttemptsMixin(StoreBase):
             return db.execute("DELETE FROM login_attempts").rowcount
 
     @unshared
-    def count_login_failures(self, role: str, event_id: int | None = None, client: str | None = None) -> int:
+    def count_login_failures(self, role: Role, event_id: int | None = None, client: str | None = None) -> int:
         """Recorded recent failures for the role (and event), from one session or all."""
         _check_role(role)
         with self.read() as db:
@@ -197,7 +197,7 @@ class AttemptsMixin(StoreBase):
             ).fetchone()[0]
 
 
-def _scope(role: str, event_id: int | None) -> str:
+def _scope(role: Role, event_id: int | None) -> str:
     return role if event_id is None else f"{role}:{event_id}"
 
 
@@ -205,7 +205,7 @@ def _window_start(now: str) -> str:
     return utc_stamp(parse_stamp(now) - timedelta(seconds=LOGIN_WINDOW_SECONDS))
 
 
-def _pause(db: Db, role: str, event_id: int | None, client: str, now: str) -> tuple[int, str]:
+def _pause(db: Db, role: Role, event_id: int | None, client: str, now: str) -> tuple[int, str]:
     """(seconds to wait, why) for a new attempt by `client`: (0, "") when it may go ahead."""
     everyone, last, mine, my_last = db.execute(
         """SELECT COUNT(*), MAX(created_at), COUNT(*) FILTER (WHERE client = ?),
@@ -228,6 +228,6 @@ def _remaining(last: str | None, delay: int, now: datetime) -> int:
     return _seconds_until(reopen, now) if reopen > now else 0
 
 
-def _check_role(role: str) -> None:
+def _check_role(role: Role) -> None:
     if role not in ROLES:
         raise StoreError(f"Unknown role {role!r}.")

@@ -62,7 +62,7 @@ def _copy_rows(src: Db, dst: Db, event_id: int, keep_ids: bool, pseudonymise: bo
         columns = [d[0] for d in cursor.description]
         maps[table] = {}
         for values in cursor.fetchall():
-            row = dict(zip(columns, values))
+            row = dict(zip(columns, values, strict=True))
             for column, parent in refs.items():
                 if row[column] is None:
                     continue

@@ -212,8 +212,11 @@ def _write_details(db: Db, event_id: int, spec: EventSpec) -> None:
 def _sync_polls(db: Db, event_id: int, polls: tuple[PollSpec, ...]) -> None:
     old = _rows(db, "SELECT id, question FROM polls WHERE event_id = ? ORDER BY position", event_id)
     ids = _match(db, "polls", old, [p.question for p in polls])
-    final = [_write_poll(db, event_id, rid, position, p) for position, (rid, p) in enumerate(zip(ids, polls), start=1)]
-    for poll_id, p in zip(final, polls):
+    final = [
+        _write_poll(db, event_id, rid, position, p)
+        for position, (rid, p) in enumerate(zip(ids, polls, strict=True), start=1)
+    ]
+    for poll_id, p in zip(final, polls, strict=True):
         repeat = final[p.repeat_of - 1] if p.repeat_of else None
         db.execute("UPDATE polls SET repeat_of = ? WHERE id = ?", [repeat, poll_id])
 
@@ -252,7 +255,7 @@ def _sync_options(db: Db, poll_id: int, poll_no: int, labels: tuple[str, ...], c
             if _count(db, "votes", "option_id", rid):
                 raise StoreError(f"polls[{poll_no}].options: “{label}” already has votes, so it cannot be removed.")
             db.execute("DELETE FROM poll_options WHERE id = ?", [rid])
-    for position, (rid, label) in enumerate(zip(ids, labels), start=1):
+    for position, (rid, label) in enumerate(zip(ids, labels, strict=True), start=1):
         values = [position, label, int(label == correct)]
         if rid is None:
             db.execute(
@@ -265,7 +268,9 @@ def _sync_options(db: Db, poll_id: int, poll_no: int, labels: tuple[str, ...], c
 
 def _sync_wall_prompts(db: Db, event_id: int, texts: tuple[str, ...]) -> None:
     old = _rows(db, "SELECT id, text FROM wall_prompts WHERE event_id = ? ORDER BY position", event_id)
-    for position, (rid, text) in enumerate(zip(_match(db, "wall_prompts", old, list(texts)), texts), start=1):
+    for position, (rid, text) in enumerate(
+        zip(_match(db, "wall_prompts", old, list(texts)), texts, strict=True), start=1
+    ):
         if rid is None:
             db.execute(
                 "INSERT INTO wall_prompts (event_id, position, text) VALUES (?, ?, ?)", [event_id, position, text]
@@ -276,7 +281,9 @@ def _sync_wall_prompts(db: Db, event_id: int, texts: tuple[str, ...]) -> None:
 
 def _sync_evaluation(db: Db, event_id: int, items: tuple[EvaluationItemSpec, ...]) -> None:
     old = _rows(db, "SELECT id, text FROM eval_items WHERE event_id = ? ORDER BY position", event_id)
-    for position, (rid, item) in enumerate(zip(_match(db, "eval_items", old, [i.text for i in items]), items), start=1):
+    for position, (rid, item) in enumerate(
+        zip(_match(db, "eval_items", old, [i.text for i in items]), items, strict=True), start=1
+    ):
         if rid is None:
             db.execute(
                 "INSERT INTO eval_items (event_id, position, kind, text) VALUES (?, ?, ?, ?)",
@@ -300,7 +307,7 @@ def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
     by_number = {number: rid for rid, number in old}
     ids = [by_number.get(t.number) for t in tables]  # a table is known by its number
     _remove_unmatched(db, "event_tables", old, ids)
-    for table_id, t in zip(ids, tables):
+    for table_id, t in zip(ids, tables, strict=True):
         if table_id is None:
             table_id = _insert(
                 db, "INSERT INTO event_tables (event_id, number, name) VALUES (?, ?, ?)", [event_id, t.number, t.name]
@@ -313,7 +320,7 @@ def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
 def _sync_vignettes(db: Db, table_id: int, vignettes: tuple[VignetteSpec, ...]) -> None:
     old = _rows(db, "SELECT id, title FROM vignettes WHERE table_id = ? ORDER BY position", table_id)
     for position, (rid, v) in enumerate(
-        zip(_match(db, "vignettes", old, [v.title for v in vignettes]), vignettes), start=1
+        zip(_match(db, "vignettes", old, [v.title for v in vignettes]), vignettes, strict=True), start=1
     ):
         if rid is None:
             rid = _insert(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..models import LIVE_KINDS, Event, Live
+from typing import Literal
+
+from ..models import LIVE_KINDS, Event, Live, LiveKind
 from .base import StoreBase, StoreError, utc_now
 from .stale import EVENT, FEEDBACK, LIVE, PEOPLE, TABLES, VOTES, WALL, changes, reads, unshared
 
@@ -64,7 +66,7 @@ class EventsMixin(StoreBase):
         return Live(kind=row[0], poll_id=row[1], changed_at=row[2], eval_open=bool(row[3]))
 
     @changes(LIVE)
-    def set_live(self, event_id: int, kind: str, poll_id: int | None = None) -> Live:
+    def set_live(self, event_id: int, kind: LiveKind, poll_id: int | None = None) -> Live:
         """Make an activity live (a poll needs its id); returns the new state."""
         if kind not in LIVE_KINDS:
             raise StoreError(f"Unknown activity {kind!r}.")
@@ -83,7 +85,7 @@ class EventsMixin(StoreBase):
         return self.get_live(event_id)
 
     @changes(EVENT)
-    def set_event_status(self, event_id: int, status: str) -> None:
+    def set_event_status(self, event_id: int, status: Literal["open", "closed"]) -> None:
         """Open or close an event for attendees."""
         if status not in ("open", "closed"):
             raise StoreError("Status is open or closed.")

@@ -7,6 +7,7 @@ from typing import NamedTuple
 from ..models import NOTE_STATES, Note, Poll, PollResults, next_question
 from .base import StoreBase, StoreError, utc_now
 from .stale import EVENT, FEEDBACK, LIVE, PEOPLE, VOTES, WALL, changes, reads, unshared
+from .store_like import StoreLike
 
 _MODERATION_ORDER = {"pending": 0, "visible": 1, "hidden": 2}
 
@@ -66,15 +67,17 @@ class FacilitationMixin(StoreBase):
             return {r[0]: r[1] for r in rows}
 
     @reads(LIVE, VOTES)
-    def before_after(self, poll_id: int) -> tuple[PollResults, PollResults] | None:
+    def before_after(self: StoreLike, poll_id: int) -> tuple[PollResults, PollResults] | None:
         """Results of the earlier poll this one repeats, and of this one; None if not a repeat."""
-        poll = self.get_poll(poll_id)  # type: ignore[attr-defined]
+        poll = self.get_poll(poll_id)
         if poll is None or poll.repeat_of is None:
             return None
-        return self.poll_results(poll.repeat_of), self.poll_results(poll_id)  # type: ignore[attr-defined]
+        return self.poll_results(poll.repeat_of), self.poll_results(poll_id)
 
     @changes(LIVE)
-    def advance_poll(self, event_id: int, seen_poll_id: int | None, picked_id: int | None = None) -> Poll | None:
+    def advance_poll(
+        self: StoreLike, event_id: int, seen_poll_id: int | None, picked_id: int | None = None
+    ) -> Poll | None:
         """*Next question*, in one transaction: close the live poll if open, make the next one live, open it.
 
         The next one is models.next_question's choice. `seen_poll_id` is the poll
@@ -102,17 +105,17 @@ class FacilitationMixin(StoreBase):
                 "UPDATE events SET live_kind = 'poll', live_poll_id = ?, live_changed_at = ? WHERE id = ?",
                 [upcoming.id, utc_now(), event_id],
             )
-        return self.get_poll(upcoming.id)  # type: ignore[attr-defined]
+        return self.get_poll(upcoming.id)
 
     @unshared
-    def pending_notes(self, event_id: int) -> list[Note]:
+    def pending_notes(self: StoreLike, event_id: int) -> list[Note]:
         """Notes waiting for a facilitator's approval, newest first."""
-        return self.list_notes(event_id, ("pending",))  # type: ignore[attr-defined]
+        return self.list_notes(event_id, ("pending",))
 
     @reads(EVENT, WALL)
-    def notes_for_moderation(self, event_id: int) -> list[Note]:
+    def notes_for_moderation(self: StoreLike, event_id: int) -> list[Note]:
         """Every note of the event: pending first, then visible, then hidden; newest first within each."""
-        notes: list[Note] = self.list_notes(event_id, NOTE_STATES)  # type: ignore[attr-defined]
+        notes = self.list_notes(event_id, NOTE_STATES)
         return sorted(notes, key=lambda n: _MODERATION_ORDER[n.status])  # stable: keeps newest first
 
     @changes(LIVE, VOTES)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Protocol
 
 log = logging.getLogger("eventkit.storage")
 
@@ -33,6 +34,16 @@ ADVICE = {  # what staff can do, by StorageFault.cause
 }
 
 
+class _Fault(Protocol):
+    """What the log reads of a core.StorageFault (core imports this module, so not imported here)."""
+
+    @property
+    def cause(self) -> str: ...
+
+    @property
+    def advice(self) -> str: ...
+
+
 class _FaultLog:
     """The fault this process last met: logged once (not once per page run), forgotten after a good write."""
 
@@ -40,7 +51,7 @@ class _FaultLog:
         self._lock = threading.Lock()
         self.current: tuple[str, float] | None = None  # (cause, time.time() of the last failure)
 
-    def failed(self, fault: StorageFault, err: BaseException, path: str) -> None:  # noqa: F821 (base.py)
+    def failed(self, fault: _Fault, err: BaseException, path: str) -> None:
         with self._lock:
             first = self.current is None or self.current[0] != fault.cause
             self.current = (fault.cause, time.time())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import NoReturn
 
-from ..models import POLL_STATES, OptionCount, Poll, PollOption, PollResults
+from ..models import POLL_STATES, OptionCount, Poll, PollOption, PollResults, PollState
 from .base import Db, StoreBase, StoreError, utc_now
 from .stale import EVENT, LIVE, VOTES, changes, left_to_lifetime, reads, unshared
 
@@ -59,7 +59,7 @@ class PollsMixin(StoreBase):
             return _poll(rows[0], _options(db, [poll_id])[poll_id])
 
     @changes(LIVE)
-    def set_poll_state(self, poll_id: int, state: str) -> None:
+    def set_poll_state(self, poll_id: int, state: PollState) -> None:
         """Move a poll to draft, open, closed or revealed."""
         if state not in POLL_STATES:
             raise StoreError(f"Unknown poll state {state!r}.")

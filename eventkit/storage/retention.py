@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from ..models import Event
 from .base import StoreBase, StoreError
 from .stale import EVENT, FEEDBACK, LIVE, PEOPLE, TABLES, VOTES, WALL, changes, unshared
+from .store_like import StoreLike
 
 
 def expiry_date(event: Event, created_at: str) -> date:
@@ -37,7 +38,7 @@ class RetentionMixin(StoreBase):
                 raise StoreError("No such event.")
 
     @unshared
-    def expired_events(self, today: date | None = None) -> list[tuple[Event, date]]:
+    def expired_events(self: StoreLike, today: date | None = None) -> list[tuple[Event, date]]:
         """Events whose retention period has passed (expiry date before `today`), with that date."""
         today = today or date.today()
         with self.read() as db:
@@ -50,7 +51,7 @@ class RetentionMixin(StoreBase):
         return out
 
     @changes(EVENT, LIVE, VOTES, WALL, TABLES, FEEDBACK, PEOPLE)
-    def purge_expired(self, today: date | None = None, *, dry_run: bool = False) -> list[Event]:
+    def purge_expired(self: StoreLike, today: date | None = None, *, dry_run: bool = False) -> list[Event]:
         """Delete (unless dry_run) every expired event and all its data; returns them.
 
         Each deletion zeroes and compacts the file (see delete_event), so no

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .attempts import ROLES
+from ..models import ROLES, Role
 from .base import Db, StoreBase, StoreError, utc_now
 from .stale import unshared
 
@@ -29,7 +29,7 @@ def forget_facilitator_sign_ins(db: Db, event_id: int) -> None:
 class StaffPass(NamedTuple):
     """A remembered sign-in as stored: whose it is and which secret it was issued for."""
 
-    role: str
+    role: Role
     event_id: int | None
     secret_mark: str
     expires_at: str
@@ -78,7 +78,7 @@ class StaffMixin(StoreBase):
 
     @unshared
     def add_staff_pass(
-        self, token_hash: str, role: str, event_id: int | None, secret_mark: str, expires_at: str
+        self, token_hash: str, role: Role, event_id: int | None, secret_mark: str, expires_at: str
     ) -> None:
         """Remember a sign-in until `expires_at` (expired ones are dropped on the way)."""
         if role not in ROLES:
@@ -110,7 +110,7 @@ class StaffMixin(StoreBase):
             db.execute("DELETE FROM staff_passes WHERE token_hash = ?", [token_hash])
 
     @unshared
-    def delete_staff_passes(self, role: str, event_id: int | None = None) -> int:
+    def delete_staff_passes(self, role: Role, event_id: int | None = None) -> int:
         """Forget every remembered sign-in for the role (and event); how many."""
         with self.write() as db:
             return db.execute(

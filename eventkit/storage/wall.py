@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, WallPrompt
+from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, NoteState, WallPrompt
 from ..text import clean_text
 from .attempts import insert_post, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
@@ -67,7 +67,7 @@ class WallMixin(StoreBase):
         if row is None:
             raise StoreError("That wall prompt does not exist.")
         held = held_word(text, tuple(row[1].split("\n")))
-        status = "pending" if (row[0] or held) else "visible"
+        status: NoteState = "pending" if (row[0] or held) else "visible"
         reason = f"contains “{held}”" if held else ("pre-approval" if row[0] else "")
         now = utc_now()
         params = {
@@ -83,7 +83,7 @@ class WallMixin(StoreBase):
         return Note(note_id, prompt_id, text, status, now, 0, reason)
 
     @reads(EVENT, WALL)
-    def list_notes(self, event_id: int, statuses: tuple[str, ...] = ("visible",)) -> list[Note]:
+    def list_notes(self, event_id: int, statuses: tuple[NoteState, ...] = ("visible",)) -> list[Note]:
         """Notes across the event's prompts, newest first, in the given states."""
         marks = ",".join("?" * len(statuses))
         sql = _NOTES_SQL.format(where=f"AND n.status IN ({marks})")
@@ -123,7 +123,7 @@ class WallMixin(StoreBase):
             return {r[0] for r in rows}
 
     @changes(WALL)
-    def set_note_status(self, note_id: int, status: str) -> None:
+    def set_note_status(self, note_id: int, status: NoteState) -> None:
         """Show, hide or hold a note. Notes are never deleted, only hidden."""
         if status not in NOTE_STATES:
             raise StoreError(f"Unknown note state {status!r}.")

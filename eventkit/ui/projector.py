@@ -116,7 +116,8 @@ def poll_screen(event: Event, poll: Poll) -> None:
 def _hidden_results(poll: Poll) -> None:
     """While results are hidden: the options and how many have voted, nothing more."""
     if poll.kind == "choice":
-        for letter, option in zip("ABCDEFGHIJ", poll.options):
+        # strict=False cuts options after J off: the defect of issue 19 item 6, fixed on its own branch
+        for letter, option in zip("ABCDEFGHIJ", poll.options, strict=False):
             big_text(f"{letter}.  {option.label}", "option", option.id)
     else:
         low, high = poll.min_value, poll.max_value
@@ -178,7 +179,7 @@ def wall_screen(event: Event) -> None:
 
 
 def _wall_columns(prompts: list, notes: list) -> None:
-    for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium")):
+    for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium"), strict=True):
         mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
         with column:
             big_text(prompt.text, "prompt", prompt.id)
@@ -196,7 +197,7 @@ def tables_screen(event: Event) -> None:
     big_text("Table discussions", "heading", "tables")
     if not tables:
         return
-    for table, column in zip(tables, st.columns(len(tables), gap="medium")):
+    for table, column in zip(tables, st.columns(len(tables), gap="medium"), strict=True):
         with column, st.container(border=True, key=f"ek-table-{table.id}"):
             big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
             for v in table.vignettes:

@@ -13,6 +13,7 @@ server.maxMessageSize is cut off.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -128,7 +129,7 @@ def test_attendee_wall_renders_hostile_notes_inert(app_server, prompts, phone):
     dialogs = _watch_dialogs(page)
     store, event = app_server.store, app_server.event
     notes = store.list_notes(event.id)
-    for position, prompt in enumerate(prompts):
+    for prompt in prompts:
         page.get_by_test_id("stRadio").get_by_text(prompt.text, exact=True).click()
         wait_for_streamlit(page)
         mine = [n.text for n in notes if n.prompt_id == prompt.id]
@@ -200,10 +201,8 @@ def _post_over_websocket(url: str, text: str) -> tuple[list[str], list[str], str
         except Exception as err:  # the server dropped the connection
             session.closed_reason = session.closed_reason or repr(err)
         result = session.alerts(ERROR, before), list(session.exceptions), session.closed_reason
-        try:
+        with contextlib.suppress(Exception):
             await session.close()
-        except Exception:
-            pass
         assert not silent, "the page said nothing within 30 s"
         return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -40,7 +41,7 @@ def test_edit_question_then_votes_csv_has_it(app_server, projector):
     wait_for_streamlit(page)
     with page.expect_download(timeout=20_000) as info:
         page.get_by_role("button", name="Votes", exact=True).click()
-    data = open(info.value.path(), "rb").read()
+    data = Path(info.value.path()).read_bytes()
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert NEW_QUESTION in set(frame["question"])
     assert "browser-organiser-token" not in data.decode("utf-8-sig")

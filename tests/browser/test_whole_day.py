@@ -297,7 +297,7 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         click(panel, "Next question")
         expect(projector.get_by_text(CHOICE["question"])).to_be_visible(timeout=FOLLOW_MS)
         expect(projector.get_by_text(re.compile(r"^0 votes so far"))).to_be_visible()
-        for phone, answer in zip(phones, ("Benefits advice", "Housing")):
+        for phone, answer in zip(phones, ("Benefits advice", "Housing"), strict=True):
             phone.get_by_role("button", name=answer, exact=True).click(timeout=FOLLOW_MS)
             expect(phone.get_by_text(f"Your answer “{answer}” is recorded")).to_be_visible()
         expect(projector.get_by_text(re.compile(r"^2 votes so far"))).to_be_visible(timeout=FOLLOW_MS)
@@ -315,7 +315,7 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         click(panel, "Next question")
         expect(projector.get_by_text(ESTIMATE["question"])).to_be_visible(timeout=FOLLOW_MS)
         allowed = f"a number from {ESTIMATE['low']:,g} to {ESTIMATE['high']:,g} {ESTIMATE['unit']}"
-        for phone, guess in zip(phones, (900, 1500)):
+        for phone, guess in zip(phones, (900, 1500), strict=True):
             phone.get_by_label(f"Your estimate: {allowed}").fill(str(guess))  # the box says the range
             click(phone, "Send my estimate")
             expect(phone.get_by_text(f"Your estimate {guess:,} people is recorded")).to_be_visible()
@@ -337,7 +337,7 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         click(panel, "Reveal answer")
         expect(projector.get_by_text(ESTIMATE["fact"])).to_be_visible(timeout=FOLLOW_MS)
         expect(projector.get_by_text(re.compile(r"^The answer: 1200 people"))).to_be_visible()
-        for phone, guess in zip(phones, (900, 1500)):
+        for phone, guess in zip(phones, (900, 1500), strict=True):
             expect(phone.get_by_text(ESTIMATE["fact"])).to_be_visible(timeout=FOLLOW_MS)
             # Each phone says whether it was right (within 10% counts as right).
             expect(phone.get_by_text(f"You answered {guess:,} people — the answer is 1,200 people.")).to_be_visible()

@@ -21,6 +21,7 @@ e.g. the event or the participant.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -291,10 +292,8 @@ def _begin(db: PgDb, locks: str) -> None:
 def _rollback(db: PgDb) -> None:
     """Roll back what is open; a failing ROLLBACK must not hide the error that made it necessary."""
     if not db.conn.broken:  # a lost connection is dropped by the pool
-        try:
+        with contextlib.suppress(psycopg.Error):
             db.execute("ROLLBACK")
-        except psycopg.Error:
-            pass
 
 
 def _configure(busy_timeout_ms: float) -> Callable[[psycopg.Connection], None]:

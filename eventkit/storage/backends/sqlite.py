@@ -10,6 +10,7 @@ fresh connection each time spent more on opening than on its queries.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import uuid
@@ -143,10 +144,8 @@ class SqliteEngine:
         A failing ROLLBACK must not hide the error that made it necessary.
         """
         if db.conn.in_transaction:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
 
     def release(self) -> None:
         """Close this thread's kept connection, if any.
@@ -278,10 +277,10 @@ class _Kept:
         self.db = db
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(
+            sqlite3.ProgrammingError
+        ):  # dropped on another thread (its Store went): the GC closes it
             self.db.conn.close()
-        except sqlite3.ProgrammingError:  # dropped on another thread (its Store went): the GC closes it
-            pass
 
     def __del__(self) -> None:  # the thread ended: its thread-local values go on that thread
         self.close()

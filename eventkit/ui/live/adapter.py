@@ -16,6 +16,8 @@ to a phone's redraw is in eventkit/live/README.md.
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from eventkit.access import staff
@@ -41,10 +43,10 @@ def _reads_for(path: str) -> SharedReads:
     allow_many_open_files()  # once per server process
     plain = Store(path)
     ensure_demo(plain)
-    try:  # no organiser password configured or stored yet: make one and print it here, once
+    # No organiser password configured or stored yet: make one and print it here, once.
+    # Too busy just now (StoreError): the organiser sign-in page makes it (roles.py).
+    with contextlib.suppress(StoreError):
         staff.start_up(plain, configured_admin_password())
-    except StoreError:  # too busy just now: the organiser sign-in page makes it (roles.py)
-        pass
     return SharedReads(plain)
 
 
