@@ -138,11 +138,11 @@ def _scan_for_streamlit_components_once():
 @pytest.fixture(autouse=True)
 def _organiser_password_made_quickly(monkeypatch):
     """A page test on a fresh database makes the organiser password, as a first start does,
-    and would hash it with 200,000 PBKDF2 iterations: 70 ms of CPU per test. eventkit.access.staff
-    hashes it with 1,000 here (the same code path; tests of the hash call eventkit.access.security)."""
+    and would hash it with scrypt at n=2**15: 0.2 s of CPU per test. eventkit.access.staff hashes
+    (and rehashes) with n=16 here (the same code path; tests of the hash call eventkit.access.security)."""
     from eventkit.access import security, staff
 
-    quick = functools.partial(security.hash_passcode, iterations=1_000)
+    quick = functools.partial(security.hash_passcode, n=16)
     monkeypatch.setattr(staff, "security", types.SimpleNamespace(**{**vars(security), "hash_passcode": quick}))
 
 

@@ -27,6 +27,7 @@ from eventkit.access.security import (
 )
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .rehash import HashUpgrade, upgrade_secret_hash
 
 ROLES = ("facilitator", "organiser")
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
@@ -146,8 +147,16 @@ class AttemptsMixin(StoreBase):
                 [role, event_id, client, now],
             ).fetchone()[0]
 
-    def sign_in_succeeded(self, attempt_id: int, role: str, event_id: int | None = None, client: str = "") -> None:
-        """The attempt was right: forget it and this session's earlier wrong attempts.
+    def sign_in_succeeded(
+        self,
+        attempt_id: int,
+        role: str,
+        event_id: int | None = None,
+        client: str = "",
+        upgrade: HashUpgrade | None = None,
+    ) -> None:
+        """The attempt was right: forget it and this session's earlier wrong attempts, and
+        with `upgrade` replace the secret's hash of an older scheme, in the same transaction.
 
         Other sessions' failures stay: a guesser's count is not reset by the
         real facilitator signing in.
@@ -159,6 +168,8 @@ class AttemptsMixin(StoreBase):
                    (role = ? AND event_id IS NOT DISTINCT FROM ? AND client = ?)""",
                 [attempt_id, role, event_id, client],
             )
+            if upgrade is not None:
+                upgrade_secret_hash(db, role, event_id, upgrade)
 
     def login_wait_seconds(self, role: str, event_id: int | None = None, client: str = "") -> int:
         """Seconds before this session may try to sign in again for the role (and event); 0 = now."""
