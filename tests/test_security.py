@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -100,6 +103,27 @@ def test_verify_passcode_malformed_stored_hash_is_false():
         assert verify_passcode("fife-demo", bad) is False
 
     assert_every(labelled([(bad,) for bad in MALFORMED_HASHES]), check)
+
+
+def test_no_more_than_a_few_slow_hashes_run_at_once(monkeypatch):
+    # Each takes 32 MiB at the real cost: a storm of sign-ins must queue, not take them all together.
+    real, running, most, lock = hashlib.scrypt, [0], [0], threading.Lock()
+
+    def tracked(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(security.hashlib, "scrypt", tracked)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        made = list(pool.map(lambda i: hash_passcode(f"passcode-{i}", n=FAST), range(8)))
+    assert len(made) == 8 and most[0] == security.SLOW_HASHES_AT_ONCE, most
 
 
 def test_unicode_passcode_round_trips():

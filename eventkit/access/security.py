@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 
 # OWASP's second scrypt setting (n=2**15, r=8, p=3): 32 MiB per hash rather than the
 # 128 MiB of n=2**17, p=1, for a small server where several sign-ins may hash at once.
@@ -20,6 +21,10 @@ import secrets
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 3
 SCRYPT_MAXMEM = 64 * 2**20  # scrypt needs 128 * r * n bytes and a little more; larger stored n match nothing
 SCRYPT_MAX_WORK = 4 * SCRYPT_N * SCRYPT_R * SCRYPT_P  # a stored hash dearer than this matches nothing
+# Per process: sign-ins beyond this wait their turn rather than each taking 32 MiB at once (a storm of
+# 30 guesses, all let through to the check, would otherwise want about 1 GiB together).
+SLOW_HASHES_AT_ONCE = 2
+_slow_hashes = threading.BoundedSemaphore(SLOW_HASHES_AT_ONCE)
 SCRYPT = "scrypt"
 LEGACY_PBKDF2 = "pbkdf2_sha256"  # verified, then replaced at the next sign-in
 LEGACY_MAX_ITERATIONS = 1_000_000  # they were made with 200,000; more matches nothing
@@ -63,7 +68,8 @@ def needs_rehash(stored: str) -> bool:
 def _scrypt(passcode: str, salt: str, n: int, r: int, p: int) -> str:
     if min(n, r, p) < 1 or n * r * p > SCRYPT_MAX_WORK:
         raise ValueError("scrypt parameters out of range")
-    raw = hashlib.scrypt(passcode.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=32)
+    with _slow_hashes:
+        raw = hashlib.scrypt(passcode.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=32)
     return raw.hex()
 
 
