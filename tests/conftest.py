@@ -11,6 +11,7 @@ Tests of SQLite's own machinery (its files, pragmas, connections) are marked
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -22,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.event.demo import DEMO_FILE
+from eventkit.access import security
+from eventkit.event.demo import DEMO_FILE, DEMO_PASSCODE
 from eventkit.event.file import load_event_file
 from eventkit.storage import Store
 from tests.app_pages import app_database, demo_in
@@ -170,11 +172,17 @@ def db_dirs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_spec():
-    """The demo event file, parsed once per run (its passcode hash is slow on purpose).
+    """The demo event file, parsed once per run, with its passcode hashed at a test cost.
 
-    Shared between tests: treat it as read-only.
+    The real hash is slow on purpose (scrypt, 0.2 s or more), and a test that unlocks the demo's
+    control panel checks it every time: about 250 checks in the fast tier. The same passcode at
+    scrypt n=16 keeps the same code path; tests of the real hash load the file themselves
+    (tests/test_eventfile.py). Shared between tests: treat it as read-only.
     """
-    return load_event_file(DEMO_FILE)
+    parsed = load_event_file(DEMO_FILE)
+    assert security.verify_passcode(DEMO_PASSCODE, parsed.facilitator_passcode_hash)
+    quick = security.hash_passcode(DEMO_PASSCODE, n=16)
+    return dataclasses.replace(parsed, facilitator_passcode_hash=quick)
 
 
 @pytest.fixture(scope="session")
