@@ -11,6 +11,7 @@ Tests of SQLite's own machinery (its files, pragmas, connections) are marked
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -22,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from eventkit.event.demo import DEMO_FILE
+from eventkit.access import security
+from eventkit.event.demo import DEMO_FILE, DEMO_PASSCODE
 from eventkit.event.file import load_event_file
 from eventkit.storage import Store
 from tests.app_pages import app_database, demo_in
@@ -138,11 +140,11 @@ def _scan_for_streamlit_components_once():
 @pytest.fixture(autouse=True)
 def _organiser_password_made_quickly(monkeypatch):
     """A page test on a fresh database makes the organiser password, as a first start does,
-    and would hash it with 200,000 PBKDF2 iterations: 70 ms of CPU per test. eventkit.access.staff
-    hashes it with 1,000 here (the same code path; tests of the hash call eventkit.access.security)."""
+    and would hash it with scrypt at n=2**15: 0.2 s of CPU per test. eventkit.access.staff hashes
+    (and rehashes) with n=16 here (the same code path; tests of the hash call eventkit.access.security)."""
     from eventkit.access import security, staff
 
-    quick = functools.partial(security.hash_passcode, iterations=1_000)
+    quick = functools.partial(security.hash_passcode, n=16)
     monkeypatch.setattr(staff, "security", types.SimpleNamespace(**{**vars(security), "hash_passcode": quick}))
 
 
@@ -170,14 +172,19 @@ def db_dirs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_spec():
-    """The demo event file, parsed once per run, its plain passcode hashed as the Store would
-    (slow on purpose), so importing it in each test does not hash it again.
+    """The demo event file, parsed once per run, with its passcode hashed at a test cost.
 
-    Shared between tests: treat it as read-only.
+    The real hash is slow on purpose (scrypt, 0.2 s or more), and a test that unlocks the demo's
+    control panel checks it every time: about 250 checks in the fast tier. The same passcode at
+    scrypt n=16 keeps the same code path; tests of the real hash load the file themselves
+    (tests/test_eventfile.py). Shared between tests: treat it as read-only.
     """
     from eventkit.storage.editing import ready_to_save
 
-    return ready_to_save(load_event_file(DEMO_FILE))
+    parsed = load_event_file(DEMO_FILE)
+    assert parsed.facilitator_passcode == DEMO_PASSCODE  # plain in the file: the Store hashes it on save
+    quick = security.hash_passcode(DEMO_PASSCODE, n=16)
+    return ready_to_save(dataclasses.replace(parsed, facilitator_passcode="", facilitator_passcode_hash=quick))
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,7 @@ def test_export_to_stdout(db, capsys):
     out = capsys.readouterr().out
     assert out.startswith("code: FIFE16\n")
     assert "fife-demo" not in out  # the passcode only ever leaves as a hash
-    assert "facilitator_passcode_hash: pbkdf2_sha256$" in out
+    assert "facilitator_passcode_hash: scrypt$" in out
 
 
 def test_export_unknown_code(db, capsys):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import string
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from eventkit import ui
 from eventkit.access import console
+from eventkit.event import limits
 from eventkit.event.demo import DEMO_PASSCODE
+from eventkit.ui import projector
 from tests.app_pages import app_database, demo_in, open_page, shown_texts
 
 PROJECTOR, PANEL = "pages/projector.py", "pages/facilitator.py"
@@ -100,6 +105,31 @@ def test_projector_hides_per_option_results_until_shown(db):
     texts = shown_texts(open_page(PROJECTOR, event="FIFE16"))
     assert "A.  About a quarter" in texts
     assert not any("%" in t for t in texts)
+
+
+def test_projector_shows_every_option_of_a_poll_with_the_most_options_while_results_are_hidden(
+    tmp_path, monkeypatch, demo_spec
+):
+    # An event may have limits.COUNT_LIMITS["options"] options (20): the projector used to letter A–J only.
+    most = limits.COUNT_LIMITS["options"]
+    labels = tuple(f"Option number {i + 1}" for i in range(most))
+    first = dataclasses.replace(demo_spec.polls[0], options=labels, correct=labels[-1])
+    spec = dataclasses.replace(demo_spec, polls=(first, *demo_spec.polls[1:]))
+    with app_database(tmp_path / "eventkit.db", monkeypatch):
+        store, event = demo_in(tmp_path / "eventkit.db", spec)
+        _arrange(store, event, "poll:choice-hidden")
+        texts = shown_texts(open_page(PROJECTOR, event="FIFE16"))
+    shown = [t for t in texts if t.partition(".  ")[2] in labels]
+    letters = [t.partition(".  ")[0] for t in shown]
+    assert [t.partition(".  ")[2] for t in shown] == list(labels), texts
+    assert letters == list("ABCDEFGHIJKLMNOPQRST")[:most], letters
+
+
+def test_option_letters_are_distinct_for_as_many_options_as_an_event_may_have():
+    most = limits.COUNT_LIMITS["options"]
+    letters = [projector.option_letter(i) for i in range(most + 10)]
+    assert letters[:most] == list(string.ascii_uppercase[:most])
+    assert len(set(letters)) == len(letters), letters
 
 
 def test_projector_wall_shows_visible_notes_only_literally(db):

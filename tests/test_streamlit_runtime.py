@@ -25,11 +25,48 @@ from eventkit.ui.live import runtime
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_streamlit_is_the_pinned_version_the_adapter_was_checked_against():
-    pinned = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line.startswith("streamlit==")]
-    assert pinned == [f"streamlit=={streamlit.__version__}"], (
-        "Streamlit changed: re-check every private call in eventkit/ui/live/runtime.py against its source"
+def version_problems(installed: str, requirements: str) -> list[str]:
+    """Why this Streamlit (installed, and pinned in requirements.txt's text) is not the release
+    runtime.py's private calls were checked with; [] when it is."""
+    pinned = [line.strip() for line in requirements.splitlines() if line.strip().startswith("streamlit")]
+    checked = runtime.CHECKED_WITH
+    recheck = (
+        "re-read each private call in eventkit/ui/live/runtime.py in that release's source ("
+        + "; ".join(runtime.PRIVATE_CALLS)
+        + "), then set runtime.CHECKED_WITH to it"
     )
+    problems = []
+    if pinned != [f"streamlit=={checked}"]:
+        problems.append(f"requirements.txt pins {pinned}, but the private calls were checked with {checked}: {recheck}")
+    if installed != checked:
+        problems.append(
+            f"Streamlit {installed} is installed, but the private calls were checked with {checked}: "
+            f"install requirements.txt, or {recheck}"
+        )
+    return problems
+
+
+def test_streamlit_is_the_version_the_private_calls_were_checked_with():
+    problems = version_problems(streamlit.__version__, (ROOT / "requirements.txt").read_text())
+    assert not problems, "\n".join(problems)
+
+
+def test_bumping_the_pin_without_re_checking_fails_and_says_what_to_re_check():
+    # The pin and the installed version agree after `pip install -r requirements.txt`: not enough.
+    bumped = "1.99.0"
+    problems = version_problems(bumped, f"pandas\nstreamlit=={bumped}\n")
+    assert len(problems) == 2, problems
+    assert all("_session_mgr" in p and "runtime.CHECKED_WITH" in p for p in problems), problems
+    assert not version_problems(runtime.CHECKED_WITH, f"streamlit=={runtime.CHECKED_WITH}\n")
+
+
+def test_every_private_attribute_runtime_py_uses_is_listed_for_re_checking():
+    source = (ROOT / "eventkit/ui/live/runtime.py").read_text(encoding="utf-8")
+    used = {
+        node.attr for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Attribute) and node.attr[0] == "_"
+    }
+    listed = " ".join(runtime.PRIVATE_CALLS)
+    assert used and not [name for name in sorted(used) if name not in listed], (used, listed)
 
 
 def test_the_private_calls_the_adapter_makes_still_exist():

@@ -46,15 +46,21 @@ class Console:
         stored = store.facilitator_hash(event_id)
         if not stored:
             raise ConsoleLocked("This event has no facilitator passcode yet: the organiser sets one.")
+        passcode = passcode or ""
         try:
             right = staff.sign_in(
-                store, "facilitator", event_id, client, lambda: security.verify_passcode(passcode or "", stored)
+                store,
+                "facilitator",
+                event_id,
+                client,
+                lambda: security.verify_passcode(passcode, stored),
+                lambda: staff.rehash(stored, passcode, staff.facilitator_mark),
             )
         except attempts.ThrottledError as err:
             raise ConsoleLocked(str(err)) from err
         if not right:
             raise ConsoleLocked("That passcode is not right.")
-        return cls(store, event_id, stored, _UNLOCKED)
+        return cls(store, event_id, _hash_in_force(store, event_id, stored, passcode), _UNLOCKED)
 
     @classmethod
     def resume(cls, store: Store, event_id: int, token: str | None) -> Console:
@@ -173,6 +179,16 @@ class Console:
     def set_eval_open(self, is_open: bool) -> None:
         """Open or close the exit evaluation."""
         self._check().set_eval_open(self.event_id, is_open)
+
+
+def _hash_in_force(store: Store, event_id: int, checked: str, passcode: str) -> str:
+    """The event's passcode hash after a right sign-in: the one checked, or the stronger hash of
+    the same passcode that this or a concurrent sign-in stored instead (so the Console is not
+    locked by the rehash); a passcode changed meanwhile locks it."""
+    current = store.facilitator_hash(event_id)
+    if current != checked and not security.verify_passcode(passcode, current):
+        raise ConsoleLocked("The facilitator passcode has changed: please sign in again.")
+    return current
 
 
 def parse_words(text: str) -> list[str]:

@@ -1,9 +1,11 @@
 """Passcode hashing and participant tokens.
 
-Passcodes are stored as salted PBKDF2-SHA256 hashes and compared in
-constant time. Participant tokens live only in the attendee's page URL; the
-database keeps a one-way hash of them, so neither the file nor an export
-can link an answer back to a URL.
+Passcodes and the organiser password are stored as salted scrypt hashes and
+compared in constant time. Hashes made before scrypt (PBKDF2-SHA256 at
+200,000 iterations) still verify, and needs_rehash() tells the sign-in to
+replace them (eventkit.access.staff). Participant tokens live only in the
+attendee's page URL; the database keeps a one-way hash of them, so neither
+the file nor an export can link an answer back to a URL.
 """
 
 from __future__ import annotations
@@ -11,32 +13,71 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 
 from eventkit.models import Role
 
-PBKDF2_ITERATIONS = 200_000
+# OWASP's second scrypt setting (n=2**15, r=8, p=3): 32 MiB per hash rather than the
+# 128 MiB of n=2**17, p=1, for a small server where several sign-ins may hash at once.
+# About 0.2 s of one core per hash on a 2-core test machine (2026).
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 3
+SCRYPT_MAXMEM = 64 * 2**20  # scrypt needs 128 * r * n bytes and a little more; larger stored n match nothing
+SCRYPT_MAX_WORK = 4 * SCRYPT_N * SCRYPT_R * SCRYPT_P  # a stored hash dearer than this matches nothing
+# Per process: sign-ins beyond this wait their turn rather than each taking 32 MiB at once (a storm of
+# 30 guesses, all let through to the check, would otherwise want about 1 GiB together).
+SLOW_HASHES_AT_ONCE = 2
+_slow_hashes = threading.BoundedSemaphore(SLOW_HASHES_AT_ONCE)
+SCRYPT = "scrypt"
+LEGACY_PBKDF2 = "pbkdf2_sha256"  # verified, then replaced at the next sign-in
+LEGACY_MAX_ITERATIONS = 1_000_000  # they were made with 200,000; more matches nothing
 TOKEN_BYTES = 16
 
 
-def hash_passcode(passcode: str, *, iterations: int = PBKDF2_ITERATIONS) -> str:
-    """A salted slow hash of a passcode, as 'pbkdf2_sha256$iter$salt$hash'."""
+def hash_passcode(passcode: str, *, n: int = SCRYPT_N) -> str:
+    """A salted slow hash of a passcode, as 'scrypt$n$r$p$salt$hash' (salt and hash in hex).
+
+    `n` is lowered only by tests, to make many hashes quickly.
+    """
     salt = secrets.token_hex(16)
-    digest = _pbkdf2(passcode, salt, iterations)
-    return f"pbkdf2_sha256${iterations}${salt}${digest}"
+    digest = _scrypt(passcode, salt, n, SCRYPT_R, SCRYPT_P)
+    return f"{SCRYPT}${n}${SCRYPT_R}${SCRYPT_P}${salt}${digest}"
 
 
 def verify_passcode(passcode: str, stored: str) -> bool:
-    """True when the passcode matches the stored hash (constant-time compare)."""
+    """True when the passcode matches the stored hash, scrypt or legacy PBKDF2 (constant-time compare)."""
     try:
-        scheme, iterations, salt, digest = stored.split("$")
-        if scheme != "pbkdf2_sha256" or not passcode:
+        scheme, *fields = stored.split("$")
+        if not passcode:
             return False
-        return hmac.compare_digest(_pbkdf2(passcode, salt, int(iterations)), digest)
+        if scheme == SCRYPT and len(fields) == 5:
+            n, r, p, salt, digest = fields
+            computed = _scrypt(passcode, salt, int(n), int(r), int(p))
+        elif scheme == LEGACY_PBKDF2 and len(fields) == 3:
+            iterations, salt, digest = fields
+            computed = _pbkdf2(passcode, salt, int(iterations))
+        else:
+            return False
+        return hmac.compare_digest(computed, digest)
     except (AttributeError, OverflowError, TypeError, ValueError):  # a malformed stored hash matches nothing
         return False
 
 
+def needs_rehash(stored: str) -> bool:
+    """True for a hash of an older scheme (PBKDF2): replace it once its passcode proved right."""
+    return bool(stored) and not stored.startswith(SCRYPT + "$")
+
+
+def _scrypt(passcode: str, salt: str, n: int, r: int, p: int) -> str:
+    if min(n, r, p) < 1 or n * r * p > SCRYPT_MAX_WORK:
+        raise ValueError("scrypt parameters out of range")
+    with _slow_hashes:
+        raw = hashlib.scrypt(passcode.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=32)
+    return raw.hex()
+
+
 def _pbkdf2(passcode: str, salt: str, iterations: int) -> str:
+    if iterations > LEGACY_MAX_ITERATIONS:
+        raise ValueError("PBKDF2 iterations out of range")
     raw = hashlib.pbkdf2_hmac("sha256", passcode.encode(), salt.encode(), iterations)
     return raw.hex()
 
@@ -83,9 +124,9 @@ def slow_fingerprint(password: str, purpose: str) -> str:
     """A deterministic slow hash of a configured password, for telling when it changes.
 
     Only ever compared, never reversed: it costs a guesser as much as the
-    stored hashes do.
+    stored hashes do (scrypt with the same parameters).
     """
-    return _pbkdf2(password, f"eventkit-{purpose}", PBKDF2_ITERATIONS)
+    return _scrypt(password, f"eventkit-{purpose}", SCRYPT_N, SCRYPT_R, SCRYPT_P)
 
 
 # --- Slowing down guessing and spam --------------------------------------------

@@ -3,13 +3,15 @@
 - The organiser password is the one configured by whoever runs the server
   (`admin_password` in .streamlit/secrets.toml, or $EVENTKIT_ADMIN_PASSWORD).
   Without one, the first process to start generates a random password, stores
-  only its PBKDF2 hash and prints the password once to its own terminal, as
+  only its scrypt hash and prints the password once to its own terminal, as
   notebook servers print their token. There is no built-in default, so no two
   installations share a password. `python -m eventkit set-admin-password` and
   `reset-admin-password` replace it.
 - Every check of a passcode or password goes through sign_in(), which records
   the attempt as failed *before* checking it (Store.begin_sign_in), so the
-  guessing limits hold however many attempts arrive at once.
+  guessing limits hold however many attempts arrive at once. A right secret
+  whose stored hash is of an older scheme (PBKDF2) is hashed again with
+  scrypt, stored in the same write that forgets the attempt.
 - A successful sign-in gets a "pass" for the rest of the day: a random token
   the browser keeps in a cookie, stored here only as its SHA-256 with a
   fingerprint of the secret it was issued for. It ends at midnight (server
@@ -31,6 +33,7 @@ from typing import TextIO
 from eventkit.access import security
 from eventkit.models import Role
 from eventkit.storage import Store, utc_stamp
+from eventkit.storage.rehash import HashUpgrade
 
 ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
 SECRETS_KEY = "admin_password"
@@ -112,20 +115,51 @@ def admin_password_is_right(store: Store, password: str, configured: str | None)
     return bool(stored) and security.verify_passcode(password, stored)
 
 
+def organiser_sign_in(store: Store, password: str, configured: str | None, client: str) -> bool:
+    """Check the organiser password as one attempt of this browser session (see sign_in);
+    a stored hash of an older scheme is replaced when the password is right."""
+    stored = "" if configured else store.admin_password_hash()
+    return sign_in(
+        store,
+        "organiser",
+        None,
+        client,
+        lambda: admin_password_is_right(store, password, configured),
+        lambda: rehash(stored, password, _stored_mark),
+    )
+
+
 # --- Checking a secret under the guessing limits -------------------------------------------
 
 
-def sign_in(store: Store, role: Role, event_id: int | None, client: str, is_right: Callable[[], bool]) -> bool:
+def sign_in(
+    store: Store,
+    role: Role,
+    event_id: int | None,
+    client: str,
+    is_right: Callable[[], bool],
+    upgrade: Callable[[], HashUpgrade | None] = lambda: None,
+) -> bool:
     """Check a secret as one attempt of this browser session (`client`).
 
     Raises ThrottledError while sign-in is paused; the attempt is recorded as
-    failed before `is_right` runs and forgotten only if it was right.
+    failed before `is_right` runs and forgotten only if it was right, in the
+    write that also stores `upgrade()`, a stronger hash of the right secret (or None).
     """
     attempt = store.begin_sign_in(role, event_id, client)
     if not is_right():
         return False
-    store.sign_in_succeeded(attempt, role, event_id, client)
+    store.sign_in_succeeded(attempt, role, event_id, client, upgrade())
     return True
+
+
+def rehash(stored: str, secret: str, mark: Callable[[str], str]) -> HashUpgrade | None:
+    """For a right `secret` whose `stored` hash is of an older scheme: its new hash, and the
+    passes' marks (made by `mark` from a hash) before and after; None when it is up to date."""
+    if not security.needs_rehash(stored):
+        return None
+    new_hash = security.hash_passcode(secret)
+    return HashUpgrade(stored, new_hash, mark(stored), mark(new_hash))
 
 
 # --- Remembered sign-ins ("passes") ------------------------------------------------------
@@ -136,7 +170,11 @@ def organiser_mark(store: Store, configured: str | None) -> str:
     if configured:
         return "configured:" + _slow_mark(configured)
     stored = store.admin_password_hash()
-    return "stored:" + security.fingerprint(stored) if stored else ""
+    return _stored_mark(stored) if stored else ""
+
+
+def _stored_mark(password_hash: str) -> str:
+    return "stored:" + security.fingerprint(password_hash)
 
 
 @functools.lru_cache(maxsize=4)

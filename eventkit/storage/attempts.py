@@ -29,6 +29,7 @@ from eventkit.access.security import (
 from ..models import ROLES, Role
 from .base import Db, StoreBase, StoreError, utc_now
 from .db import parse_stamp, utc_stamp
+from .rehash import HashUpgrade, upgrade_secret_hash
 from .stale import unshared
 
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
@@ -145,8 +146,16 @@ class AttemptsMixin(StoreBase):
             ).fetchone()[0]
 
     @unshared
-    def sign_in_succeeded(self, attempt_id: int, role: Role, event_id: int | None = None, client: str = "") -> None:
-        """The attempt was right: forget it and this session's earlier wrong attempts.
+    def sign_in_succeeded(
+        self,
+        attempt_id: int,
+        role: Role,
+        event_id: int | None = None,
+        client: str = "",
+        upgrade: HashUpgrade | None = None,
+    ) -> None:
+        """The attempt was right: forget it and this session's earlier wrong attempts, and
+        with `upgrade` replace the secret's hash of an older scheme, in the same transaction.
 
         Other sessions' failures stay: a guesser's count is not reset by the
         real facilitator signing in.
@@ -158,6 +167,8 @@ class AttemptsMixin(StoreBase):
                    (role = ? AND event_id IS NOT DISTINCT FROM ? AND client = ?)""",
                 [attempt_id, role, event_id, client],
             )
+            if upgrade is not None:
+                upgrade_secret_hash(db, role, event_id, upgrade)
 
     @unshared
     def login_wait_seconds(self, role: Role, event_id: int | None = None, client: str = "") -> int:

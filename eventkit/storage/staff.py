@@ -1,6 +1,6 @@
 """Staff secrets kept in the database: the generated organiser password and remembered sign-ins.
 
-Only hashes are stored: the organiser password as a salted PBKDF2 hash, a
+Only hashes are stored: the organiser password as a salted scrypt hash, a
 remembered sign-in ("pass") as the SHA-256 of its random token. None of this
 goes into any export (see ExportsMixin.backup_to).
 """
@@ -11,9 +11,8 @@ from typing import NamedTuple
 
 from ..models import ROLES, Role
 from .base import Db, StoreBase, StoreError, utc_now
+from .rehash import ADMIN_PASSWORD
 from .stale import unshared
-
-ADMIN_PASSWORD = "organiser_password"  # the one row of staff_secrets used today
 
 
 def forget_facilitator_sign_ins(db: Db, event_id: int) -> None:

@@ -10,6 +10,7 @@ are visible, because a chart costs several times a text update.
 from __future__ import annotations
 
 import functools
+import string
 
 import streamlit as st
 
@@ -116,9 +117,8 @@ def poll_screen(event: Event, poll: Poll) -> None:
 def _hidden_results(poll: Poll) -> None:
     """While results are hidden: the options and how many have voted, nothing more."""
     if poll.kind == "choice":
-        # strict=False cuts options after J off: the defect of issue 19 item 6, fixed on its own branch
-        for letter, option in zip("ABCDEFGHIJ", poll.options, strict=False):
-            big_text(f"{letter}.  {option.label}", "option", option.id)
+        for number, option in enumerate(poll.options):
+            big_text(f"{option_letter(number)}.  {option.label}", "option", option.id)
     else:
         low, high = poll.min_value, poll.max_value
         if low is not None and high is not None:
@@ -126,6 +126,12 @@ def _hidden_results(poll: Poll) -> None:
     n = reads().vote_count(poll.id)
     status = "so far" if poll.is_open else "· voting closed"
     big_text(f"{n} vote{'s' if n != 1 else ''} {status}", "count", poll.id)
+
+
+def option_letter(number: int) -> str:
+    """A, B … Z for the options from the first (0); an event has at most 20 (A–T), and any
+    more would get their numbers (27, 28 …) rather than be left off."""
+    return string.ascii_uppercase[number] if number < len(string.ascii_uppercase) else str(number + 1)
 
 
 def _results(poll: Poll) -> None:

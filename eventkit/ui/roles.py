@@ -103,13 +103,7 @@ def unlock_organiser(password: str) -> bool:
     Raises ThrottledError while sign-in is paused for this session or everyone.
     """
     configured = configured_admin_password()
-    right = staff.sign_in(
-        store(),
-        "organiser",
-        None,
-        client_id(),
-        lambda: staff.admin_password_is_right(store(), password or "", configured),
-    )
+    right = staff.organiser_sign_in(store(), password or "", configured, client_id())
     if right:
         token, max_age = staff.issue_pass(store(), "organiser", None, _organiser_mark())
         st.session_state[_ORGANISER_KEY] = token

@@ -9,10 +9,11 @@ never interrupts a vote being saved. A screen whose live activity is drawn by
 a fragment has only that fragment rerun, as the browser does for a
 fragment's timer.
 
-These are Streamlit internals (pinned 1.67): tests/test_streamlit_runtime.py
-fails loudly when an upgrade moves one. If they are missing here (a future
-Streamlit, or AppTest), `can_rerun_sessions()` is False and attendee pages
-poll with timers instead.
+These are Streamlit internals, read in the source of the release named by
+CHECKED_WITH: tests/test_streamlit_runtime.py fails loudly when an upgrade
+moves one, and when the installed or pinned Streamlit is not the one they
+were checked with. If they are missing here (a future Streamlit, or AppTest),
+`can_rerun_sessions()` is False and attendee pages poll with timers instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,20 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from ...live import Outcome
 
 log = logging.getLogger(__name__)
+
+# The Streamlit release every private call below was read against, in its source. After an
+# upgrade (requirements.txt's pin), re-read each of PRIVATE_CALLS in the new release's source,
+# then set this to it: until then tests/test_streamlit_runtime.py fails and says so.
+CHECKED_WITH = "1.67.0"
+PRIVATE_CALLS = (
+    "Runtime._get_async_objs().eventloop (the runtime's event loop)",
+    "Runtime._session_mgr.get_active_session_info(id).session",
+    "AppSession._state, ._scriptrunner (is a script running?) and ._client_state (the last rerun's)",
+    "AppSession.request_rerun(client_state) and .has_fragment(id)",
+    "AppSessionState.APP_NOT_RUNNING",
+    "ThreadState.get().fragment_id",
+    "ClientState.fragment_id and .is_auto_rerun",
+)
 
 try:
     from streamlit.runtime.app_session import AppSessionState
