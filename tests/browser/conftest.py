@@ -51,8 +51,10 @@ wait_for_streamlit(page, timeout=20_000)
 close_page_not_found(page)
     Closes Streamlit's first-visit "Page not found" notice if it appears within 3 s.
 
-start_app_server(workdir)
-    Context manager behind `app_server`, for a private server in a test.
+start_app_server(workdir, **options)
+    Context manager behind `app_server`, for a private server in a test;
+    options are extra Streamlit settings, e.g.
+    `start_app_server(tmp_path, **{"server.disconnectedSessionTTL": 3})`.
 missing(reason)
     pytest.skip locally, pytest.fail when env CI is set.
 
@@ -165,11 +167,12 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def start_app_server(workdir: Path):
+def start_app_server(workdir: Path, **options: str | int):
     """Run a fresh app server with its own demo database in `workdir`; yields an AppServer.
 
     The `app_server` fixture uses this; call it directly for a private server
-    (e.g. to be the very first visitor after a start).
+    (e.g. to be the very first visitor after a start). `options` are extra
+    Streamlit settings by name, passed as `--name value`.
     """
     db_path = workdir / "eventkit.db"
     log_path = workdir / "streamlit.log"
@@ -201,6 +204,8 @@ def start_app_server(workdir: Path):
         "--server.fileWatcherType",
         "none",
     ]
+    for name, value in options.items():
+        cmd += [f"--{name}", str(value)]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             cmd,

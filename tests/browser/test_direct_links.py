@@ -12,6 +12,16 @@ renders the wall correctly. Every later session is unaffected. Not a race and
 not a url_path mistake in app.py; the fix is to rename the `pages/` folder
 (e.g. to `views/`), after which the xfail below turns into a failure
 (strict) and should be removed.
+
+URL paths that agree with the file names do not cure it (tried for issue 19,
+item 6, with url_path "attendee_wall"): the legacy mode then finds the page
+and runs pages/attendee_wall.py by itself, without app.py (no page title, no
+database-fault wrapper), and no st.navigation runs, so the process stays in
+legacy mode for every new session until someone opens "/" (a second session
+showed the title "attendee wall" too). The flag is computed when the first
+session is created, before any of the app's code runs, so under
+`streamlit run app.py` only a folder not called `pages/` beside app.py, or a
+launcher that clears the flag before serving, avoids it.
 """
 
 from __future__ import annotations
