@@ -183,6 +183,8 @@ def start_app_server(workdir: Path):
         EVENTKIT_ADMIN_PASSWORD=ADMIN_PASSWORD,
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",
+        # These tests play the Streamlit attendee pages until they are retired (eventkit/web/asgi.py).
+        EVENTKIT_PHONE_PAGES="streamlit",
     )
     cmd = [
         sys.executable,
