@@ -40,9 +40,9 @@ def verdict(poll: Poll, mine: float | int | None) -> tuple[bool | None, str]:
         close = "" if mine == truth else f" (within 10% of {answer})"
     else:
         right, close = mine == truth, ""
-    return right, (
-        f"You answered {said} — you were right{close}." if right else f"You answered {said} — the answer is {answer}."
-    )
+    if right:
+        return True, f"You answered {said} — you were right{close}."
+    return False, f"You answered {said} — the answer is {answer}."
 
 
 def range_text(poll: Poll) -> str:

@@ -27,7 +27,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventkit.event.check import CODE_RE
 
-from . import pages
+from . import pages, wall_pages
+from .frame import join_address, see_other
 from .nodelay import set_nodelay_on_listeners
 
 PHONE_PAGES_ENV = "EVENTKIT_PHONE_PAGES"
@@ -40,6 +41,9 @@ def routes() -> list[Route]:
         Route("/e/{code}/join", pages.join, methods=["GET"]),
         Route("/e/{code}/vote", pages.vote, methods=["POST"]),
         Route("/e/{code}/privacy", pages.privacy, methods=["GET"]),
+        Route("/e/{code}/wall", wall_pages.wall_page, methods=["GET"]),
+        Route("/e/{code}/wall/post", wall_pages.post_note, methods=["POST"]),
+        Route("/e/{code}/wall/agree", wall_pages.agree, methods=["POST"]),
     ]
 
 
@@ -54,7 +58,7 @@ def printed_link_target(path: str, query_string: bytes) -> str | None:
         return None
     if not CODE_RE.fullmatch(code):  # the join form says there is no such event
         return "/join?" + urlencode({"event": typed[:20]})
-    return pages.join_address(code, (query.get("table") or [None])[0], (query.get("p") or [None])[0])
+    return join_address(code, (query.get("table") or [None])[0], (query.get("p") or [None])[0])
 
 
 class PrintedLinks:
@@ -71,7 +75,7 @@ class PrintedLinks:
         ):
             target = printed_link_target(scope["path"], scope.get("query_string", b""))
             if target is not None:
-                await pages.see_other(target)(scope, receive, send)
+                await see_other(target)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -44,9 +45,20 @@ from starlette.responses import Response
 
 from eventkit.access import security
 
+from ..models import Event, Participant
+
 COOKIE = "ek_device"
 COOKIE_DAYS = 7  # a day's event, a second day, and the feedback asked for a few days later
 FORM_TOKEN_FIELD = "form_token"
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A joined device at an event: its token (from the cookie) and its participant row."""
+
+    event: Event
+    token: str
+    participant: Participant
 
 
 def event_path(code: str) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from ..models import Event, Participant, Poll
+from ..models import Participant, Poll
 from ..storage import StoreError
 from ..text import reflow
 from . import answers
+from .device import Attendee
+from .render import Problem
 from .store import reads, store
 
 REFRESH_SECONDS = 10  # without JavaScript, a page with nothing to type in reloads this often
@@ -44,29 +45,21 @@ INVITES = {
         "feedback",
     ),
 }
-OTHER_PAGES = (("Wall", "wall"), ("Table", "table"), ("Feedback", "feedback"))
+OTHER_PAGES = (("Table", "table"), ("Feedback", "feedback"))
 
 
-@dataclass(frozen=True)
-class Attendee:
-    """A joined device at an event: its token (from the cookie) and participant row."""
-
-    event: Event
-    token: str
-    participant: Participant
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One error for the error summary: the field it is about and what to do."""
-
-    field: str
-    message: str
-
-
-def streamlit_page(attendee: Attendee, page: str) -> str:
-    """A Streamlit attendee page for this device (its token in the link, as those pages need)."""
+def page_href(attendee: Attendee, page: str) -> str:
+    """A Streamlit attendee page for this device (its token in the link, as those pages need);
+    a page that starts with "/" is an HTML page of the event."""
+    if page.startswith("/"):
+        return f"/e/{attendee.event.code}{page}"
     return f"/{page}?" + urlencode({"event": attendee.event.code, "p": attendee.token})
+
+
+def page_links(attendee: Attendee) -> list[dict]:
+    """The footer's links to the event's other pages (Now is the footer's own)."""
+    pages = (("Wall", "/wall"), *OTHER_PAGES)
+    return [{"label": label, "href": page_href(attendee, page)} for label, page in pages]
 
 
 def now_view(attendee: Attendee, *, saved: bool = False, problem: Problem | None = None, typed: str = "") -> dict:
@@ -76,14 +69,14 @@ def now_view(attendee: Attendee, *, saved: bool = False, problem: Problem | None
     view: dict = {
         "title": event.title,
         "errors": [problem] if problem else [],
-        "links": [{"label": label, "href": streamlit_page(attendee, page)} for label, page in OTHER_PAGES],
+        "links": page_links(attendee),
     }
     if poll is not None:
         view["poll"] = poll_view(poll, attendee.participant, saved=saved, problem=problem, typed=typed)
         view["page_title"] = poll.question
     elif live.kind in INVITES:
         heading, text, label, page = INVITES[live.kind]
-        view["invite"] = {"heading": heading, "text": text, "label": label, "href": streamlit_page(attendee, page)}
+        view["invite"] = {"heading": heading, "text": text, "label": label, "href": page_href(attendee, page)}
         view["page_title"] = heading
     else:
         view["welcome"] = {

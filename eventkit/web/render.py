@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
@@ -21,6 +22,14 @@ from starlette.responses import HTMLResponse
 
 HERE = Path(__file__).parent
 LANG, DIR = "en", "ltr"  # the attendee pages' language and direction (one place to change for Welsh, Arabic…)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error for the error summary: the field (its id) it is about and what to do."""
+
+    field: str
+    message: str
 
 
 @functools.cache

@@ -103,6 +103,20 @@ def test_join_and_vote_without_javascript(html_server, browser):
         _until(page, f"{server.url}/e/{event.code}", "you were right")
         _shoot(page, "revealed")
 
+        page.get_by_role("link", name="Wall").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Wall")
+        page.get_by_label("Your note (anonymous)").fill("")
+        page.get_by_role("button", name="Post note").click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        page.get_by_label("Your note (anonymous)").fill("More time at the tables, please")
+        page.get_by_role("button", name="Post note").click()
+        expect(page.get_by_role("status")).to_contain_text("Your note is on the wall")
+        page.get_by_role("button", name="+1").first.click()
+        expect(page.get_by_role("status")).to_contain_text("your +1 is counted")
+        expect(page.locator("main")).to_contain_text("+1 (1) · you agreed")
+        _shoot(page, "wall")
+        assert [n.plus_ones for n in store.list_notes(event.id)] == [1]
+
         page.get_by_role("link", name="Privacy notice").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
         _shoot(page, "privacy")
