@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import start_app_server
 
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SIZES = {"390x844": {"width": 390, "height": 844}, "320x640": {"width": 320, "height": 640}}
 
 
@@ -123,3 +124,50 @@ def test_join_and_vote_without_javascript(html_server, browser):
     finally:
         context.close()
     assert weight <= 30_000, f"first visit {weight} bytes"
+
+
+def _axe(page) -> list[str]:
+    """Every axe-core violation on the page, of any impact."""
+    page.add_script_tag(content=AXE.read_text())
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['impact']} {v['id']}: {' '.join(map(str, n['target']))}" for v in results["violations"] for n in v["nodes"]
+    ]
+
+
+def test_axe_finds_nothing_on_any_html_page(html_server, browser):
+    # JavaScript on for axe itself (and the page's policy bypassed to load it); the pages have no script.
+    server, store, event = html_server, html_server.store, html_server.event
+    context = browser.new_context(viewport=SIZES["390x844"], bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    try:
+        page.goto(f"{server.url}/join")
+        found["join"] = _axe(page)
+        page.goto(f"{server.url}/join?event=nothere")
+        found["join-error"] = _axe(page)
+        page.goto(f"{server.url}/e/{event.code}/join")
+        store.set_live(event.id, "welcome")
+        _until(page, f"{server.url}/e/{event.code}", "Keep this page open")
+        found["welcome"] = _axe(page)
+        for poll in store.list_polls(event.id)[:2]:
+            store.set_poll_state(poll.id, "open")
+            store.set_results_visible(poll.id, True)
+            store.set_live(event.id, "poll", poll.id)
+            _until(page, f"{server.url}/e/{event.code}", poll.question)
+            found[f"{poll.kind}-open"] = _axe(page)
+            store.set_poll_state(poll.id, "revealed")
+            _until(page, f"{server.url}/e/{event.code}", "How the room answered")
+            found[f"{poll.kind}-revealed"] = _axe(page)
+        page.goto(f"{server.url}/e/{event.code}/wall")
+        page.get_by_label("Your note (anonymous)").fill("")
+        page.get_by_role("button", name="Post note").click()
+        found["wall-error"] = _axe(page)
+        page.get_by_label("Your note (anonymous)").fill("A note for axe")
+        page.get_by_role("button", name="Post note").click()
+        found["wall"] = _axe(page)
+        page.goto(f"{server.url}/e/{event.code}/privacy")
+        found["privacy"] = _axe(page)
+    finally:
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}
