@@ -44,8 +44,9 @@ def test_a_vote_is_saved_once_per_device_and_can_be_changed(phone):
     first, second = poll.options[0], poll.options[1]
     answer = p.vote(poll.id, first.id)
     assert answer.status_code == 303 and answer.headers["location"] == f"/e/{event.code}?saved=1"
-    page = text_of(p.now(saved="1").text)
-    assert f"Saved: your answer “{first.label}”." in page
+    html = p.now(saved="1").text
+    assert f"Saved: your answer “{first.label}”." in text_of(html)
+    assert f'http-equiv="refresh" content="10; url=/e/{event.code}"' in html  # the reload does not say it again
     p.vote(poll.id, second.id)
     p.vote(poll.id, second.id)
     assert store.vote_count(poll.id) == 1
