@@ -185,3 +185,24 @@ def test_hostile_text_is_inert(phone):
         if _tags(html) != plain or " ".join(text.split()) not in text_of(html):
             failures.append(text[:60])
     assert failures == []
+
+
+def test_what_is_live_changes_with_every_kind_of_change(phone):
+    # follow.js loads Now again when this changes: opening, closing, revealing, showing results, next poll.
+    store, event, p = phone
+    seen = [p.client.get(f"/e/{event.code}/live").text]
+    poll = _open(store, event, "choice")
+    seen.append(p.client.get(f"/e/{event.code}/live").text)
+    for change in (
+        lambda: store.set_results_visible(poll.id, True),
+        lambda: store.set_poll_state(poll.id, "closed"),
+        lambda: store.set_poll_state(poll.id, "revealed"),
+        lambda: _open(store, event, "estimate"),
+        lambda: store.set_live(event.id, "wall"),
+        lambda: store.set_eval_open(event.id, True),
+    ):
+        change()
+        _seen()
+        seen.append(p.client.get(f"/e/{event.code}/live").text)
+    assert len(set(seen)) == len(seen), seen
+    assert f'data-live="{seen[-1]}"' in p.now().text

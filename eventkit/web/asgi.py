@@ -41,6 +41,7 @@ def routes() -> list[Route]:
         Route("/e/{code}/join", pages.join, methods=["GET"]),
         Route("/e/{code}/vote", pages.vote, methods=["POST"]),
         Route("/e/{code}/privacy", pages.privacy, methods=["GET"]),
+        Route("/e/{code}/live", pages.live, methods=["GET"]),
         Route("/e/{code}/wall", wall_pages.wall_page, methods=["GET"]),
         Route("/e/{code}/wall/post", wall_pages.post_note, methods=["POST"]),
         Route("/e/{code}/wall/agree", wall_pages.agree, methods=["POST"]),

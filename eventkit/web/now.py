@@ -13,6 +13,7 @@ import math
 import re
 from urllib.parse import urlencode
 
+from ..live import signature
 from ..models import Participant, Poll
 from ..storage import StoreError
 from ..text import reflow
@@ -84,9 +85,16 @@ def now_view(attendee: Attendee, *, saved: bool = False, problem: Problem | None
             "paragraphs": reflow(event.welcome or "Welcome! This screen changes as the day goes on."),
         }
         view["page_title"] = event.title
+    view["live"] = live_now(event.id)
     typing = bool(view.get("poll", {}).get("estimate_form"))
     view["refresh"] = 0 if typing or problem else REFRESH_SECONDS  # never reload away what is being typed
     return view
+
+
+def live_now(event_id: int) -> str:
+    """What a Now page shows of the live activity, as a short string: a change means load Now again
+    (the same signature push uses for the Streamlit screens, eventkit/live/push.py)."""
+    return "|".join(map(str, signature(*reads().live_poll(event_id))))
 
 
 def poll_view(poll: Poll, me: Participant, *, saved: bool, problem: Problem | None, typed: str) -> dict:

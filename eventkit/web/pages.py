@@ -7,6 +7,7 @@ Every page of an event lives under /e/CODE (device.py says why):
 - POST /e/CODE/vote           save an answer: 303 to Now, which says what was saved; or the page
                               again with an error summary and the typed value kept
 - GET  /e/CODE/privacy        the privacy notice
+- GET  /e/CODE/live           what is live, as a short string (follow.js asks it every few seconds)
 The Wall's are in wall_pages.py.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from eventkit.access import security
 from eventkit.event.check import CODE_RE
@@ -147,3 +148,12 @@ def privacy(request: Request, form: FormData) -> Response:
         days=found.retention_days,
         cookie_days=device.COOKIE_DAYS,
     )
+
+
+@threaded
+def live(request: Request, form: FormData) -> Response:
+    """GET /e/CODE/live: what is live now, as Now pages compare it (no device needed: it is public)."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return PlainTextResponse("", status_code=found.status_code, headers={"Cache-Control": "no-store"})
+    return PlainTextResponse(now.live_now(found.id), headers={"Cache-Control": "no-store"})

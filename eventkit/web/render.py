@@ -3,9 +3,9 @@
 Every value a template prints is escaped (autoescape on for every template;
 nothing is marked safe but the stylesheet, read from our own file), so
 attendee and organiser text is shown as typed, never as HTML. The stylesheet
-is inlined (one request on a poor signal) and allowed by its hash in the
-Content-Security-Policy, which allows nothing else: no script (until the
-page's own script is added), no third-party asset, forms only to this site.
+and the one script (follow.js) are inlined (one request on a poor signal) and
+allowed by their hashes in the Content-Security-Policy, which allows nothing
+else: no other script, no third-party asset, forms only to this site.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(css=Markup(stylesheet()), lang=LANG, dir=DIR, refresh=0, errors=[])
+    env.globals.update(css=Markup(stylesheet()), script=Markup(script()), lang=LANG, dir=DIR, refresh=0, errors=[])
     return env
 
 
@@ -51,11 +51,20 @@ def stylesheet() -> str:
 
 
 @functools.cache
+def script() -> str:
+    """The pages' one script (eventkit/web/static/follow.js), inlined where a page follows the room."""
+    return (HERE / "static" / "follow.js").read_text(encoding="utf-8")
+
+
+def _digest(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+@functools.cache
 def _headers() -> dict[str, str]:
-    digest = base64.b64encode(hashlib.sha256(stylesheet().encode()).digest()).decode()
     policy = (
-        f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self'; form-action 'self'; "
-        "base-uri 'none'; frame-ancestors 'none'"
+        f"default-src 'none'; style-src '{_digest(stylesheet())}'; script-src '{_digest(script())}'; "
+        "connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
     return {
         "Content-Security-Policy": policy,
