@@ -28,7 +28,7 @@ poll = store.list_polls(event.id)[0]
 store.set_live(event.id, "poll", poll.id)
 store.set_poll_state(poll.id, "open")
 PY
-    EVENTKIT_DB="$WORK/e.db" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
+    EVENTKIT_PHONE_PAGES=streamlit EVENTKIT_DB="$WORK/e.db" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
         --server.headless true --server.fileWatcherType none >"$WORK/server.log" 2>&1 &
     SERVER=$!
     for _ in $(seq 120); do curl -sf "http://127.0.0.1:$PORT/_stcore/health" >/dev/null && break; sleep 0.5; done

@@ -42,7 +42,7 @@ PY
 fi
 
 if [ "$MODE" = single ]; then
-    EVENTKIT_DB="$DB" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
+    EVENTKIT_PHONE_PAGES=streamlit EVENTKIT_DB="$DB" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
         --server.headless true --server.fileWatcherType none >"$WORK/server.log" 2>&1 &
 else
     python -m eventkit --db "$DB" serve --workers "$WORKERS" --port "$PORT" --host 127.0.0.1 \

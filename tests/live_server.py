@@ -51,7 +51,9 @@ class Server:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "EVENTKIT_ADMIN_PASSWORD"}
-        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1")
+        # EVENTKIT_PHONE_PAGES: `/?event=` opens the Streamlit attendee pages these tests drive
+        # until they are retired (eventkit/web/asgi.py).
+        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1", EVENTKIT_PHONE_PAGES="streamlit")
         cmd = [
             sys.executable,
             "-m",

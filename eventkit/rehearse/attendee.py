@@ -113,6 +113,11 @@ class Attendee:
         query = f"event={self.s.event_code}&table={self.table}&p={self.token}"
         started = time.monotonic()
         status, headers, _ = await http_get(self.s.url, f"/?{query}")
+        if status == 303 and headers.get("location", "").startswith("/e/"):
+            raise ProtocolError(
+                "the server sends phones to the HTML pages (eventkit/web): start it with "
+                "EVENTKIT_PHONE_PAGES=streamlit to rehearse the Streamlit attendee pages"
+            )
         if status != 200:
             raise ProtocolError(f"page answered HTTP {status}")
         cookie = headers.get("set-cookie", "").split(";")[0]

@@ -167,8 +167,10 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def start_app_server(workdir: Path, **options: str | int):
+def start_app_server(workdir: Path, phone_pages: str = "streamlit", **options: str | int):
     """Run a fresh app server with its own demo database in `workdir`; yields an AppServer.
+
+    phone_pages="html" lets `/?event=` reach the HTML attendee pages (eventkit/web/asgi.py).
 
     The `app_server` fixture uses this; call it directly for a private server
     (e.g. to be the very first visitor after a start). `options` are extra
@@ -186,6 +188,8 @@ def start_app_server(workdir: Path, **options: str | int):
         EVENTKIT_ADMIN_PASSWORD=ADMIN_PASSWORD,
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",
+        # These tests play the Streamlit attendee pages until they are retired (eventkit/web/asgi.py).
+        EVENTKIT_PHONE_PAGES=phone_pages,
     )
     cmd = [
         sys.executable,

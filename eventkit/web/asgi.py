@@ -1,0 +1,92 @@
+"""What app.py hands to `st.App`: the attendee routes, the middleware for printed links, the lifespan.
+
+Printed QR codes and cards open `/?event=CODE[&table=N]`. `/` is also
+Streamlit's index (the staff pages' router), so a Starlette route there would
+take it from the staff. Instead PrintedLinks, a small ASGI middleware, looks at
+a GET or HEAD of `/` only: when it carries `event=`, it answers 303 to the
+event's HTML join (`/e/CODE/join?table=N`, and a Streamlit page's `p=` so a
+phone moving over keeps its votes); everything else, `/` without `event=`
+included, goes on to Streamlit untouched. Staff links never put `event=` on
+`/` (the control panel is /facilitator?event=CODE).
+
+$EVENTKIT_PHONE_PAGES=streamlit turns the redirect off, so `/?event=` still
+opens the Streamlit attendee pages while both exist (their browser tests set it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from starlette.middleware import Middleware
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from eventkit.event.check import CODE_RE
+
+from . import pages, wall_pages
+from .frame import join_address, see_other
+from .nodelay import set_nodelay_on_listeners
+
+PHONE_PAGES_ENV = "EVENTKIT_PHONE_PAGES"
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/join", pages.join_form, methods=["GET"]),
+        Route("/e/{code}", pages.now_page, methods=["GET"]),
+        Route("/e/{code}/join", pages.join, methods=["GET"]),
+        Route("/e/{code}/vote", pages.vote, methods=["POST"]),
+        Route("/e/{code}/privacy", pages.privacy, methods=["GET"]),
+        Route("/e/{code}/live", pages.live, methods=["GET"]),
+        Route("/e/{code}/wall", wall_pages.wall_page, methods=["GET"]),
+        Route("/e/{code}/wall/post", wall_pages.post_note, methods=["POST"]),
+        Route("/e/{code}/wall/agree", wall_pages.agree, methods=["POST"]),
+    ]
+
+
+def printed_link_target(path: str, query_string: bytes) -> str | None:
+    """Where a printed link `/?event=CODE&table=N` goes now; None for every other request."""
+    if path != "/" or b"event=" not in query_string:
+        return None
+    query = parse_qs(query_string.decode("latin-1"))
+    typed = (query.get("event") or [""])[0].strip()
+    code = typed.upper()
+    if not code:
+        return None
+    if not CODE_RE.fullmatch(code):  # the join form says there is no such event
+        return "/join?" + urlencode({"event": typed[:20]})
+    return join_address(code, (query.get("table") or [None])[0], (query.get("p") or [None])[0])
+
+
+class PrintedLinks:
+    """ASGI middleware: `/?event=…` to the HTML join (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and os.environ.get(PHONE_PAGES_ENV) != "streamlit"
+        ):
+            target = printed_link_target(scope["path"], scope.get("query_string", b""))
+            if target is not None:
+                await see_other(target)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def middleware() -> list[Middleware]:
+    return [Middleware(PrintedLinks)]
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """Server start: TCP_NODELAY on the listening socket (nodelay.py says why)."""
+    set_nodelay_on_listeners()
+    yield

@@ -1,0 +1,159 @@
+"""The attendee pages' Starlette handlers: parse the request, call the view-model, pick the response.
+
+Every page of an event lives under /e/CODE (device.py says why):
+- GET  /join                  the event-code form; with ?event=CODE, on to that event's join
+- GET  /e/CODE/join?table=N   join (or find) this device, remember it in a cookie, 303 to Now
+- GET  /e/CODE                Now: what the facilitator made live, the poll and this device's answer
+- POST /e/CODE/vote           save an answer: 303 to Now, which says what was saved; or the page
+                              again with an error summary and the typed value kept
+- GET  /e/CODE/privacy        the privacy notice
+- GET  /e/CODE/live           what is live, as a short string (follow.js asks it every few seconds)
+The Wall's are in wall_pages.py.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from eventkit.access import security
+from eventkit.event.check import CODE_RE
+
+from ..models import Event
+from ..storage import StoreError
+from ..storage.participants import JoinRefused
+from . import device, now, render
+from .frame import (
+    attendee_of,
+    event_or_response,
+    form_fields,
+    join_address,
+    message_page,
+    posting_attendee,
+    refused,
+    retry,
+    see_other,
+    threaded,
+)
+from .store import reads, store
+
+
+def _int_param(value: str | None) -> int | None:
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else None
+
+
+@threaded
+def join_form(request: Request, form: FormData) -> Response:
+    """GET /join: ask for the event code (or, given one, go on to join it)."""
+    typed = (request.query_params.get("event") or "").strip()
+    if not typed:
+        return render.page("join.html", page_title="Join an event", title="", typed="")
+    code = typed.upper()
+    if CODE_RE.fullmatch(code) and reads().event_by_code(code) is not None:
+        return see_other(join_address(code, request.query_params.get("table"), request.query_params.get("p")))
+    problem = render.Problem(
+        "event", f"There is no event with the code “{typed[:20]}”. Check the code on the screen or poster."
+    )
+    return render.page("join.html", 404, page_title="Join an event", title="", errors=[problem], typed=typed[:40])
+
+
+@threaded
+def join(request: Request, form: FormData) -> Response:
+    """GET /e/CODE/join[?table=N][&p=TOKEN]: join this device (or find it) and go to Now."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return found
+    event = found
+    token = device.device_token(request) or _carried_over(event, request.query_params.get("p")) or security.new_token()
+    try:
+        store().join(event.id, token, _int_param(request.query_params.get("table")))
+    except JoinRefused as err:  # the door is closed, or far more joins this minute than a room makes
+        status = 403 if err.reason == "closed" else 503
+        return message_page(status, "You cannot join just now", str(err), title=event.title, action=retry(request))
+    except StoreError as err:  # too busy to take a write (a fault is threaded's)
+        return message_page(503, "Please try again", str(err), title=event.title, action=retry(request))
+    response = see_other(device.event_path(event.code))
+    device.remember_device(response, request, event.code, token)
+    return response
+
+
+def _carried_over(event: Event, token: str | None) -> str | None:
+    """A Streamlit page's ?p= token, taken over only if it already belongs to a participant here."""
+    if not security.looks_like_token(token) or store().participant_by_token(event.id, token) is None:
+        return None
+    return token
+
+
+def _now_page(attendee: device.Attendee, status: int = 200, **kwargs: object) -> Response:
+    path = device.event_path(attendee.event.code)
+    return render.page(
+        "now.html",
+        status,
+        here="now",
+        now_href=path,
+        vote_href=f"{path}/vote",
+        privacy_href=f"{path}/privacy",
+        form_token=device.form_token(attendee.token),
+        **now.now_view(attendee, **kwargs),  # type: ignore[arg-type]
+    )
+
+
+@threaded
+def now_page(request: Request, form: FormData) -> Response:
+    """GET /e/CODE: the Now page (a device without a cookie goes to join first)."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return found
+    attendee = attendee_of(request, found)
+    if attendee is None:
+        return see_other(join_address(found.code))
+    return _now_page(attendee, saved=request.query_params.get("saved") == "1")
+
+
+@threaded
+def vote(request: Request, form: FormData) -> Response:
+    """POST /e/CODE/vote: save the answer, then 303 to Now; or Now again with the problem."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return found
+    attendee = posting_attendee(request, form, found)
+    if attendee is None:
+        return refused(found)
+    fields = form_fields(form)
+    typed = fields.get("estimate", "")[:100]
+    problem = now.vote(attendee, fields.get("poll", ""), fields.get("option"), typed)
+    if problem is None:
+        return see_other(f"{device.event_path(found.code)}?saved=1")
+    return _now_page(attendee, 400, problem=problem, typed=typed)
+
+
+@threaded
+def privacy(request: Request, form: FormData) -> Response:
+    """GET /e/CODE/privacy: what is stored, what is not, who sees it, how long."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return found
+    attendee = attendee_of(request, found)
+    path = device.event_path(found.code)
+    return render.page(
+        "privacy.html",
+        page_title="Privacy notice",
+        title=found.title,
+        here="privacy",
+        now_href=path,
+        privacy_href=f"{path}/privacy",
+        links=now.page_links(attendee) if attendee else [],
+        days=found.retention_days,
+        cookie_days=device.COOKIE_DAYS,
+    )
+
+
+@threaded
+def live(request: Request, form: FormData) -> Response:
+    """GET /e/CODE/live: what is live now, as Now pages compare it (no device needed: it is public)."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return PlainTextResponse("", status_code=found.status_code, headers={"Cache-Control": "no-store"})
+    return PlainTextResponse(now.live_now(found.id), headers={"Cache-Control": "no-store"})
