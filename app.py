@@ -23,6 +23,8 @@ if __name__ == "__main__":  # Streamlit's script run: the router
     # (full disk, read-only or missing file) gets a clear message, not a crash.
     faults.run_page(st.navigation(routes.app_pages(), position="hidden"))
 else:  # imported by the server (`streamlit run`, uvicorn app:app): the ASGI app
+    from eventkit.ui.live.runtime import use_st_navigation_only
     from eventkit.web import asgi
 
+    use_st_navigation_only()  # no "Page not found" for the first visitor after a start
     app = st.App("app.py", routes=asgi.routes(), middleware=asgi.middleware(), lifespan=asgi.lifespan)

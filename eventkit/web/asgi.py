@@ -9,8 +9,10 @@ phone moving over keeps its votes); everything else, `/` without `event=`
 included, goes on to Streamlit untouched. Staff links never put `event=` on
 `/` (the control panel is /facilitator?event=CODE).
 
-$EVENTKIT_PHONE_PAGES=streamlit turns the redirect off, so `/?event=` still
-opens the Streamlit attendee pages while both exist (their browser tests set it).
+Until the HTML pages cover the whole attendee day (Table and Feedback are still
+Streamlit pages), the redirect is opt-in: $EVENTKIT_PHONE_PAGES=html turns it
+on; unset (or =streamlit), `/?event=` opens the Streamlit attendee pages as before,
+and the HTML pages are reached at /join and /e/CODE.
 """
 
 from __future__ import annotations
@@ -59,7 +61,12 @@ def printed_link_target(path: str, query_string: bytes) -> str | None:
         return None
     if not CODE_RE.fullmatch(code):  # the join form says there is no such event
         return "/join?" + urlencode({"event": typed[:20]})
-    return join_address(code, (query.get("table") or [None])[0], (query.get("p") or [None])[0])
+    return join_address(code, _first(query, "table"), _first(query, "p"))
+
+
+def _first(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
 
 
 class PrintedLinks:
@@ -69,11 +76,7 @@ class PrintedLinks:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "HEAD")
-            and os.environ.get(PHONE_PAGES_ENV) != "streamlit"
-        ):
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and os.environ.get(PHONE_PAGES_ENV) == "html":
             target = printed_link_target(scope["path"], scope.get("query_string", b""))
             if target is not None:
                 await see_other(target)(scope, receive, send)

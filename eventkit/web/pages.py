@@ -81,7 +81,7 @@ def join(request: Request, form: FormData) -> Response:
 
 def _carried_over(event: Event, token: str | None) -> str | None:
     """A Streamlit page's ?p= token, taken over only if it already belongs to a participant here."""
-    if not security.looks_like_token(token) or store().participant_by_token(event.id, token) is None:
+    if token is None or not security.looks_like_token(token) or store().participant_by_token(event.id, token) is None:
         return None
     return token
 

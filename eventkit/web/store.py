@@ -3,7 +3,7 @@
 The same construction as eventkit/ui/live/adapter.py's (the demo event
 ensured; the organiser password is the staff pages' concern), without Streamlit:
 this package never imports it. A write through `store()` drops the shared
-reads it makes stale (eventkit.live.reads.WRITES). The Streamlit screens of
+reads it makes stale (its @changes declarations: SharedReads subscribes to it). The Streamlit screens of
 the same process keep their own SharedReads; a change made there reaches
 these reads when their lifetime ends (at most 2 s, 1 s for what is live).
 """
@@ -14,7 +14,7 @@ import functools
 
 from eventkit.event.demo import ensure_demo
 
-from ..live.reads import DroppingStore, SharedReads
+from ..live.reads import SharedReads
 from ..storage import Store, allow_many_open_files, default_path
 
 
@@ -33,8 +33,7 @@ def reads() -> SharedReads:
 
 def store() -> Store:
     """The Store; a write through it drops the shared reads it makes stale."""
-    shared = reads()
-    return DroppingStore(shared.store, shared)  # type: ignore[return-value]  # a Store to its callers
+    return reads().store
 
 
 def forget() -> None:

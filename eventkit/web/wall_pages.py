@@ -80,8 +80,8 @@ def post_note(request: Request, form: FormData) -> Response:
     prompt = wall.prompt_named(attendee, fields.get("prompt") or "-")
     typed = fields.get("note", "")
     if prompt is None:
-        problem = Problem("note", "That question is not on this event's wall.")
-        return _wall_page(attendee, wall.prompt_named(attendee, None), 400, problem=problem, typed=typed)
+        missing = Problem("note", "That question is not on this event's wall.")
+        return _wall_page(attendee, wall.prompt_named(attendee, None), 400, problem=missing, typed=typed)
     state, problem = wall.post_note(attendee, prompt, typed)
     if problem is not None:
         return _wall_page(attendee, prompt, 400, problem=problem, typed=typed)

@@ -1,27 +1,15 @@
 """Direct links to attendee pages (/wall?event=..., /table?..., ...) open the right page.
 
-Known Streamlit behaviour, measured with streamlit 1.67: the entry script's
-sibling folder is called `pages/`, so the *first* session after a server
-start runs in Streamlit's legacy pages-folder mode
-(`PagesManager.uses_pages_directory`, a process-wide flag computed once from
-`Path("pages").exists()`). That mode registers `pages/*.py` under their file
-names (attendee_wall, ...), cannot find "wall", sends `page_not_found` (the
-"Page not found ... Running the app's main page" dialog), runs app.py as the
-main page, and app.py's `st.navigation` then switches the flag off and
-renders the wall correctly. Every later session is unaffected. Not a race and
-not a url_path mistake in app.py; the fix is to rename the `pages/` folder
-(e.g. to `views/`), after which the xfail below turns into a failure
-(strict) and should be removed.
-
-URL paths that agree with the file names do not cure it (tried for issue 19,
-item 6, with url_path "attendee_wall"): the legacy mode then finds the page
-and runs pages/attendee_wall.py by itself, without app.py (no page title, no
-database-fault wrapper), and no st.navigation runs, so the process stays in
-legacy mode for every new session until someone opens "/" (a second session
-showed the title "attendee wall" too). The flag is computed when the first
-session is created, before any of the app's code runs, so under
-`streamlit run app.py` only a folder not called `pages/` beside app.py, or a
-launcher that clears the flag before serving, avoids it.
+The entry script's sibling folder is called `pages/`, so Streamlit (1.67)
+would run the *first* session after a server start in its legacy
+pages-folder mode (`PagesManager.uses_pages_directory`, a process-wide flag
+computed once when the first session is created), which names pages by file
+name, cannot find "wall", and shows "Page not found" over the right page,
+leaving the page behind it inert until dismissed. URL paths that agree with
+the file names do not cure it (tried for issue 19, item 6: the legacy mode then
+runs pages/attendee_wall.py by itself, without app.py). The cure: app.py,
+imported by the server as `st.App` before any session exists, turns the flag
+off (eventkit/ui/live/runtime.py, use_st_navigation_only).
 """
 
 from __future__ import annotations
@@ -34,13 +22,16 @@ from tests.browser.conftest import start_app_server, wait_for_streamlit
 DIALOG = '[role="dialog"]'
 
 
-@pytest.mark.xfail(strict=True, reason="first session after start runs in Streamlit's legacy pages/ mode")
 def test_first_visit_after_start_by_direct_link_shows_no_page_not_found(tmp_path, phone):
     with start_app_server(tmp_path) as server:
         page = phone(server.page_url("/wall", event=server.event.code))
         expect(page.get_by_role("heading", name="Wall")).to_be_visible()
-        page.wait_for_timeout(500)  # the dialog comes with the first run's messages
+        page.wait_for_timeout(500)  # the dialog came with the first run's messages
         assert page.get_by_text("Page not found").count() == 0
+        # Nothing inert behind a notice: the note box takes typing at once (issue 22, item 6).
+        box = page.get_by_label("Your note (anonymous)")
+        box.fill("Typed on the first visit")
+        expect(box).to_have_value("Typed on the first visit")
 
 
 # "/" comes first: it is this module server's first session (see the module doc).

@@ -42,6 +42,7 @@ PRIVATE_CALLS = (
     "AppSessionState.APP_NOT_RUNNING",
     "ThreadState.get().fragment_id",
     "ClientState.fragment_id and .is_auto_rerun",
+    "PagesManager.uses_pages_directory (the process-wide pages/-folder mode flag)",
 )
 
 try:
@@ -52,6 +53,22 @@ try:
     from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 except ImportError:  # pragma: no cover - then whole pages are redrawn instead of fragments
     ThreadState = None
+
+
+def use_st_navigation_only() -> None:
+    """Pages come from app.py's st.navigation alone, never from a scan of the `pages/` folder.
+
+    Streamlit decides once per process, when the first session is created,
+    whether the app uses the legacy pages-folder mode: a folder named `pages/`
+    beside app.py turns it on until some script calls st.navigation. The first
+    visitor after a start who opened a direct link (/wall?event=…, or an
+    organiser page) then met "Page not found" (the folder names its pages by
+    file name) over the right page. app.py calls this when the server imports
+    it (st.App), before any session exists.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
 
 
 def can_rerun_sessions() -> bool:
