@@ -14,7 +14,8 @@ def phone(app_db):
     return store, event, Phone(web_app(), event.code)
 
 
-def test_printed_link_reaches_the_html_join_and_keeps_the_table(phone):
+def test_printed_link_reaches_the_html_join_and_keeps_the_table(phone, monkeypatch):
+    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
     _, event, p = phone
     answer = p.client.get("/", params={"event": event.code.lower(), "table": "3"})
     assert answer.status_code == 303
@@ -27,7 +28,19 @@ def test_slash_without_an_event_is_left_to_streamlit(phone):
     assert phone[2].client.get("/", params={"event": ""}).status_code == 404
 
 
-def test_a_made_up_code_reaches_the_join_form_saying_so(phone):
+def test_printed_links_stay_on_the_streamlit_pages_unless_html_is_chosen(phone, monkeypatch):
+    _, event, p = phone
+    for setting in (None, "streamlit"):
+        if setting is None:
+            monkeypatch.delenv("EVENTKIT_PHONE_PAGES", raising=False)
+        else:
+            monkeypatch.setenv("EVENTKIT_PHONE_PAGES", setting)
+        # Streamlit's index is not in this test app: a 404 means the middleware let it through.
+        assert p.client.get("/", params={"event": event.code}).status_code == 404, setting
+
+
+def test_a_made_up_code_reaches_the_join_form_saying_so(phone, monkeypatch):
+    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
     p = phone[2]
     answer = p.client.get("/", params={"event": "<script>x"})
     assert answer.status_code == 303

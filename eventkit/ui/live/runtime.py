@@ -42,7 +42,7 @@ PRIVATE_CALLS = (
     "AppSessionState.APP_NOT_RUNNING",
     "ThreadState.get().fragment_id",
     "ClientState.fragment_id and .is_auto_rerun",
-    "PagesManager.uses_pages_directory (the process-wide pages/-folder mode flag)",
+    "PagesManager.uses_pages_directory (the process-wide pages-folder mode flag)",
 )
 
 try:
