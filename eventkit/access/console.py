@@ -13,11 +13,15 @@ Console was unlocked, so changing the passcode locks out every open panel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eventkit import models
 from eventkit.access import security, staff
 from eventkit.models import Live
 from eventkit.storage import Store, StoreError, attempts
-from eventkit.storage.set_aside import SetAside
+
+if TYPE_CHECKING:  # a type only: the module's public names stay the Console and its errors
+    from eventkit.storage.set_aside import SetAside
 
 _UNLOCKED = object()  # only Console.unlock has it, so only unlock() makes Consoles
 
