@@ -140,7 +140,7 @@ def test_a_refused_join_stores_nothing_about_the_device(demo):
     with store.read() as db:
         columns = {d[0] for d in db.execute("SELECT * FROM participants").description}
         assert db.execute("SELECT COUNT(*) FROM participants").fetchone()[0] == 0
-    assert columns == {"id", "event_id", "token_hash", "seq", "table_no", "joined_at"}  # no address, no browser
+    assert columns == {"id", "event_id", "token_hash", "seq", "table_no", "joined_at", "set_aside_id"}  # no address
 
 
 # --- Expected attendance: the editor and the event file -------------------------------------

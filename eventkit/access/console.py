@@ -13,10 +13,15 @@ Console was unlocked, so changing the passcode locks out every open panel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eventkit import models
 from eventkit.access import security, staff
 from eventkit.models import Live
 from eventkit.storage import Store, StoreError, attempts
+
+if TYPE_CHECKING:  # a type only: the module's public names stay the Console and its errors
+    from eventkit.storage.set_aside import SetAside
 
 _UNLOCKED = object()  # only Console.unlock has it, so only unlock() makes Consoles
 
@@ -103,6 +108,23 @@ class Console:
     def set_joining_open(self, is_open: bool) -> None:
         """Close the door to new devices (people already in carry on), or reopen it."""
         self._check().set_joining_open(self.event_id, is_open)
+
+    def set_aside_joined_between(self, start: str, end: str) -> int:
+        """Set aside the devices that joined from start up to end (stored timestamps): their rows
+        are kept but counted nowhere, and they can add nothing more. How many."""
+        return self._check().set_aside_joined_between(self.event_id, start, end)
+
+    def restore_set_aside(self, set_aside_id: int) -> int:
+        """Count one set-aside window's devices again, with everything they sent; how many."""
+        return self._check().restore_set_aside(self.event_id, set_aside_id)
+
+    def set_asides(self) -> list[SetAside]:
+        """The event's set-aside windows (staff only: when devices joined is not for attendees)."""
+        return self._check().list_set_asides(self.event_id)
+
+    def joins_per_minute(self, since: str) -> list[tuple[str, int, int]]:
+        """(UTC minute, devices that joined, of which set aside) since `since`, for picking a window."""
+        return self._check().joins_per_minute(self.event_id, since)
 
     # --- Polls ---------------------------------------------------------------
 

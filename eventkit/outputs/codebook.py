@@ -24,6 +24,15 @@ def define_columns(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
     return tuple(Column(*s) for s in specs)
 
 
+# Set-aside devices are left out, not flagged: a flag column is easy to miss when rows are
+# summed in a spreadsheet, and the files must add up to the results shown at the event.
+SET_ASIDE_NOTE = (
+    "Devices a facilitator set aside (a flood of devices that joined in a few minutes) are left out of every "
+    "file, so the rows add up to the results shown at the event; their pseudonyms are missing from the "
+    "numbering. Their answers are kept in the event's database copy (CODE.db in the ZIP, table set_asides and "
+    "participants.set_aside_id) and return to the files if the facilitator restores them."
+)
+
 _PARTICIPANT = (
     "participant",
     "str",
@@ -177,6 +186,7 @@ def codebook_markdown() -> str:
         "All files: UTF-8 with BOM, comma-separated, one header row. Timestamps are ISO 8601",
         "in UTC (e.g. 2016-05-18T09:30:00.000Z). Participants appear only as pseudonyms P001, P002 …,",
         "numbered per event in the order they joined; the same pseudonym means the same device in every file.",
+        SET_ASIDE_NOTE,
         "Text that a spreadsheet could run as a formula (starting with = + - @, tab, CR or LF) starts with an",
         "extra apostrophe '.",
         "",

@@ -21,6 +21,7 @@ from .insights import InsightsMixin
 from .participants import ParticipantsMixin
 from .polls import PollsMixin
 from .retention import RetentionMixin
+from .set_aside import SetAsideMixin
 from .staff import StaffMixin
 from .tables import TablesMixin
 from .wall import WallMixin
@@ -41,6 +42,7 @@ class Store(
     AttemptsMixin,
     StaffMixin,
     RetentionMixin,
+    SetAsideMixin,
 ):
     """An eventkit database (a SQLite file or a PostgreSQL database) and every operation on it."""
 

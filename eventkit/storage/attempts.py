@@ -30,6 +30,7 @@ from ..models import ROLES, Role
 from .base import Db, StoreBase, StoreError, utc_now
 from .db import parse_stamp, utc_stamp
 from .rehash import HashUpgrade, upgrade_secret_hash
+from .set_aside import refuse_if_set_aside
 from .stale import unshared
 
 _POSTED_TABLES = ("notes", "table_notes")  # the only tables check_posting_rate may name
@@ -103,7 +104,8 @@ def insert_post(store: StoreBase, table: str, sql: str, params: dict) -> int:
 
 
 def refuse_post(db: Db, table: str, participant_id: int, now: str) -> NoReturn:
-    """Raise why a post under under_posting_limit was not stored: posting too fast."""
+    """Raise why a post under under_posting_limit (and not_set_aside) was not stored: set aside, or too fast."""
+    refuse_if_set_aside(db, participant_id)
     check_posting_rate(db, table, participant_id, now)
     # Only if some of the recent posts went (an event edited meanwhile): nothing to wait for.
     raise StoreError("That did not save: please try again.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import Db, StoreBase, StoreError, utc_now
+from .set_aside import counted
 from .stale import unshared
 
 SOURCES = ("note", "table_note", "eval_answer")
@@ -48,20 +49,20 @@ class MatrixCell:
     texts: tuple[str, ...] = ()
 
 
-# Every codable item of one event, with a context line; parameters: event id x3.
-_ITEMS_SQL = """
+# Every codable item of one event (none of devices set aside), with a context line; parameters: event id x3.
+_ITEMS_SQL = f"""
 SELECT 'note' AS source, CAST(n.id AS TEXT) AS item_key, w.text AS context, n.text AS text,
        w.position AS p1, n.id AS p2
 FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id
-WHERE w.event_id = ? AND n.status = 'visible'
+WHERE w.event_id = ? AND n.status = 'visible' AND {counted("n")}
 UNION ALL
 SELECT 'table_note', CAST(tn.id AS TEXT), t.name || ' · ' || v.title, tn.text, t.number, tn.id
 FROM table_notes tn JOIN event_tables t ON t.id = tn.table_id JOIN vignettes v ON v.id = tn.vignette_id
-WHERE t.event_id = ?
+WHERE t.event_id = ? AND {counted("tn")}
 UNION ALL
 SELECT 'eval_answer', r.id || ':' || a.item_id, i.text, a.value_text, i.position, r.id
 FROM eval_answers a JOIN eval_responses r ON r.id = a.response_id JOIN eval_items i ON i.id = a.item_id
-WHERE r.event_id = ? AND a.value_text IS NOT NULL
+WHERE r.event_id = ? AND a.value_text IS NOT NULL AND {counted("r")}
 """
 
 

@@ -17,6 +17,7 @@ from .event_rows import EVENT_TABLES, count_rows
 _SET_LAST = {("events", "live_poll_id"), ("polls", "repeat_of")}
 _HAS_ID = {
     "events",
+    "set_asides",
     "participants",
     "polls",
     "poll_options",

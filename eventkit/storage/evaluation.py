@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..models import EVAL_TEXT_MAX_CHARS, SCORE_RANGE, EvalItem
 from ..text import TextError, clean_text
 from .base import StoreBase, StoreError, utc_now
+from .set_aside import counted, refuse_if_set_aside
 from .stale import FEEDBACK, changes, unshared
 
 
@@ -36,6 +37,7 @@ class EvaluationMixin(StoreBase):
         # Three statements (it was 4 + one per answer), everything worked out
         # beforehand: the write lock is held across fewer waits for Python's lock.
         with self.write(event_id) as db:
+            refuse_if_set_aside(db, participant_id)
             row = db.execute(_OPEN_RESPONSE_SQL, {"event": event_id, "pid": participant_id, "now": now}).fetchone()
             if row is None:
                 raise StoreError("The evaluation is closed.")
@@ -60,9 +62,11 @@ class EvaluationMixin(StoreBase):
 
     @unshared
     def count_eval_responses(self, event_id: int) -> int:
-        """How many participants have submitted the evaluation."""
+        """How many participants have submitted the evaluation (none set aside)."""
         with self.read() as db:
-            return db.execute("SELECT COUNT(*) FROM eval_responses WHERE event_id = ?", [event_id]).fetchone()[0]
+            return db.execute(
+                f"SELECT COUNT(*) FROM eval_responses r WHERE r.event_id = ? AND {counted('r')}", [event_id]
+            ).fetchone()[0]
 
 
 # The participant's response row, made or touched, if the evaluation is open.

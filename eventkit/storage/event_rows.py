@@ -16,7 +16,8 @@ _IN_TABLES = "t.table_id IN (SELECT id FROM event_tables WHERE event_id = :event
 # (table, which rows belong to the event, {column: the table its ids point into}).
 EVENT_TABLES: list[tuple[str, str, dict[str, str]]] = [
     ("events", "t.id = :event", {"live_poll_id": "polls"}),
-    ("participants", "t.event_id = :event", {"event_id": "events"}),
+    ("set_asides", "t.event_id = :event", {"event_id": "events"}),
+    ("participants", "t.event_id = :event", {"event_id": "events", "set_aside_id": "set_asides"}),
     ("polls", "t.event_id = :event", {"event_id": "events", "repeat_of": "polls"}),
     ("poll_options", _IN_POLLS, {"poll_id": "polls"}),
     ("votes", _IN_POLLS, {"poll_id": "polls", "participant_id": "participants", "option_id": "poll_options"}),

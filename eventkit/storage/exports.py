@@ -2,6 +2,9 @@
 
 Rows carry the participant's per-event sequence number (`participant_seq`),
 never their token hash; eventkit.outputs.exports turns it into the pseudonym P001.
+Rows of devices a facilitator set aside are left out (set_aside.py), so an
+export's rows add up to the results on screen; the event's database copy
+(backup_to with only_event) keeps them, with the windows, for the record.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ import os
 
 from .base import StoreBase, StoreError
 from .event_rows import count_rows
+from .set_aside import COUNTED_DEVICE, counted
 from .stale import EVENT, changes, unshared
 
-_VOTES_SQL = """
+_VOTES_SQL = f"""
 SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question,
        o.id AS option_id, o.position AS option_position, o.label AS option_label,
        o.is_correct, CASE WHEN EXISTS (SELECT 1 FROM poll_options c WHERE c.poll_id = p.id AND c.is_correct <> 0)
@@ -21,7 +25,7 @@ SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question
 FROM votes v JOIN polls p ON p.id = v.poll_id
 JOIN poll_options o ON o.id = v.option_id
 JOIN participants pa ON pa.id = v.participant_id
-WHERE p.event_id = ? AND p.kind = 'choice'
+WHERE p.event_id = ? AND p.kind = 'choice' AND {counted("v")}
 ORDER BY p.position, v.created_at, v.id
 """
 
@@ -37,50 +41,51 @@ WHERE p.event_id = ?
 ORDER BY p.position, o.position
 """
 
-_ESTIMATES_SQL = """
+_ESTIMATES_SQL = f"""
 SELECT v.id AS vote_id, p.id AS poll_id, p.position AS poll_position, p.question,
        v.value, p.true_value, p.unit, pa.seq AS participant_seq, pa.table_no,
        v.created_at, v.updated_at, v.changes
 FROM votes v JOIN polls p ON p.id = v.poll_id
 JOIN participants pa ON pa.id = v.participant_id
-WHERE p.event_id = ? AND p.kind = 'estimate' AND v.value IS NOT NULL
+WHERE p.event_id = ? AND p.kind = 'estimate' AND v.value IS NOT NULL AND {counted("v")}
 ORDER BY p.position, v.created_at, v.id
 """
 
-_WALL_SQL = """
+_WALL_SQL = f"""
 SELECT n.id AS note_id, w.id AS prompt_id, w.position AS prompt_position, w.text AS prompt,
        pa.seq AS participant_seq, pa.table_no, n.text, n.status, n.held_reason,
-       (SELECT COUNT(*) FROM note_plus_ones x WHERE x.note_id = n.id) AS plus_ones, n.created_at
+       (SELECT COUNT(*) FROM note_plus_ones x WHERE x.note_id = n.id AND {counted("x")}) AS plus_ones, n.created_at
 FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id
 JOIN participants pa ON pa.id = n.participant_id
-WHERE w.event_id = ?
+WHERE w.event_id = ? AND pa.{COUNTED_DEVICE}
 ORDER BY w.position, n.created_at, n.id
 """
 
-_TABLE_NOTES_SQL = """
+_TABLE_NOTES_SQL = f"""
 SELECT n.id AS note_id, t.number AS table_number, t.name AS table_name,
        v.id AS vignette_id, v.position AS vignette_position, v.title AS vignette_title,
        n.prompt, pa.seq AS participant_seq, n.text, n.created_at
 FROM table_notes n JOIN event_tables t ON t.id = n.table_id
 JOIN vignettes v ON v.id = n.vignette_id
 JOIN participants pa ON pa.id = n.participant_id
-WHERE t.event_id = ?
+WHERE t.event_id = ? AND pa.{COUNTED_DEVICE}
 ORDER BY t.number, v.position, n.created_at, n.id
 """
 
-_EVAL_SQL = """
+_EVAL_SQL = f"""
 SELECT r.id AS response_id, pa.seq AS participant_seq, pa.table_no,
        i.id AS item_id, i.position AS item_position, i.kind, i.text AS item,
        a.value_int, a.value_text, r.submitted_at, r.updated_at
 FROM eval_answers a JOIN eval_responses r ON r.id = a.response_id
 JOIN eval_items i ON i.id = a.item_id
 JOIN participants pa ON pa.id = r.participant_id
-WHERE r.event_id = ?
+WHERE r.event_id = ? AND pa.{COUNTED_DEVICE}
 ORDER BY pa.seq, i.position
 """
 
 _PARTICIPANTS_SQL = (
-    "SELECT seq AS participant_seq, table_no, joined_at FROM participants WHERE event_id = ? ORDER BY seq"
+    f"SELECT seq AS participant_seq, table_no, joined_at FROM participants WHERE event_id = ? AND {COUNTED_DEVICE} "
+    "ORDER BY seq"
 )
 
 

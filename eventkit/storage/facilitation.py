@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from ..models import NOTE_STATES, Note, Poll, PollResults, next_question
 from .base import StoreBase, StoreError, utc_now
+from .set_aside import COUNTED_DEVICE, counted
 from .stale import EVENT, FEEDBACK, LIVE, PEOPLE, VOTES, WALL, changes, reads, unshared
 from .store_like import StoreLike
 
@@ -30,11 +31,11 @@ class LiveSignature(NamedTuple):
 class FacilitationMixin(StoreBase):
     @reads(EVENT, FEEDBACK, PEOPLE)
     def response_rate(self, event_id: int) -> tuple[int, int]:
-        """(evaluation responses, participants who joined) for the event."""
+        """(evaluation responses, participants who joined) for the event, leaving out devices set aside."""
         with self.read() as db:
             row = db.execute(
-                """SELECT (SELECT COUNT(*) FROM eval_responses WHERE event_id = ?),
-                          (SELECT COUNT(*) FROM participants WHERE event_id = ?)""",
+                f"""SELECT (SELECT COUNT(*) FROM eval_responses r WHERE r.event_id = ? AND {counted("r")}),
+                          (SELECT COUNT(*) FROM participants WHERE event_id = ? AND {COUNTED_DEVICE})""",
                 [event_id, event_id],
             ).fetchone()
         return row[0], row[1]
@@ -60,7 +61,7 @@ class FacilitationMixin(StoreBase):
         """Phone votes per poll id (0 for polls nobody answered)."""
         with self.read() as db:
             rows = db.execute(
-                """SELECT p.id, (SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id)
+                f"""SELECT p.id, (SELECT COUNT(*) FROM votes v WHERE v.poll_id = p.id AND {counted("v")})
                    FROM polls p WHERE p.event_id = ? ORDER BY p.position""",
                 [event_id],
             )

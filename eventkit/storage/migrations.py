@@ -236,9 +236,29 @@ ALTER TABLE login_attempts ADD COLUMN client TEXT NOT NULL DEFAULT '';
 CREATE INDEX idx_login_attempts_client ON login_attempts(role, event_id, client, created_at)
 """
 
+# Setting aside a flood of devices (issue 22, §5): a facilitator marks the
+# devices that joined in a window as set aside. Their rows stay (for the
+# record) but every count, result and export leaves them out (the condition
+# is storage/set_aside.py's `counted`), and a set-aside device can add
+# nothing more. Each window is one set_asides row, so it is restored as a
+# whole: the participants it holds point at it (set_aside_id).
+SET_ASIDE = """
+CREATE TABLE set_asides (
+    id INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    joined_from TEXT NOT NULL,
+    joined_to TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_set_asides_event ON set_asides(event_id);
+ALTER TABLE participants ADD COLUMN set_aside_id INTEGER REFERENCES set_asides(id) ON DELETE SET NULL;
+CREATE INDEX idx_participants_set_aside ON participants(set_aside_id)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0003_login_attempts", LOGIN_ATTEMPTS),
     ("0004_joining_door", JOINING_DOOR),
     ("0005_staff_sign_in", STAFF_SIGN_IN),
+    ("0006_set_aside", SET_ASIDE),
 ]

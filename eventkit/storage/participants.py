@@ -17,6 +17,7 @@ from eventkit.access.security import token_hash
 from ..models import Participant
 from .base import StoreBase, StoreError, utc_now
 from .db import parse_stamp, utc_stamp
+from .set_aside import COUNTED_DEVICE
 from .stale import PEOPLE, TABLES, changes, unshared
 
 # A room scanning the QR code at once must never meet the limit: the app is
@@ -116,9 +117,11 @@ class ParticipantsMixin(StoreBase):
 
     @unshared
     def count_participants(self, event_id: int) -> int:
-        """How many devices have joined the event."""
+        """How many devices have joined the event and count (devices set aside do not)."""
         with self.read() as db:
-            return db.execute("SELECT COUNT(*) FROM participants WHERE event_id = ?", [event_id]).fetchone()[0]
+            return db.execute(
+                f"SELECT COUNT(*) FROM participants WHERE event_id = ? AND {COUNTED_DEVICE}", [event_id]
+            ).fetchone()[0]
 
     @unshared
     def recent_joins(self, event_id: int) -> int:

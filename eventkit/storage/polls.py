@@ -7,6 +7,7 @@ from typing import NoReturn
 
 from ..models import POLL_STATES, OptionCount, Poll, PollOption, PollResults, PollState
 from .base import Db, StoreBase, StoreError, utc_now
+from .set_aside import SET_ASIDE_MESSAGE, SetAsideError, counted
 from .stale import EVENT, LIVE, VOTES, changes, left_to_lifetime, reads, unshared
 
 
@@ -112,7 +113,7 @@ class PollsMixin(StoreBase):
         """Raise the reason _upsert_vote saved nothing, in words for the participant."""
         with self.read() as db:
             row = db.execute(
-                """SELECT p.state, p.kind, p.min_value, p.max_value, t.id,
+                """SELECT p.state, p.kind, p.min_value, p.max_value, t.id, t.set_aside_id,
                           EXISTS (SELECT 1 FROM poll_options o WHERE o.id = ? AND o.poll_id = p.id)
                    FROM polls p LEFT JOIN participants t ON t.event_id = p.event_id AND t.id = ?
                    WHERE p.id = ?""",
@@ -120,9 +121,11 @@ class PollsMixin(StoreBase):
             ).fetchone()
         if row is None:
             raise StoreError("No such poll.")
-        state, poll_kind, low, high, member, option_fits = row
+        state, poll_kind, low, high, member, set_aside, option_fits = row
         if member is None:
             raise StoreError("Please rejoin the event from its link or QR code.")
+        if set_aside is not None:
+            raise SetAsideError(SET_ASIDE_MESSAGE)
         if poll_kind != kind:
             raise StoreError("That answer does not fit this poll.")
         if state != "open":
@@ -150,23 +153,18 @@ class PollsMixin(StoreBase):
     def vote_count(self, poll_id: int) -> int:
         """How many participants have answered (phones only)."""
         with self.read() as db:
-            return db.execute("SELECT COUNT(*) FROM votes WHERE poll_id = ?", [poll_id]).fetchone()[0]
+            return db.execute(_VOTE_COUNT_SQL, [poll_id]).fetchone()[0]
 
     @reads(LIVE, VOTES)
     def poll_results(self, poll_id: int) -> PollResults:
         """Counts per option (phones and show of hands) or the list of estimates."""
         with self.read() as db:
-            votes = db.execute("SELECT COUNT(*) FROM votes WHERE poll_id = ?", [poll_id]).fetchone()[0]
+            votes = db.execute(_VOTE_COUNT_SQL, [poll_id]).fetchone()[0]
             counts = tuple(
                 OptionCount(r["id"], r["label"], bool(r["is_correct"]), r["votes"], r["manual"])
                 for r in db.query(_COUNTS_SQL, [poll_id])
             )
-            estimates = tuple(
-                r[0]
-                for r in db.execute(
-                    "SELECT value FROM votes WHERE poll_id = ? AND value IS NOT NULL ORDER BY value", [poll_id]
-                )
-            )
+            estimates = tuple(r[0] for r in db.execute(_ESTIMATES_SQL, [poll_id]))
         return PollResults(poll_id, votes, counts, estimates, sum(c.manual for c in counts))
 
     @changes(VOTES)
@@ -187,9 +185,14 @@ class PollsMixin(StoreBase):
                     )
 
 
-_COUNTS_SQL = """
+# Results count the votes of devices not set aside (set_aside.py).
+_VOTE_COUNT_SQL = f"SELECT COUNT(*) FROM votes v WHERE v.poll_id = ? AND {counted('v')}"
+_ESTIMATES_SQL = (
+    f"SELECT value FROM votes v WHERE v.poll_id = ? AND v.value IS NOT NULL AND {counted('v')} ORDER BY value"
+)
+_COUNTS_SQL = f"""
 SELECT o.id, o.label, o.is_correct,
-       (SELECT COUNT(*) FROM votes v WHERE v.option_id = o.id) AS votes,
+       (SELECT COUNT(*) FROM votes v WHERE v.option_id = o.id AND {counted("v")}) AS votes,
        COALESCE((SELECT m.count FROM manual_counts m WHERE m.option_id = o.id), 0) AS manual
 FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position
 """
@@ -198,7 +201,7 @@ FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position
 _UPSERT_VOTE_SQL = """
 INSERT INTO votes (poll_id, participant_id, option_id, value, created_at, updated_at)
 SELECT :poll, :pid, CAST(:option AS BIGINT), CAST(:value AS DOUBLE PRECISION), :now, :now
-FROM polls p JOIN participants t ON t.event_id = p.event_id AND t.id = :pid
+FROM polls p JOIN participants t ON t.event_id = p.event_id AND t.id = :pid AND t.set_aside_id IS NULL
 WHERE p.id = :poll AND p.state = 'open' AND p.kind = :kind
   AND (:kind = 'estimate' OR EXISTS (SELECT 1 FROM poll_options o WHERE o.id = :option AND o.poll_id = p.id))
   AND (CAST(:value AS DOUBLE PRECISION) IS NULL OR ((p.min_value IS NULL OR :value >= p.min_value)

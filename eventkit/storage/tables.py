@@ -6,6 +6,7 @@ from ..models import TABLE_NOTE_MAX_CHARS, Table, TableNote, Vignette
 from ..text import clean_text
 from .attempts import posting_params, refuse_post, under_posting_limit
 from .base import Db, StoreBase, StoreError, utc_now
+from .set_aside import COUNTED_DEVICE, counted, not_set_aside, refuse_if_set_aside
 from .stale import EVENT, PEOPLE, TABLES, changes, reads, unshared
 
 
@@ -37,6 +38,7 @@ class TablesMixin(StoreBase):
     def give_consent(self, table_id: int, participant_id: int) -> None:
         """Record that a participant consents to their table's discussion being recorded."""
         with self.write(("table", table_id)) as db:
+            refuse_if_set_aside(db, participant_id)
             db.execute(
                 "INSERT INTO consents (table_id, participant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [table_id, participant_id, utc_now()],
@@ -88,7 +90,8 @@ class TablesMixin(StoreBase):
         )
         if not written.rows:
             with self.read() as db:
-                if not db.execute("SELECT 1 FROM consents WHERE table_id = ?", [row[0]]).fetchone():
+                refuse_if_set_aside(db, participant_id)
+                if not db.execute(_ANY_CONSENT_SQL, [row[0]]).fetchone():
                     raise StoreError(NO_CONSENT)
                 refuse_post(db, "table_notes", participant_id, now)
         return TableNote(written.rows[0][0], row[0], vignette_id, prompt, text, now)
@@ -102,9 +105,9 @@ class TablesMixin(StoreBase):
 
     @unshared
     def list_table_notes(self, table_id: int) -> list[TableNote]:
-        """A table's scribe notes, oldest first."""
+        """A table's scribe notes, oldest first (none of devices set aside)."""
         with self.read() as db:
-            rows = db.query("SELECT * FROM table_notes WHERE table_id = ? ORDER BY id", [table_id])
+            rows = db.query(_TABLE_NOTES_SQL, [table_id])
             return [
                 TableNote(r["id"], r["table_id"], r["vignette_id"], r["prompt"], r["text"], r["created_at"])
                 for r in rows
@@ -117,11 +120,17 @@ class TablesMixin(StoreBase):
             return list(db.query(_SUMMARY_SQL, [event_id]))
 
 
-_SUMMARY_SQL = """
+# Seats, consents and notes of devices set aside are not counted (set_aside.py).
+_SEATED = f"SELECT COUNT(*) FROM participants p WHERE p.event_id = t.event_id AND p.table_no = t.number AND p.{COUNTED_DEVICE}"
+_CONSENTED = f"SELECT COUNT(*) FROM consents c WHERE c.table_id = t.id AND {counted('c')}"
+_ANY_CONSENT_SQL = f"SELECT 1 FROM consents c WHERE c.table_id = ? AND {counted('c')}"
+_TABLE_NOTES_SQL = f"SELECT * FROM table_notes n WHERE n.table_id = ? AND {counted('n')} ORDER BY n.id"
+
+_SUMMARY_SQL = f"""
 SELECT t.id, t.number, t.name,
-       (SELECT COUNT(*) FROM participants p WHERE p.event_id = t.event_id AND p.table_no = t.number) AS seated,
-       (SELECT COUNT(*) FROM consents c WHERE c.table_id = t.id) AS consents,
-       (SELECT COUNT(*) FROM table_notes n WHERE n.table_id = t.id) AS notes
+       ({_SEATED}) AS seated,
+       ({_CONSENTED}) AS consents,
+       (SELECT COUNT(*) FROM table_notes n WHERE n.table_id = t.id AND {counted("n")}) AS notes
 FROM event_tables t WHERE t.event_id = ? ORDER BY t.number
 """
 
@@ -133,13 +142,12 @@ NO_CONSENT = (
 _INSERT_TABLE_NOTE_SQL = f"""
 INSERT INTO table_notes (table_id, vignette_id, prompt, participant_id, text, created_at)
 SELECT :table, :vignette, :prompt, :pid, :text, :now
-WHERE {under_posting_limit("table_notes")}
-  AND EXISTS (SELECT 1 FROM consents c WHERE c.table_id = :table)
+WHERE {under_posting_limit("table_notes")} AND {not_set_aside()}
+  AND EXISTS (SELECT 1 FROM consents c WHERE c.table_id = :table AND {counted("c")})
 RETURNING id
 """
 
-_CONSENT_COUNT_SQL = """
-SELECT (SELECT COUNT(*) FROM consents c WHERE c.table_id = t.id),
-       (SELECT COUNT(*) FROM participants p WHERE p.event_id = t.event_id AND p.table_no = t.number)
+_CONSENT_COUNT_SQL = f"""
+SELECT ({_CONSENTED}), ({_SEATED})
 FROM event_tables t WHERE t.id = ?
 """

@@ -6,20 +6,22 @@ from ..models import NOTE_MAX_CHARS, NOTE_STATES, Note, NoteState, WallPrompt
 from ..text import clean_text
 from .attempts import insert_post, posting_params, under_posting_limit
 from .base import StoreBase, StoreError, utc_now
+from .set_aside import counted, not_set_aside, refuse_if_set_aside
 from .stale import EVENT, WALL, changes, reads, unshared
 
-_NOTES_SQL = """
+# +1s of devices set aside are not counted (set_aside.py); {where} narrows the notes.
+_NOTES_SQL = f"""
 SELECT n.id, n.prompt_id, n.text, n.status, n.created_at, n.held_reason,
-       (SELECT COUNT(*) FROM note_plus_ones p WHERE p.note_id = n.id) AS plus_ones
+       (SELECT COUNT(*) FROM note_plus_ones p WHERE p.note_id = n.id AND {counted("p")}) AS plus_ones
 FROM notes n JOIN wall_prompts w ON w.id = n.prompt_id
-WHERE w.event_id = ? {where}
+WHERE w.event_id = ? {{where}}
 ORDER BY n.created_at DESC, n.id DESC
 """
 
 
 _INSERT_NOTE_SQL = f"""
 INSERT INTO notes (prompt_id, participant_id, text, status, held_reason, created_at)
-SELECT :prompt, :pid, :text, :status, :reason, :now WHERE {under_posting_limit("notes")}
+SELECT :prompt, :pid, :text, :status, :reason, :now WHERE {under_posting_limit("notes")} AND {not_set_aside()}
 RETURNING id
 """
 
@@ -84,9 +86,9 @@ class WallMixin(StoreBase):
 
     @reads(EVENT, WALL)
     def list_notes(self, event_id: int, statuses: tuple[NoteState, ...] = ("visible",)) -> list[Note]:
-        """Notes across the event's prompts, newest first, in the given states."""
+        """Notes across the event's prompts, newest first, in the given states (none of devices set aside)."""
         marks = ",".join("?" * len(statuses))
-        sql = _NOTES_SQL.format(where=f"AND n.status IN ({marks})")
+        sql = _NOTES_SQL.format(where=f"AND n.status IN ({marks}) AND {counted('n')}")
         with self.read() as db:
             return [_note(r) for r in db.query(sql, [event_id, *statuses])]
 
@@ -101,6 +103,7 @@ class WallMixin(StoreBase):
     def plus_one(self, note_id: int, participant_id: int) -> bool:
         """Add a participant's +1 to a visible note; False if already given."""
         with self.write(("note", note_id)) as db:
+            refuse_if_set_aside(db, participant_id)
             status = db.execute("SELECT status FROM notes WHERE id = ?", [note_id]).fetchone()
             if status is None or status[0] != "visible":
                 raise StoreError("That note is not on the wall.")

@@ -19,6 +19,7 @@ from ..models import Event, Poll, next_question
 from ..storage.participants import join_limit
 from . import facilitator as fx
 from . import faults, widgets
+from .door import set_aside
 from .live import reads
 from .names import STATE_NAMES, label, poll_names, poll_titles  # label: re-exported for pages
 
@@ -376,6 +377,7 @@ def door(event: Event, con: Console) -> None:
             if st.button("Reopen joining", type="primary", icon=":material/door_open:", key="door-open"):
                 fx.act(event, con.set_joining_open, True)
     join_address_note(fresh)
+    set_aside(event, con)
 
 
 def join_address_note(event: Event) -> None:
