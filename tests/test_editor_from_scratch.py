@@ -165,6 +165,6 @@ def test_grid_rows_with_empty_cells_become_blanks_not_nan():
     assert out.wall_prompts == ("Kept",)
     assert out.evaluation == (
         EvaluationItemSpec("score", "Useful?"),
-        EvaluationItemSpec(None, "Typed, no kind"),
+        EvaluationItemSpec("", "Typed, no kind"),  # no kind, as an event file without one: check() names it
         EvaluationItemSpec("text", ""),
     )

@@ -102,7 +102,9 @@ def test_check_passes_when_the_database_holds_exactly_the_acknowledged(demo):
     assert ("votes on poll", 3, 3) in [(w[:13], a, s) for w, a, s, _ in rows]
 
 
-@pytest.mark.parametrize("what", ["unacknowledged vote", "wrong option", "lost participant"])
+@pytest.mark.parametrize(
+    "what", ["unacknowledged vote", "wrong option", "lost participant", "lost note writer", "lost evaluator"]
+)
 def test_check_flags_any_difference(demo, what):
     store, event = demo
     before = take_counts(store, event)
@@ -113,8 +115,15 @@ def test_check_flags_any_difference(demo, what):
     elif what == "wrong option":
         token = next(iter(ledger.joined))
         ledger.votes[(token, poll.id)] = poll.options[-1].id + 1000
-    else:  # the screens saw one more join than was stored
+    elif what == "lost participant":  # the screens saw one more join than was stored
         ledger.joined.add("rehearsal-token-ghost-abcdef")
+    else:  # a join never stored, whose screen had a note or an evaluation acknowledged: reported, not a crash
+        ghost = "rehearsal-token-ghost-abcdef"
+        ledger.joined.add(ghost)
+        if what == "lost note writer":
+            ledger.notes[ghost] = ["A note the database never had"]
+        else:
+            ledger.evaluations[ghost] = {1: 5}
     assert not all(ok for *_, ok in check(store, event, before, ledger))
 
 

@@ -161,7 +161,7 @@ class Console:
         Returns its id, or None, changing nothing, when no question is left.
         """
         store = self._check()
-        for poll_id in {seen_poll_id, picked_id} - {None}:
+        for poll_id in {p for p in (seen_poll_id, picked_id) if p is not None}:
             self._own_poll(poll_id)
         upcoming = store.advance_poll(self.event_id, seen_poll_id, picked_id)
         return upcoming.id if upcoming is not None else None

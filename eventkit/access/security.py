@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from typing import TypeGuard
 
 from eventkit.models import Role
 
@@ -92,7 +93,7 @@ def token_hash(event_id: int, token: str) -> str:
     return hashlib.sha256(f"{event_id}:{token}".encode()).hexdigest()
 
 
-def looks_like_token(value: str | None) -> bool:
+def looks_like_token(value: str | None) -> TypeGuard[str]:
     """True for a string shaped like a token we issued (URL-safe, right length)."""
     if not value or not 16 <= len(value) <= 64:
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from eventkit.access import staff
@@ -53,12 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = COMMANDS.get(args.command)
-    if handler is None:
-        return _extension(args)
     try:
         if args.command == "copy":  # two databases, neither of them --db
             return cmd_copy(args)
+        handler = COMMANDS.get(args.command)
+        if handler is None:
+            return _extension(args)
         return handler(Store(args.db), args)
     except (StoreError, EventFileError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -192,9 +193,9 @@ def _extension(args: argparse.Namespace) -> int:
     return 2
 
 
-COMMANDS = {
+# Each command but copy (two databases, neither of them --db) runs on the Store that --db opens.
+COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "init": cmd_init,
-    "copy": cmd_copy,
     "import": cmd_import,
     "export": cmd_export,
     "list": cmd_list,

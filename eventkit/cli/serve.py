@@ -143,7 +143,10 @@ def port_is_free(host: str, port: int) -> bool:
 def precompressed_static() -> Path:
     """A copy of Streamlit's static folder with .gz beside each text file (built once per version)."""
     # Found without importing streamlit: outside eventkit/ui it is only a server to run.
-    source = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+    found = importlib.util.find_spec("streamlit")
+    if found is None or found.origin is None:
+        raise RuntimeError("Streamlit is not installed: pip install -r requirements.txt")
+    source = Path(found.origin).parent / "static"
     version = importlib.metadata.version("streamlit")
     root = Path(tempfile.gettempdir()) / f"eventkit-static-{version}-r{STATIC_REVISION}"
     done = root / ".complete"

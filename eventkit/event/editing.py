@@ -45,9 +45,9 @@ def poll_from_form(
     question: str,
     options: str,
     correct: str,
-    true_value,
-    low,
-    high,
+    true_value: float | None,
+    low: float | None,
+    high: float | None,
     unit: str,
     fact: str,
     source: str,
@@ -146,7 +146,7 @@ def with_wall_and_evaluation(
     """Wall prompts and evaluation items from the editor's tables (blank rows dropped)."""
     prompts = [r.get("prompt", "") for r in _records(prompt_rows)]
     items = [
-        EvaluationItemSpec(r.get("kind") or None, r.get("text", ""))
+        EvaluationItemSpec(r.get("kind", ""), r.get("text", ""))
         for r in _records(item_rows)
         if r.get("kind") or r.get("text")
     ]

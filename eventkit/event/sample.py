@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 from eventkit.models import Poll
-from eventkit.storage import Store, utc_stamp
+from eventkit.storage import Store, StoreError, utc_stamp
 
 WALL_NOTES = (
     "Referral pathways between Jobcentre and council services",
@@ -106,17 +106,18 @@ def populate_sample(store: Store, event_id: int, n: int = 42, seed: int = 1) -> 
     """Fill an event with a plausible day of anonymous activity from n attendees."""
     rng = random.Random(seed)
     event = store.get_event(event_id)
+    if event is None:
+        raise StoreError("No such event.")
     with _simulated_clock(_day_start(event.date)) as clock:
 
         def tick(minutes: float) -> None:
             clock["now"] += timedelta(minutes=minutes)
 
-        tables = store.list_tables(event_id) or [None]
+        seats: list[int | None] = [t.number for t in store.list_tables(event_id)] or [None]  # None: no tables
         people = []
         for i in range(n):
             tick(rng.uniform(0.2, 1.2))
-            table = tables[i % len(tables)]
-            people.append(store.join(event_id, f"sample{seed}-{i:05d}-token", table.number if table else None))
+            people.append(store.join(event_id, f"sample{seed}-{i:05d}-token", seats[i % len(seats)]))
         polls = store.list_polls(event_id)
         _play_polls(store, [p for p in polls if p.repeat_of is None], people, rng, tick)
         _fill_wall(store, event_id, people, rng, tick)

@@ -51,7 +51,7 @@ def csv_bytes(rows: Iterable[dict], columns: tuple[Column, ...]) -> bytes:
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def _cell(value: object, dtype: str) -> object:
+def _cell(value: int | float | str | None, dtype: str) -> object:
     if dtype == "int":
         return int(value or 0)
     if dtype == "float":

@@ -81,15 +81,15 @@ def _content_mismatches(store: Store, event: Event, ledger: Ledger) -> list[str]
         if who is None or store.my_vote(poll_id, who.id) != option_id:
             wrong.append(f"vote of {token[:6]} on poll {poll_id}")
     for token, texts in ledger.notes.items():
-        stored = sorted(n.text for n in store.notes_by_participant(event.id, ids[token].id))
-        if stored != sorted(texts):
+        who = ids.get(token)
+        if who is None or sorted(n.text for n in store.notes_by_participant(event.id, who.id)) != sorted(texts):
             wrong.append(f"wall notes of {token[:6]}")
     table_texts = {n.text for t in store.list_tables(event.id) for n in store.list_table_notes(t.id)}
     wrong += [
         f"table note {text[:30]}" for texts in ledger.table_notes.values() for text in texts if text not in table_texts
     ]
     for token, answers in ledger.evaluations.items():
-        stored = store.my_evaluation(event.id, ids[token].id)
-        if stored != answers:
+        who = ids.get(token)
+        if who is None or store.my_evaluation(event.id, who.id) != answers:
             wrong.append(f"evaluation of {token[:6]}")
     return wrong

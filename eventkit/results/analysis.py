@@ -138,6 +138,8 @@ def estimate_chart(poll: Poll, estimates: tuple[float, ...]) -> alt.Chart:
 
 def shift_frame(store: Store, poll: Poll) -> pd.DataFrame:
     """Before and after shares per option for a poll that repeats an earlier one."""
+    if poll.repeat_of is None:
+        raise ValueError(f"Poll {poll.id} repeats no earlier poll: there is no before.")
     parts = []
     for when, poll_id in (("before", poll.repeat_of), ("after", poll.id)):
         res = store.poll_results(poll_id)

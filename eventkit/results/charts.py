@@ -24,8 +24,11 @@ FONT_SIZE = 26
 TEXT_SIZE = 30
 ESTIMATE_TOLERANCE = 0.10  # an estimate within 10% of the true value counts as right
 
+# What alt.layer() gives (a FacetChart only when every layer shares a facet encoding, never here).
+Layered = alt.LayerChart | alt.FacetChart
 
-def _style(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
+
+def _style(chart: Layered, height: int) -> Layered:
     """Big, plain, high-contrast styling shared by every projector chart."""
     return (
         chart.properties(height=height)
@@ -68,7 +71,7 @@ def poll_frame(poll: Poll, results: PollResults, *, reveal: bool) -> pd.DataFram
     return pd.DataFrame(rows, columns=["option", "order", "votes", "share", "text", "colour"])
 
 
-def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
+def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> Layered:
     """Horizontal bars of a choice poll; at reveal the correct option is green, others grey."""
     data = poll_frame(poll, results, reveal=reveal)
     top = max(1, int(data["votes"].max()) if len(data) else 1)
@@ -113,7 +116,7 @@ def _estimate_domain(poll: Poll, values: list[float], reveal: bool = False) -> l
 
 def _marker(
     value: float, colour: str, label: str, dy: int, domain: list[float], away_from: float | None = None
-) -> alt.LayerChart:
+) -> Layered:
     """A vertical rule and its label, which runs away from the other marker's rule
     (`away_from`) unless that would reach the chart's edge (over the axis)."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
@@ -161,7 +164,7 @@ def estimate_bins(poll: Poll, values: list[float], bins: int = 20, *, reveal: bo
     )
 
 
-def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt.TopLevelMixin:
+def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> Layered:
     """The spread of guesses as a histogram, with the median guess and (at reveal) the true value."""
     values = list(results.estimates)
     domain = _estimate_domain(poll, values, reveal)
@@ -188,7 +191,7 @@ def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) ->
             y2=alt.datum(0),
         )
     )
-    layers: list[alt.TopLevelMixin] = [bars]
+    layers: list[alt.Chart | Layered] = [bars]
     mid, truth = median(values), poll.true_value if reveal else None
     if mid is not None:
         layers.append(_marker(mid, INK, f"Median guess {mid:,.4g}{unit}", 0, domain, truth))
@@ -222,9 +225,7 @@ def before_after_frame(before: PollResults, after: PollResults, *, reveal: bool)
     return pd.DataFrame(rows, columns=["option", "order", "round", "share", "text", "votes"])
 
 
-def before_after_chart(
-    poll: Poll, before: PollResults, after: PollResults, *, reveal: bool = False
-) -> alt.TopLevelMixin:
+def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool = False) -> Layered:
     """Before vs after for a repeat poll: shares per option, or guesses side by side for estimates."""
     if poll.kind == "estimate":
         return _estimate_before_after(poll, before, after, reveal=reveal)
@@ -249,7 +250,7 @@ def before_after_chart(
     return _style(alt.layer(bars, labels), height=max(260, 150 * options))
 
 
-def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> alt.TopLevelMixin:
+def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> Layered:
     rows = [{"round": name, "value": v} for name, res in (("Before", before), ("After", after)) for v in res.estimates]
     data = pd.DataFrame(rows, columns=["round", "value"])
     domain = _estimate_domain(poll, list(data["value"]), reveal)
@@ -264,7 +265,7 @@ def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, 
         )
     )
     medians = alt.Chart(data).mark_tick(thickness=10, size=90, color=INK).encode(x="median(value):Q", y=y)
-    layers: list[alt.TopLevelMixin] = [ticks, medians]
+    layers: list[alt.Chart | Layered] = [ticks, medians]
     if reveal and poll.true_value is not None:
         layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", 0, domain))
     return _style(alt.layer(*layers), height=320)

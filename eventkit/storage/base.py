@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .backends import Engine
 from .db import (  # noqa: F401 - re-exported: the mixins import these from base
     Db,
     Written,
@@ -55,16 +56,23 @@ def allow_many_open_files() -> int:
     return soft
 
 
+def _engine_for(path: str) -> Engine:
+    """PostgreSQL for a postgresql:// URL (psycopg imported only then), else an SQLite file."""
+    if is_postgres(path):
+        from .backends.postgres import PostgresEngine
+
+        return PostgresEngine(path)
+    from .backends.sqlite import SqliteEngine
+
+    return SqliteEngine(path)
+
+
 class StoreBase(Announcer):
     """Owns the database; subclasses add the domain operations, each declared in stale.py's terms."""
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
         self.path = str(path or default_path())
-        if is_postgres(self.path):
-            from .backends.postgres import PostgresEngine as Engine
-        else:
-            from .backends.sqlite import SqliteEngine as Engine
-        self.engine = Engine(self.path)  # reads db.BUSY_TIMEOUT_MS when a connection opens
+        self.engine = _engine_for(self.path)  # reads db.BUSY_TIMEOUT_MS when a connection opens
         with self.engine.faults_named():
             self.engine.migrate(MIGRATIONS)
 

@@ -81,21 +81,26 @@ def _copy_rows(src: Db, dst: Db, event_id: int, keep_ids: bool, pseudonymise: bo
             if table in _HAS_ID:
                 maps[table][row["id"]] = _insert(dst, table, row, keep_ids)
             else:
-                _insert(dst, table, row, True)
+                _insert_plain(dst, table, row)
     for table, old_id, column, old_value in last:
         new_value = maps["polls"].get(old_value)  # a live poll id left over from a deleted poll: none
         dst.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", [new_value, maps[table][old_id]])
     return maps
 
 
-def _insert(db: Db, table: str, row: dict, keep_id: bool) -> int | None:
+def _insert(db: Db, table: str, row: dict, keep_id: bool) -> int:
+    """Insert a row of a table with ids (_HAS_ID); returns its id here (its own when keep_id)."""
     columns = [c for c in row if keep_id or c != "id"]
-    marks = ", ".join("?" * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-    if "id" not in row:
-        db.execute(sql, [row[c] for c in columns])
-        return None
-    return db.execute(f"{sql} RETURNING id", [row[c] for c in columns]).fetchone()[0]
+    return db.execute(f"{_insert_sql(table, columns)} RETURNING id", [row[c] for c in columns]).fetchone()[0]
+
+
+def _insert_plain(db: Db, table: str, row: dict) -> None:
+    """Insert a row of a table without ids, every column as it is."""
+    db.execute(_insert_sql(table, list(row)), list(row.values()))
+
+
+def _insert_sql(table: str, columns: list[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def _item_key(source: str, key: str, maps: dict[str, dict[int, int]]) -> str:

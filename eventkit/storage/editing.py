@@ -15,6 +15,7 @@ only then, so nothing unchecked is saved whoever calls them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace as replaced
 
 from eventkit.access.security import hash_passcode
@@ -157,14 +158,14 @@ def _count(db: Db, table: str, column: str, row_id: int) -> int:
     return db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [row_id]).fetchone()[0]
 
 
-def _match(db: Db, table: str, old: list[tuple[int, str]], keys: list) -> list[int | None]:
+def _match(db: Db, table: str, old: list[tuple[int, str]], keys: list[str]) -> list[int | None]:
     """Old row ids for the new keys (match_rows); the old rows left over are removed."""
     ids = match_rows(old, keys)
     _remove_unmatched(db, table, old, ids)
     return ids
 
 
-def _remove_unmatched(db: Db, table: str, old: list[tuple[int, object]], ids: list) -> None:
+def _remove_unmatched(db: Db, table: str, old: Sequence[tuple[int, object]], ids: Sequence[int | None]) -> None:
     """Delete the old rows not kept; refuse (naming the row) if one holds attendee data."""
     label, what, child, fk = HELD_DATA[table]
     for rid in [rid for rid, _ in old if rid not in ids]:
@@ -255,15 +256,17 @@ def _sync_options(db: Db, poll_id: int, poll_no: int, labels: tuple[str, ...], c
             if _count(db, "votes", "option_id", rid):
                 raise StoreError(f"polls[{poll_no}].options: “{label}” already has votes, so it cannot be removed.")
             db.execute("DELETE FROM poll_options WHERE id = ?", [rid])
-    for position, (rid, label) in enumerate(zip(ids, labels, strict=True), start=1):
+    for position, (kept_id, label) in enumerate(zip(ids, labels, strict=True), start=1):
         values = [position, label, int(label == correct)]
-        if rid is None:
+        if kept_id is None:
             db.execute(
                 "INSERT INTO poll_options (poll_id, position, label, is_correct) VALUES (?, ?, ?, ?)",
                 [poll_id, *values],
             )
         else:
-            db.execute("UPDATE poll_options SET position = ?, label = ?, is_correct = ? WHERE id = ?", [*values, rid])
+            db.execute(
+                "UPDATE poll_options SET position = ?, label = ?, is_correct = ? WHERE id = ?", [*values, kept_id]
+            )
 
 
 def _sync_wall_prompts(db: Db, event_id: int, texts: tuple[str, ...]) -> None:
@@ -303,7 +306,10 @@ def _sync_evaluation(db: Db, event_id: int, items: tuple[EvaluationItemSpec, ...
 
 
 def _sync_tables(db: Db, event_id: int, tables: tuple[TableSpec, ...]) -> None:
-    old = _rows(db, "SELECT id, number FROM event_tables WHERE event_id = ?", event_id)
+    old: list[tuple[int, int]] = [
+        (rid, number)
+        for rid, number in db.execute("SELECT id, number FROM event_tables WHERE event_id = ?", [event_id]).fetchall()
+    ]
     by_number = {number: rid for rid, number in old}
     ids = [by_number.get(t.number) for t in tables]  # a table is known by its number
     _remove_unmatched(db, "event_tables", old, ids)

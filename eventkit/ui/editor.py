@@ -86,14 +86,18 @@ def poll_form(spec: EventSpec, save: Save) -> None:
         _poll_buttons(spec, index, is_new, new_poll, position, save)
 
 
-def _choice_fields(p: PollSpec) -> tuple:
+# A poll's answer fields, as poll_from_form takes them: (options, correct, true_value, low, high, unit).
+_Answer = tuple[str, str, float | None, float | None, float | None, str]
+
+
+def _choice_fields(p: PollSpec) -> _Answer:
     """(options, correct, true_value, low, high, unit) of a choice poll."""
     options = st.text_area("Options (one per line)", "\n".join(p.options))
     correct = st.text_input("Correct option (exactly as above; blank for an opinion poll)", p.correct or "")
     return options, correct, None, None, None, ""
 
 
-def _estimate_fields(p: PollSpec) -> tuple:
+def _estimate_fields(p: PollSpec) -> _Answer:
     """(options, correct, true_value, low, high, unit) of an estimate poll."""
     true_value = st.number_input("True value", value=edit.as_float(p.true_value), format="%g")
     low = st.number_input("Lowest answer allowed", value=edit.as_float(p.min), format="%g")

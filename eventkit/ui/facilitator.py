@@ -87,7 +87,10 @@ def _signed_in(event: Event) -> Console | None:
     The pass is checked on every full run, so signing out elsewhere in this
     browser, midnight or a new passcode ends the session's Console too.
     """
-    token = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
+    token: str | None = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
+    if token is None:  # no pass to resume from
+        _forget(event)
+        return None
     try:
         return _keep(event, Console.resume(store(), event.id, token), token)
     except ConsoleLocked:

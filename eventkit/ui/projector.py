@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import string
+from typing import Literal
 
 import streamlit as st
 
@@ -55,7 +56,7 @@ def live_screen(event: Event) -> None:
 CLOSED = "Joining is closed. Already in? Keep using the page you joined with."
 
 
-def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True) -> str:
+def _qr(event: Event, page: str = "", width: int | Literal["stretch"] = 520, warn: bool = True) -> str:
     url = join_url(event, page)
     st.image(qr_png(url), width=width, alt=f"QR code: scan it to open {url}")
     if warn and links.is_local(url):  # useless to the room anyway: a small pointer for staff (the panel says more)

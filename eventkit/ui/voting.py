@@ -29,7 +29,10 @@ def show_poll(poll: Poll, me: Participant) -> None:
         return
     mine = store().my_vote(poll.id, me.id)
     if poll.is_open:
-        (_vote_estimate if poll.kind == "estimate" else _vote_choice)(poll, me, mine)
+        if poll.kind == "estimate":
+            _vote_estimate(poll, me, mine)
+        else:
+            _vote_choice(poll, me, _option_id(mine))
     elif poll.state == "closed":
         st.info("Voting has closed. Watch the big screen for the answer.")
         st.text(f"Your answer: {answer_text(poll, mine)}" if mine is not None else "You did not answer this one.")
@@ -90,11 +93,16 @@ def _room(poll: Poll, mine: float | int | None) -> None:
     elif poll.kind == "estimate":
         _room_estimates(poll, room)
     else:
-        _room_choices(poll, room, mine)
+        _room_choices(poll, room, _option_id(mine))
     if poll.is_open:
         # Not pushed to every phone on every vote (a whole room redrawing per vote);
         # the big screen shows them live, this button on demand.
         st.button("Update the results", key=f"room-{poll.id}", icon="🔄")
+
+
+def _option_id(mine: float | None) -> int | None:
+    """A choice poll's answer (Store.my_vote) as the option id it is."""
+    return None if mine is None else int(mine)
 
 
 def _room_choices(poll: Poll, room: PollResults, mine: int | None) -> None:

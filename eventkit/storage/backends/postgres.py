@@ -35,7 +35,7 @@ from psycopg import errors
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from ..db import Written, busy_timeout_ms, split_statements, utc_now
+from ..db import Db, Written, busy_timeout_ms, split_statements, utc_now
 from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS
 from ..locks import EVENT_LOCK_CLASS, EventOf, event_id_sql
@@ -134,8 +134,8 @@ class PostgresEngine:
             FAULTS.failed(fault, err, self.describe())
             raise fault from err
 
-    def rollback(self, db: PgDb) -> None:
-        _rollback(db)
+    def rollback(self, db: Db) -> None:
+        _rollback(lent(db))
 
     def release(self) -> None:
         """Nothing kept per thread: connections go back to the pool after each operation."""
@@ -146,10 +146,10 @@ class PostgresEngine:
         if pool is not None:
             pool.close()
 
-    def begin_write(self, db: PgDb, event: EventOf | None = None, serialise: tuple[str, int] | None = None) -> None:
-        _begin(db, write_locks(event, serialise))
+    def begin_write(self, db: Db, event: EventOf | None = None, serialise: tuple[str, int] | None = None) -> None:
+        _begin(lent(db), write_locks(event, serialise))
 
-    def begin_snapshot(self, db: PgDb) -> None:
+    def begin_snapshot(self, db: Db) -> None:
         db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def write_one(
@@ -190,7 +190,7 @@ class PostgresEngine:
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_KEY])
 
-    def table_names(self, db: PgDb) -> list[str]:
+    def table_names(self, db: Db) -> list[str]:
         return [
             r[0]
             for r in db.execute(
@@ -228,7 +228,7 @@ class PostgresEngine:
             "“More than one machine”); each event's ZIP holds a copy of that event."
         )
 
-    def reset_ids(self, db: PgDb, tables: list[str]) -> None:
+    def reset_ids(self, db: Db, tables: list[str]) -> None:
         """After rows were copied in with their own ids: new rows must get ids above them."""
         for table in tables:
             db.execute(f"""SELECT setval(pg_get_serial_sequence('"{table}"', 'id'),
@@ -252,6 +252,13 @@ class PgDb:
         cursor = self.conn.cursor(row_factory=dict_row)
         cursor.execute(sql if params is None else translate(sql), params)
         yield from cursor
+
+
+def lent(db: Db) -> PgDb:
+    """A connection this engine lent (`Engine` takes any `Db` back; only its own is ever given)."""
+    if not isinstance(db, PgDb):
+        raise TypeError(f"a PostgreSQL engine was given another engine's connection: {type(db).__name__}")
+    return db
 
 
 def write_locks(event: EventOf | None, serialise: tuple[str, int] | None = None) -> str:

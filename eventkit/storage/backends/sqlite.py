@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..db import Written, busy_timeout_ms
+from ..db import Db, Written, busy_timeout_ms
 from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS
 from .sqlite_migrate import migrate
@@ -115,7 +115,8 @@ class SqliteEngine:
         except StoreError:
             # A refusal (busy, closed poll, posting too fast) leaves a clean
             # connection: keep it, so an overloaded server does not reopen.
-            _keep_if_clean(local, kept)
+            if kept is not None:
+                _keep_if_clean(local, kept)
             raise
         except BaseException:
             if kept is not None:
@@ -138,12 +139,12 @@ class SqliteEngine:
             FAULTS.failed(fault, err, self.path)
             raise fault from err
 
-    def rollback(self, db: sqlite_utils.Database) -> None:
+    def rollback(self, db: Db) -> None:
         """Roll back if a transaction is still open; SQLite ends some (a full disk) by itself.
 
         A failing ROLLBACK must not hide the error that made it necessary.
         """
-        if db.conn.in_transaction:
+        if lent(db).conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
 
@@ -162,7 +163,7 @@ class SqliteEngine:
     def close(self) -> None:
         self.release()
 
-    def begin_write(self, db: sqlite_utils.Database, event: object = None, serialise: object = None) -> None:
+    def begin_write(self, db: Db, event: object = None, serialise: object = None) -> None:
         """Take the write lock, or refuse with a message a person can act on.
 
         One writer at a time, whatever the event (`event` and `serialise` are for PostgreSQL).
@@ -176,7 +177,7 @@ class SqliteEngine:
             _raise_if_busy(err)
             raise
 
-    def begin_snapshot(self, db: sqlite_utils.Database) -> None:
+    def begin_snapshot(self, db: Db) -> None:
         db.execute("BEGIN")  # in WAL mode, the first read fixes what the transaction sees
 
     def write_one(
@@ -206,7 +207,7 @@ class SqliteEngine:
         finally:
             db.conn.close()
 
-    def table_names(self, db: sqlite_utils.Database) -> list[str]:
+    def table_names(self, db: Db) -> list[str]:
         return [
             r[0]
             for r in db.execute(
@@ -251,8 +252,15 @@ class SqliteEngine:
         finally:
             conn.close()
 
-    def reset_ids(self, db: sqlite_utils.Database, tables: list[str]) -> None:
+    def reset_ids(self, db: Db, tables: list[str]) -> None:
         """Nothing to do: a new row's id is always one more than the largest."""
+
+
+def lent(db: Db) -> sqlite_utils.Database:
+    """A connection this engine lent (`Engine` takes any `Db` back; only its own is ever given)."""
+    if not isinstance(db, sqlite_utils.Database):
+        raise TypeError(f"an SQLite engine was given another engine's connection: {type(db).__name__}")
+    return db
 
 
 def _keep_if_clean(local: threading.local, kept: _Kept) -> None:

@@ -47,12 +47,16 @@ PRIVATE_CALLS = (
 
 try:
     from streamlit.runtime.app_session import AppSessionState
+
+    HAS_APP_SESSION_STATE = True
 except ImportError:  # pragma: no cover - a Streamlit without it falls back to polling
-    AppSessionState = None
+    HAS_APP_SESSION_STATE = False
 try:
     from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+    HAS_THREAD_STATE = True
 except ImportError:  # pragma: no cover - then whole pages are redrawn instead of fragments
-    ThreadState = None
+    HAS_THREAD_STATE = False
 
 
 def use_st_navigation_only() -> None:
@@ -73,18 +77,23 @@ def use_st_navigation_only() -> None:
 
 def can_rerun_sessions() -> bool:
     """Whether sessions can be rerun from the server (a real `streamlit run`, this Streamlit)."""
-    if AppSessionState is None or not Runtime.exists() or get_script_run_ctx() is None:
+    if not HAS_APP_SESSION_STATE or not Runtime.exists() or get_script_run_ctx() is None:
         return False
     return hasattr(Runtime.instance(), "_session_mgr")
 
 
 def session_id() -> str:
     """The id of the session whose script is running on this thread."""
-    return get_script_run_ctx().session_id
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        raise RuntimeError("No Streamlit script is running on this thread: it belongs to no session.")
+    return ctx.session_id
 
 
 def fragment_id() -> str:
     """The fragment this thread is running ("" outside a fragment, or without ThreadState)."""
+    if not HAS_THREAD_STATE:
+        return ""
     try:
         return ThreadState.get().fragment_id or ""
     except (AttributeError, RuntimeError):
