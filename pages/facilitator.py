@@ -17,7 +17,7 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small", key
     st.caption(ui.plain(event.title))
     routes.link(routes.PROJECTOR, label="Projector view", icon=":material/tv:", query_params={"event": event.code})
 panel.run_of_the_day(event, con)  # what is live, its buttons and Next question: in view without scrolling
-with st.expander(panel_room.door_label(event), icon=":material/door_front:"):
+with st.expander(panel_room.door_label(event), icon=":material/door_front:", key="ek-door-fold"):
     panel_room.door(event, con)
 
 show, polls, wall, tables, feedback = st.tabs(["Run of show", "Poll", "Wall", "Tables", "Evaluation"])
