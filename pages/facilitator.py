@@ -4,7 +4,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.ui import facilitator as fx
-from eventkit.ui import faults, panel, panel_poll, panel_room, routes
+from eventkit.ui import faults, panel, panel_poll, panel_room, routes, watchdog
 
 event = fx.event_from_url("Control panel")
 if event is None:
@@ -12,6 +12,7 @@ if event is None:
 con = fx.require_facilitator(event)  # the passcode form and st.stop() until given
 
 st.title("Control panel")
+watchdog.watch_for_a_blank_page()  # a page that stopped drawing reloads itself
 faults.live_page_banner()  # a database problem (disk full, read-only…), as soon as the server meets it
 with st.container(horizontal=True, vertical_alignment="center", gap="small", key="ek-panel-head"):
     st.caption(ui.plain(event.title))
