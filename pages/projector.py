@@ -4,7 +4,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.ui import facilitator as fx
-from eventkit.ui import projector
+from eventkit.ui import projector, watchdog
 
 # Additive to the router's call: only this page goes wide.
 st.set_page_config(page_title="Projector", layout="wide", initial_sidebar_state="collapsed")
@@ -14,4 +14,5 @@ event = fx.event_from_url("Projector")
 if event is None:
     st.stop()
 
+watchdog.watch_for_a_blank_page()  # nobody reloads a projector by hand
 projector.live_screen(event)

@@ -330,3 +330,85 @@ def test_wall_moderation_opens_where_the_notes_are(db, premoderate, pending, ope
     if opens_on == "On the wall":
         at.button(key=f"hide-{note.id}").click().run()  # one click to hide
         assert store.notes_for_moderation(event.id)[-1].status == "hidden"
+
+
+# --- The next action is always in view (issue 21) ---------------------------------------------
+
+
+def _outside_tabs(at: AppTest) -> list[str]:
+    """Labels of the buttons drawn above the tabs (and outside any folded section)."""
+    folded = {b.id for part in [*at.tabs, *at.expander] for b in part.button}
+    return [b.label for b in at.button if b.id not in folded]
+
+
+@pytest.mark.parametrize("live", ["welcome", "poll", "wall"])
+def test_the_run_of_the_day_is_above_the_tabs_and_the_rest_is_folded(db, live):
+    store, event = db
+    first = store.list_polls(event.id)[0]
+    store.set_live(event.id, live, first.id if live == "poll" else None)
+    at = _sign_in()
+    assert not at.exception
+    on_top = _outside_tabs(at)
+    expected = ["Open voting", "Close voting", "Show results", "Reveal answer"] if live == "poll" else []
+    assert on_top == [*expected, "Next question"], on_top
+    assert not [m.label for m in at.metric if m.label != "Feedback received"], "the figures take a line, not a row"
+    status = [c.value for c in at.caption if c.value.startswith("**Live: ")]
+    assert len(status) == 1, [c.value for c in at.caption]
+    door = [e for e in at.expander if any(b.key == "door-close" for b in e.button)]
+    assert door and door[0].label.startswith("Joining: open"), "the door is folded, its state in the heading"
+
+
+def test_the_poll_tab_drives_a_poll_that_is_not_live_and_points_to_the_top_for_the_live_one(db):
+    store, event = db
+    first, second = store.list_polls(event.id)[:2]
+    store.set_live(event.id, "poll", first.id)
+    at = _sign_in()
+    assert any(c.value.startswith("This poll is live: its buttons") for c in at.caption)
+    at.selectbox(key=f"poll-pick-{first.id}").set_value(second.id).run()
+    at.button(key=f"pick-open-{second.id}").click().run()
+    assert not at.exception and store.get_poll(second.id).state == "open"
+    assert store.get_live(event.id).poll_id == first.id  # opened, not made live
+    at.button(key=f"pick-live-{second.id}").click().run()
+    assert store.get_live(event.id).poll_id == second.id
+
+
+def test_counts_agree_with_their_nouns_on_the_panel_and_the_projector(db):
+    store, event = db
+    polls = store.list_polls(event.id)
+    repeat = polls[7]
+    someone = store.join(event.id, "page-test-token-one")
+    earlier = next(p for p in polls if p.id == repeat.repeat_of)
+    for poll in (earlier, repeat):
+        store.set_poll_state(poll.id, "open")
+        store.cast_vote(poll.id, someone.id, poll.options[0].id)
+    store.set_results_visible(repeat.id, True)
+    store.set_live(event.id, "poll", repeat.id)
+    at = _sign_in()
+    texts = [c.value for c in at.caption] + [m.value for m in at.markdown]
+    assert any("1 phone vote from 1 joined device ·" in t for t in texts), texts  # the status line
+    assert any(t.startswith("1 phone vote from 1 joined device") for t in texts), texts  # the Poll tab
+    assert not [t for t in texts if "1 phone votes" in t or "1 joined devices" in t or "1 notes" in t]
+    assert "Before: 1 answer   ·   Now: 1 answer" in shown_texts(open_page(PROJECTOR, event="FIFE16"))
+
+
+def test_a_new_event_is_not_measured_against_the_seed_event(db):
+    store, event = db
+    for i in range(8):
+        store.join(event.id, f"page-test-token-eval-{i}")
+    at = _sign_in()
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "seed event" in c], captions
+    assert any("Aim for more than one form for every 4 joined devices (3 forms here)" in c for c in captions)
+
+
+def test_saving_moderation_settings_says_what_is_now_in_force(db):
+    store, event = db
+    at = _sign_in()
+    at.toggle[0].set_value(True)
+    at.text_area[0].input("spam\nrude")
+    next(b for b in at.button if b.label == "Save moderation settings").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["Moderation settings saved: pre-approval on, 2 held words."]
+    assert store.get_event(event.id).premoderate
+    at.run()
+    assert not at.success, "said once"

@@ -45,3 +45,8 @@ def poll_titles(polls: list[Poll]) -> dict[int, str]:
     """Each poll's number and question, for sentences: 'Q8 (repeat of Q1): Between …'."""
     numbers = _numbers(polls)
     return {p.id: f"{numbers[p.id]}: {label(p.question, 140)}" for p in polls}
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 answer', '2 answers', '0 answers': the number with its noun in agreement."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

@@ -23,6 +23,7 @@ from ..models import Event, Poll
 from . import facilitator as fx
 from . import faults
 from .live import reads
+from .names import counted
 
 WALL_NOTES_PER_PROMPT = 5  # newest first; more would run under the footer of a 1080-pixel screen
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
@@ -141,7 +142,9 @@ def _results(poll: Poll) -> None:
     paired = reads().before_after(poll.id) if poll.repeat_of else None
     if paired is not None:
         before, after = paired
-        big_text(f"Before: {before.total} answers   ·   Now: {after.total} answers", "count", "repeat")
+        big_text(
+            f"Before: {counted(before.total, 'answer')}   ·   Now: {counted(after.total, 'answer')}", "count", "repeat"
+        )
         st.altair_chart(charts.before_after_chart(poll, before, after, reveal=revealed), width="stretch")
         return
     hands = f" (including {results.manual_total} by show of hands)" if results.manual_total else ""

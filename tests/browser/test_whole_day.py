@@ -281,6 +281,7 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
 
         # Step 3, the door: Close joining once the room is in. The projector drops its QR code and
         # says so; a new phone is turned away; Reopen joining lets latecomers in again.
+        panel.get_by_text("Joining: open").click()  # the door is folded under its state, below the run of the day
         click(panel, "Close joining")
         expect(projector.get_by_text(re.compile("^Joining is closed"))).to_have_count(2, timeout=FOLLOW_MS)
         expect(projector.get_by_role("img")).to_have_count(0)
@@ -291,8 +292,8 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         expect(projector.get_by_text(f"Event code  {CODE}")).to_be_visible(timeout=FOLLOW_MS)
         assert store.count_participants(event.id) == 2
 
-        # Step 4: from Welcome, Next question opens the FIRST question (it used to skip to Q2).
-        tab(panel, "Poll")
+        # Step 4: from Welcome, Next question opens the FIRST question (it used to skip to Q2). It is at
+        # the top of the panel, with what is live and the live poll's buttons, without opening a tab.
         assert next_question_caption(panel) == f"Next question opens Q1: {CHOICE['question']}"
         click(panel, "Next question")
         expect(projector.get_by_text(CHOICE["question"])).to_be_visible(timeout=FOLLOW_MS)
@@ -323,6 +324,7 @@ def test_a_whole_day_as_the_readme_says(app_server, browser, tmp_path):
         assert store.get_poll(choice.id).state == "revealed"
 
         # Step 7 (show of hands), on a poll other than the live one: the form follows the picked poll.
+        tab(panel, "Poll")
         panel.get_by_text("Show of hands (if phones or Wi-Fi fail)").click()
         expect(panel.get_by_text("Show-of-hands counts are for multiple-choice polls.")).to_be_visible()
         pick(panel, "Poll", r"^Answer shown · Q1 · ")
