@@ -295,6 +295,35 @@ def test_every_organiser_text_has_a_limit_with_a_clear_message():
     assert not problems
 
 
+def test_every_organiser_text_refuses_direction_overrides_and_keeps_right_to_left_text():
+    """An RLO in a title would show reversed on every phone and the projector; Arabic and Hebrew need none."""
+    rtl = "עברית עם English ومعها العربية ١٢٣"
+    problems = []
+    for field in FIELD_LIMITS:
+        try:
+            parse_event_file(_file_with(field, "evil\u202etxt.exe"))
+            problems.append(f"{field}: a right-to-left override accepted")
+        except EventFileError as err:
+            expected = (
+                "contains an invisible direction control (U+202E RIGHT-TO-LEFT OVERRIDE) that changes how it shows"
+            )
+            if not any(str(e).startswith(field + " (line") and e.message.startswith(expected) for e in err.errors):
+                problems.append(f"{field}: {err}")
+        try:
+            parse_event_file(_file_with(field, rtl))
+        except EventFileError as err:
+            problems.append(f"{field}: right-to-left text refused: {err}")
+    assert not problems
+
+
+def test_the_editor_refuses_an_isolate_in_a_title_by_its_field(demo):
+    store, event = demo
+    spec = store.export_spec(event.id)
+    with pytest.raises(EventFileError, match=r"title: contains an invisible direction control \(U\+2067 RIGHT-TO-LEFT"):
+        spec_check.checked(replace(spec, title="\u2067Fife\u2069"))
+    assert spec_check.checked(replace(spec, title="מפגש שותפויות")).title == "מפגש שותפויות"
+
+
 @pytest.mark.parametrize(
     "field, items",
     [
