@@ -6,8 +6,16 @@ import re
 import unicodedata
 
 # Bidirectional embeddings, overrides and isolates: they can make a note
-# display as something other than what was typed, so they are dropped.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# display as something other than what was typed, so they are dropped from
+# attendee text and refused in organiser text (direction_controls).
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Invisible marks dropped from attendee text too: the direction marks (LRM,
+# RLM, ALM), a byte-order mark or zero-width no-break space (U+FEFF) and the
+# soft hyphen. Right-to-left text needs none of them to show right (the
+# Unicode bidi algorithm orders Arabic and Hebrew by itself); ZWJ and ZWNJ
+# stay (emoji sequences, Persian and Indic spelling).
+_INVISIBLE_MARKS = "\u200e\u200f\u061c\ufeff\u00ad"
+_DROPPED = dict.fromkeys(map(ord, BIDI_CONTROLS + _INVISIBLE_MARKS))
 _MAX_COMBINING_RUN = 3
 _FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -20,8 +28,10 @@ def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> st
     """Normalise attendee text and enforce its limits.
 
     NFC-normalises, drops control characters (keeping newlines when
-    multiline), bidi overrides and runs of stacked combining marks, trims
-    the ends, and raises TextError when nothing is left or it is too long.
+    multiline), bidi embeddings, overrides and isolates, direction marks,
+    U+FEFF, soft hyphens and runs of stacked combining marks, trims the
+    ends, and raises TextError when nothing is left that shows on its own
+    (marks alone are not a note) or it is too long.
     """
     if raw and len(raw) > _flood_limit(max_chars):
         # Refuse floods before the per-character work: a 20 MB websocket
@@ -31,15 +41,25 @@ def clean_text(raw: str | None, max_chars: int, *, multiline: bool = True) -> st
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not multiline:
         text = text.replace("\n", " ")
-    text = text.translate(_BIDI_CONTROLS)
+    text = text.translate(_DROPPED)
     text = "".join(ch for ch in text if _keep(ch, multiline))
     text = _limit_combining(text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    if not text or all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):
+    if not any(_is_base(ch) for ch in text):  # nothing but spaces, invisible format characters or marks
         raise TextError("Please write something first.")
     if len(text) > max_chars:
         raise TextError(f"That is {len(text):,} characters; the limit is {max_chars:,}. Please shorten it.")
     return text
+
+
+def _is_base(ch: str) -> bool:
+    """A character that shows on its own: not a space, a format character (Cf) or a combining mark."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn", "Mc", "Me")
+
+
+def direction_controls(text: str) -> list[str]:
+    """The bidi embeddings, overrides and isolates in a text, by name (organiser text refuses them)."""
+    return sorted({f"U+{ord(ch):04X} {unicodedata.name(ch)}" for ch in text if ch in BIDI_CONTROLS})
 
 
 def _flood_limit(max_chars: int) -> int:

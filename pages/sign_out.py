@@ -11,7 +11,7 @@ from eventkit import ui
 from eventkit.ui import facilitator as fx
 from eventkit.ui import routes
 
-code = (st.query_params.get("event") or "").strip().upper()[:12]
+code = ui.url_code()
 event = ui.reads().event_by_code(code) if code else None
 
 st.title("Signed out")

@@ -89,6 +89,17 @@ def test_import_bad_file(db, tmp_path, capsys):
     assert Store(db).list_events() == []
 
 
+def test_import_of_a_file_that_is_not_utf8_is_a_message_not_a_traceback(db, tmp_path, capsys):
+    latin = tmp_path / "latin1.yaml"
+    latin.write_bytes("code: TEST1\ntitle: Caf\u00e9\n".encode("latin-1"))
+    assert run(db, "import", str(latin)) == 1
+    assert (
+        capsys.readouterr().err
+        == "error: file (line 2): is not UTF-8 text (byte 0xE9): save it as UTF-8 and import it again\n"
+    )
+    assert Store(db).list_events() == []
+
+
 def test_import_missing_file(db, tmp_path, capsys):
     assert run(db, "import", str(tmp_path / "nowhere.yaml")) == 1
     assert "error:" in capsys.readouterr().err

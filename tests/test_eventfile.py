@@ -306,6 +306,8 @@ INVALID = [
     ("top level a list after comments", "# event\n# file\n- code: TEST1\n", "file", 3),
     ("top level plain text", "Just some words\n", "file", 1),
     ("empty file", "", "file", 1),
+    ("the same field twice (the last would win)", HEAD + "title: Another title\n", "file", 3),
+    ("the same key twice in a poll", HEAD + "polls:\n  - question: A\n    question: B\n", "file", 5),
 ]
 
 
@@ -395,6 +397,25 @@ def test_load_event_file_reads_utf8(tmp_path):
     path = tmp_path / "event.yaml"
     path.write_text(HEAD + "venue: Caf\u00e9 \U0001f3f4\n", encoding="utf-8")
     assert load_event_file(path).venue == "Caf\u00e9 \U0001f3f4"
+
+
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "event.yaml"
+    path.write_bytes((HEAD + "venue: Caf\u00e9\n").encode("latin-1"))
+    with pytest.raises(EventFileError, match=r"file \(line 3\): is not UTF-8 text \(byte 0xE9\): save it as UTF-8"):
+        load_event_file(path)
+
+
+def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "event.yaml"
+    path.write_bytes(("\ufeff" + HEAD).encode("utf-8"))
+    assert load_event_file(path).code == "TEST1"
+
+
+def test_a_field_given_twice_names_both_lines():
+    with pytest.raises(EventFileError) as info:
+        parse_event_file(HEAD + "title: Another title\n")
+    assert str(info.value).endswith("“title” is given twice (lines 2 and 3): keep one"), str(info.value)
 
 
 # -- nothing is imported from a bad file --------------------------------------

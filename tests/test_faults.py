@@ -426,6 +426,46 @@ def test_the_router_shows_a_fault_each_page_did_not_catch_for_its_audience(url_p
     }[shows], (errors, captions)
 
 
+def _page_that_is_refused(url_path: str, in_a_fragment: bool) -> None:
+    """A page whose read is refused as "very busy" (PostgreSQL's pool, SQLite's busy timeout), uncaught."""
+    import streamlit as st
+
+    from eventkit.storage import StoreError
+    from eventkit.storage.errors import BUSY_MESSAGE
+    from eventkit.ui import faults
+
+    def read() -> None:
+        st.text("drawn before the refusal")
+        raise StoreError(BUSY_MESSAGE)
+
+    class Page:
+        def __init__(self):
+            self.url_path = url_path
+
+        def run(self):
+            if in_a_fragment:
+                faults.shielded(faults.ATTENDEE if url_path == "" else faults.STAFF)(read)()
+            else:
+                read()
+
+    faults.run_page(Page())
+
+
+@pytest.mark.parametrize("in_a_fragment", [False, True], ids=["page", "fragment"])
+@pytest.mark.parametrize("url_path", ["", "projector", "facilitator"])
+def test_a_refusal_no_page_caught_is_said_in_its_own_words_never_as_a_crash(url_path, in_a_fragment):
+    from eventkit.storage.errors import BUSY_MESSAGE
+
+    at = AppTest.from_function(_page_that_is_refused, args=(url_path, in_a_fragment), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors, buttons = [e.value for e in at.error], [b.label for b in at.button]
+    if url_path == "projector" and not in_a_fragment:
+        assert not errors and [c.value for c in at.caption] == [faults.ROOM_MESSAGE]
+    else:
+        assert errors == [BUSY_MESSAGE]
+        assert buttons == ([] if in_a_fragment else ["Try again"])
+
+
 def _staff_banner(at: AppTest, cause: str) -> bool:
     return any(e.value.startswith(f"**Database problem: {cause}.**") for e in at.error)
 

@@ -42,6 +42,13 @@ MINIMAL = "code: ABC1\ntitle: A title\n"
         ("https://events.example.org", "https://events.example.org"),
         ("[fe80::1]:8501", "http://[fe80::1]:8501"),
         ("http://münchen.example:8501", "http://xn--mnchen-3ya.example:8501"),
+        # IPv4 as browsers also read it (decimal, hex, octal, short): saved as the address phones open
+        ("http://2130706433:8501", "http://127.0.0.1:8501"),
+        ("http://0x7f000001:8501", "http://127.0.0.1:8501"),
+        ("http://0177.0.0.1:8501", "http://127.0.0.1:8501"),
+        ("http://127.1:8501", "http://127.0.0.1:8501"),
+        ("http://3232235796:8501", "http://192.168.1.20:8501"),
+        ("http://cafe.example:8501", "http://cafe.example:8501"),  # hex letters in a host name: a name
     ],
 )
 def test_a_public_address_is_normalised(typed, saved):
@@ -55,6 +62,7 @@ UNUSABLE_ADDRESSES = [  # (typed, what the refusal says)
     ("file:///etc/passwd", "http:// or https://"),
     ("http://", "no host name"),
     ("http://host:99999", "not a web address"),
+    ("http://10.0.0.9:0", "the port must be a number from 1 to 65535"),
     ("http://a b.org", "spaces"),
     ("http://x.org\u202e", "invisible"),
     ("http://user:secret@x.org", "user name or password"),
@@ -206,7 +214,13 @@ def test_behind_eventkit_serve_the_suggested_address_uses_the_port_phones_reach(
         ("http://localhost:8501", "only works on this computer"),
         ("http://127.0.0.1:8501", "only works on this computer"),
         ("http://[::1]:8501", "only works on this computer"),
+        ("http://0.0.0.0:8501", "only works on this computer"),
+        ("http://[::ffff:127.0.0.1]:8501", "only works on this computer"),
+        ("http://2130706433:8501", "only works on this computer"),  # saved before addresses were normalised
+        ("http://0x7f000001:8501", "only works on this computer"),
+        ("http://localhost.:8501", "only works on this computer"),
         ("http://192.168.1.20:8501", ""),
+        ("http://cafe.example:8501", ""),
     ],
 )
 def test_the_note_for_staff_about_the_qr_address(saved, note):
@@ -279,6 +293,35 @@ def test_every_organiser_text_has_a_limit_with_a_clear_message():
             if not any(str(e).startswith(field + " (line") and e.message == expected for e in err.errors):
                 problems.append(f"{field}: {err}")
     assert not problems
+
+
+def test_every_organiser_text_refuses_direction_overrides_and_keeps_right_to_left_text():
+    """An RLO in a title would show reversed on every phone and the projector; Arabic and Hebrew need none."""
+    rtl = "עברית עם English ومعها العربية ١٢٣"
+    problems = []
+    for field in FIELD_LIMITS:
+        try:
+            parse_event_file(_file_with(field, "evil\u202etxt.exe"))
+            problems.append(f"{field}: a right-to-left override accepted")
+        except EventFileError as err:
+            expected = (
+                "contains an invisible direction control (U+202E RIGHT-TO-LEFT OVERRIDE) that changes how it shows"
+            )
+            if not any(str(e).startswith(field + " (line") and e.message.startswith(expected) for e in err.errors):
+                problems.append(f"{field}: {err}")
+        try:
+            parse_event_file(_file_with(field, rtl))
+        except EventFileError as err:
+            problems.append(f"{field}: right-to-left text refused: {err}")
+    assert not problems
+
+
+def test_the_editor_refuses_an_isolate_in_a_title_by_its_field(demo):
+    store, event = demo
+    spec = store.export_spec(event.id)
+    with pytest.raises(EventFileError, match=r"title: contains an invisible direction control \(U\+2067 RIGHT-TO-LEFT"):
+        spec_check.checked(replace(spec, title="\u2067Fife\u2069"))
+    assert spec_check.checked(replace(spec, title="מפגש שותפויות")).title == "מפגש שותפויות"
 
 
 @pytest.mark.parametrize(

@@ -106,7 +106,8 @@ def test_unknown_event_code_says_so_and_offers_the_join_form(app_db, page, code)
     no_exception(at)
     # The code from the address is shown as typed, never as Markdown (ui.plain).
     assert [e.value for e in at.error] == [
-        f"There is no event with the code “{ui.plain(code.upper()[:20])}”. Check the code on the screen or poster."
+        f"There is no event with the code “{ui.plain(code.upper()[:20] + ('…' if len(code) > 20 else ''))}”. "
+        "Check the code on the screen or poster."
     ]
     assert [t.label for t in at.text_input] == ["Event code"]
     assert store.count_participants(event.id) == 0

@@ -156,6 +156,18 @@ def test_screens_without_a_known_event_ask_for_the_code(db, params, message):
         assert (message is None and not at.error) or message in at.error[0].value
 
 
+@pytest.mark.parametrize("page", [PROJECTOR, PANEL])
+def test_a_code_of_5000_characters_is_an_unknown_code_never_cut_to_one_that_exists(db, demo_spec, page):
+    store, _ = db
+    store.import_event(dataclasses.replace(demo_spec, code="TWELVELETTER"))  # 12: the longest code
+    at = open_page(page, event="TWELVELETTER" + "X" * 4988)
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "There is no event with the code “TWELVELETTERXXXXXXXX…”. Check the code and try again."
+    ]
+    assert at.text_input[0].label == "Event code"
+
+
 # --- Control panel ----------------------------------------------------------------------------
 
 

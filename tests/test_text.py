@@ -13,6 +13,9 @@ FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # woman, 
 SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # flag tag sequence
 
 
+# "In the beginning", with vowel points, in NFC (the canonical order of its marks).
+POINTED_HEBREW = unicodedata.normalize("NFC", "\u05d1\u05bc\u05b0\u05e8\u05b5\u05d0\u05e9\u05b4\u05c1\u05d9\u05ea")
+
 CLEANED = [  # (raw, what clean_text(raw, 500) makes of it)
     # NFC normalisation: decomposed input is stored composed
     ("Cafe\u0301", "Caf\u00e9"),
@@ -40,6 +43,22 @@ CLEANED = [  # (raw, what clean_text(raw, 500) makes of it)
     ("evil\u202etxt.exe", "eviltxt.exe"),
     ("\u202a\u202b\u202c\u202d\u202eabc", "abc"),
     ("x\u2066y\u2067z\u2068w\u2069", "xyzw"),
+    # direction marks, U+FEFF and soft hyphens are invisible: removed too
+    ("a\u200eb\u200fc\u061cd", "abcd"),
+    ("\ufeffbom and\ufeffzwnbsp", "bom andzwnbsp"),
+    ("soft\u00adhyphen", "softhyphen"),
+    ("\u05e9\u05dc\u05d5\u05dd\u200f!", "\u05e9\u05dc\u05d5\u05dd!"),  # Hebrew shalom, RLM before "!"
+    # right-to-left text with no controls passes unchanged: Hebrew, Arabic, Persian (ZWNJ kept), mixed
+    (
+        "\u05e2\u05d1\u05e8\u05d9\u05ea \u05e2\u05dd English 2016",
+        "\u05e2\u05d1\u05e8\u05d9\u05ea \u05e2\u05dd English 2016",
+    ),
+    (
+        "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u0645\u0639 \u0661\u0662\u0663",
+        "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u0645\u0639 \u0661\u0662\u0663",
+    ),
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),
+    (POINTED_HEBREW, POINTED_HEBREW),  # in NFC, as phones send it
     # emoji sequences survive intact
     (FAMILY, FAMILY),
     ("\U0001f44d\U0001f3fd", "\U0001f44d\U0001f3fd"),  # thumbs up, medium skin tone
@@ -97,7 +116,21 @@ def test_clean_text_keeps_up_to_three_combining_marks(raw, expected):
     assert clean_text(raw, 20) == expected
 
 
-EMPTY = [None, "", " ", "   \n\t  ", "\n\n\n", "\x00\x07", "\u202e\u202c", "\u200b\u200d\ufeff", "\u3000"]
+EMPTY = [
+    None,
+    "",
+    " ",
+    "   \n\t  ",
+    "\n\n\n",
+    "\x00\x07",
+    "\u202e\u202c",
+    "\u200b\u200d\ufeff",
+    "\u3000",
+    "\u200e\u200f\u061c\u00ad",  # direction marks and a soft hyphen: nothing that shows
+    "\u0301\u0302\u0303",  # combining marks alone, on nothing
+    " \u0301 \u20dd ",  # a mark and an enclosing mark between spaces
+    "\u0903\u093e",  # Devanagari spacing vowel signs (Mc) alone
+]
 
 
 def test_clean_text_refuses_empty():

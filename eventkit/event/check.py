@@ -20,6 +20,7 @@ from eventkit.event import limits
 from eventkit.event.links import AddressError, normalise_base_url
 from eventkit.event.spec import EventFileError, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec
 from eventkit.models import EVAL_KINDS, POLL_KINDS
+from eventkit.text import direction_controls
 
 T = TypeVar("T")
 
@@ -149,7 +150,7 @@ class _Check:
         """A text within its field's limit (named by the path's last field); '' is missing."""
         key = next(part for part in reversed(path) if isinstance(part, str))
         if value:
-            message = limits.too_long(key, value)
+            message = limits.too_long(key, value) or _direction_problem(value)
         else:
             message = "is required" if required else ""
         if message:
@@ -193,6 +194,15 @@ class _Check:
             and (int(value) != value or value < low or (high is not None and value > high))
         ):
             self.fail(path, message)
+
+
+def _direction_problem(value: str) -> str:
+    """Bidi embeddings, overrides and isolates make text show in another order than it reads
+    (phones and the projector would show it so); right-to-left text needs none of them."""
+    found = direction_controls(value)
+    if not found:
+        return ""
+    return f"contains an invisible direction control ({', '.join(found)}) that changes how it shows: remove it"
 
 
 def _is_number(value: object) -> bool:

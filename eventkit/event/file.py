@@ -10,6 +10,7 @@ this module adds the line of each problem from the YAML node tree.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -22,8 +23,18 @@ from eventkit.event.spec import EventFileError, EventSpec, FieldError, TableSpec
 
 
 def load_event_file(path: str | Path) -> EventSpec:
-    """Read and validate an event file from disk."""
-    return parse_event_file(Path(path).read_text(encoding="utf-8"))
+    """Read and validate an event file from disk (UTF-8, with or without a byte-order mark)."""
+    return parse_event_file(decoded(Path(path).read_bytes()))
+
+
+def decoded(data: bytes) -> str:
+    """An event file's text, or EventFileError naming the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        message = f"is not UTF-8 text (byte 0x{data[err.start]:02X}): save it as UTF-8 and import it again"
+        raise _file_error(line, message) from None
 
 
 def parse_event_file(text: str) -> EventSpec:
@@ -43,6 +54,8 @@ def _parse_yaml(text: str) -> tuple[yaml.Node, dict]:
         raise _file_error(None, f"is too big: {len(text):,} characters, at most {limits.MAX_FILE_CHARS:,}")
     try:
         root, data = _compose_and_construct(text)
+    except _DuplicateKey as err:
+        raise _file_error(err.line, err.message) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise _file_error(mark.line + 1 if mark else None, f"not valid YAML: {err}") from None
@@ -55,9 +68,30 @@ def _parse_yaml(text: str) -> tuple[yaml.Node, dict]:
     return root, data
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _UniqueKeysLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, typing.Hashable) and key in seen:
+                raise _DuplicateKey(line, f"“{key}” is given twice (lines {seen[key]} and {line}): keep one")
+            if isinstance(key, typing.Hashable):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def _compose_and_construct(text: str) -> tuple[yaml.Node | None, object]:
     """One parse of the text: its node tree (for line numbers) and the data built from that tree."""
-    loader = yaml.SafeLoader(text)
+    loader = _UniqueKeysLoader(text)
     try:
         root = loader.get_single_node()
         return root, loader.construct_document(root) if root is not None else None

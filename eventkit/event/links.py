@@ -61,6 +61,8 @@ def normalise_base_url(text: str | None) -> str:
         port = parts.port
     except ValueError:
         raise AddressError(f"“{shown}” is not a web address (check the port number).") from None
+    if port == 0:
+        raise AddressError(f"“{shown}” is not a web address: the port must be a number from 1 to 65535.")
     return _assemble(parts, port, shown)
 
 
@@ -83,10 +85,9 @@ def _assemble(parts, port: int | None, shown: str) -> str:
 def _host(hostname: str | None, shown: str) -> str:
     if not hostname:
         raise AddressError(f"“{shown}” is not a web address: it has no host name.")
-    try:
-        return str(ipaddress.ip_address(hostname))
-    except ValueError:
-        pass
+    address = _ip(hostname)
+    if address is not None:
+        return str(address)
     try:
         hostname = hostname.encode("idna").decode("ascii")  # münchen.de -> xn--mnchen-3ya.de
     except UnicodeError:
@@ -97,16 +98,34 @@ def _host(hostname: str | None, shown: str) -> str:
     return hostname.rstrip(".")
 
 
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host names as browsers read it, or None for a host name.
+
+    Besides 127.0.0.1 and ::1, browsers take the older IPv4 forms that
+    inet_aton accepts: 2130706433, 0x7f000001, 0177.0.0.1 and 127.1 are all
+    127.0.0.1 (the WHATWG URL standard's IPv4 parser).
+    """
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if not re.fullmatch(r"[0-9a-fA-FxX.]+", host) or not re.search(r"(^|\.)(0[xX][0-9a-fA-F]*|[0-9]+)\.?$", host):
+        return None  # the last label is not a number: a host name (e.g. cafe.be), never an address
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+    except OSError:
+        return None
+
+
 def is_local(url: str) -> bool:
-    """Whether the address only works on this machine (localhost, 127.x, ::1, 0.0.0.0)."""
-    host = (urlsplit(url).hostname or "").lower()
+    """Whether the address only works on this machine (localhost, 127.x in any of its forms, ::1, 0.0.0.0)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified
+    address = _ip(host)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1
+    return address is not None and (address.is_loopback or address.is_unspecified)
 
 
 def lan_address() -> str:

@@ -33,7 +33,7 @@ from .roles import (
     unlock_organiser,
 )
 from .routes import link
-from .widgets import flash, has_flash, plain, show_flash, show_literal, show_prose, use_css
+from .widgets import flash, has_flash, plain, show_flash, show_literal, show_prose, url_code, use_css
 
 __all__ = [
     "PHONE_WALL_NOTES",
@@ -65,5 +65,6 @@ __all__ = [
     "stop_following_live",
     "store",
     "unlock_organiser",
+    "url_code",
     "use_css",
 ]

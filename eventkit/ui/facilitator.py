@@ -32,13 +32,13 @@ _PASSES_KEY = "ek_facilitator_passes"  # event id -> this session's pass (token)
 def event_from_url(screen: str) -> Event | None:
     """The event named by ?event=CODE; shows a code form (and returns None) otherwise."""
     widgets.use_css()  # readable captions on the control panel and its sign-in
-    code = (st.query_params.get("event") or "").strip().upper()[:12]
+    code = widgets.url_code()
     event = reads().event_by_code(code) if code else None
     if event is not None:
         return event
     st.title(screen)
     if code:
-        st.error(f"There is no event with the code “{widgets.plain(code)}”. Check the code and try again.")
+        st.error(f"There is no event with the code “{widgets.shown_code(code)}”. Check the code and try again.")
     with st.form("event-code"):
         typed = st.text_input("Event code", max_chars=12, placeholder="e.g. FIFE16")
         if st.form_submit_button("Open", type="primary"):

@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from ..storage import StorageFault, current_fault
+from ..storage import StorageFault, StoreError, current_fault
 
 ATTENDEE = "attendee"
 STAFF = "staff"
@@ -41,11 +41,13 @@ _RETRY_KEY = "ek_fault_retry"  # when the projector last showed ROOM_MESSAGE
 
 
 def run_page(page: Any) -> None:
-    """Run the page; a StorageFault it did not handle is shown for its audience, never as a crash."""
+    """Run the page; a StorageFault or refusal it did not handle is shown for its audience, never as a crash."""
     try:
         page.run()
     except StorageFault as fault:
         show(fault, _audience(page.url_path))
+    except StoreError as refusal:  # e.g. "very busy" met while the page read: say it, offer to try again
+        show_refusal(refusal, _audience(page.url_path))
 
 
 def _audience(url_path: str) -> str:
@@ -62,6 +64,9 @@ def shielded(audience: str) -> Callable:
                 return draw(*args, **kwargs)
             except StorageFault as fault:
                 show(fault, audience, retry=False)
+                return None
+            except StoreError as refusal:
+                show_refusal(refusal, audience, retry=False)
                 return None
 
         return guarded
@@ -84,6 +89,18 @@ def show(fault: StorageFault, audience: str, *, retry: bool = True) -> None:
             _retry_soon()
     else:
         staff_banner(fault.cause, "Cannot show this page" if retry else "Cannot show this part")
+
+
+def show_refusal(refusal: StoreError, audience: str, *, retry: bool = True) -> None:
+    """A refusal nothing on the page caught (the server too busy to answer in time): its own words."""
+    if audience == QUIET:
+        return
+    if audience == ROOM:
+        show(StorageFault(""), ROOM, retry=retry)  # the projector only says that it is retrying
+        return
+    st.error(str(refusal), icon=":material/hourglass_top:")
+    if retry:
+        st.button("Try again", type="primary", key="fault-retry")
 
 
 def staff_banner(cause: str, what: str = "Not saved") -> None:

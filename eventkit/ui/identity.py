@@ -16,7 +16,7 @@ from ..models import Event, Participant
 from ..storage import StorageFault, StoreError
 from ..storage.participants import JoinRefused
 from .live import reads, store
-from .widgets import plain, use_css
+from .widgets import plain, shown_code, url_code, use_css
 
 _PARTICIPANT_KEY = "ek_participant"  # (event_id, token) -> Participant for this browser tab
 
@@ -38,12 +38,12 @@ def current_attendee() -> Attendee | None:
     Shows the join form or a clear message and returns None when the URL
     names no event, an unknown event or a closed one.
     """
-    code = (st.query_params.get("event") or "").strip().upper()
+    code = url_code()
     if not code:
         return None
     event = reads().event_by_code(code)
     if event is None:
-        st.error(f"There is no event with the code “{plain(code[:20])}”. Check the code on the screen or poster.")
+        st.error(f"There is no event with the code “{shown_code(code)}”. Check the code on the screen or poster.")
         return None
     if event.status != "open":
         st.info(f"{plain(event.title)} has closed. Thank you for taking part.")

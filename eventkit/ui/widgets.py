@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..text import plain_markdown as plain  # noqa: F401  (a label's text, never Markdown)
+from ..text import plain_markdown as plain  # a label's text, never Markdown
 from ..text import reflow
 
 STATIC = Path(__file__).parents[1] / "static"
@@ -66,3 +66,14 @@ def show_prose(text: str) -> None:
     """Show organiser prose (welcome, facts, stories) as plain reflowed paragraphs."""
     for paragraph in reflow(text):
         st.text(paragraph)
+
+
+def url_code() -> str:
+    """The event code in the URL (?event=), in capitals and whole: a code too long or malformed
+    is looked up as it is (and found nowhere), never cut down to one that might exist."""
+    return (st.query_params.get("event") or "").strip().upper()
+
+
+def shown_code(code: str) -> str:
+    """A code from the URL for a message: at most 20 characters (then "…"), never Markdown."""
+    return plain(code[:20] + ("…" if len(code) > 20 else ""))

@@ -22,9 +22,11 @@ e.g. the event or the participant.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,10 +39,14 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..db import Db, Written, busy_timeout_ms, split_statements, utc_now
 from ..errors import BUSY_MESSAGE, StorageFault, StoreError
-from ..faults import FAULTS
+from ..faults import FAULTS, current_fault
 from ..locks import EVENT_LOCK_CLASS, EventOf, event_id_sql
 
 POOL_SIZE = int(os.environ.get("EVENTKIT_PG_POOL_SIZE") or 10)
+UNREACHABLE = "database unreachable"
+OUTAGE_WAIT_S = 2.0  # the wait for a pooled connection while the database is known to be out of reach
+PROBE_TIMEOUT_S = 3  # a fresh connection's attempt, after a wait for a pooled one timed out
+PROBE_REUSE_S = 1.0  # threads that time out together share one attempt's answer
 WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": held alone by cross-event writes, shared by every other
 MIGRATE_KEY = WRITE_KEY + 1  # hosts starting at once apply migrations one at a time
 GONE_MESSAGE = "That is no longer part of this event: please reload the page."
@@ -50,19 +56,21 @@ _BUSY = (
     errors.QueryCanceled,
     errors.DeadlockDetected,
     errors.SerializationFailure,
-    PoolTimeout,
+    PoolTimeout,  # (borrow() asks first whether the database is out of reach)
 )
 # PostgreSQL's errors that mean the database cannot be used just now, by the cause staff are told.
 _FAULTS = (
     (errors.DiskFull, "disk full"),
     (errors.IoError, "disk I/O error"),
     (errors.ReadOnlySqlTransaction, "database read-only (a standby?)"),
-    (psycopg.OperationalError, "database unreachable"),
+    (psycopg.OperationalError, UNREACHABLE),
 )  # down, restarting, failed over, no network
 
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 _forsaken: list[dict[str, ConnectionPool]] = []  # a parent's pools, in a forked child: never used nor closed
+_probes: dict[str, tuple[float, psycopg.OperationalError | None]] = {}  # url -> (when, what a fresh connect met)
+_probes_lock = threading.Lock()
 
 
 def _after_fork_in_child() -> None:
@@ -78,6 +86,22 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class _PoolNoiseDemoted(logging.Filter):
+    """psycopg_pool warns at every failed connection attempt (about one a second through an
+    outage) and at every connection found closed: demoted to DEBUG, since the store's own log
+    names the cause once, when an operation first meets it (storage/faults.py)."""
+
+    NOISE = ("error connecting in", "discarding closed connection", "discarding broken connection")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith(self.NOISE):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+logging.getLogger("psycopg.pool").addFilter(_PoolNoiseDemoted())
 
 
 class PostgresEngine:
@@ -111,11 +135,34 @@ class PostgresEngine:
         """A pooled connection for one operation (another one if this thread already holds one)."""
         pool = self._pool()
         with self.faults_named():
-            conn = pool.getconn()
+            try:
+                conn = pool.getconn(self._wait_s())
+            except PoolTimeout as err:
+                raise self._why_no_connection() from err
             try:
                 yield PgDb(conn)
             finally:
                 pool.putconn(conn)  # a transaction left open is rolled back by the pool
+
+    def _wait_s(self) -> float:
+        """How long to wait for a pooled connection: the busy timeout, or a short wait while the
+        database is known to be out of reach (a new phone is told in seconds, not after 10 s)."""
+        usual = self.busy_timeout_ms() / 1000
+        return min(usual, OUTAGE_WAIT_S) if current_fault(within_seconds=30) == UNREACHABLE else usual
+
+    def _why_no_connection(self) -> Exception:
+        """After the wait for a pooled connection ran out: the database is out of reach (a fresh
+        connection fails too: StorageFault, logged once) or every connection is in use (very busy)."""
+        with _probes_lock:  # one attempt at a time; threads timing out together share its answer
+            when, met = _probes.get(self.url, (0.0, None))
+            if time.monotonic() - when > PROBE_REUSE_S:
+                met = _connect_fails(self.url)
+                _probes[self.url] = (time.monotonic(), met)
+        if met is None:
+            return StoreError(BUSY_MESSAGE)
+        fault = StorageFault(UNREACHABLE)
+        FAULTS.failed(fault, met, self.describe())
+        return fault
 
     @contextmanager
     def faults_named(self) -> Iterator[None]:
@@ -301,6 +348,18 @@ def _rollback(db: PgDb) -> None:
     if not db.conn.broken:  # a lost connection is dropped by the pool
         with contextlib.suppress(psycopg.Error):
             db.execute("ROLLBACK")
+
+
+def _connect_fails(url: str) -> psycopg.OperationalError | None:
+    """What a fresh connection to `url` meets: None if it connects (or the server only has no
+    room for one more client: busy, not out of reach), else the error."""
+    try:
+        psycopg.connect(url, connect_timeout=PROBE_TIMEOUT_S).close()
+    except errors.TooManyConnections:
+        return None
+    except psycopg.OperationalError as err:
+        return err
+    return None
 
 
 def _configure(busy_timeout_ms: float) -> Callable[[psycopg.Connection], None]:
