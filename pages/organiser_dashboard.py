@@ -5,6 +5,7 @@ import streamlit as st
 from eventkit import ui
 from eventkit.results import analysis
 from eventkit.ui import routes
+from eventkit.ui.dashboard import summary_table
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Dashboard"))
@@ -27,14 +28,7 @@ with tab_polls:
     if summary.empty:
         st.info("This event has no polls.")
     else:
-        st.dataframe(
-            summary,
-            hide_index=True,
-            column_config={
-                "response rate": st.column_config.NumberColumn(format="percent"),
-                "share correct": st.column_config.NumberColumn(format="percent"),
-            },
-        )
+        st.dataframe(summary_table(summary), hide_index=True)
     for poll in polls:
         if poll.kind == "choice":
             st.altair_chart(analysis.perception_chart(poll, analysis.choice_frame(store, poll)))

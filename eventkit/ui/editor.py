@@ -113,30 +113,55 @@ def _poll_buttons(spec: EventSpec, index: int, is_new: bool, new_poll: PollSpec,
         save(edit.drop_poll(spec, index), "Poll deleted.", index)
 
 
+KIND_HELP = (
+    "What attendees answer. score: a rating from 1 (poor) to 5 (excellent); "
+    "likert: how much they agree, from Strongly disagree to Strongly agree; "
+    "text: a free-text answer in their own words."
+)
+
+
 def wall_and_evaluation_form(spec: EventSpec, save: Save) -> None:
     """The wall prompts and the evaluation items, as two editable tables."""
     with st.form("wall-evaluation"):
         st.caption(
             "Add rows at the bottom; select a row and press Delete to remove it. Prompts or items "
-            "that already have notes or answers cannot be removed, only reworded."
+            "that already have notes or answers cannot be removed, only reworded. Press Enter or Tab "
+            "after typing in a cell, so the grid keeps it, before you save."
         )
         prompts = st.data_editor(
             edit.prompt_frame(spec),
             num_rows="dynamic",
             key="prompts",
-            column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large")},
+            column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large", default="")},
         )
+        st.caption(f"Kind — {KIND_HELP}")
         items = st.data_editor(
             edit.evaluation_frame(spec),
             num_rows="dynamic",
             key="evaluation",
             column_config={
-                "kind": st.column_config.SelectboxColumn("Kind", options=list(EVAL_KINDS), required=True),
-                "text": st.column_config.TextColumn("Evaluation item", width="large"),
+                "kind": st.column_config.SelectboxColumn(
+                    "Kind", options=list(EVAL_KINDS), required=True, default="score", help=KIND_HELP
+                ),
+                "text": st.column_config.TextColumn(
+                    "Evaluation item", width="large", default="", help="The question as attendees read it."
+                ),
             },
         )
         if st.form_submit_button("Save wall prompts and evaluation", type="primary"):
-            save(edit.with_wall_and_evaluation(spec, prompts, items))
+            saved = edit.with_wall_and_evaluation(spec, prompts, items)
+            save(saved, _wall_and_evaluation_saved(saved))
+
+
+def _wall_and_evaluation_saved(spec: EventSpec) -> str:
+    """What a save of the two grids did, e.g. "Saved: 3 wall prompts and no evaluation questions"."""
+    prompts, items = len(spec.wall_prompts), len(spec.evaluation)
+    said = [
+        f"{n or 'no'} {noun}{'' if n == 1 else 's'}"
+        for n, noun in ((prompts, "wall prompt"), (items, "evaluation question"))
+    ]
+    empty = " (attendees see no evaluation form)" if not items else ""
+    return f"Saved: {said[0]} and {said[1]}{empty}."
 
 
 def table_form(spec: EventSpec, save: Save) -> None:
@@ -186,4 +211,4 @@ def event_file_form(event: Event, spec: EventSpec, save: Save) -> None:
             try:
                 save(parse_event_file(text), "Event file saved.")
             except EventFileError as err:
-                show_errors(err.errors)
+                show_errors(err.errors, in_words=False)
