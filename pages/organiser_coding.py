@@ -52,7 +52,7 @@ with st.form(f"code-{source}"):
             toast_after_rerun(f"Saved. {changed} item{'s' if changed != 1 else ''} changed.")
             st.rerun()
 
-st.subheader("Analysis matrix")
+st.header("Analysis matrix")  # h2 under the page's h1 (axe heading-order)
 cells = store.analysis_matrix(event.id)
 st.dataframe(analysis.matrix_frame(cells), hide_index=True)
 for theme in dict.fromkeys(c.theme for c in cells):

@@ -28,7 +28,11 @@ with tab_polls:
     if summary.empty:
         st.info("This event has no polls.")
     else:
-        st.dataframe(summary_table(summary), hide_index=True)
+        st.dataframe(
+            summary_table(summary),
+            hide_index=True,
+            column_config={"question": st.column_config.TextColumn(width="medium")},  # the figures in view
+        )
     for poll in polls:
         if poll.kind == "choice":
             st.altair_chart(analysis.perception_chart(poll, analysis.choice_frame(store, poll)))

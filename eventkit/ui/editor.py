@@ -175,6 +175,7 @@ def table_form(spec: EventSpec, save: Save) -> None:
     table = next((t for t in spec.tables if t.number == number), TableSpec(number, f"Table {number}"))
     with st.form(f"table-{number}"):
         name = st.text_input("Table name", table.name)
+        st.header("Vignettes", anchor=False)  # the vignettes' h3 headings sit under an h2 (axe heading-order)
         vignettes = []
         for i, shown in enumerate([*table.vignettes, VignetteSpec(title="")]):
             if (vignette := _vignette_fields(number, i, shown)) is not None:
@@ -188,7 +189,7 @@ def table_form(spec: EventSpec, save: Save) -> None:
 
 def _vignette_fields(number: int, i: int, v: VignetteSpec) -> VignetteSpec | None:
     """One vignette's fields; None when its title is blank (skipped, or removed)."""
-    st.subheader(f"Vignette {i + 1}" if v.title else "Add a vignette (leave the title blank to skip)")
+    st.subheader(f"Vignette {i + 1}" if v.title else "Add a vignette (leave the title blank to skip)", anchor=False)
     title = st.text_input("Title", v.title, key=f"vt-{number}-{i}")
     story = st.text_area("Story", v.story, key=f"vs-{number}-{i}", height=160)
     prompts = st.text_area("Discussion prompts (one per line)", "\n".join(v.prompts), key=f"vp-{number}-{i}")
