@@ -125,8 +125,8 @@ def wall_and_evaluation_form(spec: EventSpec, save: Save) -> None:
     with st.form("wall-evaluation"):
         st.caption(
             "Add rows at the bottom; select a row and press Delete to remove it. Prompts or items "
-            "that already have notes or answers cannot be removed, only reworded. Press Enter or Tab "
-            "after typing in a cell, so the grid keeps it, before you save."
+            "that already have notes or answers cannot be removed, only reworded. Double-click a cell "
+            "to type in it (keys pressed before its text box opens are lost); Enter or Tab keeps what you typed."
         )
         prompts = st.data_editor(
             edit.prompt_frame(spec),
