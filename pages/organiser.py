@@ -61,7 +61,7 @@ with st.expander("Import an event file (YAML)"):
             spec = parse_event_file(upload.getvalue().decode("utf-8", errors="replace"))
             start_on(store.import_event(spec, replace=replace_existing), f"Imported {spec.code}.")
         except EventFileError as err:
-            show_errors(err.errors)
+            show_errors(err.errors, in_words=False)  # a file's problems: field path and line
         except StoreError as err:
             show_refusal(err)
 

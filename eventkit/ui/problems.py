@@ -58,7 +58,11 @@ def plain_problem(error: FieldError) -> str:
     )
     if to_do is None and error.message == "is required":
         to_do = "fill it in"
-    return f"{what[0].upper()}{what[1:]}" + (f" — {to_do}" if to_do else "") + f". ({error.field})"
+    return (
+        f"{what[0].upper()}{what[1:]}"
+        + (f" — {to_do}" if to_do else "")
+        + f". ({error.field}{f', line {error.line}' if error.line else ''})"
+    )
 
 
 def _place(path: tuple) -> str:
