@@ -6,7 +6,7 @@ from eventkit import ui
 from eventkit.event import editing as event_editing
 from eventkit.event.file import EventFileError, parse_event_file
 from eventkit.storage import StoreError
-from eventkit.ui.organiser import organiser_page, show_errors, show_refusal
+from eventkit.ui.organiser import created, organiser_page, point_to_the_editor_after_create, show_errors, show_refusal
 
 event = organiser_page("Organiser")
 store = ui.store()
@@ -38,13 +38,16 @@ def start_on(event_id: int, message: str) -> None:
     st.rerun()
 
 
+point_to_the_editor_after_create()
 with st.expander("Create a new event", expanded=event is None), st.form("create-event"):
-    code = st.text_input("Code (3-12 letters or digits; attendees type it)", max_chars=12)
-    title = st.text_input("Title")
-    date = st.text_input("Date (YYYY-MM-DD)")
+    code = st.text_input("Code (3-12 letters or digits; attendees type it)", max_chars=12, key="new-code")
+    title = st.text_input("Title", key="new-title")
+    date = st.text_input("Date (YYYY-MM-DD)", key="new-date")
     if st.form_submit_button("Create event", type="primary"):
         try:
-            start_on(store.import_event(event_editing.new_event_spec(code, title, date)), "Event created.")
+            new_id = store.import_event(event_editing.new_event_spec(code, title, date))
+            created(store.get_event(new_id).code, ("new-code", "new-title", "new-date"))
+            start_on(new_id, "Event created.")
         except EventFileError as err:
             show_errors(err.errors)
         except StoreError as err:
@@ -58,7 +61,7 @@ with st.expander("Import an event file (YAML)"):
             spec = parse_event_file(upload.getvalue().decode("utf-8", errors="replace"))
             start_on(store.import_event(spec, replace=replace_existing), f"Imported {spec.code}.")
         except EventFileError as err:
-            show_errors(err.errors)
+            show_errors(err.errors, in_words=False)  # a file's problems: field path and line
         except StoreError as err:
             show_refusal(err)
 

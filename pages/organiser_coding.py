@@ -8,7 +8,8 @@ from eventkit.outputs import exports
 from eventkit.results import analysis
 from eventkit.storage import StoreError
 from eventkit.storage.coding import SOURCE_LABELS, SOURCES
-from eventkit.ui.organiser import organiser_page, require_event, show_refusal
+from eventkit.ui.coding import theme_list
+from eventkit.ui.organiser import organiser_page, require_event, show_refusal, toast_after_rerun
 
 event = require_event(organiser_page("Thematic coding"))
 store = ui.store()
@@ -16,26 +17,7 @@ themes = store.list_themes(event.id)
 names = {t.id: t.name for t in themes}
 
 with st.expander(f"Themes ({len(themes)})", expanded=not themes):
-    with st.form("add-theme", clear_on_submit=True):
-        new = st.text_input("New theme")
-        if st.form_submit_button("Add theme"):
-            try:
-                store.add_theme(event.id, new)
-                st.rerun()
-            except StoreError as err:
-                show_refusal(err)
-    for theme in themes:
-        with st.container(horizontal=True, vertical_alignment="bottom"):
-            renamed = st.text_input("Theme", theme.name, key=f"theme-{theme.id}", label_visibility="collapsed")
-            if st.button("Rename", key=f"rename-{theme.id}", disabled=renamed == theme.name):
-                try:
-                    store.rename_theme(theme.id, renamed)
-                    st.rerun()
-                except StoreError as err:
-                    show_refusal(err)
-            if st.button("Delete", key=f"delete-{theme.id}", help="Deletes the theme and its tags"):
-                store.delete_theme(theme.id)
-                st.rerun()
+    theme_list(event.id, themes)
 
 source = st.segmented_control("Source", SOURCES, format_func=SOURCE_LABELS.get, default="note", required=True)
 items = store.codable_items(event.id, source)
@@ -45,12 +27,12 @@ st.caption(f"{len(items)} items, {sum(1 for i in items if i.theme_ids)} coded.")
 
 with st.form(f"code-{source}"):
     chosen = {}
-    for item in shown:
+    for number, item in enumerate(shown, 1):
         with st.container(border=True):
             st.caption(item.context)
             ui.show_literal(item.text)
             chosen[item.item_key] = st.multiselect(
-                "Themes",
+                f"Themes of item {number}",
                 list(names),
                 default=list(item.theme_ids),
                 format_func=names.get,
@@ -64,11 +46,13 @@ with st.form(f"code-{source}"):
         ui.check_organiser()  # the action checks the role again
         try:
             changed = store.set_codings(event.id, source, chosen)
-            st.success(f"Saved. {changed} item{'s' if changed != 1 else ''} changed.")
         except StoreError as err:
             show_refusal(err)
+        else:  # the rerun counts the coded items again
+            toast_after_rerun(f"Saved. {changed} item{'s' if changed != 1 else ''} changed.")
+            st.rerun()
 
-st.subheader("Analysis matrix")
+st.header("Analysis matrix")  # h2 under the page's h1 (axe heading-order)
 cells = store.analysis_matrix(event.id)
 st.dataframe(analysis.matrix_frame(cells), hide_index=True)
 for theme in dict.fromkeys(c.theme for c in cells):

@@ -5,6 +5,7 @@ import streamlit as st
 from eventkit import ui
 from eventkit.results import analysis
 from eventkit.ui import routes
+from eventkit.ui.dashboard import summary_table
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Dashboard"))
@@ -28,12 +29,9 @@ with tab_polls:
         st.info("This event has no polls.")
     else:
         st.dataframe(
-            summary,
+            summary_table(summary),
             hide_index=True,
-            column_config={
-                "response rate": st.column_config.NumberColumn(format="percent"),
-                "share correct": st.column_config.NumberColumn(format="percent"),
-            },
+            column_config={"question": st.column_config.TextColumn(width="medium")},  # the figures in view
         )
     for poll in polls:
         if poll.kind == "choice":

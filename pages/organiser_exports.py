@@ -33,7 +33,7 @@ def on_click(name: str):
     return lambda: exports.activity_csvs(store, event.id)[name]
 
 
-st.subheader("Everything at once")
+st.header("Everything at once")  # sections are h2 under the page's h1 (axe heading-order)
 with st.container(horizontal=True):
     st.download_button(
         "ZIP of everything",
@@ -73,7 +73,7 @@ st.caption(
     "(other events removed, attendee link hashes replaced by pseudonyms)."
 )
 
-st.subheader("One CSV per activity")
+st.header("One CSV per activity")
 with st.container(horizontal=True):
     for name in exports.FILES:
         st.download_button(
@@ -85,7 +85,7 @@ with st.container(horizontal=True):
             on_click="ignore",
         )
 
-st.subheader("Preview")
+st.header("Preview")
 choice = st.selectbox(
     "File", [*exports.FILES, exports.LONG_NAME], format_func=lambda n: f"{n}.csv", key="export-preview"
 )
@@ -93,7 +93,7 @@ preview = exports.read_csv(io.BytesIO(files[f"{choice}.csv"]), choice)
 st.caption(f"{len(preview):,} rows. Text that a spreadsheet would run as a formula starts with an apostrophe.")
 st.dataframe(preview, hide_index=True, height=320)
 
-st.subheader("Backup and event file")
+st.header("Backup and event file")
 with st.container(horizontal=True):
     if not store.is_postgres:
         st.download_button(

@@ -14,6 +14,7 @@ from eventkit.ui import routes
 code = ui.url_code()
 event = ui.reads().event_by_code(code) if code else None
 
+ui.use_css()  # captions in a solid grey: Streamlit's faded ones are 3.9:1 on white (axe color-contrast)
 st.title("Signed out")
 if event is not None:
     fx.sign_out(event)

@@ -70,6 +70,8 @@ def test_csv_round_trips_through_pandas_with_typed_columns(filled, name):
             assert frame[col.name].dtype == "int64", col.name
         elif col.dtype == "float":
             assert frame[col.name].dtype == "float64", col.name
+        elif col.dtype == "whole":  # float64 only when a cell is blank
+            assert frame[col.name].dtype in ("int64", "float64"), col.name
         elif col.dtype == "datetime":
             assert pd.to_datetime(frame[col.name], format="ISO8601", utc=True).notna().all(), col.name
         elif frame[col.name].notna().any():
@@ -84,6 +86,24 @@ def test_csv_is_utf8_with_bom_and_read_csv_helper_keeps_text_as_text(filled, nam
     frame = exports.read_csv(io.BytesIO(data), name)
     text_cols = [c.name for c in codebook.all_files()[name] if c.dtype in ("str", "datetime")]
     assert all(frame[c].dtype == "string" for c in text_cols)
+
+
+def test_no_table_is_blank_not_table_0_and_the_codebook_says_so(demo):
+    store, event = demo
+    unseated = store.join(event.id, TOKENS[0])
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
+    store.set_poll_state(poll.id, "open")
+    store.cast_vote(poll.id, unseated.id, poll.options[0].id)
+    store.set_manual_counts(poll.id, {poll.options[1].id: 3})  # show of hands: nobody's table either
+    files = exports.activity_csvs(store, event.id)
+    for name in ("votes", codebook.LONG_NAME):
+        raw = pd.read_csv(io.BytesIO(files[f"{name}.csv"]), dtype=str, keep_default_na=False)
+        assert list(raw["table_number"]) == ["", ""], name
+        typed = exports.read_csv(io.BytesIO(files[f"{name}.csv"]), name)
+        assert str(typed["table_number"].dtype) == "Int64", name
+    said = [c.description for c in codebook.all_files()["votes"] if c.name == "table_number"]
+    assert "blank = not seated" in said[0]
+    assert "0 = not seated" not in files["codebook.md"].decode()
 
 
 def test_empty_event_still_gives_headers_and_typed_files(store, demo_spec):

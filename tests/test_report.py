@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pytest
@@ -69,3 +70,17 @@ def test_evaluation_section_gives_responses_of_people_joined(reported):
     responses, joined = store.response_rate(event.id)
     assert joined > responses > 0
     assert f"{responses} of {joined} people who took part completed the evaluation" in html
+
+
+def test_tables_repeat_their_header_and_charts_keep_their_heading_in_print(reported):
+    """Every table has its header row in a <thead> (printed again on each page it reaches), and
+    every chart sits with a heading in a block that is not split (.poll or .chart-block)."""
+    html = reported[2]
+    tables = re.findall(r"<table>(.*?)</table>", html, re.S)
+    assert tables and all(t.startswith("<thead>") for t in tables)
+    css = report.CSS.read_text(encoding="utf-8")
+    assert re.search(r"thead\s*{\s*display:\s*table-header-group", css)
+    assert re.search(r"\.chart-block\s*{[^}]*break-inside:\s*avoid", css)
+    blocks = re.findall(r'<div class="(?:poll|chart-block)">(.*?)</div>', html, re.S)
+    charts_in_blocks = sum(b.count('<img class="chart"') for b in blocks)
+    assert charts_in_blocks == html.count('<img class="chart"') > 0

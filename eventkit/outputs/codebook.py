@@ -15,7 +15,7 @@ from eventkit.models import LIKERT_LABELS
 @dataclass(frozen=True)
 class Column:
     name: str
-    dtype: str  # "int" (never blank), "float" (may be blank), "str", "datetime" (ISO 8601 text)
+    dtype: str  # "int" (never blank), "whole" (a whole number or blank), "float" (may be blank), "str", "datetime"
     description: str
 
 
@@ -38,7 +38,11 @@ _PARTICIPANT = (
     "str",
     "Pseudonym of the participant (P001, P002 … in order of joining); blank for show-of-hands counts",
 )
-_TABLE = ("table_number", "int", "Table the participant sat at when exported (0 = not seated)")
+_TABLE = (
+    "table_number",
+    "whole",
+    "Table the participant sat at when exported; blank = not seated (and for show-of-hands counts)",
+)
 
 FILES: dict[str, tuple[Column, ...]] = {
     "votes": define_columns(
@@ -155,7 +159,7 @@ LONG: tuple[Column, ...] = define_columns(
     ("item", "str", "Question, wall prompt, vignette title or evaluation item"),
     ("detail", "str", "Option label for polls, discussion prompt for table notes, otherwise blank"),
     _PARTICIPANT,
-    ("table_number", "int", "Table of the participant (table notes: the note's table); 0 = not seated"),
+    ("table_number", "whole", "Table of the participant (table notes: the note's table); blank = not seated"),
     (
         "value_num",
         "float",
@@ -175,7 +179,13 @@ def all_files() -> dict[str, tuple[Column, ...]]:
     return {**FILES, LONG_NAME: LONG}
 
 
-PANDAS_TYPES = {"int": "int64", "float": "float64", "str": "object (text)", "datetime": "text, ISO 8601 UTC"}
+PANDAS_TYPES = {
+    "int": "int64",
+    "whole": "Int64 (blank = none)",
+    "float": "float64",
+    "str": "object (text)",
+    "datetime": "text, ISO 8601 UTC",
+}
 
 
 def codebook_markdown() -> str:
@@ -191,8 +201,10 @@ def codebook_markdown() -> str:
         "extra apostrophe '.",
         "",
         "Read with pandas: `pd.read_csv(path)`; int columns are never blank,",
-        "float columns may be blank (NaN). A text column that is blank in every row reads as float NaN;",
-        "`eventkit.outputs.exports.read_csv(path, name)` passes the text dtypes for you.",
+        "float columns may be blank (NaN). Int64 columns are whole numbers that may be blank (table_number",
+        "is blank for anyone not seated): plain `pd.read_csv` reads them as float64 when a cell is blank.",
+        "A text column that is blank in every row reads as float NaN;",
+        "`eventkit.outputs.exports.read_csv(path, name)` passes the text and Int64 dtypes for you.",
         "",
     ]
     for name, columns in all_files().items():

@@ -4,7 +4,8 @@ Every file is UTF-8 with a byte-order mark (so Excel picks the right
 encoding), CRLF line ends, ISO 8601 timestamps and stable column types:
 integer columns are never blank, and numeric columns that can be blank are
 written as floats (84.0), so pandas.read_csv reads the same dtypes whatever
-the data. Participants appear only as their pseudonym (P001); every text
+the data; a whole number that can be blank (table_number: not seated) is
+written as 3 or nothing, and read_csv here reads it as pandas' Int64. Participants appear only as their pseudonym (P001); every text
 cell goes through text.neutralise_cell so no spreadsheet runs it.
 
 The columns and the codebook are in eventkit.outputs.codebook, the rows in
@@ -54,6 +55,8 @@ def csv_bytes(rows: Iterable[dict], columns: tuple[Column, ...]) -> bytes:
 def _cell(value: int | float | str | None, dtype: str) -> object:
     if dtype == "int":
         return int(value or 0)
+    if dtype == "whole":
+        return "" if value is None else int(value)  # blank, not 0: "no table" is not a table
     if dtype == "float":
         return "" if value is None else float(value)  # always "84.0", so pandas reads float64
     return neutralise_cell("" if value is None else str(value))
@@ -77,7 +80,8 @@ def read_csv(source, name: str):
     text = [c.name for c in columns if c.dtype in ("str", "datetime")]
     # Only a blank numeric cell is missing: a note that says "NULL" or "NaN" stays text.
     blanks = {c.name: [""] for c in columns if c.name not in text}
-    return pd.read_csv(source, dtype={c: "string" for c in text}, keep_default_na=False, na_values=blanks)
+    types = {c: "string" for c in text} | {c.name: "Int64" for c in columns if c.dtype == "whole"}
+    return pd.read_csv(source, dtype=types, keep_default_na=False, na_values=blanks)
 
 
 def codebook_csv() -> bytes:

@@ -60,6 +60,16 @@ def _times(n: int) -> str:
     return f" ×{n}" if n > 1 else ""
 
 
+def _table(head: str, rows: str) -> str:
+    """A table whose header row (in <thead>) is printed again on every page the table reaches."""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _with_heading(heading: str, chart: str) -> str:
+    """A chart under its heading (HTML), kept together on one printed page; '' without a chart."""
+    return f'<div class="chart-block"><h3>{heading}</h3>{chart}</div>' if chart else ""
+
+
 def _pct(value: float | None) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
@@ -110,7 +120,7 @@ def _background(store: Store, event) -> str:
     return (
         _paragraphs(event.welcome)
         + f'<div class="figures">{boxes}</div>'
-        + chart_html(chart, "Participation over the day: actions per 15 minutes")
+        + _with_heading("Participation over the day", chart_html(chart, "Participation: actions per 15 minutes"))
     )
 
 
@@ -135,7 +145,7 @@ def _poll_reveal(store: Store, poll: Poll) -> str:
             f"<td class=num>{_pct(r.share)}</td></tr>"
             for r in frame.itertuples()
         )
-        parts.append(f"<table><tr><th>Option</th><th class=num>Votes</th><th class=num>Share</th></tr>{rows}</table>")
+        parts.append(_table("<th>Option</th><th class=num>Votes</th><th class=num>Share</th>", rows))
         if poll.correct_option:
             parts.append(f'<p>The answer: <span class="answer">{escape(poll.correct_option.label)}</span></p>')
     else:
@@ -158,8 +168,8 @@ def _changes(store: Store, event_id: int, polls: list[Poll]) -> str:
     out = []
     for poll in repeats:
         frame = analysis.shift_frame(store, poll)
-        out.append(f"<h3>{escape(poll.question)}</h3>")
-        out.append(chart_html(analysis.shift_chart(poll, frame), f"Before and after: {poll.question}"))
+        chart = chart_html(analysis.shift_chart(poll, frame), f"Before and after: {poll.question}")
+        out.append(_with_heading(escape(poll.question), chart))
         correct = frame[frame["correct"]]
         if not correct.empty:
             before = correct[correct["when"] == "before"]["share"].sum()
@@ -173,7 +183,7 @@ def _changes(store: Store, event_id: int, polls: list[Poll]) -> str:
 def _themes(store: Store, event_id: int) -> str:
     cells = store.analysis_matrix(event_id)
     notes_chart = analysis.notes_chart(analysis.notes_frame(store, event_id))
-    out = [chart_html(notes_chart, "Wall notes per prompt")]
+    out = [_with_heading("Wall notes per prompt", chart_html(notes_chart, "Wall notes per prompt"))]
     if not cells:
         return "".join(out) + "<p>No themes have been set up.</p>"
     matrix = analysis.matrix_frame(cells)
@@ -182,7 +192,7 @@ def _themes(store: Store, event_id: int) -> str:
         f"<tr><td>{escape(str(r[0]))}</td>" + "".join(f"<td class=num>{int(v)}</td>" for v in r[1:]) + "</tr>"
         for r in matrix.itertuples(index=False)
     )
-    out.append(f"<h3>Analysis matrix</h3><table><tr><th>Theme</th>{head}</tr>{rows}</table>")
+    out.append(f"<h3>Analysis matrix</h3>{_table(f'<th>Theme</th>{head}', rows)}")
     for theme in dict.fromkeys(c.theme for c in cells):
         texts = Counter((c.source, t) for c in cells if c.theme == theme for t in c.texts)
         if texts:
@@ -198,8 +208,9 @@ def _evaluation(store: Store, event_id: int) -> str:
     responses, joined, rate = analysis.response_rate(store, event_id)
     out = [f"<p>{responses} of {joined} people who took part completed the evaluation ({_pct(rate)}).</p>"]
     frame = analysis.eval_frame(store, event_id)
-    out.append(chart_html(analysis.score_chart(frame), "Scores for the event, presentations and discussions"))
-    out.append(chart_html(analysis.likert_chart(frame), "Agreement with outcome statements"))
+    scores = chart_html(analysis.score_chart(frame), "Scores for the event, presentations and discussions")
+    agreement = chart_html(analysis.likert_chart(frame), "Agreement with outcome statements")
+    out += [_with_heading("Scores (1 = poor, 5 = excellent)", scores), _with_heading("Agreement", agreement)]
     if not frame.empty:
         summary = (
             frame.assign(total=frame["value"] * frame["n"])
@@ -210,9 +221,7 @@ def _evaluation(store: Store, event_id: int) -> str:
             f"<tr><td>{escape(text)}</td><td class=num>{int(r.n)}</td><td class=num>{r.total / r.n:.1f}</td></tr>"
             for (_, text), r in summary.iterrows()
         )
-        out.append(
-            f"<table><tr><th>Item</th><th class=num>Answers</th><th class=num>Mean (1–5)</th></tr>{rows}</table>"
-        )
+        out.append(_table("<th>Item</th><th class=num>Answers</th><th class=num>Mean (1–5)</th>", rows))
     by_question: dict[str, list[str]] = {}
     for item in store.codable_items(event_id, "eval_answer"):
         by_question.setdefault(item.context, []).append(item.text)

@@ -16,7 +16,7 @@ def pseudonym(seq: int | None) -> str:
 
 
 def _person(r: dict) -> dict:
-    return {"participant": pseudonym(r.get("participant_seq")), "table_number": r.get("table_no") or 0}
+    return {"participant": pseudonym(r.get("participant_seq")), "table_number": r.get("table_no") or None}
 
 
 def activity_rows(store: Store, event_id: int) -> dict[str, list[dict]]:
@@ -27,7 +27,7 @@ def activity_rows(store: Store, event_id: int) -> dict[str, list[dict]]:
             **r,
             "source": "show_of_hands",
             "participant": "",
-            "table_number": 0,
+            "table_number": None,
             "created_at": r["updated_at"],
             "changes": 0,
         }

@@ -117,30 +117,55 @@ def _poll_buttons(spec: EventSpec, index: int, is_new: bool, new_poll: PollSpec,
         save(edit.drop_poll(spec, index), "Poll deleted.", index)
 
 
+KIND_HELP = (
+    "What attendees answer. score: a rating from 1 (poor) to 5 (excellent); "
+    "likert: how much they agree, from Strongly disagree to Strongly agree; "
+    "text: a free-text answer in their own words."
+)
+
+
 def wall_and_evaluation_form(spec: EventSpec, save: Save) -> None:
     """The wall prompts and the evaluation items, as two editable tables."""
     with st.form("wall-evaluation"):
         st.caption(
             "Add rows at the bottom; select a row and press Delete to remove it. Prompts or items "
-            "that already have notes or answers cannot be removed, only reworded."
+            "that already have notes or answers cannot be removed, only reworded. Double-click a cell "
+            "to type in it (keys pressed before its text box opens are lost); Enter or Tab keeps what you typed."
         )
         prompts = st.data_editor(
             edit.prompt_frame(spec),
             num_rows="dynamic",
             key="prompts",
-            column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large")},
+            column_config={"prompt": st.column_config.TextColumn("Wall prompt", width="large", default="")},
         )
+        st.caption(f"Kind — {KIND_HELP}")
         items = st.data_editor(
             edit.evaluation_frame(spec),
             num_rows="dynamic",
             key="evaluation",
             column_config={
-                "kind": st.column_config.SelectboxColumn("Kind", options=list(EVAL_KINDS), required=True),
-                "text": st.column_config.TextColumn("Evaluation item", width="large"),
+                "kind": st.column_config.SelectboxColumn(
+                    "Kind", options=list(EVAL_KINDS), required=True, default="score", help=KIND_HELP
+                ),
+                "text": st.column_config.TextColumn(
+                    "Evaluation item", width="large", default="", help="The question as attendees read it."
+                ),
             },
         )
         if st.form_submit_button("Save wall prompts and evaluation", type="primary"):
-            save(edit.with_wall_and_evaluation(spec, prompts, items))
+            saved = edit.with_wall_and_evaluation(spec, prompts, items)
+            save(saved, _wall_and_evaluation_saved(saved))
+
+
+def _wall_and_evaluation_saved(spec: EventSpec) -> str:
+    """What a save of the two grids did, e.g. "Saved: 3 wall prompts and no evaluation questions"."""
+    prompts, items = len(spec.wall_prompts), len(spec.evaluation)
+    said = [
+        f"{n or 'no'} {noun}{'' if n == 1 else 's'}"
+        for n, noun in ((prompts, "wall prompt"), (items, "evaluation question"))
+    ]
+    empty = " (attendees see no evaluation form)" if not items else ""
+    return f"Saved: {said[0]} and {said[1]}{empty}."
 
 
 def table_form(spec: EventSpec, save: Save) -> None:
@@ -154,6 +179,7 @@ def table_form(spec: EventSpec, save: Save) -> None:
     table = next((t for t in spec.tables if t.number == number), TableSpec(number, f"Table {number}"))
     with st.form(f"table-{number}"):
         name = st.text_input("Table name", table.name)
+        st.header("Vignettes", anchor=False)  # the vignettes' h3 headings sit under an h2 (axe heading-order)
         vignettes = []
         for i, shown in enumerate([*table.vignettes, VignetteSpec(title="")]):
             if (vignette := _vignette_fields(number, i, shown)) is not None:
@@ -167,7 +193,7 @@ def table_form(spec: EventSpec, save: Save) -> None:
 
 def _vignette_fields(number: int, i: int, v: VignetteSpec) -> VignetteSpec | None:
     """One vignette's fields; None when its title is blank (skipped, or removed)."""
-    st.subheader(f"Vignette {i + 1}" if v.title else "Add a vignette (leave the title blank to skip)")
+    st.subheader(f"Vignette {i + 1}" if v.title else "Add a vignette (leave the title blank to skip)", anchor=False)
     title = st.text_input("Title", v.title, key=f"vt-{number}-{i}")
     story = st.text_area("Story", v.story, key=f"vs-{number}-{i}", height=160)
     prompts = st.text_area("Discussion prompts (one per line)", "\n".join(v.prompts), key=f"vp-{number}-{i}")
@@ -190,4 +216,4 @@ def event_file_form(event: Event, spec: EventSpec, save: Save) -> None:
             try:
                 save(parse_event_file(text), "Event file saved.")
             except EventFileError as err:
-                show_errors(err.errors)
+                show_errors(err.errors, in_words=False)

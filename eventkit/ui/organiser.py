@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..event.spec import FieldError
 from ..models import Event
 from ..storage import StorageFault, StoreError
 from . import faults, roles, routes
 from .live import store
+from .problems import plain_problem
 from .roles import choose_organiser_event, organiser_event, require_organiser
 from .routes import link
 from .widgets import use_css
@@ -70,6 +72,24 @@ def toast_after_rerun(message: str) -> None:
     st.session_state[_SAVED_KEY] = message
 
 
+_CREATED_KEY = "ek-organiser-created"  # the code of the event just created, for the run after it
+
+
+def created(code: str, form_keys: tuple[str, ...]) -> None:
+    """After "Create event": empty the form's fields (they stay when the create is refused), and
+    point to the editor in the next run (point_to_the_editor_after_create)."""
+    for key in form_keys:
+        st.session_state.pop(key, None)
+    st.session_state[_CREATED_KEY] = code
+
+
+def point_to_the_editor_after_create() -> None:
+    """In the run after an event was created: what to do next, with a link to the editor."""
+    if code := st.session_state.pop(_CREATED_KEY, None):
+        st.success(f"{code} is created and chosen. Next: set it up — polls, wall, evaluation and the passcode.")
+        st.page_link(routes.EDITOR, label=f"Open the Event editor for {code}", icon=":material/edit_note:")
+
+
 def organiser_page(title: str) -> Event | None:
     """The start of every organiser page: sign-in, navigation, the chosen event."""
     use_css()  # readable captions, visible focus
@@ -91,14 +111,15 @@ def require_event(event: Event | None) -> Event:
     return event
 
 
-def show_errors(errors: list) -> None:
-    """One message listing every problem (each names its field, and line when known)."""
+def show_errors(errors: list, *, in_words: bool = True) -> None:
+    """One message listing every problem: in words with its field path in brackets (the forms), or
+    as the field path and line (`in_words=False`, for the event file edited as YAML)."""
     fault = next((e for e in errors if isinstance(e, StorageFault)), None)
     if fault is not None:  # nothing to fix in the form: the database cannot take it now
         show_refusal(fault)
         return
     st.error("Nothing was saved. Please fix:")
-    st.text("\n".join(f"• {e}" for e in errors))
+    st.text("\n".join(f"• {plain_problem(e) if in_words and isinstance(e, FieldError) else e}" for e in errors))
 
 
 def show_refusal(err: StoreError) -> None:

@@ -1,4 +1,4 @@
-"""axe-core on every screen: no serious or critical violation.
+"""axe-core on every screen: no serious or critical violation; on organiser pages none at all.
 
 Attendee screens at phone size (390x844), the projector's screens at
 1920x1080, and the staff pages (facilitator sign-in and every tab of the
@@ -27,9 +27,10 @@ BASE_LOADED = "() => [...document.querySelectorAll('style')].some(s => s.textCon
 STAFF = {"width": 1280, "height": 800}
 
 # (rule id, substring of the node's CSS target) that come from Streamlit's own
-# markup and cannot be changed by the app. Empty: every violation found so far
-# was fixed in eventkit/static/attendee.css or the pages.
-STREAMLIT_OWN: set[tuple[str, str]] = set()
+# markup and cannot be changed by the app. One, minor: st.file_uploader's drop zone is
+# <section role="presentation" tabindex="-1" aria-label="…">: focusable and labelled,
+# so the presentation role is ignored (seating page; Streamlit 1.67's markup).
+STREAMLIT_OWN: set[tuple[str, str]] = {("presentation-role-conflict", "section")}
 
 
 def _poll(store, event_id: int, kind: str):
@@ -116,11 +117,11 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-def blocking_violations(results: dict) -> list[str]:
-    """One line per serious/critical violation node not known to be Streamlit's own."""
+def blocking_violations(results: dict, impacts: tuple[str, ...] = BLOCKING) -> list[str]:
+    """One line per violation node of the given impacts not known to be Streamlit's own."""
     lines = []
     for violation in results["violations"]:
-        if violation["impact"] not in BLOCKING:
+        if violation["impact"] not in impacts:
             continue
         for node in violation["nodes"]:
             target = " ".join(map(str, node["target"]))
@@ -130,14 +131,15 @@ def blocking_violations(results: dict) -> list[str]:
     return lines
 
 
-def check_page(page, axe_source: str) -> None:
-    """Run axe on the page once the app is idle; assert no serious or critical violation."""
+def check_page(page, axe_source: str, impacts: tuple[str, ...] = BLOCKING) -> None:
+    """Run axe on the page once the app is idle; assert no violation of the given impacts
+    (serious or critical unless told)."""
     wait_for_streamlit(page)
     page.wait_for_function(BASE_LOADED)
     page.evaluate("document.fonts.ready")
     page.add_script_tag(content=axe_source)
     results = page.evaluate(RUN_AXE)
-    if blocking_violations(results):
+    if blocking_violations(results, impacts):
         # Once seen under load: a caption checked mid-rerun (faded while stale, or the
         # attendee pages polling). A real violation persists, so look again once idle.
         page.wait_for_timeout(1_500)
@@ -145,7 +147,7 @@ def check_page(page, axe_source: str) -> None:
         results = page.evaluate(RUN_AXE)
     # A check that ran on nothing proves nothing: axe must have looked at the page.
     assert len(results["passes"]) > 15, [p["id"] for p in results["passes"]]
-    assert blocking_violations(results) == []
+    assert blocking_violations(results, impacts) == []
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -216,8 +218,16 @@ ORGANISER_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("path", ORGANISER_PAGES)
-def test_organiser_page_has_no_serious_axe_violation(path, app_server, browser, axe_source):
+ANY_IMPACT = ("minor", "moderate", "serious", "critical")
+# Each organiser page, and each further tab of it, as (path, tab or None).
+ORGANISER_SCREENS = [(path, None) for path in ORGANISER_PAGES] + [
+    ("/organiser-editor", tab) for tab in ("Polls", "Wall and evaluation", "Tables", "Event file")
+]
+
+
+@pytest.mark.parametrize("path, tab", ORGANISER_SCREENS)
+def test_organiser_page_has_no_axe_violation_of_any_impact(path, tab, app_server, browser, axe_source):
+    """Staff pages are held to every axe rule, minor and moderate ones too (issue 21)."""
     context = browser.new_context(viewport=STAFF)
     try:
         page = context.new_page()
@@ -226,7 +236,21 @@ def test_organiser_page_has_no_serious_axe_violation(path, app_server, browser, 
         close_page_not_found(page)
         _signed_in(page, path)
         expect(page.locator("h1").first).to_be_visible()
-        check_page(page, axe_source)
+        if tab is not None:
+            page.get_by_role("tab", name=tab).click()
+            wait_for_streamlit(page)
+        check_page(page, axe_source, ANY_IMPACT)
+    finally:
+        context.close()
+
+
+def test_sign_out_page_has_no_axe_violation_of_any_impact(app_server, browser, axe_source):
+    context = browser.new_context(viewport=STAFF)
+    try:
+        page = context.new_page()
+        page.goto(app_server.page_url("/sign-out"))
+        expect(page.get_by_role("heading", name="Signed out")).to_be_visible(timeout=20_000)
+        check_page(page, axe_source, ANY_IMPACT)
     finally:
         context.close()
 

@@ -107,3 +107,33 @@ def test_no_chart_label_is_cut_off(printed, browser):
         cut += [f"{html.unescape(alt)[:50]}: {t['text']!r} {t}" for t in page.evaluate(LABELS_OUTSIDE)]
     page.close()
     assert cut == []
+
+
+def _page_text(pdf, number: int) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def test_a_table_that_runs_onto_a_new_page_repeats_its_header_row(printed):
+    """Every page holding a row of the evaluation table has the table's header on it too."""
+    report_html, pdf = printed
+    items = re.search(r"<th>Item</th>.*?<tbody>(.*?)</tbody>", report_html, re.S)[1]
+    first_cells = [html.unescape(c) for c in re.findall(r"<tr><td>(.*?)</td>", items)]
+    missing_header = []
+    for number in range(1, _pages(pdf) + 1):
+        lines = _page_text(pdf, number)
+        text = " ".join(lines)
+        rows_here = [c for c in first_cells if " ".join(c.split()[:6]) in text]
+        if rows_here and "Answers" not in text:
+            missing_header.append(f"page {number}: {rows_here[0][:40]} without the header row")
+    assert missing_header == []
+
+
+def test_no_chart_sits_alone_on_a_page(printed):
+    """The participation chart, under its heading, stays on page 1 with the headline figures
+    (it was alone on page 2); the other charts keep their headings through test_no_heading_is_left…."""
+    _, pdf = printed
+    first = " ".join(_page_text(pdf, 1))
+    assert "Participation over the day" in first and "votes cast" in first
