@@ -8,7 +8,9 @@ same day (void once the passcode changes, at sign-out and at midnight). Every ac
 is a method of the Console, so code running for an attendee (who has no
 Console) cannot change polls, the wall or the run of show, whatever it calls.
 Each action also re-checks that the passcode has not changed since the
-Console was unlocked, so changing the passcode locks out every open panel.
+Console was unlocked, so changing the passcode locks out every open panel,
+and a resumed Console that its pass is still valid, so a sign-out in another
+tab or midnight stops it too.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ class ConsoleLocked(PermissionError):
 class Console:
     """The facilitator's controls for one event."""
 
-    __slots__ = ("store", "event_id", "_hash")
+    __slots__ = ("store", "event_id", "_hash", "_pass")
 
-    def __init__(self, store: Store, event_id: int, passcode_hash: str, _token: object = None) -> None:
+    def __init__(
+        self, store: Store, event_id: int, passcode_hash: str, _token: object = None, pass_token: str | None = None
+    ) -> None:
         if _token is not _UNLOCKED:
             raise ConsoleLocked("A Console is only obtained with Console.unlock(store, event_id, passcode).")
-        self.store, self.event_id, self._hash = store, event_id, passcode_hash
+        self.store, self.event_id, self._hash, self._pass = store, event_id, passcode_hash, pass_token
 
     @classmethod
     def unlock(cls, store: Store, event_id: int, passcode: str, client: str = "") -> Console:
@@ -72,7 +76,7 @@ class Console:
         stored = store.facilitator_hash(event_id)
         if not staff.pass_is_valid(store, token, "facilitator", event_id, staff.facilitator_mark(stored)):
             raise ConsoleLocked("Please sign in with the facilitator passcode.")
-        return cls(store, event_id, stored, _UNLOCKED)
+        return cls(store, event_id, stored, _UNLOCKED, token)
 
     def remember(self) -> tuple[str, int]:
         """A pass for this browser until midnight: (token for its cookie, seconds it lasts)."""
@@ -84,9 +88,15 @@ class Console:
         staff.revoke_pass(self.store, token)
 
     def _check(self) -> Store:
-        """The store, once the passcode this Console was unlocked with is still current."""
+        """The store, once the passcode this Console was unlocked with is still current and,
+        for a Console resumed from a pass, that pass still is (not signed out, not past midnight)."""
         if self.store.facilitator_hash(self.event_id) != self._hash:
             raise ConsoleLocked("The facilitator passcode has changed: please sign in again.")
+        mark = staff.facilitator_mark(self._hash)
+        if self._pass is not None and not staff.pass_is_valid(
+            self.store, self._pass, "facilitator", self.event_id, mark
+        ):
+            raise ConsoleLocked("This browser has been signed out of the control panel: please sign in again.")
         return self.store
 
     def _own_poll(self, poll_id: int) -> None:

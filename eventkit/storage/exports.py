@@ -10,6 +10,7 @@ import os
 
 from .base import StoreBase, StoreError
 from .event_rows import count_rows
+from .staff import strip_staff_secrets
 from .stale import EVENT, changes, unshared
 
 _VOTES_SQL = """
@@ -148,7 +149,8 @@ class ExportsMixin(StoreBase):
         """Write a consistent copy of the data to the SQLite file `path`, while the app runs.
 
         Without only_event: the whole database file in one step (SQLite's
-        backup API; on PostgreSQL a StoreError, as that is pg_dump's job).
+        backup API; on PostgreSQL a StoreError, as that is pg_dump's job),
+        then every staff hash blanked and every sign-in dropped (staff.strip_staff_secrets).
         With only_event: a fresh SQLite file with just that event, copied
         row by row from one snapshot (the same on both engines), the token
         hashes replaced by the pseudonyms P001…, so the copy cannot be
@@ -159,6 +161,7 @@ class ExportsMixin(StoreBase):
             os.remove(path)
         if only_event is None:
             self.engine.backup_whole(str(path))
+            strip_staff_secrets(os.fspath(path))
             return
         from .backends.sqlite import SqliteEngine
         from .copying import copy_event

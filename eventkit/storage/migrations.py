@@ -236,9 +236,24 @@ ALTER TABLE login_attempts ADD COLUMN client TEXT NOT NULL DEFAULT '';
 CREATE INDEX idx_login_attempts_client ON login_attempts(role, event_id, client, created_at)
 """
 
+# Pass handoffs (issue 22): a sign-in on a Streamlit page hands its pass to the
+# server route that sets the HttpOnly cookie (eventkit/web/staff_routes.py)
+# through a one-time code that lasts a minute. Kept here only as the code's
+# SHA-256 and the pass sealed with a key made from the code, so the row alone
+# gives neither the code nor the pass.
+PASS_HANDOFFS = """
+CREATE TABLE pass_handoffs (
+    code_hash TEXT PRIMARY KEY,
+    sealed_pass TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX idx_pass_handoffs_expiry ON pass_handoffs(expires_at)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0003_login_attempts", LOGIN_ATTEMPTS),
     ("0004_joining_door", JOINING_DOOR),
     ("0005_staff_sign_in", STAFF_SIGN_IN),
+    ("0006_pass_handoffs", PASS_HANDOFFS),
 ]

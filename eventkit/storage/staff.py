@@ -1,12 +1,15 @@
 """Staff secrets kept in the database: the generated organiser password and remembered sign-ins.
 
 Only hashes are stored: the organiser password as a salted scrypt hash, a
-remembered sign-in ("pass") as the SHA-256 of its random token. None of this
-goes into any export (see ExportsMixin.backup_to).
+remembered sign-in ("pass") as the SHA-256 of its random token, a one-minute
+handoff code (the pass on its way to the browser's HttpOnly cookie) as its
+SHA-256 beside the pass sealed with it. None of this goes into any export or
+backup (see ExportsMixin.backup_to and strip_staff_secrets).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import NamedTuple
 
 from ..models import ROLES, Role
@@ -23,6 +26,26 @@ def forget_facilitator_sign_ins(db: Db, event_id: int) -> None:
     """
     db.execute("DELETE FROM staff_passes WHERE role = 'facilitator' AND event_id = ?", [event_id])
     db.execute("DELETE FROM login_attempts WHERE role = 'facilitator' AND event_id = ?", [event_id])
+
+
+def strip_staff_secrets(path: str) -> None:
+    """In a backup file about to leave the machine: blank every staff hash and drop every sign-in.
+
+    The organiser password hash, each event's facilitator passcode hash, the
+    passes, handoffs and sign-in attempts. Restored, the copy asks for a new
+    organiser password (generated at start, or set) and new passcodes.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("UPDATE staff_secrets SET value_hash = ''")
+        conn.execute("UPDATE events SET facilitator_hash = ''")
+        for table in ("staff_passes", "pass_handoffs", "login_attempts", "sign_in_locks"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("COMMIT")
+        conn.execute("VACUUM")  # no deleted page keeps an old hash
+    finally:
+        conn.close()
 
 
 class StaffPass(NamedTuple):
@@ -115,3 +138,28 @@ class StaffMixin(StoreBase):
             return db.execute(
                 "DELETE FROM staff_passes WHERE role = ? AND event_id IS NOT DISTINCT FROM ?", [role, event_id]
             ).rowcount
+
+    # --- Handing a new pass to the browser's cookie ---------------------------------------
+
+    @unshared
+    def add_pass_handoff(self, code_hash: str, sealed_pass: str, expires_at: str) -> None:
+        """Keep a one-time handoff until `expires_at` (expired ones are dropped on the way)."""
+        with self.write() as db:
+            db.execute("DELETE FROM pass_handoffs WHERE expires_at <= ?", [utc_now()])
+            db.execute(
+                "INSERT INTO pass_handoffs (code_hash, sealed_pass, expires_at) VALUES (?, ?, ?)",
+                [code_hash, sealed_pass, expires_at],
+            )
+
+    @unshared
+    def take_pass_handoff(self, code_hash: str) -> str | None:
+        """The sealed pass of an unexpired handoff, which is used up by this call; None otherwise.
+
+        One DELETE … RETURNING: of two requests with the same code, one gets it.
+        """
+        with self.write() as db:
+            row = db.execute(
+                "DELETE FROM pass_handoffs WHERE code_hash = ? AND expires_at > ? RETURNING sealed_pass",
+                [code_hash, utc_now()],
+            ).fetchone()
+        return row[0] if row else None

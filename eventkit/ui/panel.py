@@ -30,6 +30,7 @@ _LAST_PRESSED = "ek-next-found-nothing"  # the live poll id when Next question h
 @faults.shielded(faults.STAFF)
 def live_status(event: Event) -> None:
     """One line of live figures: what is live, votes, devices, pending notes, feedback."""
+    fx.still_signed_in(event)  # the pass again at every refresh, before any read
     now = reads().live(event.id)
     responses, joined = reads().response_rate(event.id)
     pending = sum(1 for n in reads().moderation_notes(event.id) if n.status == "pending")
@@ -51,6 +52,7 @@ def live_status(event: Event) -> None:
 @faults.shielded(faults.STAFF)
 def run_of_show(event: Event, con: Console) -> None:
     """Buttons that make each activity live; the live one is highlighted."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     now, polls = reads().live(event.id), reads().polls(event.id)
     names = poll_names(polls)
     steps = [
@@ -96,6 +98,7 @@ def poll_picker(event: Event, con: Console) -> Poll | None:
 @faults.shielded(faults.STAFF)
 def poll_controls(event: Event, con: Console, poll_id: int, drawn_live_id: int | None) -> None:
     """Open, close, show/hide results, reveal and next, for the picked poll."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     polls, now = reads().polls(event.id), reads().live(event.id)
     live_id = now.poll_id if now.kind == "poll" else None
     poll = reads().poll(event.id, poll_id)
@@ -261,6 +264,7 @@ def moderation_settings(event: Event, con: Console) -> None:
 @faults.shielded(faults.STAFF)
 def note_queue(event: Event, con: Console) -> None:
     """Every note with its state; hide, unhide or approve. Notes are never deleted."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     notes = reads().moderation_notes(event.id)
     prompts = {p.id: p.text for p in reads().prompts(event.id)}
     states = {
@@ -299,6 +303,7 @@ def note_queue(event: Event, con: Console) -> None:
 @faults.shielded(faults.STAFF)
 def evaluation(event: Event, con: Console) -> None:
     """Open or close the evaluation and watch the response rate."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     fresh = reads().event_by_code(event.code) or event
     responses, joined = reads().response_rate(event.id)
     st.metric("Feedback received", fx.rate_caption(responses, joined))
@@ -351,6 +356,7 @@ def tables(event: Event) -> None:
 @faults.shielded(faults.STAFF)
 def door(event: Event, con: Console) -> None:
     """Joining: an alert once more devices joined than expected, and Close / Reopen joining."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     fresh = reads().event_by_code(event.code) or event
     joined, expected = reads().response_rate(event.id)[1], fresh.expected_attendance
     if fresh.joining_open and expected and joined > expected:
