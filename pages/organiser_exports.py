@@ -7,7 +7,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.outputs import exports
-from eventkit.ui import routes
+from eventkit.ui import roles
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Exports"))
@@ -97,7 +97,7 @@ st.dataframe(preview, hide_index=True, height=320)
 st.subheader("Backup and event file")
 with st.container(horizontal=True):
     if not store.is_postgres:  # the server checks this browser's organiser pass at every fetch
-        st.link_button("Database backup (all events)", routes.BACKUP_DOWNLOAD, icon=":material/backup:")
+        st.link_button("Database backup (all events)", roles.BACKUP_ADDRESS, icon=":material/backup:")
     st.download_button(
         "Event file (YAML)",
         data=lambda: exports.event_file_bytes(store, event),

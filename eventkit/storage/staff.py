@@ -4,12 +4,11 @@ Only hashes are stored: the organiser password as a salted scrypt hash, a
 remembered sign-in ("pass") as the SHA-256 of its random token, a one-minute
 handoff code (the pass on its way to the browser's HttpOnly cookie) as its
 SHA-256 beside the pass sealed with it. None of this goes into any export or
-backup (see ExportsMixin.backup_to and strip_staff_secrets).
+backup (see ExportsMixin.backup_to and backends/sqlite.py's strip_staff_secrets).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import NamedTuple
 
 from ..models import ROLES, Role
@@ -26,26 +25,6 @@ def forget_facilitator_sign_ins(db: Db, event_id: int) -> None:
     """
     db.execute("DELETE FROM staff_passes WHERE role = 'facilitator' AND event_id = ?", [event_id])
     db.execute("DELETE FROM login_attempts WHERE role = 'facilitator' AND event_id = ?", [event_id])
-
-
-def strip_staff_secrets(path: str) -> None:
-    """In a backup file about to leave the machine: blank every staff hash and drop every sign-in.
-
-    The organiser password hash, each event's facilitator passcode hash, the
-    passes, handoffs and sign-in attempts. Restored, the copy asks for a new
-    organiser password (generated at start, or set) and new passcodes.
-    """
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("BEGIN")
-        conn.execute("UPDATE staff_secrets SET value_hash = ''")
-        conn.execute("UPDATE events SET facilitator_hash = ''")
-        for table in ("staff_passes", "pass_handoffs", "login_attempts", "sign_in_locks"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.execute("COMMIT")
-        conn.execute("VACUUM")  # no deleted page keeps an old hash
-    finally:
-        conn.close()
 
 
 class StaffPass(NamedTuple):

@@ -34,6 +34,9 @@ _CLIENT_KEY = "ek_client"  # a random id for this browser session, for the guess
 _COOKIES_KEY = "ek_cookies"  # cookie name -> (handoff code, when made) of a pass this session was given
 _EVENT_KEY = "ek_organiser_event"  # the event the organiser is working on
 ORGANISER_COOKIE = staff.ORGANISER_COOKIE
+# Served by the server's own routes (eventkit/web/staff_routes.py), not Streamlit pages.
+SIGN_OUT_ADDRESS = "/staff/sign-out"
+BACKUP_ADDRESS = "/staff/download/backup"
 
 
 def client_id() -> str:
@@ -68,7 +71,7 @@ def sign_out_button(event_code: str | None = None) -> None:
     """Sign out: a link to the server's page whose button (a POST) signs this browser out."""
     st.link_button(
         "Sign out",
-        "/staff/sign-out" + (f"?event={event_code}" if event_code else ""),
+        SIGN_OUT_ADDRESS + (f"?event={event_code}" if event_code else ""),
         icon=":material/logout:",
         type="tertiary",
         help="You stay signed in on this browser until midnight unless you sign out (in a new tab).",

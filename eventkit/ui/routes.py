@@ -31,8 +31,6 @@ REPORT = "pages/organiser_report.py"
 EXPORTS = "pages/organiser_exports.py"
 SEATING = "pages/organiser_seating.py"
 QR_CODES = "pages/organiser_qr.py"
-# Served by the server's own routes (eventkit/web/staff_routes.py), not Streamlit pages.
-BACKUP_DOWNLOAD = "/staff/download/backup"
 
 # (file, title, url path). Attendees' QR codes open /?event=CODE&table=N:
 # the first page is the default one, served at "/".
