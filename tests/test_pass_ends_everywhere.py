@@ -88,8 +88,46 @@ def test_every_timed_section_checks_the_pass_before_it_reads_or_offers_an_action
         captions = [c.value for c in at.caption if "until midnight" not in c.value]
         assert at.button or at.get("metric") or captions, "the section drew nothing while signed in"
         at.session_state["end_pass"] = True
+        # The next refresh comes PANEL_REFRESH_SECONDS later: past the one-second shared check.
+        at.session_state["ek_facilitator_checked"] = {}
         at.run()
         assert not at.exception
         assert [t.value for t in at.title] == ["Facilitator sign-in"], section
         assert [b.label for b in at.button] == ["Open the control panel"] and not at.get("metric")
         assert not any("No notes here" in c.value or "Figures refresh" in c.value for c in at.caption)
+
+
+def test_timed_sections_refreshing_together_share_one_check_of_the_pass(tmp_path, monkeypatch, demo_spec):
+    """Cheap: the six sections that refresh every PANEL_REFRESH_SECONDS look the pass up once a second."""
+    from eventkit.live import PANEL_REFRESH_SECONDS
+    from eventkit.ui import facilitator as fx
+
+    assert fx.RECHECK_SECONDS < PANEL_REFRESH_SECONDS  # so every refresh checks again
+    with app_database(tmp_path / "eventkit.db", monkeypatch) as path:
+        store, event = demo_in(path, demo_spec)
+        lookups = []
+        original = type(store).staff_pass
+        monkeypatch.setattr(type(store), "staff_pass", lambda self, h: lookups.append(h) or original(self, h))
+        at = AppTest.from_function(_every_section_script, default_timeout=60)
+        at.session_state["ek_facilitator_passes"] = {event.id: _panel_pass(store, event.id)}
+        at.run()
+        assert not at.exception and at.title[0].value == "Panel drawn"
+        assert len(lookups) == 2, lookups  # the page's own check, then one shared by the six sections
+
+
+def _every_section_script() -> None:
+    import streamlit as st
+
+    from eventkit.ui import facilitator as fx
+    from eventkit.ui import panel
+    from eventkit.ui.live import reads
+
+    event = reads().event_by_code("FIFE16")
+    con = fx.require_facilitator(event)
+    st.title("Panel drawn")
+    panel.live_status(event)
+    panel.door(event, con)
+    panel.run_of_show(event, con)
+    panel.poll_controls(event, con, reads().polls(event.id)[0].id, None)
+    panel.note_queue(event, con)
+    panel.evaluation(event, con)

@@ -9,6 +9,7 @@ eventkit/ui/projector.py.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -25,6 +26,8 @@ from .live import reads, store
 
 _CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
 _PASSES_KEY = "ek_facilitator_passes"  # event id -> this session's pass (token) for the day
+_CHECKED_KEY = "ek_facilitator_checked"  # event id -> when a timed section last checked the pass
+RECHECK_SECONDS = 1.0  # the panel's sections refresh together: one check serves those in the same second
 
 
 # --- Which event -----------------------------------------------------------------
@@ -128,12 +131,17 @@ def require_facilitator(event: Event) -> Console:
 
 def still_signed_in(event: Event) -> Console:
     """At the top of every timed section of the panel: the pass again (one indexed lookup of its
-    hash, and the event's passcode hash), so a tab signed out elsewhere, given a new passcode or
-    past midnight stops reading and acting within one refresh. Otherwise the whole page reruns,
-    which shows the sign-in."""
+    hash, and the event's passcode hash; at most once a second per tab), so a tab signed out
+    elsewhere, given a new passcode or past midnight stops reading and acting within one refresh.
+    Otherwise the whole page reruns, which shows the sign-in."""
+    checked = st.session_state.setdefault(_CHECKED_KEY, {})
+    kept = console(event)
+    if kept is not None and time.monotonic() - checked.get(event.id, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return kept  # the sections refreshing together share one check (actions check anyway)
     found = _signed_in(event)
     if found is None:
         st.rerun(scope="app")
+    checked[event.id] = time.monotonic()
     return found
 
 
