@@ -7,6 +7,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.outputs import exports
+from eventkit.ui import roles
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Exports"))
@@ -95,15 +96,8 @@ st.dataframe(preview, hide_index=True, height=320)
 
 st.header("Backup and event file")
 with st.container(horizontal=True):
-    if not store.is_postgres:
-        st.download_button(
-            "Database backup (all events)",
-            data=lambda: exports.backup_bytes(store),
-            file_name=f"eventkit-backup-{stamp}.db",
-            mime="application/vnd.sqlite3",
-            icon=":material/backup:",
-            on_click="ignore",
-        )
+    if not store.is_postgres:  # the server checks this browser's organiser pass at every fetch
+        st.link_button("Database backup (all events)", roles.BACKUP_ADDRESS, icon=":material/backup:")
     st.download_button(
         "Event file (YAML)",
         data=lambda: exports.event_file_bytes(store, event),
@@ -122,6 +116,8 @@ if store.is_postgres:
 else:
     st.caption(
         "The backup is a consistent copy taken while the app runs; keep it somewhere safe, as it holds "
-        "every event's answers. The event file recreates the event's set-up without any answers "
+        "every event's answers. It holds no staff secret: the organiser password and every facilitator "
+        "passcode are blanked in it (a restored copy asks for new ones), and its link works only in a "
+        "browser signed in as the organiser, until it signs out. The event file recreates the event's set-up without any answers "
         "(and without the facilitator passcode: set one in the Event editor)."
     )

@@ -1,8 +1,9 @@
-"""eventkit/ui/cookies.py, the one module that reads and writes the staff sign-in cookie.
+"""eventkit/ui/cookies.py, the one module of the Streamlit pages that touches the staff sign-in cookie.
 
-Streamlit 1.67 has no call that sets a cookie; the module mounts a small
-st.components.v2 component whose fixed JavaScript does it, and reads cookies
-with st.context.cookies. These tests fail loudly if a Streamlit upgrade
+Streamlit 1.67 has no call that sets a cookie; the server's route sets it
+(HttpOnly), and the module mounts a small st.components.v2 component whose
+fixed JavaScript posts a one-time handoff code to that route; it reads
+cookies with st.context.cookies. These tests fail loudly if a Streamlit upgrade
 changes either (tests/browser/test_staff_sign_in_browser.py checks that a real
 browser keeps the cookie and stays signed in across a reload).
 """
@@ -34,8 +35,7 @@ def mounted(tmp_path):
     script = tmp_path / "cookie_script.py"
     script.write_text(
         "from eventkit.ui import cookies\n"
-        "cookies.write('ek_organiser', 'Abc-123_token', 3600)\n"
-        "cookies.clear('ek_facilitator_7')\n"
+        "cookies.hand_over('Abc-123_handoff-code')\n"
         "import streamlit as st\n"
         "st.text(repr(cookies.read('ek_organiser')))\n",
         encoding="utf-8",
@@ -45,34 +45,24 @@ def mounted(tmp_path):
     return at
 
 
-def test_write_and_clear_mount_the_cookie_component_with_its_data(mounted):
+def test_hand_over_mounts_the_component_that_posts_the_code_and_never_touches_document_cookie(mounted):
     elements = [e for e in mounted.main.children.values() if getattr(e, "key", None)]
     by_key = {e.key: e.proto for e in elements}
-    assert set(by_key) == {"ek_organiser-set", "ek_facilitator_7-clear"}
-    for proto in by_key.values():
-        assert proto.component_name == "eventkit_cookie"
-        assert "document.cookie" in proto.js_content and "SameSite=Strict" in proto.js_content
-    assert json.loads(by_key["ek_organiser-set"].json) == {
-        "name": "ek_organiser",
-        "value": "Abc-123_token",
-        "maxAge": 3600,
-    }
-    assert json.loads(by_key["ek_facilitator_7-clear"].json) == {"name": "ek_facilitator_7", "value": "", "maxAge": 0}
+    assert set(by_key) == {"ek-pass-handoff"}
+    proto = by_key["ek-pass-handoff"]
+    assert proto.component_name == "eventkit_pass_handoff"
+    assert "/staff/pass" in proto.js_content and "document.cookie" not in proto.js_content
+    assert json.loads(proto.json) == {"code": "Abc-123_handoff-code"}
     assert mounted.text[0].value == "None"  # AppTest has no browser, so no cookie comes back
 
 
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [
-        ("session", "x"),
-        ("ek_Upper", "x"),
-        ("ek_x", "a;b"),
-        ("ek_x", "a=b"),
-        ("ek_x", "a b"),
-        ("ek_x;Path=/", "x"),
-        ("ek_x", "x" * 101),
-    ],
-)
-def test_only_eventkit_cookies_with_token_shaped_values(name, value):
+@pytest.mark.parametrize("code", ["short", "a;b" * 8, "a b" * 8, "x" * 65, "ek_x;Path=/ and more"])
+def test_only_token_shaped_handoff_codes(code):
     with pytest.raises(ValueError):
-        cookies.write(name, value, 60)
+        cookies.hand_over(code)
+
+
+@pytest.mark.parametrize(("name", "value"), [("session", ""), ("ek_Upper", ""), ("ek_x;Path=/", "")])
+def test_only_eventkit_cookies_are_read(name, value):
+    with pytest.raises(ValueError):
+        cookies.read(name)

@@ -53,9 +53,12 @@ def test_exports_page_offers_every_file_and_previews_it(db):
         "Event file (YAML)",
     ]:
         assert label in labels
-    # The whole-database backup: a download of the SQLite file; on PostgreSQL, pg_dump's job.
+    # The whole-database backup: a link to the server's route that checks the organiser's pass at
+    # every fetch (tests/test_staff_routes.py); on PostgreSQL, pg_dump's job.
     on_postgres = Store(db).is_postgres
-    assert ("Database backup (all events)" in labels) != on_postgres
+    links = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert "Database backup (all events)" not in labels
+    assert (links.get("Database backup (all events)") == "/staff/download/backup") != on_postgres
     assert any("pg_dump" in c.value for c in at.caption) == on_postgres
     at.selectbox(key="export-preview").select("wall_notes").run()
     assert not at.exception

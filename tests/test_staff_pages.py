@@ -24,6 +24,7 @@ from eventkit.event import editing as event_editing
 from eventkit.event.demo import DEMO_PASSCODE, ensure_demo
 from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
+from eventkit.ui import routes
 from tests.app_pages import app_database, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,28 +87,22 @@ def test_no_true_after_saving_themes_making_the_report_or_a_refused_edit(db):
 # --- Sign out -----------------------------------------------------------------------------
 
 
-def test_sign_out_ends_the_organiser_pass(db):
-    at = _open("pages/organiser_dashboard.py")
-    assert at.title[-1].value == "Dashboard"
-    token = at.session_state["ek_organiser"]
-    assert any(link.label == "Sign out" for link in at.get("page_link"))
-    at.switch_page("pages/sign_out.py").run()
-    assert at.title[0].value == "Signed out" and not at.exception
+def _sign_out_links(at: AppTest) -> list[str]:
+    return [b.proto.url for b in at.get("link_button") if b.proto.label == "Sign out"]
+
+
+def test_sign_out_is_the_servers_page_and_opening_no_streamlit_page_signs_out(db):
+    """Issue 22: Sign out was a page that signed out on load (another site could open it).
+    Now staff pages link to the server's page, whose button is a POST (tests/test_staff_routes.py)."""
     store, _ = db
-    assert store.staff_pass(security.fingerprint(token)) is None
-    at.switch_page("pages/organiser_dashboard.py").run()
-    assert at.title[0].value == "Organiser sign-in"
-
-
-def test_sign_out_ends_the_control_panel_pass(db):
-    store, event_id = db
-    at = open_page("pages/facilitator.py", password=DEMO_PASSCODE, event="FIFE16")
-    assert at.title[0].value == "Control panel"
-    assert [link.label for link in at.get("page_link")][:1] == ["Sign out"]
-    at.switch_page("pages/sign_out.py").run()
-    assert "signed out of the control panel of FIFE16" in at.text[0].value
-    at.switch_page("pages/facilitator.py").run()
-    assert at.title[0].value == "Facilitator sign-in"
+    at = _open("pages/organiser_dashboard.py")
+    token = at.session_state["ek_organiser"]
+    assert _sign_out_links(at) == ["/staff/sign-out"]
+    panel = open_page("pages/facilitator.py", password=DEMO_PASSCODE, event="FIFE16")
+    assert panel.title[0].value == "Control panel"
+    assert _sign_out_links(panel) == ["/staff/sign-out?event=FIFE16"]
+    assert not any("sign_out" in file or url == "sign-out" for file, _, url in routes.PAGES)
+    assert store.staff_pass(security.fingerprint(token)) is not None
 
 
 # --- Organiser text is plain text on phones ------------------------------------------------
@@ -296,6 +291,11 @@ def test_every_export_is_made_only_when_its_button_is_pressed(db):
     assert len(buttons) >= 12 and not at.exception
     addressed = [b.proto.label for b in buttons if b.proto.url or not b.proto.deferred_file_id]
     assert not addressed
+    # Issue 22: the backup of every event is the server's route, which checks the organiser's pass
+    # at each fetch (tests/test_staff_routes.py), never a /media/ address that outlives the session.
+    assert "Database backup (all events)" not in [b.proto.label for b in buttons]
+    links = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert links["Database backup (all events)"] == "/staff/download/backup"
 
 
 def test_plain_leaves_ordinary_punctuation_alone():

@@ -8,7 +8,9 @@ same day (void once the passcode changes, at sign-out and at midnight). Every ac
 is a method of the Console, so code running for an attendee (who has no
 Console) cannot change polls, the wall or the run of show, whatever it calls.
 Each action also re-checks that the passcode has not changed since the
-Console was unlocked, so changing the passcode locks out every open panel.
+Console was unlocked, so changing the passcode locks out every open panel,
+and a resumed Console that its pass is still valid, so a sign-out in another
+tab or midnight stops it too.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ class ConsoleLocked(PermissionError):
 class Console:
     """The facilitator's controls for one event."""
 
-    __slots__ = ("store", "event_id", "_hash")
+    __slots__ = ("store", "event_id", "_hash", "_pass")
 
-    def __init__(self, store: Store, event_id: int, passcode_hash: str, _token: object = None) -> None:
+    def __init__(
+        self, store: Store, event_id: int, passcode_hash: str, _token: object = None, pass_token: str | None = None
+    ) -> None:
         if _token is not _UNLOCKED:
             raise ConsoleLocked("A Console is only obtained with Console.unlock(store, event_id, passcode).")
-        self.store, self.event_id, self._hash = store, event_id, passcode_hash
+        self.store, self.event_id, self._hash, self._pass = store, event_id, passcode_hash, pass_token
 
     @classmethod
     def unlock(cls, store: Store, event_id: int, passcode: str, client: str = "") -> Console:
@@ -77,7 +81,7 @@ class Console:
         stored = store.facilitator_hash(event_id)
         if not staff.pass_is_valid(store, token, "facilitator", event_id, staff.facilitator_mark(stored)):
             raise ConsoleLocked("Please sign in with the facilitator passcode.")
-        return cls(store, event_id, stored, _UNLOCKED)
+        return cls(store, event_id, stored, _UNLOCKED, token)
 
     def remember(self) -> tuple[str, int]:
         """A pass for this browser until midnight: (token for its cookie, seconds it lasts)."""
@@ -89,7 +93,21 @@ class Console:
         staff.revoke_pass(self.store, token)
 
     def _check(self) -> Store:
-        """The store, once the passcode this Console was unlocked with is still current."""
+        """The store, once the passcode this Console was unlocked with is still current and,
+        for a Console resumed from a pass, that pass still is (not signed out, not past midnight)."""
+        if self.store.facilitator_hash(self.event_id) != self._hash:
+            raise ConsoleLocked("The facilitator passcode has changed: please sign in again.")
+        mark = staff.facilitator_mark(self._hash)
+        if self._pass is not None and not staff.pass_is_valid(
+            self.store, self._pass, "facilitator", self.event_id, mark
+        ):
+            raise ConsoleLocked("This browser has been signed out of the control panel: please sign in again.")
+        return self.store
+
+    def _for_reading(self) -> Store:
+        """The store, for a staff-only read drawn on the panel, once the passcode is still current.
+        The section drawing it has just checked the pass (ui.facilitator.still_signed_in, at most
+        a second ago), so a read does not look the pass up again; every action still does (_check)."""
         if self.store.facilitator_hash(self.event_id) != self._hash:
             raise ConsoleLocked("The facilitator passcode has changed: please sign in again.")
         return self.store
@@ -120,11 +138,11 @@ class Console:
 
     def set_asides(self) -> list[SetAside]:
         """The event's set-aside windows (staff only: when devices joined is not for attendees)."""
-        return self._check().list_set_asides(self.event_id)
+        return self._for_reading().list_set_asides(self.event_id)
 
     def joins_per_minute(self, since: str) -> list[tuple[str, int, int]]:
         """(UTC minute, devices that joined, of which set aside) since `since`, for picking a window."""
-        return self._check().joins_per_minute(self.event_id, since)
+        return self._for_reading().joins_per_minute(self.event_id, since)
 
     # --- Polls ---------------------------------------------------------------
 

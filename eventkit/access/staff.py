@@ -16,11 +16,16 @@
   the browser keeps in a cookie, stored here only as its SHA-256 with a
   fingerprint of the secret it was issued for. It ends at midnight (server
   time), at sign-out, and when the passcode or password changes.
+- The pass reaches the browser's cookie through the server, never through
+  page script: the page that signed in gets a one-time handoff code that
+  lasts a minute (hand_over), and the server route that takes it back
+  (take_handover, eventkit/web/staff_routes.py) sets the HttpOnly cookie.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import hmac
 import os
 import sys
@@ -36,6 +41,8 @@ from eventkit.storage import Store, utc_stamp
 from eventkit.storage.rehash import HashUpgrade
 
 ADMIN_ENV = "EVENTKIT_ADMIN_PASSWORD"
+ORGANISER_COOKIE = "ek_organiser"  # the organiser's pass; a control panel's is facilitator_cookie()
+HANDOFF_SECONDS = 60
 SECRETS_KEY = "admin_password"
 # Where Streamlit looks for secrets.toml (the user's, then the app's); the CLI reads them too.
 SECRETS_FILES = (
@@ -193,15 +200,21 @@ def end_of_day(now: datetime | None = None) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time.min).astimezone()
 
 
+def day_left(now: datetime | None = None) -> tuple[datetime, int]:
+    """(midnight at the end of today, whole seconds until then, at least 1)."""
+    now = now or datetime.now(UTC)
+    expires = end_of_day(now)
+    return expires, max(1, int((expires - now).total_seconds()))
+
+
 def issue_pass(
     store: Store, role: Role, event_id: int | None, mark: str, now: datetime | None = None
 ) -> tuple[str, int]:
     """A new pass for today: (token for the browser's cookie, seconds until it expires)."""
-    now = now or datetime.now(UTC)
-    expires = end_of_day(now)
+    expires, seconds = day_left(now)
     token = security.new_staff_pass()
     store.add_staff_pass(security.fingerprint(token), role, event_id, mark, utc_stamp(expires))
-    return token, max(1, int((expires - now).total_seconds()))
+    return token, seconds
 
 
 def pass_is_valid(store: Store, token: str | None, role: Role, event_id: int | None, mark: str) -> bool:
@@ -221,3 +234,50 @@ def revoke_pass(store: Store, token: str | None) -> None:
     """Sign out: the pass stops working everywhere at once."""
     if token:
         store.delete_staff_pass(security.fingerprint(token))
+
+
+def facilitator_cookie(event_id: int) -> str:
+    """The name of the cookie that keeps the event's control-panel pass."""
+    return f"ek_facilitator_{int(event_id)}"
+
+
+def is_pass_cookie(name: str) -> bool:
+    """Whether `name` is one of the cookies that hold a staff pass."""
+    prefix = "ek_facilitator_"
+    return name == ORGANISER_COOKIE or (name.startswith(prefix) and name[len(prefix) :].isdigit())
+
+
+# --- Handing a pass to the browser's HttpOnly cookie -----------------------------------------
+
+
+def hand_over(store: Store, cookie: str, token: str, now: datetime | None = None) -> str:
+    """A one-time code, valid for HANDOFF_SECONDS, that the server exchanges for `cookie`=`token`.
+
+    Stored as the code's SHA-256 beside the pass sealed with a key made from
+    the code: the row alone reveals neither.
+    """
+    if not is_pass_cookie(cookie) or not security.looks_like_token(token):
+        raise ValueError("not a staff pass")
+    code = security.new_staff_pass()
+    expires = (now or datetime.now(UTC)) + timedelta(seconds=HANDOFF_SECONDS)
+    store.add_pass_handoff(security.fingerprint(code), _seal(code, f"{cookie} {token}"), utc_stamp(expires))
+    return code
+
+
+def take_handover(store: Store, code: str | None) -> tuple[str, str] | None:
+    """(cookie name, pass) for an unused, unexpired handoff code (used up now); None otherwise."""
+    if not security.looks_like_token(code):
+        return None
+    sealed = store.take_pass_handoff(security.fingerprint(code or ""))
+    if not sealed:
+        return None
+    cookie, _, token = _seal(code or "", bytes.fromhex(sealed).decode("latin-1"), opening=True).partition(" ")
+    return (cookie, token) if is_pass_cookie(cookie) and security.looks_like_token(token) else None
+
+
+def _seal(code: str, text: str, opening: bool = False) -> str:
+    """XOR with a keystream made from the code: sealing gives hex, opening gives the text back."""
+    data = text.encode("latin-1")
+    stream = hashlib.shake_256(b"eventkit pass handoff v1:" + code.encode()).digest(len(data))
+    mixed = bytes(a ^ b for a, b in zip(data, stream, strict=True))
+    return mixed.decode("latin-1") if opening else mixed.hex()

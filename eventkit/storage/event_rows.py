@@ -65,6 +65,7 @@ NOT_COPIED = {
     "staff_secrets": "the organiser password belongs to a server",
     "sign_in_locks": "server-side sign-in turns",
     "staff_passes": "remembered staff sign-ins: staff sign in again on the new server",
+    "pass_handoffs": "one-minute codes that hand a new pass to the browser's cookie",
 }
 
 

@@ -153,7 +153,8 @@ class ExportsMixin(StoreBase):
         """Write a consistent copy of the data to the SQLite file `path`, while the app runs.
 
         Without only_event: the whole database file in one step (SQLite's
-        backup API; on PostgreSQL a StoreError, as that is pg_dump's job).
+        backup API; on PostgreSQL a StoreError, as that is pg_dump's job),
+        then every staff hash blanked and every sign-in dropped (backends/sqlite.py's strip_staff_secrets).
         With only_event: a fresh SQLite file with just that event, copied
         row by row from one snapshot (the same on both engines), the token
         hashes replaced by the pseudonyms P001…, so the copy cannot be
@@ -163,7 +164,10 @@ class ExportsMixin(StoreBase):
         if os.path.exists(path):
             os.remove(path)
         if only_event is None:
+            from .backends.sqlite import strip_staff_secrets
+
             self.engine.backup_whole(str(path))
+            strip_staff_secrets(os.fspath(path))
             return
         from .backends.sqlite import SqliteEngine
         from .copying import copy_event

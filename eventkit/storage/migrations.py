@@ -255,10 +255,25 @@ ALTER TABLE participants ADD COLUMN set_aside_id INTEGER REFERENCES set_asides(i
 CREATE INDEX idx_participants_set_aside ON participants(set_aside_id)
 """
 
+# Pass handoffs (issue 22): a sign-in on a Streamlit page hands its pass to the
+# server route that sets the HttpOnly cookie (eventkit/web/staff_routes.py)
+# through a one-time code that lasts a minute. Kept here only as the code's
+# SHA-256 and the pass sealed with a key made from the code, so the row alone
+# gives neither the code nor the pass.
+PASS_HANDOFFS = """
+CREATE TABLE pass_handoffs (
+    code_hash TEXT PRIMARY KEY,
+    sealed_pass TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX idx_pass_handoffs_expiry ON pass_handoffs(expires_at)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0003_login_attempts", LOGIN_ATTEMPTS),
     ("0004_joining_door", JOINING_DOOR),
     ("0005_staff_sign_in", STAFF_SIGN_IN),
     ("0006_set_aside", SET_ASIDE),
+    ("0007_pass_handoffs", PASS_HANDOFFS),
 ]

@@ -1,8 +1,10 @@
 """Staff secrets kept in the database: the generated organiser password and remembered sign-ins.
 
 Only hashes are stored: the organiser password as a salted scrypt hash, a
-remembered sign-in ("pass") as the SHA-256 of its random token. None of this
-goes into any export (see ExportsMixin.backup_to).
+remembered sign-in ("pass") as the SHA-256 of its random token, a one-minute
+handoff code (the pass on its way to the browser's HttpOnly cookie) as its
+SHA-256 beside the pass sealed with it. None of this goes into any export or
+backup (see ExportsMixin.backup_to and backends/sqlite.py's strip_staff_secrets).
 """
 
 from __future__ import annotations
@@ -115,3 +117,28 @@ class StaffMixin(StoreBase):
             return db.execute(
                 "DELETE FROM staff_passes WHERE role = ? AND event_id IS NOT DISTINCT FROM ?", [role, event_id]
             ).rowcount
+
+    # --- Handing a new pass to the browser's cookie ---------------------------------------
+
+    @unshared
+    def add_pass_handoff(self, code_hash: str, sealed_pass: str, expires_at: str) -> None:
+        """Keep a one-time handoff until `expires_at` (expired ones are dropped on the way)."""
+        with self.write() as db:
+            db.execute("DELETE FROM pass_handoffs WHERE expires_at <= ?", [utc_now()])
+            db.execute(
+                "INSERT INTO pass_handoffs (code_hash, sealed_pass, expires_at) VALUES (?, ?, ?)",
+                [code_hash, sealed_pass, expires_at],
+            )
+
+    @unshared
+    def take_pass_handoff(self, code_hash: str) -> str | None:
+        """The sealed pass of an unexpired handoff, which is used up by this call; None otherwise.
+
+        One DELETE … RETURNING: of two requests with the same code, one gets it.
+        """
+        with self.write() as db:
+            row = db.execute(
+                "DELETE FROM pass_handoffs WHERE code_hash = ? AND expires_at > ? RETURNING sealed_pass",
+                [code_hash, utc_now()],
+            ).fetchone()
+        return row[0] if row else None

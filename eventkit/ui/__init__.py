@@ -29,7 +29,6 @@ from .roles import (
     organiser_event,
     organiser_unlocked,
     require_organiser,
-    sign_out_organiser,
     unlock_organiser,
 )
 from .routes import link
@@ -61,7 +60,6 @@ __all__ = [
     "show_flash",
     "show_literal",
     "show_prose",
-    "sign_out_organiser",
     "stop_following_live",
     "store",
     "unlock_organiser",

@@ -1,16 +1,15 @@
-"""The browser cookies that keep staff signed in for the day: the one module that touches them.
+"""The staff pass's cookie as the Streamlit pages see it: read it, and hand a new pass to the server.
 
 Streamlit 1.67 reads cookies (st.context.cookies: those the browser sent when
-this session's page opened) but has no call that sets one. A tiny
-st.components.v2 component with fixed JavaScript sets or clears one cookie
-in the browser. Both halves are public Streamlit API, but they are the part
-an upgrade could break, so they live here alone and tests/test_cookies.py
-fails loudly if either changes.
-
-The value is a random pass (eventkit.access.staff), never a passcode or password.
-It sits in a cookie, not in the address, so it is never on a projected
-screen, in a bookmark or in a shared link; SameSite=Strict, and Secure on
-https.
+this session's page opened, HttpOnly ones included) but cannot set one from
+the server. The pass's cookie is therefore set by the server's own route,
+POST /staff/pass (eventkit/web/staff_routes.py), HttpOnly, so no script on
+any page (the projector's, an attendee's) can read it. After a sign-in, a
+tiny st.components.v2 component with fixed JavaScript posts a one-time,
+one-minute handoff code (never the pass) to that route; the answer's
+Set-Cookie reaches the browser, not the script. Both halves are public
+Streamlit API, but they are the part an upgrade could break, so they live
+here alone and tests/test_cookies.py fails loudly if either changes.
 """
 
 from __future__ import annotations
@@ -22,18 +21,21 @@ import streamlit as st
 PREFIX = "ek_"
 _NAME = re.compile(r"^ek_[a-z0-9_]{1,40}$")
 _VALUE = re.compile(r"^[A-Za-z0-9_-]{0,100}$")
+_CODE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
-# Fixed code: only the name, value and lifetime come from Python, and the
-# script checks their shape again before writing anything.
+# Fixed code: only the handoff code comes from Python, and the script checks its shape again.
 _JS = """
 export default function ({ data }) {
-  if (!data || !/^ek_[a-z0-9_]{1,40}$/.test(data.name) || !/^[A-Za-z0-9_-]{0,100}$/.test(data.value)) return;
-  const secure = window.location.protocol === "https:" ? "; Secure" : "";
-  const age = Math.max(0, Math.floor(Number(data.maxAge) || 0));
-  document.cookie = `${data.name}=${data.value}; Max-Age=${age}; Path=/; SameSite=Strict${secure}`;
+  if (!data || !/^[A-Za-z0-9_-]{16,64}$/.test(data.code)) return;
+  fetch("/staff/pass", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "code=" + data.code,
+  }).catch(() => {});
 }
 """
-_cookie_writer = st.components.v2.component("eventkit_cookie", js=_JS)
+_handoff = st.components.v2.component("eventkit_pass_handoff", js=_JS)
 
 
 def read(name: str) -> str | None:
@@ -44,16 +46,11 @@ def read(name: str) -> str | None:
     return value if isinstance(value, str) and value and _VALUE.match(value) else None
 
 
-def write(name: str, value: str, max_age: int) -> None:
-    """Ask the browser to keep the cookie for max_age seconds (drawn as an empty element)."""
-    _check(name, value)
-    _cookie_writer(data={"name": name, "value": value, "maxAge": int(max_age)}, key=f"{name}-set")
-
-
-def clear(name: str) -> None:
-    """Ask the browser to forget the cookie."""
-    _check(name, "")
-    _cookie_writer(data={"name": name, "value": "", "maxAge": 0}, key=f"{name}-clear")
+def hand_over(code: str) -> None:
+    """Have the browser post the handoff code to the server, which sets the cookie (an empty element)."""
+    if not _CODE.match(code):
+        raise ValueError("not a handoff code")
+    _handoff(data={"code": code}, key="ek-pass-handoff")
 
 
 def _check(name: str, value: str) -> None:

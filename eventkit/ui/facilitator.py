@@ -9,21 +9,25 @@ eventkit/ui/projector.py.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
 
+from eventkit.access import staff
 from eventkit.access.console import Console, ConsoleLocked
 from eventkit.event import links
 
 from ..models import Event
 from ..storage import StorageFault, StoreError
 from ..text import TextError
-from . import faults, roles, routes, widgets
+from . import faults, roles, widgets
 from .live import reads, store
 
 _CONSOLES_KEY = "ek_consoles"  # event id -> Console unlocked in this session
 _PASSES_KEY = "ek_facilitator_passes"  # event id -> this session's pass (token) for the day
+_CHECKED_KEY = "ek_facilitator_checked"  # event id -> when a timed section last checked the pass
+RECHECK_SECONDS = 1.0  # the panel's sections refresh together: one check serves those in the same second
 
 
 # --- Which event -----------------------------------------------------------------
@@ -72,7 +76,7 @@ def _forget(event: Event) -> None:
 
 
 def _cookie_name(event: Event) -> str:
-    return f"ek_facilitator_{event.id}"
+    return staff.facilitator_cookie(event.id)
 
 
 def _keep(event: Event, con: Console, token: str) -> Console:
@@ -84,8 +88,9 @@ def _keep(event: Event, con: Console, token: str) -> Console:
 def _signed_in(event: Event) -> Console | None:
     """The Console of this session, or one resumed from the browser's pass; None if neither works.
 
-    The pass is checked on every full run, so signing out elsewhere in this
-    browser, midnight or a new passcode ends the session's Console too.
+    The pass is checked on every full run and at the top of every timed
+    section (still_signed_in), so signing out elsewhere in this browser,
+    midnight or a new passcode ends the session's Console too.
     """
     token: str | None = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
     if token is None:  # no pass to resume from
@@ -106,7 +111,6 @@ def require_facilitator(event: Event) -> Console:
         return found
     st.title("Facilitator sign-in")
     st.caption(widgets.plain(event.title))
-    roles.forget_stale_passes(_cookie_name(event))
     if not event.has_passcode:
         st.warning("This event has no facilitator passcode yet. The organiser sets one in the organiser area.")
         st.stop()
@@ -115,9 +119,9 @@ def require_facilitator(event: Event) -> Console:
         if st.form_submit_button("Open the control panel", type="primary"):
             try:
                 unlocked = Console.unlock(store(), event.id, passcode, roles.client_id())
-                token, max_age = unlocked.remember()
+                token, _ = unlocked.remember()
                 _keep(event, unlocked, token)
-                roles.keep_pass(_cookie_name(event), token, max_age)
+                roles.keep_pass(_cookie_name(event), token)
                 st.rerun()
             except ConsoleLocked as err:
                 st.error(str(err))
@@ -128,19 +132,28 @@ def require_facilitator(event: Event) -> Console:
     st.stop()
 
 
+def still_signed_in(event: Event) -> Console:
+    """At the top of every timed section of the panel: the pass again (one indexed lookup of its
+    hash, and the event's passcode hash; at most once a second per tab), so a tab signed out
+    elsewhere, given a new passcode or past midnight stops reading and acting within one refresh.
+    Otherwise the whole page reruns, which shows the sign-in."""
+    checked = st.session_state.setdefault(_CHECKED_KEY, {})
+    kept = console(event)
+    if kept is not None and time.monotonic() - checked.get(event.id, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return kept  # the sections refreshing together share one check (actions check anyway)
+    found = _signed_in(event)
+    if found is None:
+        st.rerun(scope="app")
+    checked[event.id] = time.monotonic()
+    return found
+
+
 def _sign_out_bar(event: Event) -> None:
-    """A small row: signed in until midnight, and Sign out (plus the pass's cookie, unseen)."""
+    """A small row: signed in until midnight, and Sign out (plus the pass's handoff, unseen)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="ek-signed-in"):
         st.caption("Signed in on this browser until midnight.")
-        routes.link(routes.SIGN_OUT, label="Sign out", icon=":material/logout:", query_params={"event": event.code})
+        roles.sign_out_button(event.code)
         roles.keep_signed_in(_cookie_name(event))
-
-
-def sign_out(event: Event) -> None:
-    """End this browser's control-panel pass for the event (this session's, or its cookie's)."""
-    token = st.session_state.get(_PASSES_KEY, {}).get(event.id) or roles.cookie_pass(_cookie_name(event))
-    _forget(event)
-    roles.sign_out(_cookie_name(event), token)
 
 
 def act(event: Event, action: Callable[..., object], *args: object) -> None:

@@ -11,7 +11,6 @@ from . import faults, roles, routes
 from .live import store
 from .problems import plain_problem
 from .roles import choose_organiser_event, organiser_event, require_organiser
-from .routes import link
 from .widgets import use_css
 
 ORGANISER_PAGES = (
@@ -32,13 +31,8 @@ def organiser_nav() -> None:
     with st.container(horizontal=True, wrap=True, gap="small"):
         for page, label, icon in ORGANISER_PAGES:
             st.page_link(page, label=label, icon=icon)
-        # A link, not a button: it signs out on the page it opens (pages/sign_out.py).
-        link(
-            routes.SIGN_OUT,
-            label="Sign out",
-            icon=":material/logout:",
-            help="You stay signed in on this browser until midnight unless you sign out.",
-        )
+        # The server's page, whose button (a POST) signs out: opening a page never does.
+        roles.sign_out_button()
         roles.keep_signed_in(roles.ORGANISER_COOKIE)
 
 

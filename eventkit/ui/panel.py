@@ -34,6 +34,7 @@ def picker_key(live_id: int | None) -> str:
 @faults.shielded(faults.STAFF)
 def run_of_the_day(event: Event, con: Console) -> None:
     """What is live in one line, the live poll's buttons and Next question, and what Next will open."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     polls, now = reads().polls(event.id), reads().live(event.id)
     live_id = now.poll_id if now.kind == "poll" else None
     current = next((p for p in polls if p.id == live_id), None)
@@ -148,6 +149,7 @@ def next_caption(polls: list[Poll], live_id: int | None, picked_id: int | None) 
 @faults.shielded(faults.STAFF)
 def run_of_show(event: Event, con: Console) -> None:
     """Buttons that make each activity live; the live one is highlighted."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     now, polls = reads().live(event.id), reads().polls(event.id)
     names = poll_names(polls)
     steps = [

@@ -46,6 +46,7 @@ def poll_picker(event: Event, con: Console) -> Poll | None:
 @faults.shielded(faults.STAFF)
 def poll_controls(event: Event, con: Console, poll_id: int, drawn_live_id: int | None) -> None:
     """Make live, open, close, show/hide results and reveal for a poll that is not live; its results."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     now = reads().live(event.id)
     live_id = now.poll_id if now.kind == "poll" else None
     poll = reads().poll(event.id, poll_id)

@@ -41,6 +41,7 @@ def door_label(event: Event) -> str:
 @faults.shielded(faults.STAFF)
 def door(event: Event, con: Console) -> None:
     """Close / Reopen joining (the alert when more joined than expected is at the top of the panel)."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     fresh = reads().event_by_code(event.code) or event
     expected = fresh.expected_attendance
     with st.container(horizontal=True, vertical_alignment="center", key="ek-door"):
@@ -100,6 +101,7 @@ def _save_moderation(con: Console, premoderate: bool, words: list[str]) -> None:
 @faults.shielded(faults.STAFF)
 def note_queue(event: Event, con: Console) -> None:
     """Every note with its state; hide, unhide or approve. Notes are never deleted."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     notes = reads().moderation_notes(event.id)
     prompts = {p.id: p.text for p in reads().prompts(event.id)}
     states = {
@@ -164,6 +166,7 @@ def tables(event: Event) -> None:
 @faults.shielded(faults.STAFF)
 def evaluation(event: Event, con: Console) -> None:
     """Open or close the evaluation and watch the response rate against a target."""
+    con = fx.still_signed_in(event)  # the pass again at every refresh, before any read
     fresh = reads().event_by_code(event.code) or event
     responses, joined = reads().response_rate(event.id)
     st.metric("Feedback received", fx.rate_caption(responses, joined))

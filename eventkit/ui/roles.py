@@ -6,13 +6,18 @@ never the only protection. Sign-in goes through eventkit.access.staff: wrong
 attempts slow down the browser session that made them (a random id per
 Streamlit session, never an address), and a storm from many sessions slows
 everyone for a while. A signed-in browser gets a pass for the rest of the
-day in a cookie (eventkit/ui/cookies.py), so a reload or a new session after
-a long idle keeps staff signed in; Sign out ends it.
+day in an HttpOnly cookie that the server sets (eventkit/web/staff_routes.py;
+the page hands the pass over with a one-time code, eventkit/ui/cookies.py),
+so a reload or a new session after a long idle keeps staff signed in. Sign
+out is the server's page too (a POST). Every staff screen checks the pass
+again on every run, its timed sections included, so sign-out, a new
+passcode or password and midnight end every tab within one refresh.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 
 import streamlit as st
 
@@ -26,10 +31,12 @@ from .live import configured_admin_password, store
 
 _ORGANISER_KEY = "ek_organiser"  # this session's organiser pass (token), once signed in
 _CLIENT_KEY = "ek_client"  # a random id for this browser session, for the guessing limits
-_COOKIES_KEY = "ek_cookies"  # cookie name -> (token, max_age) this session was given
-_SIGNED_OUT_KEY = "ek_signed_out"  # cookie names this session signed out of
+_COOKIES_KEY = "ek_cookies"  # cookie name -> (handoff code, when made) of a pass this session was given
 _EVENT_KEY = "ek_organiser_event"  # the event the organiser is working on
-ORGANISER_COOKIE = "ek_organiser"
+ORGANISER_COOKIE = staff.ORGANISER_COOKIE
+# Served by the server's own routes (eventkit/web/staff_routes.py), not Streamlit pages.
+SIGN_OUT_ADDRESS = "/staff/sign-out"
+BACKUP_ADDRESS = "/staff/download/backup"
 
 
 def client_id() -> str:
@@ -38,36 +45,37 @@ def client_id() -> str:
 
 
 # --- Passes in the browser's cookie ----------------------------------------------------
+# The server sets, clears and checks the cookie (eventkit/web/staff_routes.py); these pages
+# only read it and, after a sign-in, hand the new pass over with a one-time code.
 
 
 def cookie_pass(name: str) -> str | None:
-    """The pass the browser brought in its cookie, unless this session signed out of it."""
-    return None if name in st.session_state.get(_SIGNED_OUT_KEY, set()) else cookies.read(name)
+    """The pass the browser brought in its cookie when this session's page opened."""
+    return cookies.read(name)
 
 
-def keep_pass(name: str, token: str, max_age: int) -> None:
-    """After a sign-in: the browser keeps the pass (written by keep_signed_in())."""
-    st.session_state.setdefault(_COOKIES_KEY, {})[name] = (token, max_age)
-    st.session_state.get(_SIGNED_OUT_KEY, set()).discard(name)
-
-
-def drop_pass(name: str) -> None:
-    """After a sign-out: the browser forgets the pass (cleared by forget_stale_passes())."""
-    st.session_state.get(_COOKIES_KEY, {}).pop(name, None)
-    st.session_state.setdefault(_SIGNED_OUT_KEY, set()).add(name)
+def keep_pass(name: str, token: str) -> None:
+    """After a sign-in: a one-minute handoff code for the pass, handed over by keep_signed_in()."""
+    code = staff.hand_over(store(), name, token)
+    st.session_state.setdefault(_COOKIES_KEY, {})[name] = (code, time.monotonic())
 
 
 def keep_signed_in(name: str) -> None:
-    """Draw (invisibly) the cookie write for a pass this session was given."""
-    given = st.session_state.get(_COOKIES_KEY, {}).get(name)
-    if given:
-        cookies.write(name, *given)
+    """Draw (invisibly) the handoff of a pass this session was just given, while its code lasts."""
+    code, made = st.session_state.get(_COOKIES_KEY, {}).get(name, ("", 0.0))
+    if code and time.monotonic() - made < staff.HANDOFF_SECONDS:
+        cookies.hand_over(code)
 
 
-def forget_stale_passes(name: str) -> None:
-    """On a sign-in page: clear the cookie if it holds a pass that no longer works."""
-    if name in st.session_state.get(_SIGNED_OUT_KEY, set()) or cookies.read(name):
-        cookies.clear(name)
+def sign_out_button(event_code: str | None = None) -> None:
+    """Sign out: a link to the server's page whose button (a POST) signs this browser out."""
+    st.link_button(
+        "Sign out",
+        SIGN_OUT_ADDRESS + (f"?event={event_code}" if event_code else ""),
+        icon=":material/logout:",
+        type="tertiary",
+        help="You stay signed in on this browser until midnight unless you sign out (in a new tab).",
+    )
 
 
 # --- Organisers --------------------------------------------------------------------------
@@ -105,24 +113,10 @@ def unlock_organiser(password: str) -> bool:
     configured = configured_admin_password()
     right = staff.organiser_sign_in(store(), password or "", configured, client_id())
     if right:
-        token, max_age = staff.issue_pass(store(), "organiser", None, _organiser_mark())
+        token, _ = staff.issue_pass(store(), "organiser", None, _organiser_mark())
         st.session_state[_ORGANISER_KEY] = token
-        keep_pass(ORGANISER_COOKIE, token, max_age)
+        keep_pass(ORGANISER_COOKIE, token)
     return right
-
-
-def sign_out(name: str, token: str | None) -> None:
-    """End a pass: in the database at once (everywhere), and in this browser's cookie
-    (an unseen element drawn here)."""
-    staff.revoke_pass(store(), token)
-    drop_pass(name)
-    cookies.clear(name)
-
-
-def sign_out_organiser() -> None:
-    """End this browser's organiser pass (given to this session, or brought in its cookie)."""
-    token = st.session_state.pop(_ORGANISER_KEY, None) or cookie_pass(ORGANISER_COOKIE)
-    sign_out(ORGANISER_COOKIE, token)
 
 
 def require_organiser() -> None:
@@ -134,7 +128,6 @@ def require_organiser() -> None:
         staff.ensure_admin_password(store(), configured_admin_password())
     except StoreError as err:  # the database is too busy just now
         st.error(str(err))
-    forget_stale_passes(ORGANISER_COOKIE)
     with st.form("organiser-login"):
         password = st.text_input("Organiser password", type="password")
         if st.form_submit_button("Sign in", type="primary"):

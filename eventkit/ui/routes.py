@@ -31,7 +31,6 @@ REPORT = "pages/organiser_report.py"
 EXPORTS = "pages/organiser_exports.py"
 SEATING = "pages/organiser_seating.py"
 QR_CODES = "pages/organiser_qr.py"
-SIGN_OUT = "pages/sign_out.py"
 
 # (file, title, url path). Attendees' QR codes open /?event=CODE&table=N:
 # the first page is the default one, served at "/".
@@ -54,8 +53,6 @@ PAGES = (
     (EXPORTS, "Exports", "organiser-exports"),
     (SEATING, "Seating plan", "organiser-seating"),
     (QR_CODES, "QR codes", "organiser-qr"),
-    # Staff: end this browser's sign-in (organiser, or ?event=CODE's control panel)
-    (SIGN_OUT, "Sign out", "sign-out"),
 )
 
 

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventkit.event.check import CODE_RE
 
-from . import pages, wall_pages
+from . import pages, staff_routes, wall_pages
 from .frame import join_address, see_other
 from .nodelay import set_nodelay_on_listeners
 
@@ -47,6 +47,12 @@ def routes() -> list[Route]:
         Route("/e/{code}/wall", wall_pages.wall_page, methods=["GET"]),
         Route("/e/{code}/wall/post", wall_pages.post_note, methods=["POST"]),
         Route("/e/{code}/wall/agree", wall_pages.agree, methods=["POST"]),
+        # Staff passes (the Streamlit staff pages are Streamlit's own routes)
+        Route("/staff/pass", staff_routes.take_pass, methods=["POST"]),
+        Route("/staff/sign-out", staff_routes.sign_out_page, methods=["GET"]),
+        Route("/staff/sign-out", staff_routes.sign_out, methods=["POST"]),
+        Route("/staff/signed-out", staff_routes.signed_out, methods=["GET"]),
+        Route("/staff/download/backup", staff_routes.backup, methods=["GET"]),
     ]
 
 

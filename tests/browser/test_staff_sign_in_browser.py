@@ -4,6 +4,10 @@ Issue 13: a reloaded control panel asked for the passcode again, and an
 organiser tab idle for a while (its Streamlit session expired) asked for the
 password again. The browser now keeps a pass in a cookie until midnight; no
 secret is ever in the address or the cookie.
+
+Issue 22: the cookie was written by page script, so `document.cookie` showed it on
+every page. The server sets it now (HttpOnly), and Sign out is the server's page
+whose button posts; the other tabs of the browser show the sign-in within a refresh.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ def test_organiser_stays_signed_in_across_reload_and_new_session_until_sign_out(
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible(timeout=20_000)
     wait_for_streamlit(page)
     cookie = _wait_for_cookie(context, "ek_organiser")
-    assert cookie is not None and cookie["sameSite"] == "Strict"
+    assert cookie is not None and cookie["sameSite"] == "Strict" and cookie["httpOnly"] and cookie["path"] == "/"
+    assert cookie["value"] not in page.evaluate("document.cookie")
     assert ADMIN_PASSWORD not in cookie["value"] and security.looks_like_token(cookie["value"])
     assert app_server.store.staff_pass(security.fingerprint(cookie["value"])) is not None
 
@@ -53,9 +58,7 @@ def test_organiser_stays_signed_in_across_reload_and_new_session_until_sign_out(
     expect(other.get_by_role("heading", name="Exports", level=1)).to_be_visible(timeout=20_000)
     assert all(cookie["value"] not in p.url and ADMIN_PASSWORD not in p.url for p in (page, other))
 
-    other.get_by_role("link", name="Sign out").click()
-    expect(other.get_by_role("heading", name="Signed out", level=1)).to_be_visible(timeout=20_000)
-    wait_for_streamlit(other)
+    _sign_out(context, other)
     assert _wait_for_cookie(context, "ek_organiser", present=False) is None
     assert app_server.store.staff_pass(security.fingerprint(cookie["value"])) is None
     page.reload()
@@ -73,8 +76,10 @@ def test_control_panel_stays_signed_in_across_reload_and_the_projector_shows_no_
     expect(page.get_by_role("heading", name="Control panel", level=1)).to_be_visible(timeout=20_000)
     wait_for_streamlit(page)
     name = f"ek_facilitator_{app_server.event.id}"
-    token = _wait_for_cookie(context, name)["value"]
-    assert DEMO_PASSCODE not in token and token not in page.url
+    cookie = _wait_for_cookie(context, name)
+    token = cookie["value"]
+    assert DEMO_PASSCODE not in token and token not in page.url and cookie["httpOnly"]
+    assert token not in page.evaluate("document.cookie")
 
     page.reload()
     expect(page.get_by_role("heading", name="Control panel", level=1)).to_be_visible(timeout=20_000)
@@ -82,12 +87,31 @@ def test_control_panel_stays_signed_in_across_reload_and_the_projector_shows_no_
     projector.goto(app_server.page_url("/projector", event="FIFE16"))
     wait_for_streamlit(projector)
     assert token not in projector.url and token not in projector.content()
+    assert token not in projector.evaluate("document.cookie")
 
-    page.get_by_role("link", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Signed out", level=1)).to_be_visible(timeout=20_000)
-    page.get_by_role("link", name="Sign in again").click()
+    opened = context.new_page()  # what another site can make the browser do: open the address
+    opened.goto(app_server.page_url("/staff/sign-out", event="FIFE16"))
+    expect(opened.get_by_role("button", name="Sign out")).to_be_visible()
+    assert app_server.store.staff_pass(security.fingerprint(token)) is not None
+    opened.close()
+
+    _sign_out(context, page)
+    # The panel tab left open shows the sign-in within a refresh, without a reload.
     expect(page.get_by_role("heading", name="Facilitator sign-in", level=1)).to_be_visible(timeout=20_000)
+    assert app_server.store.staff_pass(security.fingerprint(token)) is None
     page.reload()
     expect(page.get_by_role("heading", name="Facilitator sign-in", level=1)).to_be_visible(timeout=20_000)
     assert _wait_for_cookie(context, name, present=False) is None
     context.close()
+
+
+def _sign_out(context, page) -> None:
+    """Sign out as staff do: the link opens the server's page in a new tab; its button posts."""
+    with context.expect_page() as opened:
+        page.get_by_role("link", name="Sign out").click()
+    confirm = opened.value
+    confirm.get_by_role("button", name="Sign out").click()
+    expect(confirm.get_by_role("heading", name="Signed out", level=1)).to_be_visible(timeout=20_000)
+    confirm.get_by_role("link", name="Sign in again").click()
+    expect(confirm.get_by_role("heading", name="sign-in", level=1)).to_be_visible(timeout=20_000)
+    confirm.close()

@@ -297,3 +297,23 @@ class _Kept:
 def _raise_if_busy(err: sqlite3.OperationalError) -> None:
     if "locked" in str(err) or "busy" in str(err):
         raise StoreError(BUSY_MESSAGE) from err
+
+
+def strip_staff_secrets(path: str) -> None:
+    """In a backup file about to leave the machine: blank every staff hash and drop every sign-in.
+
+    The organiser password hash, each event's facilitator passcode hash, the
+    passes, handoffs and sign-in attempts. Restored, the copy asks for a new
+    organiser password (generated at start, or set) and new passcodes.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("UPDATE staff_secrets SET value_hash = ''")
+        conn.execute("UPDATE events SET facilitator_hash = ''")
+        for table in ("staff_passes", "pass_handoffs", "login_attempts", "sign_in_locks"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("COMMIT")
+        conn.execute("VACUUM")  # no deleted page keeps an old hash
+    finally:
+        conn.close()
