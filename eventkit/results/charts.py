@@ -48,6 +48,14 @@ def _pct(part: int, whole: int) -> float:
     return round(100 * part / whole) if whole else 0
 
 
+def option_order(poll: Poll, labels: list[str], *, reveal: bool) -> list[str]:
+    """The chart's labels in the poll's own order (never alphabetical): the poll's options first,
+    then any label only the data has (an option of the earlier round that the repeat dropped)."""
+    mine = [f"✓ {o.label}" if reveal and o.is_correct else o.label for o in poll.options]
+    shown = set(labels)
+    return [label for label in mine if label in shown] + [label for label in dict.fromkeys(labels) if label not in mine]
+
+
 def poll_frame(poll: Poll, results: PollResults, *, reveal: bool) -> pd.DataFrame:
     """One row per option: label, total (phones + show of hands), share and colour."""
     total = results.total
@@ -74,7 +82,10 @@ def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt
     top = max(1, int(data["votes"].max()) if len(data) else 1)
     base = alt.Chart(data).encode(
         y=alt.Y(
-            "option:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelFontWeight="bold", labelPadding=12)
+            "option:N",
+            sort=option_order(poll, list(data["option"]), reveal=reveal),  # an explicit list: Vega-Lite keeps it
+            title=None,
+            axis=alt.Axis(labelFontWeight="bold", labelPadding=12),
         ),
         x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.45])),
     )
@@ -237,7 +248,10 @@ def before_after_chart(
     )
     base = alt.Chart(data).encode(
         y=alt.Y(
-            "option:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelFontWeight="bold", labelPadding=12)
+            "option:N",
+            sort=option_order(poll, list(data["option"]), reveal=reveal),  # an explicit list: Vega-Lite keeps it
+            title=None,
+            axis=alt.Axis(labelFontWeight="bold", labelPadding=12),
         ),
         yOffset=alt.YOffset("round:N", sort=["Before", "After"]),
         # The axis ends a little past the longest bar (not at 100%), so the bars use the screen.
