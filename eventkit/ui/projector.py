@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -23,7 +24,10 @@ from . import facilitator as fx
 from . import faults
 from .live import reads
 
-WALL_NOTES_PER_PROMPT = 5  # newest first; more would run under the footer of a 1080-pixel screen
+WALL_NOTES_PER_PROMPT = 5  # newest first; any that do not fit the screen fade out above the footer
+# The wall's type by how many notes its fullest column shows (projector.css sizes each step):
+# up to 2 notes 7/100 of the screen's height, 3 notes 6/100, more the floor of 5/100.
+WALL_DENSITY_STEPS = ((2, "few"), (3, "some"))
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
@@ -70,7 +74,7 @@ def join_footer(event: Event, *, with_qr: bool) -> None:
     with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
         if with_qr:
             with st.container(key="ek-footer-qr", width="content"):
-                _qr(event, width=150, warn=False)
+                _qr(event, width=400, warn=False)  # drawn at a quarter of the screen's height (projector.css)
         with st.container(key="ek-footurl-join", width="stretch"):
             st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
             if with_qr and links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
@@ -92,7 +96,7 @@ def welcome_screen(event: Event) -> None:
         big_text(join_url(event), "url", "join")
         big_text(f"Event code  {event.code}", "code", "join")
         big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
-    with code:
+    with code, st.container(key="ek-bigqr-welcome"):
         _qr(event, width="stretch")
 
 
@@ -180,13 +184,20 @@ def wall_screen(event: Event) -> None:
         return
     # In a box that ends above the footer (projector.css): notes that do not fit fade
     # out there instead of running under it.
-    with st.container(key="ek-wall-columns"):
-        _wall_columns(prompts, notes)
+    shown = {p.id: [n for n in notes if n.prompt_id == p.id] for p in prompts}  # newest first already
+    with st.container(key=f"ek-density-{wall_density(shown.values())}"), st.container(key="ek-wall-columns"):
+        _wall_columns(prompts, shown)
 
 
-def _wall_columns(prompts: list, notes: list) -> None:
+def wall_density(columns: Iterable[list]) -> str:
+    """few / some / many: how full the wall's fullest column is, which sets the notes' type size."""
+    fullest = max((min(len(notes), WALL_NOTES_PER_PROMPT) for notes in columns), default=0)
+    return next((name for most, name in WALL_DENSITY_STEPS if fullest <= most), "many")
+
+
+def _wall_columns(prompts: list, shown: dict[int, list]) -> None:
     for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium"), strict=True):
-        mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
+        mine = shown[prompt.id]
         with column:
             big_text(prompt.text, "prompt", prompt.id)
             if len(mine) > WALL_NOTES_PER_PROMPT:  # said above the notes: below, the footer may cover it
@@ -230,7 +241,7 @@ def evaluation_screen(event: Event) -> None:
         if joined:
             st.progress(min(1.0, responses / joined))
     if event.joining_open:  # closed: a scan opens a new tab, a new device, and is refused
-        with code:
+        with code, st.container(key="ek-bigqr-eval"):
             _qr(event, "feedback", width="stretch")
 
 
