@@ -20,8 +20,11 @@ BAR = "#1d4ed8"
 RIGHT = "#15803d"
 MUTED = "#7b8494"  # 3.8:1 on white: the other options stay visible bars (WCAG 1.4.11)
 BEFORE = "#b45309"  # amber: 5:1 on white (WCAG 1.4.11 asks 3:1 of bars), and apart from blue for colour-blind eyes
-FONT_SIZE = 26
-TEXT_SIZE = 30
+# Fixed pixels (a chart is drawn before the screen is known): at least 3.5% of a 1080-line
+# screen's height (the projector's floor for captions), 4.75-5% of an 800-line one.
+FONT_SIZE = 38
+TEXT_SIZE = 40
+ROW = 76  # a choice chart's height per option: four options and the chart is 304px, room for the words beside it
 ESTIMATE_TOLERANCE = 0.10  # an estimate within 10% of the true value counts as right
 
 
@@ -87,13 +90,13 @@ def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> alt
             title=None,
             axis=alt.Axis(labelFontWeight="bold", labelPadding=12),
         ),
-        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.45])),
+        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.8])),  # room for "12 (100%)"
     )
     bars = base.mark_bar(cornerRadiusEnd=6, height={"band": 0.75}).encode(
         color=alt.Color("colour:N", scale=None), tooltip=["option", "votes", "share"]
     )
     labels = base.mark_text(align="left", dx=10, fontSize=TEXT_SIZE, fontWeight="bold", color=INK).encode(text="text:N")
-    return _style(alt.layer(bars, labels), height=max(220, 110 * len(data)))
+    return _style(alt.layer(bars, labels), height=max(2 * ROW, ROW * len(data)))
 
 
 def median(values: tuple[float, ...] | list[float]) -> float | None:
@@ -204,8 +207,8 @@ def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) ->
     if mid is not None:
         layers.append(_marker(mid, INK, f"Median guess {mid:,.4g}{unit}", 0, domain, truth))
     if truth is not None:
-        layers.append(_marker(truth, RIGHT, f"True value {truth:,.4g}{unit}", 44, domain, mid))
-    return _style(alt.layer(*layers), height=460)
+        layers.append(_marker(truth, RIGHT, f"True value {truth:,.4g}{unit}", TEXT_SIZE + 8, domain, mid))
+    return _style(alt.layer(*layers), height=5 * ROW)
 
 
 def right_share(poll: Poll, results: PollResults) -> tuple[int, int]:
@@ -260,7 +263,7 @@ def before_after_chart(
     bars = base.mark_bar(cornerRadiusEnd=6).encode(color=colour, tooltip=["round", "option", "share", "votes"])
     labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(text="text:N")
     options = max(1, len(data) // 2)
-    return _style(alt.layer(bars, labels), height=max(260, 150 * options))
+    return _style(alt.layer(bars, labels), height=ROW * (options + 1))  # two bars an option
 
 
 def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> alt.TopLevelMixin:
@@ -281,4 +284,4 @@ def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, 
     layers: list[alt.TopLevelMixin] = [ticks, medians]
     if reveal and poll.true_value is not None:
         layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", 0, domain))
-    return _style(alt.layer(*layers), height=320)
+    return _style(alt.layer(*layers), height=4 * ROW)

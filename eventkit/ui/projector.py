@@ -68,19 +68,27 @@ def _qr(event: Event, page: str = "", width: int | str = 520, warn: bool = True)
 
 
 def join_footer(event: Event, *, with_qr: bool) -> None:
-    """The join address and event code along the bottom of every screen (projector.css fixes it there)."""
+    """The join address and event code along the bottom of every screen (projector.css fixes it there):
+    with a QR code a band across the width (the code at its left end), without one a slim line."""
     url = join_url(event)
     with_qr = with_qr and event.joining_open
     with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
-        if with_qr:
-            with st.container(key="ek-footer-qr", width="content"):
-                _qr(event, width=400, warn=False)  # drawn at a quarter of the screen's height (projector.css)
-        with st.container(key="ek-footurl-join", width="stretch"):
-            st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
-            if with_qr and links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
+        if not with_qr:
+            with st.container(key="ek-footline-join", width="stretch"):
+                st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
+            with st.container(key="ek-footline-code", width="content"):
+                st.text(f"Code  {event.code}")
+            return
+        with st.container(key="ek-footer-qr", width="content"):
+            _qr(event, width=400, warn=False)  # drawn at 21/100 of the screen's height (projector.css)
+        with st.container(key="ek-footjoin", width="stretch", gap="small"):
+            big_text("Join on your phone: scan the code, or go to", "footurl", "join")
+            big_text(url, "footaddr", "join")
+            if links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
                 st.caption(LOCAL_ONLY)
-        with st.container(key="ek-footcode-join", width="content"):
-            st.text(f"Code  {event.code}")
+        with st.container(key="ek-footcodebox", width="content", gap="small"):
+            big_text("Event code", "footcode", "join")
+            big_text(event.code, "footevent", "join")
 
 
 def welcome_screen(event: Event) -> None:
@@ -196,7 +204,9 @@ def wall_density(columns: Iterable[list]) -> str:
 
 
 def _wall_columns(prompts: list, shown: dict[int, list]) -> None:
-    for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium"), strict=True):
+    # A column's width follows its notes: a prompt with none keeps a narrow column for its heading.
+    widths = [2 + min(len(shown[p.id]), WALL_NOTES_PER_PROMPT) for p in prompts]
+    for prompt, column in zip(prompts, st.columns(widths, gap="medium"), strict=True):
         mine = shown[prompt.id]
         with column:
             big_text(prompt.text, "prompt", prompt.id)
@@ -210,20 +220,24 @@ def _wall_columns(prompts: list, shown: dict[int, list]) -> None:
 
 
 def tables_screen(event: Event) -> None:
+    """The tables and their case stories two by two; beside them what to discuss, in body type."""
     tables = reads().tables(event.id)
-    big_text("Table discussions", "heading", "tables")
     if not tables:
+        big_text("Table discussions", "heading", "tables")
         return
-    for table, column in zip(tables, st.columns(len(tables), gap="medium"), strict=True):
-        with column, st.container(border=True, key=f"ek-table-{table.id}"):
-            big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
-            for v in table.vignettes:
-                big_text(v.title, "vignette", v.id)
     prompts = list(dict.fromkeys(p for t in tables for v in t.vignettes for p in v.prompts))
-    if prompts:
-        big_text("Discuss:", "label", "discuss")
-        for i, text in enumerate(prompts, start=1):
-            big_text(f"{i}. {text}", "option", f"dp{i}")
+    boxes, discuss = st.columns(2, gap="large") if prompts else (st.container(), None)
+    with boxes:
+        for row in range(0, len(tables), 2):
+            pair = tables[row : row + 2]
+            for table, column in zip(pair, st.columns(2, gap="medium")[: len(pair)], strict=True):
+                with column, st.container(border=True, key=f"ek-table-{table.id}", gap="small"):
+                    big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
+                    big_text("\n".join(v.title for v in table.vignettes), "vignette", f"t{table.id}")
+    if discuss is not None:
+        with discuss:
+            big_text("Table discussions", "heading", "tables")
+            big_text("\n".join(f"{i}. {text}" for i, text in enumerate(prompts, start=1)), "discuss", "prompts")
 
 
 def evaluation_screen(event: Event) -> None:

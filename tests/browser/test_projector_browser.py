@@ -50,10 +50,21 @@ def test_projector_switches_when_the_facilitator_changes_what_is_live(app_server
 
 # --- Layout: fills the screen, legible from the back, how to join on every screen ---------
 
-MIN_TEXT_SHARE = 0.035  # every text at least 3.5% of the screen's height (38 px on 1080 lines)
-BODY_SHARE = 0.049  # body text (notes, options, prompts, facts…) 1/20 of the height: read from ~15 m
-BODY = ["note", "option", "label", "prompt", "count", "question", "title"]  # facts, sources, vignettes: 3.5%
-QR_SHARE = 0.24  # the footer's QR code, a quarter of the height: scans from the middle of the room
+MIN_TEXT_SHARE = 0.035  # every text at least 3.5% of the screen's height (37.8 px on 1080 lines)
+BODY_SHARE = 0.05  # body text 1/20 of the height: read from ~15 m
+BODY = [
+    "note",
+    "option",
+    "label",
+    "count",
+    "question",
+    "title",
+    "answer",
+    "footaddr",
+    "discuss",
+]  # long-form text: 3.5%
+QR_SHARE = 0.2  # the footer band's QR code, a fifth of the height or more: ~10 times its width away
+ROUNDING = 0.5  # px: a size computed from the viewport (28 = 3.5 % of 800) may come out a hair under
 FILL_SHARE = 0.7  # a full screen's content reaches 70% of the height above the footer
 
 MEASURE = """() => {
@@ -62,6 +73,7 @@ MEASURE = """() => {
   const footer = document.querySelector('.st-key-ek-footer');
   const fr = footer ? footer.getBoundingClientRect() : null;
   const texts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stText"], [data-testid="stMain"] [data-testid="stCaptionContainer"]')].filter(vis);
+  const lines = (t) => Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight));
   const body = texts.filter(t => !footer || !footer.contains(t));
   const qr = document.querySelector('.st-key-ek-footer-qr img');
   const qrr = qr && qr.getBoundingClientRect();
@@ -81,6 +93,8 @@ MEASURE = """() => {
     under_footer: fr ? body.filter(t => shownBottom(t) > fr.top + 1).map(t => t.innerText.slice(0, 30)) : [],
     under_qr: qrr ? body.filter(t => { const r = t.getBoundingClientRect();
       return r.right > qrr.left + 1 && shownBottom(t) > qrr.top + 1 && r.top < qrr.bottom; }).map(t => t.innerText.slice(0, 30)) : [],
+    footer_lines: footer ? texts.filter(t => footer.contains(t)).map(t => [lines(t), t.innerText.slice(0, 40)]) : [],
+    columns: [...document.querySelectorAll('.st-key-ek-wall-columns [data-testid="stColumn"]')].map(c => c.innerText.slice(0, 20)),
     no_alt: [...document.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).length,
     qr: qrr && Math.min(qrr.width, qrr.height),
     wall: wall && {overflows: wall.scrollHeight > wall.clientHeight + 1,
@@ -124,8 +138,8 @@ LAYOUT_SCREENS = [  # name, arrange, text that shows it is drawn, must it fill t
     ("estimate-revealed", lambda s, e: _arrange_poll(s, e, "revealed", 1), "The answer:", False),
     ("wall-2", _wall_of([2], "Open data for advocates"), "Open data for advocates 2", False),
     ("wall-4", _wall_of([4], "More local data"), "More local data 4", False),
-    ("wall-many", _wall_of([6, 6, 6, 6], LONG.strip()), "Newest 5 of", True),
-    ("tables", lambda s, e: s.set_live(e.id, "tables"), "Discuss:", False),
+    ("wall-many", _wall_of([6, 6, 6, 6], LONG.strip()), ("Newest 5 of 6", 4), True),
+    ("tables", lambda s, e: s.set_live(e.id, "tables"), "1. How might case workers", True),
     ("evaluation", lambda s, e: s.set_live(e.id, "evaluation"), "have answered", False),
 ]
 
@@ -156,11 +170,14 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
     try:
         for name, arrange, marker, fills in LAYOUT_SCREENS:
             arrange(store, event)
-            expect(page.get_by_text(marker, exact=False).first).to_be_visible(timeout=10_000)
+            text, count = marker if isinstance(marker, tuple) else (marker, 0)
+            if count:  # every column drawn, not a redraw half-way through the arranging
+                expect(page.get_by_text(text, exact=False)).to_have_count(count, timeout=10_000)
+            expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=10_000)
             page.wait_for_timeout(1_500)  # the next timed redraw has settled
             m = page.evaluate(MEASURE)
             page.screenshot(path=str(shots / f"projector-{name}-{width}x{height}.png"))
-            print(name, {k: m[k] for k in ("smallest", "notes", "lowest", "qr", "wall")})
+            print(name, {k: m[k] for k in ("smallest", "notes", "lowest", "qr", "wall", "footer_lines")})
             footer = m["footer"]
             if (
                 not footer
@@ -170,17 +187,20 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
             ):
                 failures.append(f"{name}: no join footer with the address and code along the bottom: {footer}")
                 continue
-            if m["smallest"][0] < MIN_TEXT_SHARE * height:
+            if m["smallest"][0] < MIN_TEXT_SHARE * height - ROUNDING:
                 failures.append(
                     f"{name}: text of {m['smallest'][0]:.1f}px is too small for the back row: {m['smallest'][1]!r}"
                 )
-            small = [t for t in m["small_body"] if t[0] < BODY_SHARE * height]
+            small = [t for t in m["small_body"] if t[0] < BODY_SHARE * height - ROUNDING]
             if small:
                 failures.append(f"{name}: body text under 1/20 of the height ({height / 20:.0f}px): {small[:3]}")
             if m["under_footer"] or m["under_qr"]:
                 failures.append(
                     f"{name}: text hidden under the footer or its QR code: {m['under_footer'] + m['under_qr']}"
                 )
+            wrapped = [t for t in m["footer_lines"] if t[0] > 1]
+            if wrapped:
+                failures.append(f"{name}: the footer's words wrap: {wrapped}")
             if m["scrollWidth"] > width:
                 failures.append(f"{name}: wider than the screen ({m['scrollWidth']}px)")
             if m["no_alt"]:
