@@ -260,3 +260,38 @@ def test_every_bar_stands_out_from_the_white_background():
     used |= {f"poll bar {c}": c for c in frame["colour"]}
     faint = {name: round(contrast(c), 2) for name, c in {**named, **used}.items() if contrast(c) < 3}
     assert faint == {}
+
+
+def _y_sorts(spec: dict) -> list:
+    return [layer["encoding"]["y"].get("sort") for layer in spec["layer"]]
+
+
+@pytest.mark.parametrize("reveal", [False, True], ids=["hidden", "revealed"])
+def test_both_choice_charts_list_the_options_in_the_polls_order_not_alphabetically(reveal):
+    """The repeat's before/after chart sorted its options A-Z while the poll's chart kept the poll's order."""
+    options = (PollOption(1, "Zebra crossings"), PollOption(2, "Most", is_correct=True), PollOption(3, "A few"))
+    poll = Poll(id=7, event_id=1, position=1, kind="choice", question="Q?", options=options)
+    before = PollResults(
+        6,
+        4,
+        (
+            OptionCount(9, "A few", False, 1),
+            OptionCount(8, "Most", True, 2),
+            OptionCount(7, "Zebra crossings", False, 1),
+        ),
+    )
+    after = PollResults(7, 3, tuple(OptionCount(o.id, o.label, o.is_correct, 1) for o in options))
+    tick = "✓ " if reveal else ""
+    expected = ["Zebra crossings", f"{tick}Most", "A few"]
+    sorts = {
+        "poll chart": _y_sorts(charts.poll_chart(poll, after, reveal=reveal).to_dict()),
+        "before/after chart": _y_sorts(charts.before_after_chart(poll, before, after, reveal=reveal).to_dict()),
+    }
+    assert {name: s for name, s in sorts.items() if s != [expected, expected]} == {}
+
+
+def test_an_option_only_the_earlier_round_had_comes_after_the_polls_own():
+    poll = Poll(
+        id=7, event_id=1, position=1, kind="choice", question="Q?", options=(PollOption(1, "B"), PollOption(2, "A"))
+    )
+    assert charts.option_order(poll, ["Gone", "A", "B", "Gone"], reveal=False) == ["B", "A", "Gone"]

@@ -20,8 +20,11 @@ BAR = "#1d4ed8"
 RIGHT = "#15803d"
 MUTED = "#7b8494"  # 3.8:1 on white: the other options stay visible bars (WCAG 1.4.11)
 BEFORE = "#b45309"  # amber: 5:1 on white (WCAG 1.4.11 asks 3:1 of bars), and apart from blue for colour-blind eyes
-FONT_SIZE = 26
-TEXT_SIZE = 30
+# Fixed pixels (a chart is drawn before the screen is known): at least 3.5% of a 1080-line
+# screen's height (the projector's floor for captions), 4.75-5% of an 800-line one.
+FONT_SIZE = 38
+TEXT_SIZE = 40
+ROW = 76  # a choice chart's height per option: four options and the chart is 304px, room for the words beside it
 ESTIMATE_TOLERANCE = 0.10  # an estimate within 10% of the true value counts as right
 
 # What alt.layer() gives (a FacetChart only when every layer shares a facet encoding, never here).
@@ -51,6 +54,14 @@ def _pct(part: int, whole: int) -> float:
     return round(100 * part / whole) if whole else 0
 
 
+def option_order(poll: Poll, labels: list[str], *, reveal: bool) -> list[str]:
+    """The chart's labels in the poll's own order (never alphabetical): the poll's options first,
+    then any label only the data has (an option of the earlier round that the repeat dropped)."""
+    mine = [f"✓ {o.label}" if reveal and o.is_correct else o.label for o in poll.options]
+    shown = set(labels)
+    return [label for label in mine if label in shown] + [label for label in dict.fromkeys(labels) if label not in mine]
+
+
 def poll_frame(poll: Poll, results: PollResults, *, reveal: bool) -> pd.DataFrame:
     """One row per option: label, total (phones + show of hands), share and colour."""
     total = results.total
@@ -77,15 +88,18 @@ def poll_chart(poll: Poll, results: PollResults, *, reveal: bool = False) -> Lay
     top = max(1, int(data["votes"].max()) if len(data) else 1)
     base = alt.Chart(data).encode(
         y=alt.Y(
-            "option:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelFontWeight="bold", labelPadding=12)
+            "option:N",
+            sort=option_order(poll, list(data["option"]), reveal=reveal),  # an explicit list: Vega-Lite keeps it
+            title=None,
+            axis=alt.Axis(labelFontWeight="bold", labelPadding=12),
         ),
-        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.45])),
+        x=alt.X("votes:Q", title=None, axis=None, scale=alt.Scale(domain=[0, top * 1.8])),  # room for "12 (100%)"
     )
     bars = base.mark_bar(cornerRadiusEnd=6, height={"band": 0.75}).encode(
         color=alt.Color("colour:N", scale=None), tooltip=["option", "votes", "share"]
     )
     labels = base.mark_text(align="left", dx=10, fontSize=TEXT_SIZE, fontWeight="bold", color=INK).encode(text="text:N")
-    return _style(alt.layer(bars, labels), height=max(220, 110 * len(data)))
+    return _style(alt.layer(bars, labels), height=max(2 * ROW, ROW * len(data)))
 
 
 def median(values: tuple[float, ...] | list[float]) -> float | None:
@@ -196,8 +210,8 @@ def estimate_chart(poll: Poll, results: PollResults, *, reveal: bool = False) ->
     if mid is not None:
         layers.append(_marker(mid, INK, f"Median guess {mid:,.4g}{unit}", 0, domain, truth))
     if truth is not None:
-        layers.append(_marker(truth, RIGHT, f"True value {truth:,.4g}{unit}", 44, domain, mid))
-    return _style(alt.layer(*layers), height=460)
+        layers.append(_marker(truth, RIGHT, f"True value {truth:,.4g}{unit}", TEXT_SIZE + 8, domain, mid))
+    return _style(alt.layer(*layers), height=5 * ROW)
 
 
 def right_share(poll: Poll, results: PollResults) -> tuple[int, int]:
@@ -238,7 +252,10 @@ def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, r
     )
     base = alt.Chart(data).encode(
         y=alt.Y(
-            "option:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelFontWeight="bold", labelPadding=12)
+            "option:N",
+            sort=option_order(poll, list(data["option"]), reveal=reveal),  # an explicit list: Vega-Lite keeps it
+            title=None,
+            axis=alt.Axis(labelFontWeight="bold", labelPadding=12),
         ),
         yOffset=alt.YOffset("round:N", sort=["Before", "After"]),
         # The axis ends a little past the longest bar (not at 100%), so the bars use the screen.
@@ -247,7 +264,7 @@ def before_after_chart(poll: Poll, before: PollResults, after: PollResults, *, r
     bars = base.mark_bar(cornerRadiusEnd=6).encode(color=colour, tooltip=["round", "option", "share", "votes"])
     labels = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE, fontWeight="bold", color=INK).encode(text="text:N")
     options = max(1, len(data) // 2)
-    return _style(alt.layer(bars, labels), height=max(260, 150 * options))
+    return _style(alt.layer(bars, labels), height=ROW * (options + 1))  # two bars an option
 
 
 def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, *, reveal: bool) -> Layered:
@@ -268,4 +285,4 @@ def _estimate_before_after(poll: Poll, before: PollResults, after: PollResults, 
     layers: list[alt.Chart | Layered] = [ticks, medians]
     if reveal and poll.true_value is not None:
         layers.append(_marker(poll.true_value, RIGHT, f"True value {poll.true_value:g}", 0, domain))
-    return _style(alt.layer(*layers), height=320)
+    return _style(alt.layer(*layers), height=4 * ROW)

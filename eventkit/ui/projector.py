@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Iterable
 from typing import Literal
 
 import streamlit as st
@@ -25,7 +26,10 @@ from . import faults
 from .live import reads
 from .names import counted
 
-WALL_NOTES_PER_PROMPT = 5  # newest first; more would run under the footer of a 1080-pixel screen
+WALL_NOTES_PER_PROMPT = 5  # newest first; any that do not fit the screen fade out above the footer
+# The wall's type by how many notes its fullest column shows (projector.css sizes each step):
+# up to 2 notes 7/100 of the screen's height, 3 notes 6/100, more the floor of 5/100.
+WALL_DENSITY_STEPS = ((2, "few"), (3, "some"))
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
@@ -66,19 +70,27 @@ def _qr(event: Event, page: str = "", width: int | Literal["stretch"] = 520, war
 
 
 def join_footer(event: Event, *, with_qr: bool) -> None:
-    """The join address and event code along the bottom of every screen (projector.css fixes it there)."""
+    """The join address and event code along the bottom of every screen (projector.css fixes it there):
+    with a QR code a band across the width (the code at its left end), without one a slim line."""
     url = join_url(event)
     with_qr = with_qr and event.joining_open
     with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
-        if with_qr:
-            with st.container(key="ek-footer-qr", width="content"):
-                _qr(event, width=150, warn=False)
-        with st.container(key="ek-footurl-join", width="stretch"):
-            st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
-            if with_qr and links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
+        if not with_qr:
+            with st.container(key="ek-footline-join", width="stretch"):
+                st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
+            with st.container(key="ek-footline-code", width="content"):
+                st.text(f"Code  {event.code}")
+            return
+        with st.container(key="ek-footer-qr", width="content"):
+            _qr(event, width=400, warn=False)  # drawn at 21/100 of the screen's height (projector.css)
+        with st.container(key="ek-footjoin", width="stretch", gap="small"):
+            big_text("Join on your phone: scan the code, or go to", "footurl", "join")
+            big_text(url, "footaddr", "join")
+            if links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
                 st.caption(LOCAL_ONLY)
-        with st.container(key="ek-footcode-join", width="content"):
-            st.text(f"Code  {event.code}")
+        with st.container(key="ek-footcodebox", width="content", gap="small"):
+            big_text("Event code", "footcode", "join")
+            big_text(event.code, "footevent", "join")
 
 
 def welcome_screen(event: Event) -> None:
@@ -94,7 +106,7 @@ def welcome_screen(event: Event) -> None:
         big_text(join_url(event), "url", "join")
         big_text(f"Event code  {event.code}", "code", "join")
         big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
-    with code:
+    with code, st.container(key="ek-bigqr-welcome"):
         _qr(event, width="stretch")
 
 
@@ -184,13 +196,22 @@ def wall_screen(event: Event) -> None:
         return
     # In a box that ends above the footer (projector.css): notes that do not fit fade
     # out there instead of running under it.
-    with st.container(key="ek-wall-columns"):
-        _wall_columns(prompts, notes)
+    shown = {p.id: [n for n in notes if n.prompt_id == p.id] for p in prompts}  # newest first already
+    with st.container(key=f"ek-density-{wall_density(shown.values())}"), st.container(key="ek-wall-columns"):
+        _wall_columns(prompts, shown)
 
 
-def _wall_columns(prompts: list, notes: list) -> None:
-    for prompt, column in zip(prompts, st.columns(len(prompts), gap="medium"), strict=True):
-        mine = [n for n in notes if n.prompt_id == prompt.id]  # newest first already
+def wall_density(columns: Iterable[list]) -> str:
+    """few / some / many: how full the wall's fullest column is, which sets the notes' type size."""
+    fullest = max((min(len(notes), WALL_NOTES_PER_PROMPT) for notes in columns), default=0)
+    return next((name for most, name in WALL_DENSITY_STEPS if fullest <= most), "many")
+
+
+def _wall_columns(prompts: list, shown: dict[int, list]) -> None:
+    # A column's width follows its notes: a prompt with none keeps a narrow column for its heading.
+    widths = [2 + min(len(shown[p.id]), WALL_NOTES_PER_PROMPT) for p in prompts]
+    for prompt, column in zip(prompts, st.columns(widths, gap="medium"), strict=True):
+        mine = shown[prompt.id]
         with column:
             big_text(prompt.text, "prompt", prompt.id)
             if len(mine) > WALL_NOTES_PER_PROMPT:  # said above the notes: below, the footer may cover it
@@ -203,20 +224,24 @@ def _wall_columns(prompts: list, notes: list) -> None:
 
 
 def tables_screen(event: Event) -> None:
+    """The tables and their case stories two by two; beside them what to discuss, in body type."""
     tables = reads().tables(event.id)
-    big_text("Table discussions", "heading", "tables")
     if not tables:
+        big_text("Table discussions", "heading", "tables")
         return
-    for table, column in zip(tables, st.columns(len(tables), gap="medium"), strict=True):
-        with column, st.container(border=True, key=f"ek-table-{table.id}"):
-            big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
-            for v in table.vignettes:
-                big_text(v.title, "vignette", v.id)
     prompts = list(dict.fromkeys(p for t in tables for v in t.vignettes for p in v.prompts))
-    if prompts:
-        big_text("Discuss:", "label", "discuss")
-        for i, text in enumerate(prompts, start=1):
-            big_text(f"{i}. {text}", "option", f"dp{i}")
+    boxes, discuss = st.columns(2, gap="large") if prompts else (st.container(), None)
+    with boxes:
+        for row in range(0, len(tables), 2):
+            pair = tables[row : row + 2]
+            for table, column in zip(pair, st.columns(2, gap="medium")[: len(pair)], strict=True):
+                with column, st.container(border=True, key=f"ek-table-{table.id}", gap="small"):
+                    big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
+                    big_text("\n".join(v.title for v in table.vignettes), "vignette", f"t{table.id}")
+    if discuss is not None:
+        with discuss:
+            big_text("Table discussions", "heading", "tables")
+            big_text("\n".join(f"{i}. {text}" for i, text in enumerate(prompts, start=1)), "discuss", "prompts")
 
 
 def evaluation_screen(event: Event) -> None:
@@ -234,7 +259,7 @@ def evaluation_screen(event: Event) -> None:
         if joined:
             st.progress(min(1.0, responses / joined))
     if event.joining_open:  # closed: a scan opens a new tab, a new device, and is refused
-        with code:
+        with code, st.container(key="ek-bigqr-eval"):
             _qr(event, "feedback", width="stretch")
 
 
