@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +42,11 @@ def test_the_database_process_tree_is_counted_with_the_servers():
     """--database-pid: PostgreSQL's processes are not the server's children, but work for it."""
     server, database = (subprocess.Popen(["sleep", "30"]) for _ in range(2))
     try:
+        for proc in (server, database):  # sampled before exec, a child still has the test's memory
+            for _ in range(200):
+                if Path(f"/proc/{proc.pid}/comm").read_text().strip() == "sleep":
+                    break
+                time.sleep(0.01)
         alone = ProcessTree(server.pid).sample()[2]
         both = ProcessTree(server.pid, (database.pid,)).sample()[2]
         assert alone > 0 and both > 1.5 * alone
