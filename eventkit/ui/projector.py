@@ -27,9 +27,12 @@ from .live import reads
 from .names import counted
 
 WALL_NOTES_PER_PROMPT = 5  # newest first; any that do not fit the screen fade out above the footer
-# The wall's type by how many notes its fullest column shows (projector.css sizes each step):
-# up to 2 notes 7/100 of the screen's height, 3 notes 6/100, more the floor of 5/100.
+# The wall's type by how much its fullest column shows, in lines of about 40 letters (a note
+# counts 1 to 4 lines, its most on the projector; projector.css sizes each step): up to 2 lines
+# 7/100 of the screen's height, 3 lines 6/100, more the floor of 5/100, where a note shows at
+# most 3 lines so that two long notes leave room for a third.
 WALL_DENSITY_STEPS = ((2, "few"), (3, "some"))
+LETTERS_A_LINE = 40
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
@@ -203,8 +206,13 @@ def wall_screen(event: Event) -> None:
 
 def wall_density(columns: Iterable[list]) -> str:
     """few / some / many: how full the wall's fullest column is, which sets the notes' type size."""
-    fullest = max((min(len(notes), WALL_NOTES_PER_PROMPT) for notes in columns), default=0)
+    fullest = max((sum(_lines(n.text) for n in notes[:WALL_NOTES_PER_PROMPT]) for notes in columns), default=0)
     return next((name for most, name in WALL_DENSITY_STEPS if fullest <= most), "many")
+
+
+def _lines(text: str) -> int:
+    """About how many lines a note takes on the projector: 1 to 4 (longer ones end in an ellipsis)."""
+    return min(4, max(1, -(-len(text) // LETTERS_A_LINE)))
 
 
 def _wall_columns(prompts: list, shown: dict[int, list]) -> None:

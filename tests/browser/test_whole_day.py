@@ -184,7 +184,7 @@ def build_event(open_page, url: str):
     page.get_by_label("Title", exact=True).fill("Partnership day")
     page.get_by_label("Date (YYYY-MM-DD)").fill("2026-05-18")
     click(page, "Create event")
-    page.get_by_role("link", name="Event editor").click()
+    page.get_by_role("link", name=f"Open the Event editor for {CODE}").click()  # what the page offers next
     wait_for_streamlit(page)
     expect(page.get_by_role("combobox", name="Event")).to_have_value(re.compile(f"^{CODE} · Partnership day"))
 
@@ -224,7 +224,7 @@ def build_event(open_page, url: str):
     for row, (kind, text) in enumerate(EVALUATION):
         add_grid_row(page, items, row, [(60, "select", kind), (220, "text", text)])
     click(page, "Save wall prompts and evaluation")
-    saved(page, "Saved.")
+    saved(page, f"Saved: 1 wall prompt and {len(EVALUATION)} evaluation questions.")  # says what it saved
 
     # Tables: table 1 with a vignette and its discussion prompt.
     tab(page, "Tables")
