@@ -65,6 +65,7 @@ NOT_COPIED = {
     "staff_secrets": "the organiser password belongs to a server",
     "sign_in_locks": "server-side sign-in turns",
     "staff_passes": "remembered staff sign-ins: staff sign in again on the new server",
+    "sign_in_links": "single-use staff sign-in links last minutes: make a new one on the new server",
 }
 
 
