@@ -6,7 +6,7 @@ from eventkit import ui
 from eventkit.event import editing as edit
 from eventkit.event.file import EventFileError
 from eventkit.storage import StoreError
-from eventkit.ui import editor
+from eventkit.ui import editor, sign_in_links
 from eventkit.ui.organiser import organiser_page, require_event, show_errors, toast_after_rerun
 
 event = require_event(organiser_page("Event editor"))
@@ -35,6 +35,7 @@ details, polls_tab, wall_tab, tables_tab, file_tab = st.tabs(
 )
 with details:
     editor.details_form(spec, save)
+    sign_in_links.section(event)
 with polls_tab:
     editor.poll_form(spec, save)
 with wall_tab:

@@ -2,7 +2,9 @@
 
 A Console is a capability: the only ways to get one are Console.unlock(),
 which checks the event's facilitator passcode against its stored hash (under
-the guessing limits of eventkit.access.staff.sign_in), and Console.resume(), which
+the guessing limits of eventkit.access.staff.sign_in), Console.use_sign_in_link(),
+which uses up a single-use link a signed-in organiser made (not a guess, so
+not paused by a guessing storm), and Console.resume(), which
 takes a pass that remember() gave a browser after the passcode earlier the
 same day (void once the passcode changes, at sign-out and at midnight). Every action
 is a method of the Console, so code running for an attendee (who has no
@@ -18,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from eventkit import models
-from eventkit.access import security, staff
+from eventkit.access import security, sign_in_link, staff
 from eventkit.models import Live
 from eventkit.storage import Store, StoreError, attempts
 
@@ -82,6 +84,22 @@ class Console:
         if not staff.pass_is_valid(store, token, "facilitator", event_id, staff.facilitator_mark(stored)):
             raise ConsoleLocked("Please sign in with the facilitator passcode.")
         return cls(store, event_id, stored, _UNLOCKED, token)
+
+    @classmethod
+    def use_sign_in_link(cls, store: Store, event_id: int, token: str | None) -> Console:
+        """A Console from a sign-in link an organiser made for this event (eventkit.access.sign_in_link).
+
+        Not a guess: it neither waits for nor clears the passcode's sign-in
+        pauses. Raises ConsoleLocked when the link was used already, has
+        expired, belongs to another event or the event has no passcode.
+        """
+        stored = store.facilitator_hash(event_id)
+        if not stored:
+            raise ConsoleLocked("This event has no facilitator passcode yet: the organiser sets one.")
+        refused = sign_in_link.use(store, event_id, token)
+        if refused:
+            raise ConsoleLocked(refused)
+        return cls(store, event_id, stored, _UNLOCKED)
 
     def remember(self) -> tuple[str, int]:
         """A pass for this browser until midnight: (token for its cookie, seconds it lasts)."""

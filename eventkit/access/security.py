@@ -169,8 +169,8 @@ def login_wait_message(seconds: int) -> str:
 def storm_wait_message(seconds: int, role: Role) -> str:
     """Why a person who has not guessed wrong is kept waiting: many guesses from elsewhere."""
     fix = (
-        "ask the organiser to set a new facilitator passcode (Event editor), or run "
-        "`python -m eventkit clear-sign-in-pauses` on the server"
+        "ask the organiser for a sign-in link (Event editor, Details tab, or "
+        "`python -m eventkit sign-in-link CODE` on the server): it lets one person in whatever the pause"
         if role == "facilitator"
         else "run `python -m eventkit clear-sign-in-pauses` or `python -m eventkit reset-admin-password` on the server"
     )

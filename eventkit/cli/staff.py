@@ -1,8 +1,9 @@
-"""Staff recovery from the command line: organiser password, facilitator passcode, sign-in pauses.
+"""Staff recovery from the command line: organiser password, facilitator passcode, sign-in links and pauses.
 
     python -m eventkit set-admin-password [--stdin]     choose the organiser password
     python -m eventkit reset-admin-password             make a new random one and print it
     python -m eventkit set-passcode CODE [--stdin]      choose an event's facilitator passcode
+    python -m eventkit sign-in-link CODE [--qr]         a single-use link into the control panel
     python -m eventkit clear-sign-in-pauses [CODE]      end pauses after wrong attempts
 
 Whoever can run these on the server machine owns the database anyway, so
@@ -16,7 +17,8 @@ import argparse
 import getpass
 import sys
 
-from eventkit.access import security, staff
+from eventkit.access import security, sign_in_link, staff
+from eventkit.event import links
 from eventkit.storage import Store, StoreError
 
 MIN_ADMIN_PASSWORD = 8
@@ -32,6 +34,14 @@ def add_staff_parsers(sub: argparse._SubParsersAction) -> None:
     passcode.add_argument(
         "--stdin", action="store_true", help="read the passcode from the first line of standard input"
     )
+    link = sub.add_parser(
+        "sign-in-link",
+        help=f"print a link that lets one facilitator into an event's control panel, once, within "
+        f"{sign_in_link.LINK_MINUTES} minutes, even while sign-in is paused (shown once)",
+    )
+    link.add_argument("code")
+    link.add_argument("--qr", action="store_true", help="also print the link as a QR code in the terminal")
+    link.add_argument("--base-url", help="address the facilitator's browser opens (default: the event's saved one)")
     clear = sub.add_parser("clear-sign-in-pauses", help="end sign-in pauses after wrong attempts (all, or one event's)")
     clear.add_argument("code", nargs="?", help="only this event's facilitator sign-in")
 
@@ -66,6 +76,29 @@ def cmd_set_passcode(store: Store, args: argparse.Namespace) -> int:
         raise StoreError(f"The passcode must be at least {MIN_PASSCODE} characters. Nothing was changed.")
     store.set_facilitator_hash(event.id, security.hash_passcode(passcode))
     print(f"facilitator passcode of {event.code} set; open control panels must sign in again")
+    return 0
+
+
+def cmd_sign_in_link(store: Store, args: argparse.Namespace) -> int:
+    event = store.event_by_code(args.code)
+    if event is None:
+        raise StoreError(f"No event with code {args.code}.")
+    try:
+        base, note = (
+            (links.normalise_base_url(args.base_url), "") if args.base_url else links.public_base(event.public_base_url)
+        )
+    except links.AddressError as err:
+        raise StoreError(f"--base-url: {err}") from err
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    made = sign_in_link.issue(store, event, base)
+    print(made.url)
+    if args.qr:
+        links.qr_code(made.url, border=2).print_ascii(out=sys.stdout, invert=True)
+    until = made.expires.astimezone().strftime("%H:%M")
+    print(
+        f"works once, until {until} (server time), for {event.code}'s control panel; not shown again", file=sys.stderr
+    )
     return 0
 
 
@@ -105,5 +138,6 @@ COMMANDS = {
     "set-admin-password": cmd_set_admin_password,
     "reset-admin-password": cmd_reset_admin_password,
     "set-passcode": cmd_set_passcode,
+    "sign-in-link": cmd_sign_in_link,
     "clear-sign-in-pauses": cmd_clear_sign_in_pauses,
 }

@@ -22,6 +22,7 @@ from .participants import ParticipantsMixin
 from .polls import PollsMixin
 from .retention import RetentionMixin
 from .set_aside import SetAsideMixin
+from .sign_in_links import SignInLinksMixin
 from .staff import StaffMixin
 from .tables import TablesMixin
 from .wall import WallMixin
@@ -43,6 +44,7 @@ class Store(
     StaffMixin,
     RetentionMixin,
     SetAsideMixin,
+    SignInLinksMixin,
 ):
     """An eventkit database (a SQLite file or a PostgreSQL database) and every operation on it."""
 

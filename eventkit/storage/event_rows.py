@@ -66,6 +66,7 @@ NOT_COPIED = {
     "sign_in_locks": "server-side sign-in turns",
     "staff_passes": "remembered staff sign-ins: staff sign in again on the new server",
     "pass_handoffs": "one-minute codes that hand a new pass to the browser's cookie",
+    "sign_in_links": "single-use staff sign-in links last minutes: make a new one on the new server",
 }
 
 

@@ -269,6 +269,23 @@ CREATE TABLE pass_handoffs (
 CREATE INDEX idx_pass_handoffs_expiry ON pass_handoffs(expires_at)
 """
 
+# Sign-in links (issue 22, §3): a signed-in organiser (or the command line)
+# lets one facilitator into one event's control panel with a link that works
+# once, for 15 minutes, whatever a guessing storm does to the passcode form.
+# Kept here only as the SHA-256 of the link's random token; used_at is set by
+# the one UPDATE that uses it, so two tabs cannot both get in with it.
+SIGN_IN_LINKS = """
+CREATE TABLE sign_in_links (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_sign_in_links_event ON sign_in_links(event_id, expires_at)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_core", CORE),
     ("0003_login_attempts", LOGIN_ATTEMPTS),
@@ -276,4 +293,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0005_staff_sign_in", STAFF_SIGN_IN),
     ("0006_set_aside", SET_ASIDE),
     ("0007_pass_handoffs", PASS_HANDOFFS),
+    ("0008_sign_in_links", SIGN_IN_LINKS),
 ]

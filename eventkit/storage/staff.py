@@ -14,17 +14,20 @@ from typing import NamedTuple
 from ..models import ROLES, Role
 from .base import Db, StoreBase, StoreError, utc_now
 from .rehash import ADMIN_PASSWORD
+from .sign_in_links import forget_sign_in_links
 from .stale import unshared
 
 
 def forget_facilitator_sign_ins(db: Db, event_id: int) -> None:
-    """After a new passcode: end the event's remembered sign-ins and its sign-in pauses.
+    """After a new passcode: end the event's remembered sign-ins, its unused sign-in links
+    and its sign-in pauses.
 
     Run inside the transaction that stores the new passcode hash. (Open
     panels are locked anyway: a Console re-checks the hash on every action.)
     """
     db.execute("DELETE FROM staff_passes WHERE role = 'facilitator' AND event_id = ?", [event_id])
     db.execute("DELETE FROM login_attempts WHERE role = 'facilitator' AND event_id = ?", [event_id])
+    forget_sign_in_links(db, event_id)
 
 
 class StaffPass(NamedTuple):

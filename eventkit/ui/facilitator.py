@@ -1,8 +1,10 @@
 """Streamlit helpers for the facilitator's control panel (and what the projector shares with it).
 
 The control panel's actions go through an eventkit.access.console.Console, which
-only Console.unlock (the passcode) hands out, or Console.resume for a pass
-the browser got with it earlier today (kept in a cookie, see ui/roles.py);
+only Console.unlock (the passcode) hands out, Console.use_sign_in_link for a
+single-use link an organiser made (?signin=TOKEN, taken out of the address bar
+once read), or Console.resume for a pass
+the browser got with either earlier today (kept in a cookie, see ui/roles.py);
 the Console is kept in this session's state under one key, per event. The projector's own helpers are in
 eventkit/ui/projector.py.
 """
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from eventkit.access import staff
+from eventkit.access import sign_in_link, staff
 from eventkit.access.console import Console, ConsoleLocked
 from eventkit.event import links
 
@@ -104,13 +106,19 @@ def _signed_in(event: Event) -> Console | None:
 
 
 def require_facilitator(event: Event) -> Console:
-    """The Console for the event, or the passcode form and st.stop()."""
+    """The Console for the event, or the passcode form and st.stop().
+
+    A sign-in link's token (?signin=) is used first, whatever else holds.
+    """
+    refused = _use_sign_in_link(event)
     found = _signed_in(event)
     if found is not None:
         _sign_out_bar(event)
         return found
     st.title("Facilitator sign-in")
     st.caption(widgets.plain(event.title))
+    if refused:
+        st.error(refused)
     if not event.has_passcode:
         st.warning("This event has no facilitator passcode yet. The organiser sets one in the organiser area.")
         st.stop()
@@ -118,16 +126,14 @@ def require_facilitator(event: Event) -> Console:
         passcode = st.text_input("Facilitator passcode", type="password")
         if st.form_submit_button("Open the control panel", type="primary"):
             try:
-                unlocked = Console.unlock(store(), event.id, passcode, roles.client_id())
-                token, _ = unlocked.remember()
-                _keep(event, unlocked, token)
-                roles.keep_pass(_cookie_name(event), token)
+                _grant_pass(event, Console.unlock(store(), event.id, passcode, roles.client_id()))
                 st.rerun()
             except ConsoleLocked as err:
                 st.error(str(err))
     st.caption(
         "You then stay signed in on this browser until midnight, or until you sign out. "
-        "Passcode forgotten, or sign-in paused? The organiser can set a new passcode in the Event editor."
+        "Passcode forgotten, or sign-in paused? The organiser can send you a sign-in link "
+        "(Event editor, Details tab): it works once, whatever the pause."
     )
     st.stop()
 
@@ -146,6 +152,27 @@ def still_signed_in(event: Event) -> Console:
         st.rerun(scope="app")
     checked[event.id] = time.monotonic()
     return found
+
+
+def _grant_pass(event: Event, con: Console) -> None:
+    """After the passcode or a sign-in link: keep the Console, and give the browser its pass for the day."""
+    token, _ = con.remember()
+    _keep(event, con, token)
+    roles.keep_pass(_cookie_name(event), token)
+
+
+def _use_sign_in_link(event: Event) -> str:
+    """Use the sign-in link's token in the address, if any (then gone from the address bar):
+    '' when there was none or it let this browser in, else why it did not."""
+    token = st.query_params.get(sign_in_link.PARAM)
+    if token is None:
+        return ""
+    del st.query_params[sign_in_link.PARAM]
+    try:
+        _grant_pass(event, Console.use_sign_in_link(store(), event.id, token))
+    except ConsoleLocked as err:
+        return str(err)
+    return ""
 
 
 def _sign_out_bar(event: Event) -> None:
