@@ -21,7 +21,7 @@ if table is None:
     st.title("Which table are you at?", anchor=False)
     st.write("The table number is on the card in the middle of your table.")
     choice = st.selectbox(
-        "Your table", tables, index=None, format_func=lambda t: t.name, placeholder="Choose your table"
+        "Your table", tables, index=None, format_func=lambda t: t.label, placeholder="Choose your table"
     )
     if choice is not None:
         try:
@@ -32,7 +32,7 @@ if table is None:
     ui.attendee_footer(attendee)
     st.stop()
 
-st.title(ui.plain(table.name), anchor=False)
+st.title(ui.plain(table.label), anchor=False)
 
 
 def consent(table: Table) -> None:

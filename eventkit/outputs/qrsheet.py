@@ -22,7 +22,7 @@ from eventkit.models import Event, Table
 class Card:
     """One printed card: the event's join code or one table's."""
 
-    heading: str  # "Join" or "Table 3"
+    heading: str  # "Join", or the table's one name (models.table_label): "Table 3", "Table A"
     table_no: int | None
     url: str
     png: bytes
@@ -38,7 +38,7 @@ def make_cards(base_url: str, event: Event, tables: list[Table]) -> list[Card]:
     cards = [Card("Join", None, event_url, qr_png(event_url))]
     for table in tables:
         url = join_url(base_url, event.code, table.number)
-        cards.append(Card(f"Table {table.number}", table.number, url, qr_png(url)))
+        cards.append(Card(table.label, table.number, url, qr_png(url)))
     return cards
 
 
@@ -69,8 +69,9 @@ def _card_html(card: Card, title: str, code: str, base: str) -> str:
             "",
         )
     else:
-        label, big, what = "Table", str(card.table_no), "Scan to join this table: your table's cases and notes."
-        then = f", then choose table {card.table_no}"
+        # The table's name as phones show it (models.table_label): "Table A" on the card, "Table A" on the phone.
+        label, big, what = "Your table", card.heading, "Scan to join this table: your table's cases and notes."
+        then = f", then choose “{html.escape(card.heading)}”"
     return f"""<section class="card">
   <p class="event">{title}</p>
   <p class="label">{label}</p>
@@ -106,7 +107,7 @@ body { margin: 0; font-family: "Helvetica Neue", Arial, sans-serif; color: #111;
 .event { font-size: 20pt; margin: 0 0 2mm; }
 .label { font-size: 36pt; font-weight: 700; margin: 0; text-transform: uppercase; letter-spacing: 0.08em; }
 h1 { margin: 0; line-height: 0.95; font-weight: 800; }
-h1.table { font-size: 210pt; }
+h1.table { font-size: 120pt; overflow-wrap: anywhere; }
 h1.join { font-size: 96pt; }
 img { width: 105mm; height: 105mm; image-rendering: pixelated; margin: 6mm 0; }
 .what { font-size: 18pt; margin: 0 0 5mm; max-width: 170mm; }
