@@ -557,6 +557,11 @@ def test_closed_evaluation_shows_saved_answers_read_only(app_db):
     assert at.radio(key=f"eval-{score.id}").value == 3
     assert all(r.disabled for r in at.radio)
     assert button(at, "Send my feedback").disabled
+    # Today's defect: it said "The evaluation opens at the end of the day" to people who had answered.
+    assert [s.value for s in at.success] == ["Thanks, your answers are in. The evaluation has now closed."]
+    assert not at.info
+    other = open_page(ATTENDEE_PAGES["feedback"], event=event.code)  # a phone that did not answer
+    assert [i.value for i in other.info] == ["The evaluation has closed. Thank you for taking part today."]
 
 
 @pytest.fixture
