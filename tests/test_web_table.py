@@ -8,7 +8,6 @@ import pytest
 
 from eventkit.access import security
 from eventkit.models import TABLE_NOTE_MAX_CHARS
-from eventkit.storage.tables import NO_CONSENT
 from tests.hostile import corpus
 from tests.web_client import ORIGIN, Phone, text_of, web_app
 
@@ -72,7 +71,7 @@ def test_consent_shows_one_clear_state_after_a_refused_note(phone):
     p.join(table=1)
     refused = _post(p, "note", {"about": _about(store, event), "note": "Waiting times"})
     assert refused.status_code == 400
-    assert NO_CONSENT in text_of(refused.text)
+    assert "Nobody at this table has agreed to recording yet, so the note was not saved." in text_of(refused.text)
     assert ">Waiting times</textarea>" in refused.text  # the typed note is kept
     given = _post(p, "consent", {"agree": "yes"})
     assert given.status_code == 303

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..models import TABLE_NOTE_MAX_CHARS, Table, Vignette
 from ..storage import StoreError
+from ..storage.tables import NO_CONSENT
 from ..text import TextError, reflow
 from .device import Attendee
 from .render import Problem
@@ -24,6 +25,11 @@ BANNERS = {
     "withdrawn": "Your consent is withdrawn. Notes already saved stay in the report unless a facilitator removes them.",
     "note": "Note added to your table's notes.",
 }
+# The Store's refusal names the Streamlit page's tick box; this page has a button.
+NOT_SAVED_NO_CONSENT = (
+    "Nobody at this table has agreed to recording yet, so the note was not saved. "
+    "Choose “I agree to recording” at the top if you agree, or ask your table."
+)
 
 
 def my_table(attendee: Attendee) -> Table | None:
@@ -110,7 +116,7 @@ def add_note(attendee: Attendee, table: Table, about: str, text: str) -> Problem
     try:
         store().add_table_note(vignette.id, attendee.participant.id, prompt, text)
     except (TextError, StoreError) as err:  # blank, too long, too fast, nobody agreed, a fault
-        return Problem("note", str(err))
+        return Problem("note", NOT_SAVED_NO_CONSENT if str(err) == NO_CONSENT else str(err))
     return None
 
 
