@@ -46,6 +46,7 @@ def consent(table: Table) -> None:
     if wants != given:
         try:
             (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)
+            entry.forget_outcome()  # a refusal "nobody has agreed" must not outlive the consent
             st.rerun()
         except StoreError as err:  # the box shows what was asked; the store keeps what was saved
             st.error(str(err))
