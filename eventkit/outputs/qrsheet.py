@@ -75,12 +75,17 @@ def _card_html(card: Card, title: str, code: str, base: str) -> str:
     return f"""<section class="card">
   <p class="event">{title}</p>
   <p class="label">{label}</p>
-  <h1 class="{"join" if card.table_no is None else "table"}">{html.escape(big)}</h1>
+  <h1 class="{"join" if card.table_no is None else "table" + _long(big)}">{html.escape(big)}</h1>
   <img src="data:image/png;base64,{image}" alt="QR code for {url}">
   <p class="what">{html.escape(what)}</p>
   <p class="words">No camera? Go to <strong>{base}</strong><br>and enter the event code <strong>{code}</strong>{then}.</p>
   <p class="link">{url}</p>
 </section>"""
+
+
+def _long(name: str) -> str:
+    """A smaller size for a long table name, so it breaks between words, not inside one."""
+    return "" if len(name) <= 8 else " long" if len(name) <= 16 else " longer"
 
 
 _PAGE = """<!DOCTYPE html>
@@ -107,7 +112,9 @@ body { margin: 0; font-family: "Helvetica Neue", Arial, sans-serif; color: #111;
 .event { font-size: 20pt; margin: 0 0 2mm; }
 .label { font-size: 36pt; font-weight: 700; margin: 0; text-transform: uppercase; letter-spacing: 0.08em; }
 h1 { margin: 0; line-height: 0.95; font-weight: 800; }
-h1.table { font-size: 120pt; overflow-wrap: anywhere; }
+h1.table { font-size: 120pt; overflow-wrap: break-word; }
+h1.table.long { font-size: 72pt; }
+h1.table.longer { font-size: 48pt; }
 h1.join { font-size: 96pt; }
 img { width: 105mm; height: 105mm; image-rendering: pixelated; margin: 6mm 0; }
 .what { font-size: 18pt; margin: 0 0 5mm; max-width: 170mm; }
