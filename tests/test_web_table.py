@@ -178,3 +178,13 @@ def test_hostile_notes_are_inert(phone):
         if [t for t in tags if t not in ("li", "p")] != plain or " ".join(text.split()) not in text_of(html):
             failures.append(text[:60])
     assert failures == []
+
+
+def test_the_first_control_is_within_three_tab_stops(phone):
+    store, event, p = phone
+    p.join()
+    focusable = re.compile(r"<(a|button|select|textarea|input(?![^>]*type=\"hidden\"))\b[^>]*>")
+    assert focusable.findall(_table(p).text)[:2] == ["a", "input"]  # the skip link, then the first table
+    p.join(table=1)
+    first = focusable.findall(_table(p).text)[:2]
+    assert first == ["a", "button"]  # the skip link, then "I agree to recording"
