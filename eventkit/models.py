@@ -174,6 +174,11 @@ class Vignette:
     prompts: tuple[str, ...] = ()
 
 
+def table_label(number: int, name: str = "") -> str:
+    """A table's one name everywhere (QR cards, phones, projector, control panel): its name, else "Table N"."""
+    return " ".join(name.split()) or f"Table {number}"
+
+
 @dataclass(frozen=True)
 class Table:
     id: int
@@ -181,6 +186,11 @@ class Table:
     number: int
     name: str
     vignettes: tuple[Vignette, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """What every screen calls this table (table_label)."""
+        return table_label(self.number, self.name)
 
 
 @dataclass(frozen=True)

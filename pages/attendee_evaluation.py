@@ -20,11 +20,17 @@ saved = ui.store().my_evaluation(event.id, me.id)
 if not items:
     st.info("This event has no evaluation form.")
     st.stop()
-if not is_open:
-    st.info("The evaluation opens at the end of the day. You will find it here.")
-    if not saved:
-        ui.attendee_footer(attendee)
-        st.stop()
+if not is_open and saved:  # never "opens at the end of the day" to someone who has answered
+    st.success("Thanks, your answers are in. The evaluation has now closed.")
+elif not is_open:
+    has_been_open = ui.store().count_eval_responses(event.id) > 0
+    st.info(
+        "The evaluation has closed. Thank you for taking part today."
+        if has_been_open
+        else "The evaluation opens at the end of the day. You will find it here."
+    )
+    ui.attendee_footer(attendee)
+    st.stop()
 elif st.session_state.get(SENT):
     # Just sent from the bottom of a long form: the thanks replaces the form, so the
     # page is one screen tall and the browser cannot leave it out of view.

@@ -21,7 +21,7 @@ if table is None:
     st.title("Which table are you at?", anchor=False)
     st.write("The table number is on the card in the middle of your table.")
     choice = st.selectbox(
-        "Your table", tables, index=None, format_func=lambda t: t.name, placeholder="Choose your table"
+        "Your table", tables, index=None, format_func=lambda t: t.label, placeholder="Choose your table"
     )
     if choice is not None:
         try:
@@ -32,7 +32,7 @@ if table is None:
     ui.attendee_footer(attendee)
     st.stop()
 
-st.title(ui.plain(table.name), anchor=False)
+st.title(ui.plain(table.label), anchor=False)
 
 
 def consent(table: Table) -> None:
@@ -46,6 +46,7 @@ def consent(table: Table) -> None:
     if wants != given:
         try:
             (ui.store().give_consent if wants else ui.store().withdraw_consent)(table.id, me.id)
+            entry.forget_outcome()  # a refusal "nobody has agreed" must not outlive the consent
             st.rerun()
         except StoreError as err:  # the box shows what was asked; the store keeps what was saved
             st.error(str(err))

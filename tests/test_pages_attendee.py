@@ -474,6 +474,23 @@ def test_consent_is_given_and_withdrawn(app_db):
     assert not store.has_consent(table.id, person.id)
 
 
+def test_after_consent_the_refusal_for_want_of_it_is_gone(app_db):
+    """Today's defect: after ticking consent, the red "Nobody at this table has agreed…" stayed
+    under "1 of 1 person … has agreed"."""
+    store, event = app_db
+    at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=2)
+    next(t for t in at.text_area if t.label == "Note").input("Waiting lists")
+    button(at, "Add note").click()
+    at.run()
+    assert [e.value for e in at.error if "Nobody at this table has agreed" in e.value]
+    at.checkbox[0].check()
+    at.run()
+    no_exception(at)
+    assert "1 of 1 person at this table has agreed to recording." in " ".join(c.value for c in at.caption)
+    assert not [e.value for e in at.error if "Nobody at this table has agreed" in e.value]
+    assert next(t for t in at.text_area if t.label == "Note").value == "Waiting lists"  # the text stays
+
+
 def test_scribe_note_is_stored_and_shown_literally(app_db):
     store, event = app_db
     table = store.table_by_number(event.id, 2)
@@ -557,6 +574,11 @@ def test_closed_evaluation_shows_saved_answers_read_only(app_db):
     assert at.radio(key=f"eval-{score.id}").value == 3
     assert all(r.disabled for r in at.radio)
     assert button(at, "Send my feedback").disabled
+    # Today's defect: it said "The evaluation opens at the end of the day" to people who had answered.
+    assert [s.value for s in at.success] == ["Thanks, your answers are in. The evaluation has now closed."]
+    assert not at.info
+    other = open_page(ATTENDEE_PAGES["feedback"], event=event.code)  # a phone that did not answer
+    assert [i.value for i in other.info] == ["The evaluation has closed. Thank you for taking part today."]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from PIL import Image
 
 from eventkit.cli import main as cli
 from eventkit.event import links
-from eventkit.models import Event, Table
+from eventkit.models import Event, Table, table_label
 from eventkit.outputs import qrsheet
 
 EVENT = Event(id=1, code="FIFE16", title="Fife <script>alert(1)</script> & friends")
@@ -116,9 +116,32 @@ def test_sheet_html_is_self_contained_escaped_and_one_card_per_page():
     assert "@page" in page and "break-after: page" in page
     assert not re.search(r"(src|href)=\"(?!data:)", page)  # nothing fetched from elsewhere
     for n in (1, 2, 3, 12):
-        assert f'<h1 class="table">{n}</h1>' in page
+        assert f'<h1 class="table">Table {n}</h1>' in page
         assert f"{BASE}/?event=FIFE16&amp;table={n}" in page
     assert "event code <strong>FIFE16</strong>" in page and f"<strong>{BASE}</strong>" in page
+
+
+def test_a_card_names_its_table_as_the_phones_do():
+    """Today's defect: cards said "TABLE 1" while phones listed "Table A / Table B"."""
+    named = [Table(1, 1, 1, "Table A"), Table(2, 1, 2, "  Riverside  "), Table(3, 1, 3, "")]
+    cards = qrsheet.make_cards(BASE, EVENT, named)
+    assert [c.heading for c in cards[1:]] == [t.label for t in named] == ["Table A", "Riverside", "Table 3"]
+    page = qrsheet.sheet_html(EVENT, cards, BASE)
+    for label in ("Table A", "Riverside", "Table 3"):
+        assert re.search(f'<h1 class="table[ a-z]*">{label}</h1>', page) and f"then choose “{label}”" in page
+    assert '<h1 class="table">1</h1>' not in page
+
+
+def test_one_helper_names_tables_everywhere():
+    """Cards, phones (HTML and Streamlit), projector and panel all name a table with models.table_label."""
+    from pathlib import Path
+
+    assert table_label(4) == "Table 4" and table_label(4, " Table   D ") == "Table D"
+    root = Path(__file__).parents[1]
+    sources = [*root.glob("eventkit/**/*.py"), *root.glob("pages/*.py"), *root.glob("eventkit/web/templates/*.html")]
+    homemade = re.compile(r"(\.name or f?\"Table|\[.name.\] or f\"Table|\btable\.name\b)")
+    found = {str(p.relative_to(root)) for p in sources if homemade.search(p.read_text(encoding="utf-8"))}
+    assert found == {"eventkit/ui/editor.py"}  # the editor's box where the organiser types the name
 
 
 def test_png_zip_names_each_card():

@@ -53,7 +53,7 @@ def test_a_made_up_code_reaches_the_join_form_saying_so(phone, monkeypatch):
 def test_joining_sets_an_httponly_lax_cookie_for_this_event_only(phone):
     store, event, p = phone
     answer = p.join(table=2)
-    assert answer.status_code == 303 and answer.headers["location"] == f"/e/{event.code}"
+    assert answer.status_code == 303 and answer.headers["location"] == f"/e/{event.code}/table"
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith("ek_device=")
     for part in ("HttpOnly", f"Path=/e/{event.code}", "SameSite=lax"):

@@ -19,7 +19,7 @@ from typing import TypeVar
 from eventkit.event import limits
 from eventkit.event.links import AddressError, normalise_base_url
 from eventkit.event.spec import EventFileError, EventSpec, FieldError, PollSpec, SettingsSpec, TableSpec
-from eventkit.models import EVAL_KINDS, POLL_KINDS
+from eventkit.models import EVAL_KINDS, POLL_KINDS, table_label
 from eventkit.text import direction_controls
 
 T = TypeVar("T")
@@ -101,7 +101,7 @@ def _tidy_table(t: TableSpec) -> TableSpec:
     vignettes = tuple(
         replace(v, title=_trim(v.title), story=_trim(v.story), prompts=_trims(v.prompts)) for v in t.vignettes
     )
-    return replace(t, name=_trim(t.name) or f"Table {t.number}", vignettes=vignettes)
+    return replace(t, name=table_label(t.number, _trim(t.name)), vignettes=vignettes)
 
 
 # --- The check ------------------------------------------------------------------------------

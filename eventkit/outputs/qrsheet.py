@@ -22,7 +22,7 @@ from eventkit.models import Event, Table
 class Card:
     """One printed card: the event's join code or one table's."""
 
-    heading: str  # "Join" or "Table 3"
+    heading: str  # "Join", or the table's one name (models.table_label): "Table 3", "Table A"
     table_no: int | None
     url: str
     png: bytes
@@ -38,7 +38,7 @@ def make_cards(base_url: str, event: Event, tables: list[Table]) -> list[Card]:
     cards = [Card("Join", None, event_url, qr_png(event_url))]
     for table in tables:
         url = join_url(base_url, event.code, table.number)
-        cards.append(Card(f"Table {table.number}", table.number, url, qr_png(url)))
+        cards.append(Card(table.label, table.number, url, qr_png(url)))
     return cards
 
 
@@ -69,17 +69,23 @@ def _card_html(card: Card, title: str, code: str, base: str) -> str:
             "",
         )
     else:
-        label, big, what = "Table", str(card.table_no), "Scan to join this table: your table's cases and notes."
-        then = f", then choose table {card.table_no}"
+        # The table's name as phones show it (models.table_label): "Table A" on the card, "Table A" on the phone.
+        label, big, what = "Your table", card.heading, "Scan to join this table: your table's cases and notes."
+        then = f", then choose “{html.escape(card.heading)}”"
     return f"""<section class="card">
   <p class="event">{title}</p>
   <p class="label">{label}</p>
-  <h1 class="{"join" if card.table_no is None else "table"}">{html.escape(big)}</h1>
+  <h1 class="{"join" if card.table_no is None else "table" + _long(big)}">{html.escape(big)}</h1>
   <img src="data:image/png;base64,{image}" alt="QR code for {url}">
   <p class="what">{html.escape(what)}</p>
   <p class="words">No camera? Go to <strong>{base}</strong><br>and enter the event code <strong>{code}</strong>{then}.</p>
   <p class="link">{url}</p>
 </section>"""
+
+
+def _long(name: str) -> str:
+    """A smaller size for a long table name, so it breaks between words, not inside one."""
+    return "" if len(name) <= 8 else " long" if len(name) <= 16 else " longer"
 
 
 _PAGE = """<!DOCTYPE html>
@@ -106,7 +112,9 @@ body { margin: 0; font-family: "Helvetica Neue", Arial, sans-serif; color: #111;
 .event { font-size: 20pt; margin: 0 0 2mm; }
 .label { font-size: 36pt; font-weight: 700; margin: 0; text-transform: uppercase; letter-spacing: 0.08em; }
 h1 { margin: 0; line-height: 0.95; font-weight: 800; }
-h1.table { font-size: 210pt; }
+h1.table { font-size: 120pt; overflow-wrap: break-word; }
+h1.table.long { font-size: 72pt; }
+h1.table.longer { font-size: 48pt; }
 h1.join { font-size: 96pt; }
 img { width: 105mm; height: 105mm; image-rendering: pixelated; margin: 6mm 0; }
 .what { font-size: 18pt; margin: 0 0 5mm; max-width: 170mm; }

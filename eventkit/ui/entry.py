@@ -45,6 +45,12 @@ def submit_button(label: str, save: Callable[..., Outcome], *, reads: tuple[str,
         {"success": st.success, "info": st.info}.get(kind, st.error)(message)
 
 
+def forget_outcome() -> None:
+    """Drop what the last save said: the state it spoke of has changed (e.g. consent given after
+    a note was refused for want of it), so it would contradict what the page now shows."""
+    st.session_state.pop(_OUTCOME_KEY, None)
+
+
 def _save(label: str, save: Callable[..., Outcome], reads: tuple[str, ...], empties: str) -> None:
     try:
         kind, message = save(*(st.session_state.get(key) for key in reads))

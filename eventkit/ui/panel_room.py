@@ -13,7 +13,7 @@ from eventkit.access.console import Console, parse_words
 from eventkit.event import links
 
 from ..live import PANEL_REFRESH_SECONDS
-from ..models import Event
+from ..models import Event, table_label
 from ..storage.participants import join_limit
 from . import facilitator as fx
 from . import faults, widgets
@@ -145,7 +145,7 @@ def tables(event: Event) -> None:
         pd.DataFrame(
             [
                 {
-                    "Table": r["name"] or f"Table {r['number']}",
+                    "Table": table_label(r["number"], r["name"]),
                     "Seated": r["seated"],
                     "Consents": r["consents"],
                     "Scribe notes": r["notes"],

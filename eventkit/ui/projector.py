@@ -244,7 +244,7 @@ def tables_screen(event: Event) -> None:
             pair = tables[row : row + 2]
             for table, column in zip(pair, st.columns(2, gap="medium")[: len(pair)], strict=True):
                 with column, st.container(border=True, key=f"ek-table-{table.id}", gap="small"):
-                    big_text(table.name or f"Table {table.number}", "prompt", f"t{table.id}")
+                    big_text(table.label, "prompt", f"t{table.id}")
                     big_text("\n".join(v.title for v in table.vignettes), "vignette", f"t{table.id}")
     if discuss is not None:
         with discuss:

@@ -7,7 +7,8 @@ rules as the Streamlit attendee screens. The modules, lowest first:
 - nodelay: TCP_NODELAY on the listening socket (the App's lifespan sets it)
 - store: the process's Store and shared reads
 - device: what identifies a phone (its cookie) and how every POST is checked
-- answers: a poll's answers in words; now: the Now page's view-model
+- answers: a poll's answers in words; now, wall, table, feedback: the pages' view-models
 - render: templates, the inline stylesheet and the security headers
-- pages: the handlers; asgi: the routes, the printed-link redirect and the lifespan
+- pages, wall_pages, table_pages, feedback_pages: the handlers;
+  asgi: the routes, the printed-link redirect and the lifespan
 """

@@ -9,10 +9,12 @@ phone moving over keeps its votes); everything else, `/` without `event=`
 included, goes on to Streamlit untouched. Staff links never put `event=` on
 `/` (the control panel is /facilitator?event=CODE).
 
-Until the HTML pages cover the whole attendee day (Table and Feedback are still
-Streamlit pages), the redirect is opt-in: $EVENTKIT_PHONE_PAGES=html turns it
-on; unset (or =streamlit), `/?event=` opens the Streamlit attendee pages as before,
-and the HTML pages are reached at /join and /e/CODE.
+The HTML pages now cover the attendee day (Now, Wall, Table, Feedback), but
+until the Streamlit attendee pages are retired the redirect stays opt-in:
+$EVENTKIT_PHONE_PAGES=html turns it on; unset (or =streamlit), `/?event=` opens
+the Streamlit attendee pages as before, and the HTML pages are reached at /join
+and /e/CODE. A printed table link (`&table=N`) joins, seats the phone and lands
+on the table's page (/e/CODE/table), not on Now.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventkit.event.check import CODE_RE
 
-from . import pages, staff_routes, wall_pages
+from . import feedback_pages, pages, staff_routes, table_pages, wall_pages
 from .frame import join_address, see_other
 from .nodelay import set_nodelay_on_listeners
 
@@ -47,6 +49,12 @@ def routes() -> list[Route]:
         Route("/e/{code}/wall", wall_pages.wall_page, methods=["GET"]),
         Route("/e/{code}/wall/post", wall_pages.post_note, methods=["POST"]),
         Route("/e/{code}/wall/agree", wall_pages.agree, methods=["POST"]),
+        Route("/e/{code}/table", table_pages.table_page, methods=["GET"]),
+        Route("/e/{code}/table/seat", table_pages.seat, methods=["POST"]),
+        Route("/e/{code}/table/consent", table_pages.consent, methods=["POST"]),
+        Route("/e/{code}/table/note", table_pages.add_note, methods=["POST"]),
+        Route("/e/{code}/feedback", feedback_pages.feedback_page, methods=["GET"]),
+        Route("/e/{code}/feedback", feedback_pages.send, methods=["POST"]),
         # Staff passes (the Streamlit staff pages are Streamlit's own routes)
         Route("/staff/pass", staff_routes.take_pass, methods=["POST"]),
         Route("/staff/sign-out", staff_routes.sign_out_page, methods=["GET"]),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from urllib.parse import urlencode
 
 from ..live import signature
 from ..models import Participant, Poll
@@ -25,41 +24,37 @@ from .store import reads, store
 REFRESH_SECONDS = 10  # without JavaScript, a page with nothing to type in reloads this often
 
 # What to do when the facilitator opens an activity other than a poll: (heading, text, link label, page).
-# The pages are still the Streamlit ones (Wall, Table, Feedback) until their HTML versions replace them.
 INVITES = {
     "wall": (
         "The wall is open",
         "Add your thoughts to the questions on the wall. Notes are anonymous.",
         "Go to the wall",
-        "wall",
+        "/wall",
     ),
     "tables": (
         "Table discussions",
         "Read your table's case stories and discuss them together.",
         "Open my table",
-        "table",
+        "/table",
     ),
     "evaluation": (
         "Before you go: your feedback",
         "Please tell us how the day went. It takes about two minutes.",
         "Give feedback",
-        "feedback",
+        "/feedback",
     ),
 }
-OTHER_PAGES = (("Table", "table"), ("Feedback", "feedback"))
+PAGES = (("Wall", "/wall"), ("Table", "/table"), ("Feedback", "/feedback"))
 
 
 def page_href(attendee: Attendee, page: str) -> str:
-    """A Streamlit attendee page for this device (its token in the link, as those pages need);
-    a page that starts with "/" is an HTML page of the event."""
-    if page.startswith("/"):
-        return f"/e/{attendee.event.code}{page}"
-    return f"/{page}?" + urlencode({"event": attendee.event.code, "p": attendee.token})
+    """An HTML page of the event ("/wall", "/table", "/feedback")."""
+    return f"/e/{attendee.event.code}{page}"
 
 
 def page_links(attendee: Attendee) -> list[dict]:
     """The footer's links to the event's other pages (Now is the footer's own)."""
-    pages = (("Wall", "/wall"), *OTHER_PAGES)
+    pages = PAGES
     return [{"label": label, "href": page_href(attendee, page)} for label, page in pages]
 
 

@@ -3,12 +3,13 @@
 Every page of an event lives under /e/CODE (device.py says why):
 - GET  /join                  the event-code form; with ?event=CODE, on to that event's join
 - GET  /e/CODE/join?table=N   join (or find) this device, remember it in a cookie, 303 to Now
+                              (with a table of the event: to that table's page)
 - GET  /e/CODE                Now: what the facilitator made live, the poll and this device's answer
 - POST /e/CODE/vote           save an answer: 303 to Now, which says what was saved; or the page
                               again with an error summary and the typed value kept
 - GET  /e/CODE/privacy        the privacy notice
 - GET  /e/CODE/live           what is live, as a short string (follow.js asks it every few seconds)
-The Wall's are in wall_pages.py.
+The Wall's are in wall_pages.py, the Table's in table_pages.py, Feedback's in feedback_pages.py.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def join(request: Request, form: FormData) -> Response:
         return message_page(status, "You cannot join just now", str(err), title=event.title, action=retry(request))
     except StoreError as err:  # too busy to take a write (a fault is threaded's)
         return message_page(503, "Please try again", str(err), title=event.title, action=retry(request))
-    response = see_other(device.event_path(event.code))
+    table = _int_param(request.query_params.get("table"))
+    # A table's link (its QR card: "your table's cases and notes") lands on the table's page.
+    seated_here = table is not None and any(t.number == table for t in reads().tables(event.id))
+    response = see_other(device.event_path(event.code) + ("/table" if seated_here else ""))
     device.remember_device(response, request, event.code, token)
     return response
 

@@ -1,4 +1,5 @@
-"""The HTML attendee pages in Chromium with JavaScript off (issue 20): join from a printed link, vote.
+"""The HTML attendee pages in Chromium with JavaScript off (issue 20): join from a printed link, vote, post,
+read the table, consent, add the scribe's notes, send the evaluation.
 
 With $EVENTKIT_SCREENSHOTS set to a folder, every page is also saved there at
 390x844 and 320x640 (for looking at, not compared).
@@ -60,8 +61,10 @@ def test_join_and_vote_without_javascript(html_server, browser):
         _shoot(page, "join-error")
 
         first = page.goto(f"{server.url}/?event={event.code}&table=2")  # a printed table card
-        assert page.url == f"{server.url}/e/{event.code}"
+        assert page.url == f"{server.url}/e/{event.code}/table"  # the table's page, not Now
         weight = len(first.body())
+        expect(page.get_by_role("heading", level=1)).to_have_text(store.table_by_number(event.id, 2).label)
+        page.get_by_role("link", name="Now", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(event.title)
         _shoot(page, "welcome")
         token = next(c["value"] for c in context.cookies() if c["name"] == "ek_device")
@@ -126,6 +129,77 @@ def test_join_and_vote_without_javascript(html_server, browser):
     assert weight <= 30_000, f"first visit {weight} bytes"
 
 
+def test_table_and_feedback_without_javascript(html_server, browser):
+    server, store, event = html_server, html_server.store, html_server.event
+    context = browser.new_context(viewport=SIZES["390x844"], java_script_enabled=False)
+    page = context.new_page()
+    base = f"{server.url}/e/{event.code}"
+    try:
+        page.goto(f"{base}/join")
+        page.get_by_role("link", name="Table", exact=True).click()
+        expect(page.get_by_role("group", name="Which table are you at?")).to_be_visible()
+        _shoot(page, "table-picker")
+        page.get_by_role("button", name="This is my table").click()
+        expect(page.get_by_role("alert")).to_contain_text("Choose your table.")
+        _shoot(page, "table-picker-error")
+        table = store.table_by_number(event.id, 3)
+        page.get_by_label(table.label, exact=True).check()
+        page.get_by_role("button", name="This is my table").click()
+        expect(page.get_by_role("status")).to_contain_text(f"You are at {table.label}.")
+        expect(page.locator("main")).to_contain_text("Nobody at this table has agreed to recording yet")
+        _shoot(page, "table-no-consent")
+        page.get_by_label("Note", exact=True).fill("Waiting lists are the first thing people ask about")
+        page.get_by_role("button", name="Add note").click()
+        expect(page.get_by_role("alert")).to_contain_text("so the note was not saved")
+        expect(page.get_by_label("Note", exact=True)).to_have_value(
+            "Waiting lists are the first thing people ask about"
+        )
+        _shoot(page, "table-note-refused")
+        page.get_by_role("button", name="I agree to recording").click()
+        expect(page.get_by_role("status")).to_contain_text("you have agreed")
+        expect(page.locator("main")).to_contain_text("1 of 1 person at this table has agreed to recording.")
+        expect(page.locator("main")).not_to_contain_text("Nobody at this table has agreed")
+        page.get_by_label("Note", exact=True).fill("Waiting lists are the first thing people ask about")
+        page.get_by_role("button", name="Add note").click()
+        expect(page.get_by_role("status")).to_contain_text("Note added")
+        expect(page.locator("main")).to_contain_text("1 note from this table")
+        _shoot(page, "table-consented")
+        assert [n.text for n in store.list_table_notes(table.id)] == [
+            "Waiting lists are the first thing people ask about"
+        ]
+
+        page.get_by_role("link", name="Feedback", exact=True).click()
+        expect(page.locator("main")).to_contain_text("The evaluation is not open yet.")
+        _shoot(page, "feedback-not-open")
+        store.set_eval_open(event.id, True)
+        _until(page, f"{base}/feedback", "Send my feedback")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.name").startswith("item-")  # the first answer: Tab stop 2
+        _shoot(page, "feedback-form")
+        page.get_by_role("button", name="Send my feedback").click()
+        expect(page.get_by_role("alert")).to_contain_text("Please answer at least one question.")
+        _shoot(page, "feedback-error")
+        items = store.list_eval_items(event.id)
+        first = page.get_by_role("group", name=items[0].text)
+        first.get_by_label("4", exact=True).check()
+        text = next(i for i in items if i.kind == "text")
+        page.get_by_label(text.text).fill("More time at the tables")
+        page.get_by_role("button", name="Send my feedback").click()
+        expect(page.get_by_role("status")).to_contain_text("Thank you, your feedback is saved.")
+        _shoot(page, "feedback-sent")
+        me = store.participant_by_token(
+            event.id, next(c["value"] for c in context.cookies() if c["name"] == "ek_device")
+        )
+        assert store.my_evaluation(event.id, me.id) == {items[0].id: 4, text.id: "More time at the tables"}
+        store.set_eval_open(event.id, False)
+        _until(page, f"{base}/feedback", "Thanks, your answers are in.")
+        expect(page.locator("main")).not_to_contain_text("opens at the end of the day")
+        _shoot(page, "feedback-closed-answered")
+    finally:
+        context.close()
+
+
 def _axe(page) -> list[str]:
     """Every axe-core violation on the page, of any impact."""
     page.add_script_tag(content=AXE.read_text())
@@ -168,6 +242,30 @@ def test_axe_finds_nothing_on_any_html_page(html_server, browser):
         found["wall"] = _axe(page)
         page.goto(f"{server.url}/e/{event.code}/privacy")
         found["privacy"] = _axe(page)
+        page.goto(f"{server.url}/e/{event.code}/table?choose=1")
+        found["table-picker"] = _axe(page)
+        page.get_by_role("button", name="This is my table").click()
+        found["table-picker-error"] = _axe(page)
+        page.get_by_label(store.list_tables(event.id)[0].label, exact=True).check()
+        page.get_by_role("button", name="This is my table").click()
+        found["table"] = _axe(page)
+        page.get_by_role("button", name="Add note").click()
+        found["table-note-error"] = _axe(page)
+        page.get_by_role("button", name="I agree to recording").click()
+        page.get_by_label("Note", exact=True).fill("A note for axe")
+        page.get_by_role("button", name="Add note").click()
+        found["table-consented"] = _axe(page)
+        store.set_eval_open(event.id, False)
+        _until(page, f"{server.url}/e/{event.code}/feedback", "Your feedback")
+        found["feedback-closed"] = _axe(page)
+        store.set_eval_open(event.id, True)
+        _until(page, f"{server.url}/e/{event.code}/feedback", "Send my feedback")
+        found["feedback-form"] = _axe(page)
+        page.get_by_role("button", name="Send my feedback").click()
+        found["feedback-error"] = _axe(page)
+        page.get_by_role("group", name=store.list_eval_items(event.id)[0].text).get_by_label("5", exact=True).check()
+        page.get_by_role("button", name="Send my feedback").click()
+        found["feedback-sent"] = _axe(page)
     finally:
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
