@@ -139,6 +139,7 @@ class HttpAttendee:
             self._next_check = time.monotonic() + self.interval
             if self.on_now:  # other pages carry no follow script
                 reply = await self.fetch("follow", "GET", f"{self.base}/live")
+                self.crowd.recorder.count("live_checks")
                 if reply.status == 200:
                     yield reply.text
 

@@ -100,6 +100,7 @@ async def _rehearse(settings: Settings) -> dict:
         },
         "latency": {name: recorder.summary(name) for name, _ in LATENCIES},
         "counts": dict(recorder.counts),
+        "traffic_kb": traffic_kb(recorder),
         "errors": len(recorder.errors),
         "error_samples": recorder.errors[:10],
         "error_traces": recorder.traces[:5],
@@ -112,6 +113,17 @@ async def _rehearse(settings: Settings) -> dict:
         "database_matches": all(ok for *_, ok in verification),
         "elapsed_s": round(elapsed, 1),
     }
+
+
+def traffic_kb(recorder: Recorder) -> dict:
+    """KB a phone received per join, vote and follow check (HTTP phones count their bytes; {} otherwise)."""
+    counts = recorder.counts
+    per = {
+        "join": (counts["bytes_join"], len(recorder.latencies.get("join", []))),  # QR link, its 303s and Now
+        "vote": (counts["bytes_vote"], counts["votes"] + counts["votes_changed"]),  # the POST's 303 and Now
+        "live_check": (counts["bytes_follow"], counts["live_checks"]),  # /live, and Now when it changed
+    }
+    return {name: round(total / n / 1024, 2) for name, (total, n) in per.items() if total and n}
 
 
 def door_problem(event: Event, phones: int) -> str:
@@ -165,6 +177,8 @@ def format_summary(result: dict) -> str:
     lines.append(f"(vote → projector measured from: {result['projector_source']})")
     lines.append("")
     lines.append("activity: " + ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items())))
+    if result.get("traffic_kb"):
+        lines.append("received per phone: " + ", ".join(f"{k} {v} KB" for k, v in result["traffic_kb"].items()))
     lines.append(f"errors: {result['errors']}")
     lines += [f"  - {e}" for e in result["error_samples"]]
     if result.get("error_traces"):
