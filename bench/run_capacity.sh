@@ -12,6 +12,9 @@
 # DB_PID=<postmaster pid> (head -1 $PGDATA/postmaster.pid) to count PostgreSQL's CPU
 # and memory with the server's. EXPECTED=N gives the demo event an expected attendance of
 # N (its join limit is then 2N + 20 a minute instead of 2,000: set it for rooms of 2,000).
+# PHONES=html: the server sends /?event= to the HTML attendee pages (EVENTKIT_PHONE_PAGES=html)
+# and the rehearsal drives them with HTTP phones (--phones html), results in
+# $OUT/<mode>-html-<size>.*; PHONES=streamlit (the default) keeps the websocket phones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +25,12 @@ PORT=${PORT:-8701}
 WORKERS=${WORKERS:-2}
 DURATION=${DURATION:-120}
 OUT=${OUT:-bench/out}
+PHONES=${PHONES:-streamlit}
+case "$PHONES" in
+    html) export EVENTKIT_PHONE_PAGES=html; LABEL="$MODE-html" ;;
+    streamlit) export EVENTKIT_PHONE_PAGES=streamlit; LABEL="$MODE" ;;
+    *) echo "PHONES must be html or streamlit" >&2; exit 2 ;;
+esac
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 DB=${DB:-$WORK/eventkit.db}
@@ -42,7 +51,7 @@ PY
 fi
 
 if [ "$MODE" = single ]; then
-    EVENTKIT_PHONE_PAGES=streamlit EVENTKIT_DB="$DB" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
+    EVENTKIT_DB="$DB" python -m streamlit run app.py --server.port "$PORT" --server.address 127.0.0.1 \
         --server.headless true --server.fileWatcherType none >"$WORK/server.log" 2>&1 &
 else
     python -m eventkit --db "$DB" serve --workers "$WORKERS" --port "$PORT" --host 127.0.0.1 \
@@ -54,15 +63,15 @@ for _ in $(seq 120); do
     curl -sf "http://127.0.0.1:$PORT/_stcore/health" >/dev/null && break
     sleep 0.5
 done
-echo "server ($MODE) pid $SERVER on port $PORT; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server ($MODE, $PHONES phones) pid $SERVER on port $PORT; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for N in $SIZES; do
-    echo "=== $MODE, $N attendees ==="
-    python -m eventkit --db "$DB" rehearse --url "http://127.0.0.1:$PORT" --attendees "$N" \
+    echo "=== $MODE, $N $PHONES attendees ==="
+    python -m eventkit --db "$DB" rehearse --url "http://127.0.0.1:$PORT" --attendees "$N" --phones "$PHONES" \
         --duration "$DURATION" --join-window 60 --server-pid "$SERVER" "${DATABASE_PID[@]}" \
-        --json-out "$OUT/$MODE-$N.json" | tee "$OUT/$MODE-$N.txt" || true
+        --json-out "$OUT/$LABEL-$N.json" | tee "$OUT/$LABEL-$N.txt" || true
     sleep 5
 done
 
-echo "=== first visit of a phone ($MODE) ==="
-python bench/first_visit.py "http://127.0.0.1:$PORT/?event=FIFE16&table=1" | tee "$OUT/$MODE-first-visit.txt"
+echo "=== first visit of a phone ($MODE, $PHONES) ==="
+python bench/first_visit.py "http://127.0.0.1:$PORT/?event=FIFE16&table=1" | tee "$OUT/$LABEL-first-visit.txt"

@@ -40,6 +40,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="with --server-pid: count this process tree too, e.g. "
         "PostgreSQL's postmaster (head -1 $PGDATA/postmaster.pid)",
     )
+    r.add_argument(
+        "--phones",
+        choices=("auto", "html", "streamlit"),
+        default="auto",
+        help="the attendee pages to drive: html (HTTP phones on eventkit/web's pages) or streamlit "
+        "(websocket phones); auto (default): html when the server sends /?event= to the HTML pages",
+    )
     r.add_argument("--no-projector", action="store_true", help="do not open a simulated projector")
     r.add_argument("--seed", type=int, default=1)
     r.add_argument("--json", action="store_true", help="print the results as JSON instead of a summary")
@@ -54,7 +61,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rehearse(store: Store, args: argparse.Namespace) -> int:
-    from .runner import format_summary, rehearse
+    from .runner import format_summary, phones_served, rehearse
     from .scenario import Settings
 
     settings = Settings(
@@ -68,6 +75,7 @@ def cmd_rehearse(store: Store, args: argparse.Namespace) -> int:
         database_pid=args.database_pid,
         projector=not args.no_projector,
         seed=args.seed,
+        phones=phones_served(args.url, args.event.upper()) if args.phones == "auto" else args.phones,
     )
     result = rehearse(settings)
     print(json.dumps(result, indent=2) if args.json else format_summary(result))

@@ -10,7 +10,9 @@ from ..models import Event
 from ..storage import Store, StoreError
 from ..storage.participants import join_limit
 from .attendee import Attendee, Crowd
+from .client import http_get
 from .facilitator import Projector, choice_polls, drive
+from .http_attendee import HttpAttendee
 from .metrics import ProcessTree, Recorder, ResourceLog, machine_load, own_cpu_seconds
 from .scenario import Ledger, Settings, Stage
 from .verify import check, take_counts
@@ -35,6 +37,18 @@ def rehearse(settings: Settings) -> dict:
     return asyncio.run(_rehearse(settings))
 
 
+def phones_served(url: str, event_code: str) -> str:
+    """Which attendee pages the server gives a scanned QR code: "html" when /?event= redirects
+    to /e/CODE (EVENTKIT_PHONE_PAGES=html), else "streamlit"."""
+    status, headers, _ = asyncio.run(http_get(url, f"/?event={event_code}"))
+    return "html" if status == 303 and headers.get("location", "").startswith("/e/") else "streamlit"
+
+
+def phone_class(settings: Settings) -> type[Attendee] | type[HttpAttendee]:
+    """The simulated phone for the pages rehearsed: HTTP for the HTML pages, websocket for Streamlit's."""
+    return HttpAttendee if settings.phones == "html" else Attendee
+
+
 async def _rehearse(settings: Settings) -> dict:
     store = Store(settings.db)
     event = store.event_by_code(settings.event_code)
@@ -56,7 +70,8 @@ async def _rehearse(settings: Settings) -> dict:
     await _warm_up(crowd, WARM_UP_SESSIONS)
     resources.take("before_join")
     rng = random.Random(settings.seed)
-    people = [Attendee(crowd, n, random.Random(rng.random())) for n in range(settings.attendees)]
+    phone = phone_class(settings)
+    people = [phone(crowd, n, random.Random(rng.random())) for n in range(settings.attendees)]
     started, cpu_started = time.monotonic(), own_cpu_seconds()
     sampler = asyncio.create_task(_sample(resources, stage))
     watcher = asyncio.create_task(projector.watch(stage))
@@ -78,12 +93,14 @@ async def _rehearse(settings: Settings) -> dict:
         "settings": {
             "url": settings.url,
             "event": settings.event_code,
+            "phones": settings.phones,
             "attendees": settings.attendees,
             "duration_s": settings.duration,
             "join_window_s": settings.effective_join_window(),
         },
         "latency": {name: recorder.summary(name) for name, _ in LATENCIES},
         "counts": dict(recorder.counts),
+        "traffic_kb": traffic_kb(recorder),
         "errors": len(recorder.errors),
         "error_samples": recorder.errors[:10],
         "error_traces": recorder.traces[:5],
@@ -96,6 +113,17 @@ async def _rehearse(settings: Settings) -> dict:
         "database_matches": all(ok for *_, ok in verification),
         "elapsed_s": round(elapsed, 1),
     }
+
+
+def traffic_kb(recorder: Recorder) -> dict:
+    """KB a phone received per join, vote and follow check (HTTP phones count their bytes; {} otherwise)."""
+    counts = recorder.counts
+    per = {
+        "join": (counts["bytes_join"], len(recorder.latencies.get("join", []))),  # QR link, its 303s and Now
+        "vote": (counts["bytes_vote"], counts["votes"] + counts["votes_changed"]),  # the POST's 303 and Now
+        "live_check": (counts["bytes_follow"], counts["live_checks"]),  # /live, and Now when it changed
+    }
+    return {name: round(total / n / 1024, 2) for name, (total, n) in per.items() if total and n}
 
 
 def door_problem(event: Event, phones: int) -> str:
@@ -118,7 +146,8 @@ def door_problem(event: Event, phones: int) -> str:
 async def _warm_up(crowd: Crowd, sessions: int) -> None:
     """A few throwaway visits, so every server process has imported the app before the baseline."""
     scratch = Crowd(crowd.settings, crowd.stage, Ledger(), Recorder(), crowd.tables)
-    visitors = [Attendee(scratch, -n, random.Random(n)) for n in range(1, sessions + 1)]
+    phone = phone_class(crowd.settings)
+    visitors = [phone(scratch, -n, random.Random(n)) for n in range(1, sessions + 1)]
     await asyncio.gather(*(v.warm_up() for v in visitors), return_exceptions=True)
     crowd.ledger.warm_up = set(scratch.ledger.joined)  # they joined too: the check counts them
     await asyncio.sleep(1)
@@ -134,7 +163,7 @@ def format_summary(result: dict) -> str:
     """A readable report of one rehearsal."""
     s = result["settings"]
     lines = [
-        f"Rehearsal: {s['attendees']} attendees on {s['url']} (event {s['event']}), "
+        f"Rehearsal: {s['attendees']} {s.get('phones', 'streamlit')} phones on {s['url']} (event {s['event']}), "
         f"joining within {s['join_window_s']:g} s, {result['elapsed_s']:g} s in all",
         "",
     ]
@@ -148,6 +177,8 @@ def format_summary(result: dict) -> str:
     lines.append(f"(vote → projector measured from: {result['projector_source']})")
     lines.append("")
     lines.append("activity: " + ", ".join(f"{k} {v}" for k, v in sorted(result["counts"].items())))
+    if result.get("traffic_kb"):
+        lines.append("received per phone: " + ", ".join(f"{k} {v} KB" for k, v in result["traffic_kb"].items()))
     lines.append(f"errors: {result['errors']}")
     lines += [f"  - {e}" for e in result["error_samples"]]
     if result.get("error_traces"):

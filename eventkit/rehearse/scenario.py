@@ -32,6 +32,7 @@ class Settings:
     projector: bool = True
     seed: int = 1
     timeout: float = 30.0  # how long a person waits for a screen before calling it an error
+    phones: str = "streamlit"  # "html": the HTML attendee pages (eventkit/web); "streamlit": the websocket pages
 
     def phases(self) -> list[tuple[str, float]]:
         """The facilitator's running order: (live activity, seconds it stays live)."""

@@ -1,0 +1,293 @@
+"""One simulated attendee on the HTML pages (eventkit/web): a phone that scans, follows and takes part.
+
+Like the Streamlit phone (attendee.py) it reads only its own pages to decide
+what to do and to know what was saved, and records the same measures (join,
+follow, vote_ack, submit_ack, errors) and the same ledger, so the report and
+the database check are the same. The Stage says what the facilitator made
+live and when; the phone learns it as a browser with JavaScript does: it asks
+/e/CODE/live at the follow script's interval and loads Now again when the
+answer changes (`_live_changes`: the seam where an event stream replaces the
+polling). A vote or note counts as acknowledged only when the page after the
+POST's 303 says it was saved.
+
+Tables and Feedback are still Streamlit pages (Now links to them), so this
+phone follows those activities and times it, but takes part only in polls
+and the wall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
+
+from .attendee import FOLLOW_MARKERS, Crowd
+from .client import ProtocolError
+from .http_phone import (
+    Browser,
+    Reply,
+    agreeable_notes,
+    choice_form,
+    error_messages,
+    follow_interval,
+    form_token,
+    headings,
+    live_value,
+    saved_message,
+    shown_prompt,
+    wall_prompts,
+)
+
+REFUSED_AFTER_CLOSING = ("closed", "no longer on")
+
+
+class HttpAttendee:
+    def __init__(self, crowd: Crowd, number: int, rng: random.Random) -> None:
+        self.crowd, self.n, self.rng = crowd, number, rng
+        self.s = crowd.settings
+        self.table = 1 + number % max(crowd.tables, 1)
+        self.browser = Browser(self.s.url, self.s.timeout)
+        self.base = f"/e/{self.s.event_code}"
+        self.page, self.live = "", ""  # Now as last loaded, and what it showed as live
+        self.on_now = False
+        self.interval, self._next_check = 4.0, 0.0  # the follow script's
+        self._changed = asyncio.Event()  # set each time Now is shown anew
+        self.done: set = set()
+        self._on_now_since = float("inf")
+        self.doing = "joining"
+
+    @property
+    def token(self) -> str:
+        """The device cookie the server gave at join: the participant token the database hashes."""
+        return self.browser.cookies.get("ek_device", "")
+
+    async def run(self) -> None:
+        rec = self.crowd.recorder
+        await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
+        try:
+            await self.join()
+            follower = asyncio.create_task(self._follow())
+            try:
+                await self.take_part()
+            finally:
+                follower.cancel()
+        except (ProtocolError, TimeoutError, OSError) as err:
+            rec.error(f"attendee {self.n}, {self.doing}: {type(err).__name__}: {err}"[:200])
+        except Exception as err:  # a bug in the simulation must not look like success
+            rec.error(f"attendee {self.n}: unexpected {type(err).__name__}: {err}"[:200])
+        finally:
+            await self.browser.close()
+
+    async def warm_up(self) -> None:
+        """Open the page once and leave (each server process loads the app before measuring)."""
+        await self.join()
+        await self.browser.close()
+
+    async def fetch(self, what: str, method: str, target: str, form: dict[str, str] | None = None) -> Reply:
+        """One request; its bytes counted under `what` (join, follow, vote, wall)."""
+        reply = await (self.browser.get(target) if form is None else self.browser.post(target, form))
+        self.crowd.recorder.count(f"bytes_{what}", reply.wire_bytes)
+        if reply.status >= 500:
+            raise ProtocolError(f"{method} {target} answered HTTP {reply.status}")
+        return reply
+
+    async def follow_redirect(self, what: str, reply: Reply) -> Reply:
+        """After a 303, GET where it points (same origin: a path)."""
+        if reply.status != 303 or not reply.location.startswith("/"):
+            return reply
+        return await self.fetch(what, "GET", reply.location)
+
+    async def join(self) -> None:
+        """Scan the QR code: /?event=CODE&table=N, its 303s to join and Now, with the cookie set on the way."""
+        started = time.monotonic()
+        first = await self.fetch("join", "GET", f"/?event={self.s.event_code}&table={self.table}")
+        if first.status != 303 or not first.location.startswith("/e/"):
+            raise ProtocolError(
+                f"/?event= answered HTTP {first.status}, not 303 to the HTML pages: start the server with "
+                "EVENTKIT_PHONE_PAGES=html (or rehearse with --phones streamlit)"
+            )
+        reply = await self.follow_redirect("join", await self.follow_redirect("join", first))
+        if reply.status != 200 or not self.token:
+            raise ProtocolError(f"join ended on HTTP {reply.status} {error_messages(reply.text)[:1]}")
+        self._show_now(reply.text)
+        self._on_now_since = time.monotonic()
+        self.crowd.recorder.timing("join", self._on_now_since - started)
+        self.crowd.ledger.joined.add(self.token)
+
+    def _show_now(self, page: str) -> None:
+        """Now is on screen (loaded, or the page a POST's 303 led to): its follow script starts again."""
+        self.page, self.live, self.on_now = page, live_value(page) or "", True
+        self.interval = follow_interval(page, self.interval)
+        self._next_check = time.monotonic() + self.interval
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def load_now(self, what: str = "follow") -> None:
+        reply = await self.fetch(what, "GET", self.base)
+        if reply.status != 200:
+            raise ProtocolError(f"Now answered HTTP {reply.status}")
+        self._show_now(reply.text)
+
+    async def _live_checks(self) -> AsyncGenerator[str, None]:
+        """What is live, at each check of the follow script while Now is open: /live at the page's interval.
+        The seam for an event stream (/e/CODE/events, on a second connection): yield each message's value."""
+        while True:
+            await asyncio.sleep(max(self._next_check - time.monotonic(), 0))
+            self._next_check = time.monotonic() + self.interval
+            if self.on_now:  # other pages carry no follow script
+                reply = await self.fetch("follow", "GET", f"{self.base}/live")
+                self.crowd.recorder.count("live_checks")
+                if reply.status == 200:
+                    yield reply.text
+
+    async def _follow(self) -> None:
+        """The follow script, in the background from join to leaving: when what is live changes, load Now."""
+        while True:
+            try:
+                async for live in self._live_checks():
+                    if self.on_now and live != self.live:
+                        await self.load_now()
+            except (ProtocolError, TimeoutError, OSError) as err:
+                self.crowd.recorder.error(f"attendee {self.n}, following: {type(err).__name__}: {err}"[:200])
+                self._next_check = time.monotonic() + 2 * self.interval  # the script waits longer after a failure
+
+    async def wait_for(self, shown: Callable[[str], Any], moved_on: Callable[[], bool]) -> Any:
+        """Until Now shows what `shown` finds (returned), or None once `moved_on()`."""
+        deadline = time.monotonic() + self.s.timeout + 10
+        while not (found := shown(self.page)):
+            if moved_on():
+                return None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Now did not follow within {self.s.timeout + 10:g} s")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), 1.0)
+        return found
+
+    async def take_part(self) -> None:
+        stage = self.crowd.stage
+        while not stage.over:
+            version, kind, poll_id = stage.version, stage.kind, stage.poll_id
+            self.doing = f"following {kind}"
+            if kind == "poll" and poll_id is not None and ("poll", poll_id) not in self.done:
+                self.done.add(("poll", poll_id))
+                await self.vote(poll_id, stage.changed_at, version)
+            elif kind in FOLLOW_MARKERS and kind not in self.done:
+                self.done.add(kind)
+                followed = await self.follow(kind, stage.changed_at, version)
+                if followed and kind == "wall" and self.rng.random() < self.s.wall_share:
+                    await self.post_note()
+            await stage.next_change(version)
+
+    async def follow(self, kind: str, changed_at: float, version: int) -> bool:
+        """Follow the room until Now invites to this activity (timed); False if the facilitator moved on first."""
+        marker, stage = FOLLOW_MARKERS[kind], self.crowd.stage
+        shown = await self.wait_for(
+            lambda page: [h for h in headings(page) if marker in h], lambda: stage.version > version
+        )
+        if shown is None:
+            self._passed(kind, changed_at)
+            return False
+        self._record_follow(changed_at)
+        return True
+
+    def _record_follow(self, changed_at: float) -> None:
+        if changed_at > self._on_now_since:  # only phones that were on Now when it changed
+            self.crowd.recorder.timing("follow", time.monotonic() - changed_at)
+
+    def _passed(self, kind: str, changed_at: float) -> None:
+        if changed_at > self._on_now_since:
+            self.crowd.recorder.count(f"{kind}_passed_before_screen_showed_it")
+
+    # --- polls -------------------------------------------------------------------
+
+    async def vote(self, poll_id: int, changed_at: float, version: int) -> None:
+        stage = self.crowd.stage
+        form = await self.wait_for(
+            lambda page: (f := choice_form(page)) and f.poll_id == poll_id and f, lambda: stage.version > version
+        )
+        if form is None:
+            self._passed("poll", changed_at)
+            return
+        self._record_follow(changed_at)
+        if self.rng.random() >= self.s.vote_share:
+            return
+        await asyncio.sleep(self.rng.uniform(1, 6))  # reading the question
+        option = self.rng.choice(form.options)
+        await self.cast(poll_id, option)
+        if self.rng.random() < self.s.change_share:
+            await asyncio.sleep(self.rng.uniform(2, 5))
+            again = choice_form(self.page)
+            others = [o for o in (again.options if again else ()) if o != option]
+            if others:
+                await self.cast(poll_id, self.rng.choice(others), changed=True)
+
+    async def cast(self, poll_id: int, option_id: int, changed: bool = False) -> None:
+        if self.crowd.stage.kind != "poll" or self.crowd.stage.poll_id != poll_id:
+            return  # voting closed while reading: a person would not tap any more
+        what = f"vote {self.n} poll {poll_id} option {option_id}"
+        form = {"form_token": form_token(self.page) or "", "poll": str(poll_id), "option": str(option_id)}
+        tapped = time.monotonic()
+        reply = await self.follow_redirect("vote", await self.fetch("vote", "POST", f"{self.base}/vote", form))
+        if reply.status == 200 and reply.text:
+            self._show_now(reply.text)
+        saved, shown = saved_message(reply.text), choice_form(reply.text)
+        if reply.status == 200 and saved and shown is not None and shown.chosen == option_id:
+            acked = time.monotonic()
+            self.crowd.recorder.timing("vote_ack", acked - tapped)
+            self.crowd.recorder.count("votes_changed" if changed else "votes")
+            self.crowd.ledger.vote(self.token, poll_id, option_id, tapped, acked)
+        else:
+            self._not_saved(what, reply)
+
+    def _not_saved(self, what: str, reply: Reply) -> None:
+        """A POST whose page does not say it was saved: refused after closing (the right answer), or an error."""
+        problems = error_messages(reply.text)
+        if any(word in p for p in problems for word in REFUSED_AFTER_CLOSING):
+            self.crowd.recorder.count("refused_after_closing")
+            return
+        self.crowd.ledger.unacknowledged.append(what)
+        self.crowd.recorder.error(f"{what}: HTTP {reply.status} {problems[:1] or 'no confirmation'}"[:200])
+
+    # --- wall --------------------------------------------------------------------
+
+    async def post_note(self) -> None:
+        """Open the wall, write a note on one of its questions, then perhaps +1 someone's; back to Now."""
+        await asyncio.sleep(self.rng.uniform(1, 4))  # reading, then tapping the link
+        self._on_now_since, self.on_now = float("inf"), False  # away from Now: its follow times would not be fair
+        self.doing = "posting on the wall"
+        wall = await self.fetch("wall", "GET", f"{self.base}/wall")
+        prompts = wall_prompts(wall.text)
+        if wall.status != 200 or not prompts:
+            raise ProtocolError(f"the wall answered HTTP {wall.status} with {len(prompts)} questions")
+        await asyncio.sleep(self.rng.uniform(3, 10))  # typing
+        text = f"Rehearsal note {self.n} {self.token[:8]}: more shared data, fewer forms"
+        form = {"form_token": form_token(wall.text) or "", "prompt": str(self.rng.choice(prompts)), "note": text}
+        started = time.monotonic()
+        reply = await self.follow_redirect("wall", await self.fetch("wall", "POST", f"{self.base}/wall/post", form))
+        if reply.status == 200 and (saved_message(reply.text) or "").startswith("Thanks!"):
+            self.crowd.recorder.timing("submit_ack", time.monotonic() - started)
+            self.crowd.ledger.notes.setdefault(self.token, []).append(text)
+            self.crowd.recorder.count("wall_notes")
+            await self.agree(reply.text)
+        else:
+            self._not_saved(f"wall note {self.n}", reply)
+        self.doing = "going back to Now after the wall"
+        await self.load_now("wall")
+        self._on_now_since = time.monotonic()
+
+    async def agree(self, wall_page: str) -> None:
+        """+1 one of the listed notes, as about half the people do."""
+        notes = agreeable_notes(wall_page)
+        if not notes or self.rng.random() < 0.5:
+            return
+        await asyncio.sleep(self.rng.uniform(1, 3))
+        note = self.rng.choice(notes)
+        form = {"form_token": form_token(wall_page) or "", "prompt": str(shown_prompt(wall_page)), "note": str(note)}
+        reply = await self.follow_redirect("wall", await self.fetch("wall", "POST", f"{self.base}/wall/agree", form))
+        if reply.status == 200 and "+1 is counted" in (saved_message(reply.text) or ""):
+            self.crowd.recorder.count("plus_ones")
+        else:
+            self._not_saved(f"+1 {self.n} on note {note}", reply)

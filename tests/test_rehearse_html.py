@@ -1,0 +1,202 @@
+"""The rehearsal's HTTP phone for the HTML attendee pages (eventkit/rehearse/http_phone.py, http_attendee.py).
+
+The page readers are checked on hand-written inputs (table-driven) and on the
+pages the real templates render (so a template change that blinds the phone
+fails here, not in a capacity run); the phone itself in a small rehearsal
+against a real `streamlit run` server with EVENTKIT_PHONE_PAGES=html.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventkit.event.demo import ensure_demo
+from eventkit.rehearse import http_phone as read
+from eventkit.storage import Store
+from eventkit.web import store as web_store
+from tests.every import assert_every
+from tests.live_server import Server
+from tests.web_client import Phone, web_app
+
+TOKEN = '<input type="hidden" name="form_token" value="{}">'
+BANNER = '<div class="banner success" role="status"><p>{}</p></div>'
+SUMMARY = (
+    '<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">\n'
+    '<h2 id="error-summary-title">There is a problem</h2>\n<ul>\n{}</ul>\n</div>'
+)
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        (TOKEN.format("a1b2c3"), "a1b2c3"),
+        ("<form>" + TOKEN.format("x9") + TOKEN.format("other") + "</form>", "x9"),  # the first form's
+        ('<input type="hidden" name="poll" value="3">', None),
+        ("<p>no form here</p>", None),
+        ("", None),
+    ],
+)
+def test_form_token_is_read_from_the_page(page, expected):
+    assert read.form_token(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        (BANNER.format("Saved: your answer “Yes”."), "Saved: your answer “Yes”."),
+        (BANNER.format("Saved: your answer &ldquo;A &amp; B&rdquo;."), "Saved: your answer “A & B”."),
+        (BANNER.format("Thanks! Your note is on the wall."), "Thanks! Your note is on the wall."),
+        (BANNER.format("Thanks: your +1 is counted."), "Thanks: your +1 is counted."),
+        ('<div class="banner"><p>You were wrong this time.</p></div>', None),  # a verdict, not a confirmation
+        ('<p class="inset">Your answer “Yes” is recorded.</p>', None),  # recorded earlier, not saved now
+        ("", None),
+    ],
+)
+def test_saved_message_is_the_green_banner_only(page, expected):
+    assert read.saved_message(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        (SUMMARY.format('<li><a href="#answer">Voting has closed.</a></li>\n'), ["Voting has closed."]),
+        (
+            SUMMARY.format(
+                '<li><a href="#note">Too long.</a></li>\n<li><a href="#note">Posting &lt;fast&gt;.</a></li>\n'
+            ),
+            ["Too long.", "Posting <fast>."],
+        ),
+        (BANNER.format("Saved: your answer “Yes”."), []),
+        ("", []),
+    ],
+)
+def test_error_messages_are_the_error_summary(page, expected):
+    assert read.error_messages(page) == expected
+
+
+def _option(option_id: int, label: str) -> str:
+    return f'<button class="button option" type="submit" name="option" value="{option_id}">{label}</button>'
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        (
+            '<input type="hidden" name="poll" value="4">' + _option(7, "Yes") + _option(8, "✓ No (your answer)"),
+            read.ChoiceForm(4, (7, 8), 8),
+        ),
+        ('<input type="hidden" name="poll" value="4">' + _option(7, "Yes"), read.ChoiceForm(4, (7,), None)),
+        ('<input type="hidden" name="poll" value="4"><input type="text" name="estimate">', None),  # an estimate
+        ("<h1>Voting has closed</h1>", None),
+    ],
+)
+def test_choice_form_reads_the_poll_options_and_the_chosen_one(page, expected):
+    assert read.choice_form(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        (
+            '<html lang="en" dir="ltr" data-follow="/e/X/live" data-live="poll|1|open|False|False">',
+            "poll|1|open|False|False",
+        ),
+        ('<html lang="en" dir="ltr" data-live="a&amp;b">', "a&b"),
+        ('<html lang="en" dir="ltr">', None),
+    ],
+)
+def test_live_value_is_the_html_elements(page, expected):
+    assert read.live_value(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        ("<script>setTimeout(check, 8000); setTimeout(check, 4000);</script>", 8.0),
+        ("<script>setTimeout(check, 2500)</script>", 2.5),
+        ("<p>no script</p>", 4.0),
+    ],
+)
+def test_follow_interval_is_the_scripts(page, expected):
+    assert read.follow_interval(page) == expected
+
+
+def test_the_readers_understand_the_real_pages(app_db):
+    """Rendered by eventkit/web's templates: a change there that blinds the phone fails here."""
+    store, event = app_db
+    phone = Phone(web_app(), event.code)
+    phone.join()
+    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice" and p.options)
+    store.set_poll_state(poll.id, "open")
+    store.set_live(event.id, "poll", poll.id)
+    web_store.reads().expire_all()
+    before = phone.now().text
+    phone.vote(poll.id, poll.options[1].id)
+    after = phone.now(saved="1").text
+    prompt = store.list_prompts(event.id)[0]
+    phone.post("wall/post", {"prompt": str(prompt.id), "note": "A note to agree with"})
+    other = Phone(web_app(), event.code)
+    other.join()
+    wall = other.client.get(f"/e/{event.code}/wall?q={prompt.id}&posted=visible").text
+    web_store.reads().expire_all()
+    checks = {
+        "form token": read.form_token(before) is not None and read.form_token(before) == phone.form_token(),
+        "vote form": read.choice_form(before) == read.ChoiceForm(poll.id, tuple(o.id for o in poll.options), None),
+        "chosen after the vote": (read.choice_form(after) or read.ChoiceForm(0, (), None)).chosen == poll.options[1].id,
+        "saved banner": (read.saved_message(after) or "").startswith("Saved: your answer"),
+        "live value": read.live_value(before) == phone.client.get(f"/e/{event.code}/live").text,
+        "follow interval from follow.js": read.follow_interval(before) == 4.0 and "setTimeout(check, 4000)" in before,
+        "wall question shown": read.shown_prompt(wall) == prompt.id and prompt.id in read.wall_prompts(wall),
+        "wall banner": read.saved_message(wall) == "Thanks! Your note is on the wall.",
+        "+1 forms": len(read.agreeable_notes(wall)) == 1,
+        "no error on a fine page": read.error_messages(after) == [],
+    }
+    assert_every(checks.items(), _holds)
+
+
+def _holds(ok: bool, context: object = None) -> None:
+    assert ok, context
+
+
+@pytest.fixture(scope="module")
+def html_server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("html-server")
+    ensure_demo(Store(workdir / "eventkit.db"))
+    server = Server(workdir / "eventkit.db", workdir / "server.log", phone_pages="html")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow  # a real server, about 55 s
+def test_html_phones_join_vote_post_and_the_database_holds_exactly_that(html_server):
+    from eventkit.rehearse.runner import phones_served, rehearse
+    from eventkit.rehearse.scenario import Settings
+
+    assert phones_served(html_server.url, "FIFE16") == "html"
+    result = rehearse(
+        Settings(
+            url=html_server.url,
+            event_code="FIFE16",
+            attendees=10,
+            duration=40,  # the wall is live 6.8 s: time to follow (4 s script) before it moves on
+            join_window=6,
+            db=str(html_server.db),
+            server_pid=html_server.proc.pid,
+            seed=3,
+            phones="html",
+            vote_share=1.0,
+            wall_share=1.0,
+        )
+    )
+    latency, counts = result["latency"], result["counts"]
+    checks = {
+        "no errors": result["errors"] == 0,
+        "every phone joined": latency["join"]["n"] == 10,
+        "every phone voted": counts.get("votes") == 10 and latency["vote_ack"]["n"] >= 10,
+        "every phone followed": latency["follow"]["n"] >= 10,
+        "every phone posted": counts.get("wall_notes") == 10 and latency["submit_ack"]["n"] == 10,
+        "bytes counted": all(counts.get(f"bytes_{w}", 0) > 0 for w in ("join", "follow", "vote", "wall")),
+        "database exact": result["database_matches"],
+    }
+    assert_every([(what, ok, result) for what, ok in checks.items()], _holds)
