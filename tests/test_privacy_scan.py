@@ -156,8 +156,8 @@ def test_every_export_holds_no_ip_agent_token_or_token_hash(rehearsed):
     import io
     import zipfile
 
-    with zipfile.ZipFile(io.BytesIO(blobs["export.zip"])) as zf:  # compressed: look inside too
-        blobs |= {f"zip:{n}": zf.read(n) for n in zf.namelist()}
+    with zipfile.ZipFile(io.BytesIO(blobs.pop("export.zip"))) as zf:  # look inside, not at the compressed bytes
+        blobs |= {f"zip:{n}": zf.read(n) for n in zf.namelist()}  # (where "::3" turned up once by chance)
     for name, blob in blobs.items():
         assert _identifying(blob, tokens + hashes) == [], name
     assert b"Chromium was here" in blobs["wall_notes.csv"]
