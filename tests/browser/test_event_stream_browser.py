@@ -121,3 +121,28 @@ def test_a_phone_with_typed_text_reloads_only_once_the_box_is_empty(html_server,
         context.close()
     assert kept == (f"poll|{estimate.id}|open|False|False", "42")
     assert followed[0] < 3
+
+
+def test_without_event_source_or_with_a_stream_held_back_phones_ask_instead(html_server, browser):
+    server, store, event = html_server, html_server.store, html_server.event
+    store.set_live(event.id, "welcome")
+    console = Console.unlock(store, event.id, "fife-demo")
+    contexts = [browser.new_context(viewport={"width": 390, "height": 844}) for _ in range(2)]
+    asked_live: list[str] = []
+    try:
+        old, held = (context.new_page() for context in contexts)
+        old.add_init_script("delete window.EventSource;")  # a browser without EventSource
+        held.route("**/events", lambda route: None)  # a proxy that buffers the stream: nothing arrives
+        for page in (old, held):
+            page.on("request", lambda r: asked_live.append(r.url) if r.url.endswith("/live") else None)
+            page.goto(f"{server.url}/e/{event.code}/join")
+        _follow([old, held], f"welcome|None|None|None|{event.eval_open}", time.time())
+        time.sleep(11)  # past the 10 s the held page waits for its stream's first message
+        acted = time.time()
+        poll_id = console.next_poll(None)
+        followed = _follow([old, held], f"poll|{poll_id}|open|False|False", acted)
+    finally:
+        for context in contexts:
+            context.close()
+    assert max(followed) < 6  # asking every 4 s
+    assert len(asked_live) >= 2
