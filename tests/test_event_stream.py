@@ -88,6 +88,25 @@ def test_a_write_from_another_process_reaches_a_stream_through_the_signature_pol
     assert _run(scenario()) == LiveSignature("poll", poll.id, "open", False, False)
 
 
+def test_a_write_through_the_staff_pages_store_of_the_process_wakes_the_hub(app_db):
+    store, event = app_db
+    staff_store = Store(str(default_path()))  # the Streamlit side's own Store, in the same process
+    hub_module.wake_hubs_on_writes_of(staff_store)
+
+    async def scenario():
+        hub = StreamHub(lambda ids: live_signatures(store, ids), tick=60)  # no tick: only the wake-up
+        hub.listen_to(store)
+        hub.start()
+        s = hub.open(event.id)
+        await _next(s.queue)
+        await asyncio.to_thread(staff_store.set_live, event.id, "wall")
+        seen = await _next(s.queue, 2)
+        await hub.stop()
+        return seen
+
+    assert _run(scenario()).kind == "wall"
+
+
 class _Fake:
     """A signature source that changes at every read (and counts the reads)."""
 

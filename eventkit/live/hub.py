@@ -5,7 +5,8 @@ HTML phones follow the room through a server-sent event stream
 process has one hub, one asyncio task on the server's event loop:
 
 - a write through a Store the hub listens to (`listen_to`: the Store's
-  `subscribe`, in the writing thread) wakes the task at once, handed over with
+  `subscribe`, in the writing thread; `wake_hubs_on_writes_of` for the staff
+  pages' Store of the same process) wakes the task at once, handed over with
   `loop.call_soon_threadsafe`;
 - otherwise the task looks every `tick` seconds, so writes made by other
   processes and hosts reach it too;
@@ -25,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +38,18 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25  # another process's change reaches this one's streams within this (plus a query)
 QUEUE_SIZE = 4  # messages a stream may have unread before it is dropped
 Message = LiveSignature | None  # None: the stream ends (dropped, or the server stops)
+_HUBS: weakref.WeakSet[StreamHub] = weakref.WeakSet()  # every hub of this process
+
+
+def wake_hubs_on_writes_of(store: Store) -> None:
+    """Wake every hub of this process at once after a write through this Store that changes what is
+    live: another Store of the same process (the staff pages', whose Console makes the changes)."""
+    store.subscribe(_wake_every_hub)
+
+
+def _wake_every_hub(change: Change) -> None:
+    for hub in list(_HUBS):
+        hub.heard(change)
 
 
 def shown_text(live: LiveSignature) -> str:
@@ -74,6 +88,7 @@ class StreamHub:
         # False once the server stops listening: its shutdown waits for open responses to end, so the
         # hub ends the streams itself (the lifespan's shutdown comes only after every response ended).
         self.serving: Callable[[], bool] = lambda: True
+        _HUBS.add(self)
 
     # --- streams (on the event loop) ------------------------------------------------------
 
@@ -101,10 +116,10 @@ class StreamHub:
 
     def listen_to(self, store: Store) -> None:
         """Wake at once after a write through this Store that changes what is live."""
-        store.subscribe(self._heard)
+        store.subscribe(self.heard)
 
-    def _heard(self, change: Change) -> None:
-        # In the writing thread: only hand the wake-up to the event loop.
+    def heard(self, change: Change) -> None:
+        """Told of a write (in the writing thread): only hand a wake-up to the event loop."""
         loop, wake = self._loop, self._wake
         if loop is not None and wake is not None and change.topics & {LIVE, EVENT} and not loop.is_closed():
             loop.call_soon_threadsafe(wake.set)

@@ -62,7 +62,7 @@ def still_listening() -> bool:
 
 def hub() -> StreamHub:
     """This process's hub: it reads through the HTML pages' Store and listens to its writes
-    (the staff pages' writes, through their own Store, reach it at its next tick)."""
+    (and to the staff pages' Store's: eventkit/ui/live/adapter.py calls wake_hubs_on_writes_of)."""
     return _hub_for(reads())
 
 
