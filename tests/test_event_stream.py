@@ -248,6 +248,36 @@ def test_the_stream_route_sends_the_state_heartbeats_and_a_console_action(app_db
     assert b"event: live" not in rest
 
 
+def test_open_streams_hold_no_database_connection(app_db, monkeypatch):
+    store, event = app_db
+    engine_class = type(store.engine)
+    borrow = engine_class.borrow
+    lent = []  # connections lent out now (SQLite: the -wal file can go once none is held)
+
+    @contextlib.contextmanager
+    def counted(self):
+        with borrow(self) as db:
+            lent.append(db)
+            try:
+                yield db
+            finally:
+                lent.remove(db)
+
+    monkeypatch.setattr(engine_class, "borrow", counted)
+    with _server() as server:
+        responses = []
+        for _ in range(12):
+            connection = http.client.HTTPConnection("127.0.0.1", server.config.port, timeout=10)
+            connection.request("GET", f"/e/{event.code}/events")
+            response = connection.getresponse()
+            _read_events(response, lambda b: len(b) >= 2)  # retry, then the state: the stream is open
+            responses.append(response)
+        time.sleep(1)  # the hub looks about 4 times meanwhile, for all 12 streams
+        held = len(lent)
+        server.should_exit = True
+    assert held == 0
+
+
 def test_the_message_carries_the_string_the_now_page_records(app_db):
     store, event = app_db
     web_store.forget()
