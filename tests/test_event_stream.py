@@ -295,3 +295,17 @@ def test_the_message_carries_the_string_the_now_page_records(app_db):
 def _fresh_pages():
     yield
     web_store.forget()
+
+
+def test_the_now_page_with_its_script_stays_far_under_a_30_kb_first_visit(app_db):
+    from eventkit.web import render
+    from tests.web_client import Phone, web_app
+
+    _store, event = app_db
+    phone = Phone(web_app(), event.code)
+    joined = phone.join()
+    page = phone.now()
+    script = render.script()
+    assert script in page.text  # inline, allowed by its hash
+    assert len(script.encode()) < 2_000
+    assert len(joined.content) + len(page.content) < 30_000
