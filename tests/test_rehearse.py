@@ -9,6 +9,7 @@ tests/test_privacy_scan.py scans too.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
 from eventkit.rehearse.verify import check, take_counts
 from eventkit.storage import Store
+from eventkit.web import stream
 
 
 @pytest.mark.parametrize(
@@ -84,6 +86,49 @@ def test_nginx_config_is_sticky_by_cookie_with_websockets_and_gzip(tmp_path):
     assert "proxy_set_header Upgrade $http_upgrade" in conf
     assert "gzip_static on" in conf and "gzip on" in conf
     assert "listen 0.0.0.0:8501" in conf
+
+
+def _block(conf: str, start: str) -> str:
+    """The body of the nginx block that opens with `start {` (up to its closing brace)."""
+    match = re.search(re.escape(start) + r" \{(.*?)\n\s*\}", conf, re.S)
+    assert match, f"no {start}"
+    return match.group(1)
+
+
+EVENTS_LOCATION = "location ~ ^/e/[^/]+/events$"
+
+
+def _stream_rules(block: str) -> list[str]:
+    """What an event-stream location must say, and does not (issue 20): unbuffered, uncompressed,
+    a read timeout above the app's heartbeat."""
+    timeout = re.search(r"proxy_read_timeout (\d+)s;", block)
+    wanted = {
+        "proxy_buffering off": "proxy_buffering off;" in block,
+        "gzip off": "gzip off;" in block,
+        "HTTP/1.1 keep-alive upstream": "proxy_http_version 1.1;" in block and 'Connection "";' in block,
+        f"read timeout above {stream.HEARTBEAT_SECONDS} s": bool(timeout)
+        and int(timeout.group(1)) > 2 * stream.HEARTBEAT_SECONDS,
+    }
+    return [rule for rule, ok in wanted.items() if not ok]
+
+
+def test_nginx_config_passes_event_streams_on_and_has_connections_for_them(tmp_path):
+    conf = nginx_config(tmp_path, "0.0.0.0:8501", [9001, 9002], tmp_path / "static")
+    assert _stream_rules(_block(conf, EVENTS_LOCATION)) == []
+    assert re.fullmatch(EVENTS_LOCATION.split(" ")[-1], "/e/FIFE16/events")
+    connections = int(re.search(r"worker_connections (\d+);", conf).group(1))
+    open_files = int(re.search(r"worker_rlimit_nofile (\d+);", conf).group(1))
+    assert connections >= 2 * 2 * 5000  # two connections a phone, each proxied, for 5,000 phones
+    assert open_files >= connections
+    assert conf.index(EVENTS_LOCATION) < conf.index("location / {")
+
+
+def test_the_load_balancer_example_passes_event_streams_on():
+    example = (Path(__file__).resolve().parents[1] / "deploy" / "nginx-load-balancer.conf").read_text()
+    block = _block(example, EVENTS_LOCATION)
+    assert _stream_rules(block) == []
+    assert "proxy_set_header Cookie $ek_cookie;" in block  # the same host as the page
+    assert re.search(r"worker_connections (\d+);", example)  # the note for nginx.conf
 
 
 def _votes_for(store, event, n):

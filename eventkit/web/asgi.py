@@ -31,9 +31,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventkit.event.check import CODE_RE
 
-from . import feedback_pages, pages, staff_routes, table_pages, wall_pages
+from . import feedback_pages, pages, staff_routes, stream, table_pages, wall_pages
 from .frame import join_address, see_other
-from .nodelay import set_nodelay_on_listeners
+from .nodelay import listening_tcp_sockets, set_nodelay_on_listeners
 
 PHONE_PAGES_ENV = "EVENTKIT_PHONE_PAGES"
 
@@ -46,6 +46,7 @@ def routes() -> list[Route]:
         Route("/e/{code}/vote", pages.vote, methods=["POST"]),
         Route("/e/{code}/privacy", pages.privacy, methods=["GET"]),
         Route("/e/{code}/live", pages.live, methods=["GET"]),
+        Route("/e/{code}/events", stream.events, methods=["GET"]),
         Route("/e/{code}/wall", wall_pages.wall_page, methods=["GET"]),
         Route("/e/{code}/wall/post", wall_pages.post_note, methods=["POST"]),
         Route("/e/{code}/wall/agree", wall_pages.agree, methods=["POST"]),
@@ -104,6 +105,12 @@ def middleware() -> list[Middleware]:
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """Server start: TCP_NODELAY on the listening socket (nodelay.py says why)."""
-    set_nodelay_on_listeners()
-    yield
+    """Server start: TCP_NODELAY on the listening socket (nodelay.py says why). Shutdown: every
+    open event stream ends, so the server does not wait for phones that never hang up."""
+    listeners = listening_tcp_sockets()
+    set_nodelay_on_listeners(listeners)
+    stream.follow_listeners(listeners)  # streams end when these close (stream.py)
+    try:
+        yield
+    finally:
+        await stream.stop_streams()

@@ -36,9 +36,9 @@ def listening_tcp_sockets() -> list[socket.socket]:
     return found
 
 
-def set_nodelay_on_listeners() -> int:
-    """Turn Nagle's algorithm off on every listening TCP socket; returns how many."""
-    listeners = listening_tcp_sockets()
+def set_nodelay_on_listeners(listeners: list[socket.socket] | None = None) -> int:
+    """Turn Nagle's algorithm off on every listening TCP socket (or these); returns how many."""
+    listeners = listening_tcp_sockets() if listeners is None else listeners
     for sock in listeners:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if listeners:

@@ -8,7 +8,8 @@ Every page of an event lives under /e/CODE (device.py says why):
 - POST /e/CODE/vote           save an answer: 303 to Now, which says what was saved; or the page
                               again with an error summary and the typed value kept
 - GET  /e/CODE/privacy        the privacy notice
-- GET  /e/CODE/live           what is live, as a short string (follow.js asks it every few seconds)
+- GET  /e/CODE/live           what is live, as a short string (follow.js asks it where there is no event stream)
+- GET  /e/CODE/events         the event stream a Now page follows the room by (stream.py)
 The Wall's are in wall_pages.py, the Table's in table_pages.py, Feedback's in feedback_pages.py.
 """
 

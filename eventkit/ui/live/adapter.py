@@ -24,6 +24,7 @@ from eventkit.access import staff
 from eventkit.event.demo import ensure_demo
 
 from ...live import LivePush, LiveSignature, live_signatures
+from ...live.hub import wake_hubs_on_writes_of
 from ...live.reads import SharedReads
 from ...storage import Store, StoreError, allow_many_open_files, default_path
 from . import runtime
@@ -47,6 +48,7 @@ def _reads_for(path: str) -> SharedReads:
     # Too busy just now (StoreError): the organiser sign-in page makes it (roles.py).
     with contextlib.suppress(StoreError):
         staff.start_up(plain, configured_admin_password())
+    wake_hubs_on_writes_of(plain)  # the Console's changes reach the HTML phones' streams at once
     return SharedReads(plain)
 
 
