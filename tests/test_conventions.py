@@ -110,7 +110,8 @@ def test_only_the_backends_import_a_database_driver() -> None:
         if path.parent == SQLITE_BACKEND.parent and path.name.startswith("sqlite"):
             allowed = {"sqlite3", "sqlite_utils"}
         else:
-            allowed = {"psycopg", "psycopg_pool"} if path == POSTGRES_BACKEND else set()
+            in_postgres = path.parent == POSTGRES_BACKEND.parent and path.name.startswith("postgres")
+            allowed = {"psycopg", "psycopg_pool"} if in_postgres else set()
         assert drivers <= allowed, "a driver belongs in its backend, storage/backends/"
 
     assert_every(_rows(STORAGE.rglob("*.py")), check)
