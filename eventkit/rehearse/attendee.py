@@ -10,55 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from eventkit.access.security import new_token
 
+from .attendee_screen import EVAL_KEY, VOTE_KEY, _chosen, _matched, _vote_buttons
 from .client import ProtocolError, StreamlitSession, http_get
-from .metrics import Recorder
-from .scenario import Ledger, Settings, Stage
+from .crowd import FOLLOW_MARKERS, Crowd
 from .screen import ERROR, INFO, SUCCESS, Shown
-
-VOTE_KEY = re.compile(r"-vote-(\d+)-(\d+)$")
-EVAL_KEY = re.compile(r"-eval-(\d+)$")
-FOLLOW_MARKERS = {"wall": "The wall is open", "tables": "Table discussions", "evaluation": "Before you go"}
-
-
-@dataclass
-class Crowd:
-    """What every attendee of one rehearsal shares."""
-
-    settings: Settings
-    stage: Stage
-    ledger: Ledger
-    recorder: Recorder
-    tables: int
-
-
-def _matched(pattern: re.Pattern[str], element_id: str) -> re.Match[str]:
-    """The key's match in a widget id the caller found by it."""
-    found = pattern.search(element_id)
-    if found is None:
-        raise ProtocolError(f"{element_id!r} does not match {pattern.pattern}")
-    return found
-
-
-def _vote_buttons(session: StreamlitSession, poll_id: int) -> list[Shown]:
-    return [
-        b
-        for b in session.find("button")
-        if (m := VOTE_KEY.search(b.element_id)) and int(m[1]) == poll_id and not b.proto.disabled
-    ]
-
-
-def _chosen(session: StreamlitSession, poll_id: int, option_id: int, since_run: int) -> bool:
-    return any(
-        b.element_id.endswith(f"-vote-{poll_id}-{option_id}") and b.proto.label.startswith("✓") and b.run > since_run
-        for b in session.find("button")
-    )
 
 
 class Attendee:

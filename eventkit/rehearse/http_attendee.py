@@ -24,8 +24,8 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
-from .attendee import FOLLOW_MARKERS, Crowd
 from .client import ProtocolError
+from .crowd import FOLLOW_MARKERS, Crowd
 from .http_phone import (
     Browser,
     Reply,

@@ -154,7 +154,7 @@ class ExportsMixin(StoreBase):
 
         Without only_event: the whole database file in one step (SQLite's
         backup API; on PostgreSQL a StoreError, as that is pg_dump's job),
-        then every staff hash blanked and every sign-in dropped (backends/sqlite.py's strip_staff_secrets).
+        then every staff hash blanked and every sign-in dropped (backends/sqlite_backup.py's strip_staff_secrets).
         With only_event: a fresh SQLite file with just that event, copied
         row by row from one snapshot (the same on both engines), the token
         hashes replaced by the pseudonyms P001…, so the copy cannot be
@@ -164,7 +164,7 @@ class ExportsMixin(StoreBase):
         if os.path.exists(path):
             os.remove(path)
         if only_event is None:
-            from .backends.sqlite import strip_staff_secrets
+            from .backends.sqlite_backup import strip_staff_secrets
 
             self.engine.backup_whole(str(path))
             strip_staff_secrets(os.fspath(path))

@@ -4,7 +4,7 @@ Only hashes are stored: the organiser password as a salted scrypt hash, a
 remembered sign-in ("pass") as the SHA-256 of its random token, a one-minute
 handoff code (the pass on its way to the browser's HttpOnly cookie) as its
 SHA-256 beside the pass sealed with it. None of this goes into any export or
-backup (see ExportsMixin.backup_to and backends/sqlite.py's strip_staff_secrets).
+backup (see ExportsMixin.backup_to and backends/sqlite_backup.py's strip_staff_secrets).
 """
 
 from __future__ import annotations

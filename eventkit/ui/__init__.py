@@ -12,7 +12,8 @@ never this file, so imports flow one way):
 - identity: the attendee behind a page's URL
 - live/following.py: the parts of attendee screens that keep up with the room
 - attendee: the frame of every attendee screen (join form, links, footer)
-- voting, entry, names, organiser, facilitator, panel, projector: screens' parts
+- voting, entry, names, organiser, facilitator, panel, projector, table,
+  export_downloads: screens' parts
 
 This file only re-exports what pages call as `ui.x`.
 """

@@ -1,8 +1,9 @@
 """PostgreSQL: one database shared by any number of app processes and hosts.
 
 Selected by a `postgresql://` URL; needs psycopg 3 and psycopg_pool
-(requirements-postgres.txt), imported only here. Each process keeps one
-bounded pool of connections per URL (EVENTKIT_PG_POOL_SIZE, default 10);
+(requirements-postgres.txt), imported only here, in postgres_sql.py and in
+postgres_pool.py. Each process keeps one bounded pool of connections per
+URL (EVENTKIT_PG_POOL_SIZE, default 10);
 a connection is borrowed for one operation. Waiting longer than the busy
 timeout for a connection or a lock gives the same "very busy, nothing lost"
 refusal as SQLite's busy timeout.
@@ -21,34 +22,39 @@ e.g. the event or the participant.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
-import re
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import psycopg
 from psycopg import errors
-from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..db import Db, Written, busy_timeout_ms, split_statements, utc_now
 from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS, current_fault
-from ..locks import EVENT_LOCK_CLASS, EventOf, event_id_sql
+from ..locks import EventOf
+from .postgres_pool import _connect_fails
+from .postgres_sql import (  # noqa: F401  (WRITE_KEY, translate: importable from here as before)
+    MIGRATE_KEY,
+    WRITE_KEY,
+    PgDb,
+    _begin,
+    _rollback,
+    ddl,
+    lent,
+    one_statement_locks,
+    redact,
+    translate,
+    write_locks,
+)
 
 POOL_SIZE = int(os.environ.get("EVENTKIT_PG_POOL_SIZE") or 10)
 UNREACHABLE = "database unreachable"
 OUTAGE_WAIT_S = 2.0  # the wait for a pooled connection while the database is known to be out of reach
-PROBE_TIMEOUT_S = 3  # a fresh connection's attempt, after a wait for a pooled one timed out
 PROBE_REUSE_S = 1.0  # threads that time out together share one attempt's answer
-WRITE_KEY = 0x6576_656E_746B_6974  # "eventkit": held alone by cross-event writes, shared by every other
-MIGRATE_KEY = WRITE_KEY + 1  # hosts starting at once apply migrations one at a time
 GONE_MESSAGE = "That is no longer part of this event: please reload the page."
 UNSTORABLE_MESSAGE = "That cannot be stored as it is (a number out of range or a NUL character): please change it."
 _BUSY = (
@@ -86,22 +92,6 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-class _PoolNoiseDemoted(logging.Filter):
-    """psycopg_pool warns at every failed connection attempt (about one a second through an
-    outage) and at every connection found closed: demoted to DEBUG, since the store's own log
-    names the cause once, when an operation first meets it (storage/faults.py)."""
-
-    NOISE = ("error connecting in", "discarding closed connection", "discarding broken connection")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno == logging.WARNING and str(record.msg).startswith(self.NOISE):
-            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-        return True
-
-
-logging.getLogger("psycopg.pool").addFilter(_PoolNoiseDemoted())
 
 
 class PostgresEngine:
@@ -282,86 +272,6 @@ class PostgresEngine:
                                          COALESCE(MAX(id), 0) + 1, false) FROM "{table}" """)
 
 
-class PgDb:
-    """A pooled connection with sqlite_utils.Database's shape, translating placeholders."""
-
-    __slots__ = ("conn",)
-
-    def __init__(self, conn: psycopg.Connection) -> None:
-        self.conn = conn
-
-    def execute(self, sql: str, parameters: dict | list | tuple | None = None) -> psycopg.Cursor:
-        if parameters is None:
-            return self.conn.execute(sql)  # nothing to bind: psycopg leaves the text alone
-        return self.conn.execute(translate(sql), parameters)
-
-    def query(self, sql: str, params: dict | list | tuple | None = None) -> Iterator[dict]:
-        cursor = self.conn.cursor(row_factory=dict_row)
-        cursor.execute(sql if params is None else translate(sql), params)
-        yield from cursor
-
-
-def lent(db: Db) -> PgDb:
-    """A connection this engine lent (`Engine` takes any `Db` back; only its own is ever given)."""
-    if not isinstance(db, PgDb):
-        raise TypeError(f"a PostgreSQL engine was given another engine's connection: {type(db).__name__}")
-    return db
-
-
-def write_locks(event: EventOf | None, serialise: tuple[str, int] | None = None) -> str:
-    """A write() transaction's locks: the event's alone, or (no event) every writer's."""
-    if event is None:
-        locks = f"pg_advisory_xact_lock({WRITE_KEY})"
-    else:
-        locks = f"pg_advisory_xact_lock_shared({WRITE_KEY}), {_event_lock(event, shared=False)}"
-    return locks + _serial_lock(serialise)
-
-
-def one_statement_locks(event: EventOf | None, serialise: tuple[str, int] | None = None) -> str:
-    """A one-statement write's locks: shared with the other writes of its event, then its own key."""
-    locks = f"pg_advisory_xact_lock_shared({WRITE_KEY})"
-    if event is not None:
-        locks += ", " + _event_lock(event, shared=True)
-    return locks + _serial_lock(serialise)
-
-
-def _event_lock(event: EventOf, *, shared: bool) -> str:
-    lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    return f"{lock}({EVENT_LOCK_CLASS}, CAST({event_id_sql(event)} % 2147483647 AS INTEGER))"
-
-
-def _serial_lock(serialise: tuple[str, int] | None) -> str:
-    return "" if serialise is None else ", pg_advisory_xact_lock({}, {})".format(*serial_key(*serialise))
-
-
-def _begin(db: PgDb, locks: str) -> None:
-    """BEGIN and take the advisory locks, in one round trip (no parameters); nothing left open if it fails."""
-    try:
-        db.execute(f"BEGIN; SELECT {locks}")
-    except BaseException:
-        _rollback(db)
-        raise
-
-
-def _rollback(db: PgDb) -> None:
-    """Roll back what is open; a failing ROLLBACK must not hide the error that made it necessary."""
-    if not db.conn.broken:  # a lost connection is dropped by the pool
-        with contextlib.suppress(psycopg.Error):
-            db.execute("ROLLBACK")
-
-
-def _connect_fails(url: str) -> psycopg.OperationalError | None:
-    """What a fresh connection to `url` meets: None if it connects (or the server only has no
-    room for one more client: busy, not out of reach), else the error."""
-    try:
-        psycopg.connect(url, connect_timeout=PROBE_TIMEOUT_S).close()
-    except errors.TooManyConnections:
-        return None
-    except psycopg.OperationalError as err:
-        return err
-    return None
-
-
 def _configure(busy_timeout_ms: float) -> Callable[[psycopg.Connection], None]:
     """How the pool sets up each new connection."""
 
@@ -371,43 +281,3 @@ def _configure(busy_timeout_ms: float) -> Callable[[psycopg.Connection], None]:
         conn.execute("SET synchronous_commit = on")
 
     return configure
-
-
-def serial_key(name: str, key: int) -> tuple[int, int]:
-    """The two 32-bit halves of an advisory lock for one read-then-write, e.g. ("join", event_id)."""
-    return zlib.crc32(name.encode()) & 0x7FFF_FFFF, key % 0x7FFF_FFFF
-
-
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|(?<![\w:]):([A-Za-z_]\w*)|%")
-
-
-@lru_cache(maxsize=4096)
-def translate(sql: str) -> str:
-    """`?` and `:name` placeholders as psycopg's %s and %(name)s; a literal % as %%."""
-
-    def one(match: re.Match) -> str:
-        token = match.group(0)
-        if token[0] in "'\"":
-            return token.replace("%", "%%")
-        if token == "?":
-            return "%s"
-        if token == "%":
-            return "%%"
-        if match.group(1):
-            return f"%({match.group(1)})s"
-        return token
-
-    return _TOKEN.sub(one, sql)
-
-
-def ddl(sql: str) -> str:
-    """A migration statement in PostgreSQL's types: SQLite's INTEGER is 64-bit and REAL 8-byte."""
-    sql = re.sub(r"\bINTEGER PRIMARY KEY\b", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", sql)
-    sql = re.sub(r"\bINTEGER\b", "BIGINT", sql)
-    return re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
-
-
-def redact(url: str) -> str:
-    """The URL without its password."""
-    url = re.sub(r"(://[^:/@?]*):[^@/?]*@", r"\1:***@", url)
-    return re.sub(r"(password=)[^&]*", r"\1***", url)

@@ -23,6 +23,7 @@ import sqlite_utils
 from ..db import Db, Written, busy_timeout_ms
 from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS
+from .sqlite_kept import _keep_if_clean, _Kept
 from .sqlite_migrate import migrate
 
 # SQLite's messages for each fault (its result codes FULL, READONLY, CANTOPEN, IOERR).
@@ -263,57 +264,6 @@ def lent(db: Db) -> sqlite_utils.Database:
     return db
 
 
-def _keep_if_clean(local: threading.local, kept: _Kept) -> None:
-    """Keep a connection for the thread's next operation only outside any transaction."""
-    if kept.db.conn.in_transaction:  # never expected; a snapshot or lock must not outlive its operation
-        kept.close()
-    else:
-        local.kept = kept
-
-
-class _Kept:
-    """A thread's kept connection, closed when the thread ends.
-
-    Python's sqlite3 connections sit in a reference cycle (their statement
-    cache), so without this their files would stay open until the next
-    garbage collection: one per finished Streamlit run.
-    """
-
-    __slots__ = ("db",)
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
-
-    def close(self) -> None:
-        with contextlib.suppress(
-            sqlite3.ProgrammingError
-        ):  # dropped on another thread (its Store went): the GC closes it
-            self.db.conn.close()
-
-    def __del__(self) -> None:  # the thread ended: its thread-local values go on that thread
-        self.close()
-
-
 def _raise_if_busy(err: sqlite3.OperationalError) -> None:
     if "locked" in str(err) or "busy" in str(err):
         raise StoreError(BUSY_MESSAGE) from err
-
-
-def strip_staff_secrets(path: str) -> None:
-    """In a backup file about to leave the machine: blank every staff hash and drop every sign-in.
-
-    The organiser password hash, each event's facilitator passcode hash, the
-    passes, handoffs and sign-in attempts. Restored, the copy asks for a new
-    organiser password (generated at start, or set) and new passcodes.
-    """
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("BEGIN")
-        conn.execute("UPDATE staff_secrets SET value_hash = ''")
-        conn.execute("UPDATE events SET facilitator_hash = ''")
-        for table in ("staff_passes", "pass_handoffs", "login_attempts", "sign_in_locks"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.execute("COMMIT")
-        conn.execute("VACUUM")  # no deleted page keeps an old hash
-    finally:
-        conn.close()
