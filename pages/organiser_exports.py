@@ -1,13 +1,13 @@
 """Organiser: download the event's data — CSV per activity, long CSV and codebook, ZIP, backup."""
 
 import io
-from datetime import date
 
 import streamlit as st
 
 from eventkit import ui
 from eventkit.outputs import exports
 from eventkit.ui import roles
+from eventkit.ui.downloads import download_link
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Exports"))
@@ -26,49 +26,13 @@ with st.container(horizontal=True):
     st.metric("Evaluations", counts["eval_responses"])
 
 files = exports.activity_csvs(store, event.id)
-stamp = date.today().isoformat()
-
-
-def on_click(name: str):
-    """A file made when its button is pressed: until then it has no download address (README)."""
-    return lambda: exports.activity_csvs(store, event.id)[name]
-
 
 st.header("Everything at once")  # sections are h2 under the page's h1 (axe heading-order)
 with st.container(horizontal=True):
-    st.download_button(
-        "ZIP of everything",
-        data=lambda: exports.zip_bytes(store, event),
-        type="primary",
-        file_name=f"{event.code}-export-{stamp}.zip",
-        mime="application/zip",
-        icon=":material/folder_zip:",
-        on_click="ignore",
-    )
-    st.download_button(
-        "All activities (long CSV)",
-        data=on_click(f"{exports.LONG_NAME}.csv"),
-        mime="text/csv",
-        file_name=f"{event.code}-{exports.LONG_NAME}.csv",
-        icon=":material/table:",
-        on_click="ignore",
-    )
-    st.download_button(
-        "Codebook (Markdown)",
-        data=on_click("codebook.md"),
-        file_name=f"{event.code}-codebook.md",
-        mime="text/markdown",
-        icon=":material/menu_book:",
-        on_click="ignore",
-    )
-    st.download_button(
-        "Codebook (CSV)",
-        data=on_click("codebook.csv"),
-        file_name=f"{event.code}-codebook.csv",
-        mime="text/csv",
-        icon=":material/menu_book:",
-        on_click="ignore",
-    )
+    download_link("ZIP of everything", "zip", event, type="primary", icon=":material/folder_zip:")
+    download_link("All activities (long CSV)", exports.LONG_NAME, event, icon=":material/table:")
+    download_link("Codebook (Markdown)", "codebook-md", event, icon=":material/menu_book:")
+    download_link("Codebook (CSV)", "codebook-csv", event, icon=":material/menu_book:")
 st.caption(
     "The ZIP holds every CSV, both codebooks, the event file and a copy of this event's database "
     "(other events removed, attendee link hashes replaced by pseudonyms)."
@@ -77,14 +41,7 @@ st.caption(
 st.header("One CSV per activity")
 with st.container(horizontal=True):
     for name in exports.FILES:
-        st.download_button(
-            name.replace("_", " ").capitalize(),
-            data=on_click(f"{name}.csv"),
-            mime="text/csv",
-            file_name=f"{event.code}-{name}.csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+        download_link(name.replace("_", " ").capitalize(), name, event, icon=":material/download:")
 
 st.header("Preview")
 choice = st.selectbox(
@@ -98,14 +55,7 @@ st.header("Backup and event file")
 with st.container(horizontal=True):
     if not store.is_postgres:  # the server checks this browser's organiser pass at every fetch
         st.link_button("Database backup (all events)", roles.BACKUP_ADDRESS, icon=":material/backup:")
-    st.download_button(
-        "Event file (YAML)",
-        data=lambda: exports.event_file_bytes(store, event),
-        file_name=f"{event.code}.yaml",
-        mime="application/yaml",
-        icon=":material/description:",
-        on_click="ignore",
-    )
+    download_link("Event file (YAML)", "event-file", event, icon=":material/description:")
 if store.is_postgres:
     st.caption(
         "This server keeps every event in a PostgreSQL database: its administrator backs up the whole "
