@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from eventkit import ui
-from eventkit.outputs import exports
 from eventkit.results import analysis
 from eventkit.storage import StoreError
 from eventkit.storage.coding import SOURCE_LABELS, SOURCES
 from eventkit.ui.coding import theme_list
+from eventkit.ui.downloads import download_link
 from eventkit.ui.organiser import organiser_page, require_event, show_refusal, toast_after_rerun
 
 event = require_event(organiser_page("Thematic coding"))
@@ -59,10 +59,4 @@ for theme in dict.fromkeys(c.theme for c in cells):
     with st.expander(f"{theme}: the texts"):
         texts = [(SOURCE_LABELS[c.source], t) for c in cells if c.theme == theme for t in c.texts]
         st.dataframe(pd.DataFrame(texts, columns=["source", "text"]), hide_index=True)
-st.download_button(
-    "Download the matrix (CSV)",
-    exports.matrix_csv(cells),
-    f"{event.code.lower()}-analysis-matrix.csv",
-    "text/csv",
-    icon=":material/download:",
-)
+download_link("Download the matrix (CSV)", "analysis-matrix", event, icon=":material/download:")

@@ -1,6 +1,7 @@
-"""Organiser: download the event's data — CSV per activity, long CSV and codebook, ZIP, backup."""
+"""Organiser: download the event's data — CSV per activity, long CSV and codebook, ZIP, backup.
 
-from datetime import date
+Every file is a link the server answers only for a browser signed in as the organiser.
+"""
 
 import streamlit as st
 
@@ -17,10 +18,7 @@ st.caption(
 )
 
 export_downloads.counts(store, event)
-files = exports.activity_csvs(store, event.id)
-stamp = date.today().isoformat()
-
-export_downloads.everything_at_once(store, event, stamp)
-export_downloads.one_csv_per_activity(store, event)
-export_downloads.preview(files)
+export_downloads.everything_at_once(event)
+export_downloads.one_csv_per_activity(event)
+export_downloads.preview(exports.activity_csvs(store, event.id))
 export_downloads.backup_and_event_file(store, event)

@@ -6,6 +6,7 @@ from eventkit import ui
 from eventkit.event import links
 from eventkit.outputs import qrsheet
 from eventkit.storage import StoreError
+from eventkit.ui.downloads import download_link
 from eventkit.ui.organiser import organiser_page, require_event, show_refusal
 from eventkit.ui.panel import label  # messages may quote the typed address: never as Markdown
 
@@ -42,23 +43,8 @@ if note:
 cards = qrsheet.make_cards(base, event, store.list_tables(event.id))
 
 with st.container(horizontal=True):
-    st.download_button(
-        "Printable sheet (HTML)",
-        data=qrsheet.sheet_html(event, cards, base),
-        type="primary",
-        file_name=f"{event.code}-qr-sheet.html",
-        mime="text/html",
-        icon=":material/print:",
-        on_click="ignore",
-    )
-    st.download_button(
-        "QR images (ZIP of PNGs)",
-        data=qrsheet.cards_zip(event, cards),
-        file_name=f"{event.code}-qr-codes.zip",
-        mime="application/zip",
-        icon=":material/qr_code_2:",
-        on_click="ignore",
-    )
+    download_link("Printable sheet (HTML)", "qr-sheet", event, type="primary", icon=":material/print:")
+    download_link("QR images (ZIP of PNGs)", "qr-codes", event, icon=":material/qr_code_2:")
 st.caption(
     "Open the sheet in a browser and print it: one A4 page per code, table number in large type. "
     "The projector shows the same join code."

@@ -6,6 +6,7 @@ import streamlit as st
 
 from eventkit import ui
 from eventkit.outputs import report
+from eventkit.ui.downloads import download_link
 from eventkit.ui.organiser import organiser_page, require_event
 
 event = require_event(organiser_page("Event report"))
@@ -18,14 +19,7 @@ if st.button("Make the report", type="primary", icon=":material/description:"):
     ui.check_organiser()  # the action checks the role again
     with st.spinner("Drawing the charts…"):
         html = report.build_report(ui.store(), event.id)
-    st.download_button(
-        "Download the report (HTML)",
-        html,
-        f"{event.code.lower()}-report.html",
-        "text/html",
-        type="primary",
-        icon=":material/download:",
-    )
+    download_link("Download the report (HTML)", "report", event, type="primary", icon=":material/download:")
     st.caption(f"{len(html) / 1024:,.0f} KB. Preview:")
     # Our own generated HTML (all attendee text escaped, no scripts), and as a data: URL it
     # also runs in an opaque origin, apart from the app.

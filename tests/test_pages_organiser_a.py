@@ -24,7 +24,14 @@ def _open(page: str, signed_in: bool = True) -> AppTest:
 
 
 def _downloads(at: AppTest) -> list[str]:
-    return [d.label for d in at.get("download_button")]
+    """Labels of the page's downloads: Streamlit download buttons and links to the checked route."""
+    return [d.label for d in at.get("download_button")] + list(_links(at))
+
+
+def _links(at: AppTest) -> dict[str, str]:
+    """Label -> address of the page's links to the server's download route (GET /staff/download/…)."""
+    found = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    return {label: url for label, url in found.items() if url.startswith("/staff/download/")}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -42,7 +49,13 @@ def test_sign_in_is_required(db, page):
 def test_exports_page_offers_every_file_and_previews_it(db):
     at = _open(PAGES[0])
     assert not at.exception and not at.error
-    labels = _downloads(at)
+    # Links to the route that checks the organiser's pass at every fetch, never download buttons,
+    # whose /media/… address serves the bytes to anyone holding it (tests/test_staff_downloads.py)
+    assert not at.get("download_button")
+    labels = _links(at)
+    code = Store(db).list_events()[0].code
+    assert labels["ZIP of everything"] == f"/staff/download/zip?event={code}"
+    assert labels["Votes"] == f"/staff/download/votes?event={code}"
     for label in [
         "ZIP of everything",
         "All activities (long CSV)",
@@ -57,7 +70,6 @@ def test_exports_page_offers_every_file_and_previews_it(db):
     # every fetch (tests/test_staff_routes.py); on PostgreSQL, pg_dump's job.
     on_postgres = Store(db).is_postgres
     links = {b.proto.label: b.proto.url for b in at.get("link_button")}
-    assert "Database backup (all events)" not in labels
     assert (links.get("Database backup (all events)") == "/staff/download/backup") != on_postgres
     assert any("pg_dump" in c.value for c in at.caption) == on_postgres
     at.selectbox(key="export-preview").select("wall_notes").run()

@@ -74,7 +74,7 @@ def test_no_true_after_saving_themes_making_the_report_or_a_refused_edit(db):
     assert coding.toast and not _magic_output(coding)  # "Saved. … changed." after the rerun
     made = _open("pages/organiser_report.py")
     _button(made, "Make the report").click().run()
-    assert made.get("download_button") and not _magic_output(made)
+    assert made.get("link_button") and not _magic_output(made)
     editor = _open("pages/organiser_editor.py")
     title = next(t for t in editor.text_input if t.label == "Title")  # the event's, not a vignette's
     title.input("")
@@ -280,22 +280,19 @@ def test_plain_escapes_every_markdown_character(text):
     assert not any(start in bare for start in ("www.", "http:", "https:", "mailto:", "@b"))
 
 
-# --- Organiser downloads have no address until pressed ----------------------------------------
+# --- Organiser downloads are the server's checked route, never a /media/ address ---------------
 
 
-def test_every_export_is_made_only_when_its_button_is_pressed(db):
-    """Streamlit serves a download at /media/<hash of its bytes> to anyone holding the link;
-    built on click, no export has such an address before the organiser asks for it."""
+def test_every_export_is_a_link_to_the_route_that_checks_the_pass(db):
+    """Streamlit serves a download button's bytes at /media/<hash> to anyone holding the link, also
+    after Sign out (issue 22); every export is a link to GET /staff/download/…, which checks the
+    organiser's pass at each fetch (tests/test_staff_downloads.py)."""
     at = _open("pages/organiser_exports.py")
-    buttons = at.get("download_button")
-    assert len(buttons) >= 12 and not at.exception
-    addressed = [b.proto.label for b in buttons if b.proto.url or not b.proto.deferred_file_id]
-    assert not addressed
-    # Issue 22: the backup of every event is the server's route, which checks the organiser's pass
-    # at each fetch (tests/test_staff_routes.py), never a /media/ address that outlives the session.
-    assert "Database backup (all events)" not in [b.proto.label for b in buttons]
+    assert not at.exception and not at.get("download_button")
     links = {b.proto.label: b.proto.url for b in at.get("link_button")}
-    assert links["Database backup (all events)"] == "/staff/download/backup"
+    served = [label for label, url in links.items() if url.startswith("/staff/download/")]
+    assert len(served) >= 12, links
+    assert links.get("Database backup (all events)", "/staff/download/backup") == "/staff/download/backup"
 
 
 def test_plain_leaves_ordinary_punctuation_alone():

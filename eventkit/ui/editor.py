@@ -17,6 +17,7 @@ from eventkit.event.limits import MAX_EXPECTED
 from eventkit.event.spec import EventSpec, PollSpec, TableSpec, VignetteSpec
 
 from ..models import EVAL_KINDS, Event
+from .downloads import download_link
 from .organiser import show_errors
 
 Save = Callable[..., None]
@@ -202,9 +203,7 @@ def _vignette_fields(number: int, i: int, v: VignetteSpec) -> VignetteSpec | Non
 
 def event_file_form(event: Event, spec: EventSpec, save: Save) -> None:
     """The event file to download, and to edit as YAML (checked whole, with line numbers)."""
-    st.download_button(
-        "Download the event file", dump_event_file(spec), f"{event.code.lower()}.yaml", "application/x-yaml"
-    )
+    download_link("Download the event file", "event-file-staff", event)
     with st.form("yaml"):
         text = st.text_area(
             "Edit the event file directly",

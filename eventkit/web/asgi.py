@@ -62,6 +62,7 @@ def routes() -> list[Route]:
         Route("/staff/sign-out", staff_routes.sign_out, methods=["POST"]),
         Route("/staff/signed-out", staff_routes.signed_out, methods=["GET"]),
         Route("/staff/download/backup", staff_routes.backup, methods=["GET"]),
+        Route("/staff/download/{kind}", staff_routes.download, methods=["GET"]),
     ]
 
 

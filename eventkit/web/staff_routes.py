@@ -10,6 +10,9 @@
 - GET  /staff/signed-out       says so, with Sign in again
 - GET  /staff/download/backup  the whole database (staff hashes blanked), for a browser whose
                                organiser pass is valid at this fetch; 403 otherwise
+- GET  /staff/download/{kind}?event=CODE  one of the event's files (eventkit/outputs/downloads.py
+                               KINDS), built at this fetch, on the same condition; 404 for an
+                               unknown kind or event
 
 Without `?event=CODE` the sign-out pages are the organiser's; with it, that event's control panel's.
 """
@@ -24,7 +27,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from eventkit.access import security, staff
 from eventkit.event.check import CODE_RE
-from eventkit.outputs import exports
+from eventkit.outputs import downloads, exports
 
 from ..models import Event
 from ..storage import StoreError
@@ -106,11 +109,14 @@ def signed_out(request: Request, form: FormData) -> Response:
     )
 
 
+NOT_ORGANISER = "Sign in as the organiser to download this file (or sign in again)."
+
+
 @threaded
 def backup(request: Request, form: FormData) -> Response:
     """GET /staff/download/backup: the whole SQLite database, for a valid organiser pass only."""
     if not pass_is_valid_here(request, store(), None):
-        return PlainTextResponse("Sign in as the organiser to download this file (or sign in again).", 403)
+        return PlainTextResponse(NOT_ORGANISER, 403)
     try:
         data = exports.backup_bytes(store())
     except StoreError as err:  # PostgreSQL: pg_dump's job
@@ -120,6 +126,25 @@ def backup(request: Request, form: FormData) -> Response:
         data,
         media_type="application/vnd.sqlite3",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@threaded
+def download(request: Request, form: FormData) -> Response:
+    """GET /staff/download/{kind}?event=CODE: one file of the event, for a valid organiser pass only."""
+    if not pass_is_valid_here(request, store(), None):
+        return PlainTextResponse(NOT_ORGANISER, 403)
+    kind = downloads.KINDS.get(request.path_params["kind"])
+    event = _event(request.query_params.get("event"))
+    if kind is None or event is None:
+        return PlainTextResponse("There is no such file: check the address, or download it again from its page.", 404)
+    return Response(
+        kind.build(store(), event),
+        media_type=kind.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{kind.file_name(event)}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
