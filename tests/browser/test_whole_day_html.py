@@ -69,7 +69,8 @@ class Phone:
         return f"{self.name} (JS {'on' if self.javascript else 'off'})"
 
     def shoot(self, step: str) -> None:
-        self.page.screenshot(path=str(self.shots / f"{step}-{self.name}-js-{"on" if self.javascript else "off"}.png"))
+        mode = "js-on" if self.javascript else "js-off"
+        self.page.screenshot(path=str(self.shots / f"{step}-{self.name}-{mode}.png"))
 
     def me(self, store, event_id: int):
         """The participant this phone's cookie stands for."""
