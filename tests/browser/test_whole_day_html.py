@@ -178,12 +178,15 @@ def test_a_whole_day_on_the_html_phones(html_server, browser, tmp_path):
             assert store.vote_count(estimate.id) == 3
 
             # Reveal the estimate. The JavaScript phones follow; the phone without JavaScript shows a form
-            # (the estimate box), which never reloads by itself: it taps "Check what is on now".
+            # (the estimate box), which never reloads by itself (nothing typed is lost): it says so, and the
+            # phone taps "Check what is on now".
             tab(panel, "Poll")
             since = time.monotonic()
             click(panel, "Reveal answer")
             for phone in (ann, bo):
                 times.setdefault("8-reveal-estimate", {})[phone.label] = phone.follows(ESTIMATE["fact"], since)
+            without_js = cy.page.locator("main noscript").text_content() or ""  # Playwright's text checks skip it
+            assert "Without JavaScript this page stays as it is while the box is here" in without_js, without_js
             cy.page.get_by_role("link", name="Check what is on now").click()
             expect(cy.main()).to_contain_text(ESTIMATE["fact"])
             for phone in phones:
