@@ -158,7 +158,12 @@ def test_a_page_with_a_box_to_type_in_never_reloads_itself(phone):
     store, event, p = phone
     assert 'http-equiv="refresh"' in p.now().text  # the welcome follows the room without JavaScript
     _open(store, event, "estimate")
-    assert 'http-equiv="refresh"' not in p.now().text
+    html = p.now().text
+    assert 'http-equiv="refresh"' not in html
+    # So without JavaScript it does not say it changes by itself: it says how to see what is on next.
+    without_js = " ".join(re.findall(r"(?s)<noscript>(.*?)</noscript>", html))
+    assert "Without JavaScript this page stays as it is" in text_of(without_js), text_of(without_js)
+    assert "Check what is on now" in text_of(without_js)
 
 
 def _tags(html: str) -> list[str]:

@@ -1,0 +1,290 @@
+"""The whole day again, with the phones on the plain-HTML attendee pages (issue 20: any phone, any signal).
+
+The organiser builds the event from scratch and the facilitator runs it from the
+control panel exactly as in test_whole_day.py (its steps are imported from there);
+the server runs with EVENTKIT_PHONE_PAGES=html, so the printed links
+`/?event=CODE[&table=N]` open the HTML pages. Three phones take part: two with
+JavaScript on (390×844; they follow the facilitator by themselves, never reloaded
+by hand) and one with JavaScript off (320×640; it follows through its
+`<noscript>` refresh). Each phone's follow time after each facilitator step is
+measured and printed (run with -s to see them). At the end the organiser exports
+and the CSVs hold exactly what the phones did.
+
+Screenshots of every phone at every step go to $EVENTKIT_SCREENSHOTS (default
+/tmp/shots/whole-day-html), for looking at, not compared.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from eventkit.web.now import REFRESH_SECONDS
+from tests.browser.conftest import start_app_server, wait_for_streamlit
+from tests.browser.test_whole_day import (
+    CHOICE,
+    CODE,
+    ESTIMATE,
+    EVALUATION,
+    LAPTOP,
+    PASSCODE,
+    PROMPT,
+    TABLE,
+    _rows,
+    build_event,
+    check_event_as_built,
+    click,
+    screens,
+    tab,
+)
+
+JS_ON = {"width": 390, "height": 844}
+JS_OFF = {"width": 320, "height": 640}
+FOLLOW_S = 10.0  # a JavaScript phone follows within a few seconds; generous for a busy box
+NOSCRIPT_S = REFRESH_SECONDS + 6.0  # a phone without JavaScript reloads every REFRESH_SECONDS; margin for the box
+NOTES = {"ann": "Shared referral forms save time", "bo": "One phone number for all partners", "cy": "Meet monthly"}
+SCRIBE_NOTE = "Call the GP first"
+FEEDBACK = {"ann": ("4", "More time at the tables"), "bo": ("5", "Nothing"), "cy": ("3", "A longer lunch")}
+CHOICES = {"ann": "Benefits advice", "bo": "Housing", "cy": "Benefits advice"}  # ann and cy are right
+ESTIMATES = {"ann": 900, "bo": 1150, "cy": 1250}  # bo and cy are within 10% of 1,200
+
+
+class Phone:
+    """One attendee's phone: its own browser context (own cookie), JavaScript on or off."""
+
+    def __init__(self, browser, name: str, javascript: bool, shots: Path):
+        self.name, self.javascript, self.shots = name, javascript, shots
+        self.context = browser.new_context(viewport=JS_ON if javascript else JS_OFF, java_script_enabled=javascript)
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (JS {'on' if self.javascript else 'off'})"
+
+    def shoot(self, step: str) -> None:
+        mode = "js-on" if self.javascript else "js-off"
+        self.page.screenshot(path=str(self.shots / f"{step}-{self.name}-{mode}.png"))
+
+    def me(self, store, event_id: int):
+        """The participant this phone's cookie stands for."""
+        token = next(c["value"] for c in self.context.cookies() if c["name"] == "ek_device")
+        return store.participant_by_token(event_id, token)
+
+    def main(self):
+        return self.page.locator("main")
+
+    def follows(self, text: str, since: float) -> float:
+        """Wait (without touching the page) until Now shows `text`; the seconds since the facilitator's click."""
+        bound = FOLLOW_S if self.javascript else NOSCRIPT_S
+        expect(self.main()).to_contain_text(text, timeout=int(bound * 1000) + 5_000)
+        took = time.monotonic() - since
+        assert took <= bound, f"{self.label} took {took:.1f} s to show {text!r} (bound {bound} s)"
+        return took
+
+
+@pytest.fixture(scope="module")
+def html_server(tmp_path_factory):
+    with start_app_server(tmp_path_factory.mktemp("whole_day_html"), phone_pages="html") as server:
+        yield server
+
+
+def step(panel, button: str, phones: list[Phone], text: str, times: dict, name: str) -> None:
+    """The facilitator presses `button`; every phone must show `text` by itself; record how long each took."""
+    since = time.monotonic()
+    click(panel, button)
+    for phone in phones:
+        times.setdefault(name, {})[phone.label] = phone.follows(text, since)
+        phone.shoot(name)
+
+
+def test_a_whole_day_on_the_html_phones(html_server, browser, tmp_path):
+    url, store = html_server.url, html_server.store
+    shots = Path(os.environ.get("EVENTKIT_SCREENSHOTS", "/tmp/shots/whole-day-html"))
+    shots.mkdir(parents=True, exist_ok=True)
+    times: dict[str, dict[str, float]] = {}
+    ann, bo, cy = phones = [
+        Phone(browser, "ann", True, shots),
+        Phone(browser, "bo", True, shots),
+        Phone(browser, "cy", False, shots),
+    ]
+    try:
+        with screens(browser, tmp_path) as open_page:
+            organiser = build_event(open_page, url)
+            event, choice, estimate, table = check_event_as_built(store)
+            panel = open_page(f"{url}/facilitator?event={CODE}", LAPTOP)
+            panel.get_by_label("Facilitator passcode").fill(PASSCODE)
+            click(panel, "Open the control panel")
+            expect(panel.get_by_role("heading", name="Control panel")).to_be_visible()
+
+            # The printed links: ann scans the event QR; bo and cy the QR on table 1's card.
+            ann.page.goto(f"{url}/?event={CODE}")
+            expect(ann.page).to_have_url(f"{url}/e/{CODE}")
+            for phone in (bo, cy):
+                phone.page.goto(f"{url}/?event={CODE}&table=1")
+                expect(phone.page).to_have_url(f"{url}/e/{CODE}/table")
+                expect(phone.page.get_by_role("heading", level=1)).to_contain_text(TABLE["name"])
+                phone.shoot("0-table-card")
+                phone.page.get_by_role("link", name="Now", exact=True).click()
+            for phone in phones:
+                expect(phone.main()).to_contain_text("Welcome to the partnership day.")
+                phone.shoot("1-welcome")
+            assert store.count_participants(event.id) == 3
+            assert [phone.me(store, event.id).table_no for phone in phones] == [None, 1, 1]
+
+            # Open voting: Next question from Welcome opens Q1; every phone shows it by itself.
+            step(panel, "Next question", phones, CHOICE["question"], times, "2-open-voting")
+            for phone in phones:
+                answer = CHOICES[phone.name]
+                phone.page.get_by_role("button", name=answer, exact=True).click()
+                expect(phone.page.get_by_role("status")).to_contain_text(f"Saved: your answer “{answer}”")
+                phone.shoot("3-voted")
+            assert store.vote_count(choice.id) == 3
+
+            # Reveal: each phone says whether it was right.
+            step(panel, "Reveal answer", phones, CHOICE["fact"], times, "4-reveal-choice")
+            for phone in phones:
+                right = CHOICES[phone.name] == CHOICE["correct"]
+                expect(phone.main()).to_contain_text(
+                    f"You answered “{CHOICES[phone.name]}” — "
+                    + ("you were right." if right else f"the answer is “{CHOICE['correct']}”.")
+                )
+
+            # Next question: the estimate. ann first types a number out of range: a clear error, what she typed
+            # kept in the box, nothing saved. Then every phone sends its estimate.
+            step(panel, "Next question", phones, ESTIMATE["question"], times, "5-next-question-estimate")
+            box = ann.page.get_by_label(ESTIMATE["question"])
+            box.fill("6000")
+            ann.page.get_by_role("button", name="Send my estimate").click()
+            expect(ann.page.get_by_role("alert")).to_contain_text(
+                f"Your estimate must be a number from {ESTIMATE['low']:,} to {ESTIMATE['high']:,} {ESTIMATE['unit']}"
+            )
+            expect(ann.page.get_by_label(ESTIMATE["question"])).to_have_value("6000")
+            expect(ann.main()).to_contain_text("Not saved. You have no estimate recorded yet.")
+            ann.shoot("6-estimate-out-of-range")
+            assert store.my_vote(estimate.id, ann.me(store, event.id).id) is None
+            for phone in phones:
+                guess = ESTIMATES[phone.name]
+                phone.page.get_by_label(ESTIMATE["question"]).fill(str(guess))
+                phone.page.get_by_role("button", name="Send my estimate").click()
+                expect(phone.page.get_by_role("status")).to_contain_text(f"Saved: your estimate {guess:,}")
+                phone.shoot("7-estimated")
+            assert store.vote_count(estimate.id) == 3
+
+            # Reveal the estimate. The JavaScript phones follow; the phone without JavaScript shows a form
+            # (the estimate box), which never reloads by itself (nothing typed is lost): it says so, and the
+            # phone taps "Check what is on now".
+            tab(panel, "Poll")
+            since = time.monotonic()
+            click(panel, "Reveal answer")
+            for phone in (ann, bo):
+                times.setdefault("8-reveal-estimate", {})[phone.label] = phone.follows(ESTIMATE["fact"], since)
+            without_js = cy.page.locator("main noscript").text_content() or ""  # Playwright's text checks skip it
+            assert "Without JavaScript this page stays as it is while the box is here" in without_js, without_js
+            cy.page.get_by_role("link", name="Check what is on now").click()
+            expect(cy.main()).to_contain_text(ESTIMATE["fact"])
+            for phone in phones:
+                guess = ESTIMATES[phone.name]
+                right = abs(guess - ESTIMATE["true"]) <= ESTIMATE["true"] * 0.1
+                expect(phone.main()).to_contain_text(f"You answered {guess:,} people — ")
+                expect(phone.main()).to_contain_text("you were right") if right else expect(
+                    phone.main()
+                ).not_to_contain_text("you were right")
+                phone.shoot("8-reveal-estimate")
+
+            # The wall goes live: every phone's Now invites to it; each posts a note; bo gives ann's note +1.
+            tab(panel, "Run of show")
+            step(panel, "The wall", phones, "The wall is open", times, "9-wall-live")
+            for phone in phones:
+                phone.page.get_by_role("link", name="Go to the wall").click()
+                expect(phone.page.get_by_role("heading", level=2, name=PROMPT)).to_be_visible()
+                phone.page.get_by_label("Your note (anonymous)").fill(NOTES[phone.name])
+                phone.page.get_by_role("button", name="Post note").click()
+                expect(phone.page.get_by_role("status")).to_contain_text("Thanks! Your note is on the wall.")
+            bo.page.get_by_role("link", name="Show new notes").click()
+            bo.page.locator("li", has_text=NOTES["ann"]).get_by_role("button", name=re.compile(r"^\+1")).click()
+            expect(bo.page.get_by_role("status")).to_contain_text("Thanks: your +1 is counted.")
+            expect(bo.page.locator("li", has_text=NOTES["ann"])).to_contain_text("+1 (1) · you agreed")
+            for phone in phones:
+                phone.shoot("10-wall-posted")
+                phone.page.get_by_role("link", name="Now", exact=True).click()
+                expect(phone.main()).to_contain_text("The wall is open")
+
+            # Tables go live. bo (JS on) and cy (JS off) sit at table 1: cy agrees, bo writes the scribe's note.
+            step(panel, "Table discussions", phones, "Table discussions", times, "11-tables-live")
+            for phone in (bo, cy):
+                phone.page.get_by_role("link", name="Open my table").click()
+                expect(phone.page.get_by_role("heading", level=1)).to_contain_text(TABLE["name"])
+                expect(phone.main()).to_contain_text(TABLE["story"])
+            expect(cy.main()).to_contain_text("0 of 2 people at this table have agreed to recording.")
+            cy.page.get_by_role("button", name="I agree to recording").click()
+            expect(cy.page.get_by_role("status")).to_contain_text("you have agreed")
+            expect(cy.main()).to_contain_text("1 of 2 people at this table has agreed to recording.")
+            cy.shoot("12-consent")
+            # bo's page still says nobody agreed (the table page does not follow); the note is saved all the same.
+            bo.page.get_by_label("Note", exact=True).fill(SCRIBE_NOTE)
+            bo.page.get_by_role("button", name="Add note").click()
+            expect(bo.page.get_by_role("status")).to_contain_text("Note added to your table's notes.")
+            expect(bo.main()).to_contain_text("1 of 2 people at this table has agreed to recording.")
+            expect(bo.main()).to_contain_text("1 note from this table")
+            bo.shoot("12-scribe-note")
+            for phone in (bo, cy):
+                phone.page.get_by_role("link", name="Now", exact=True).click()
+                expect(phone.main()).to_contain_text("Table discussions")
+
+            # The evaluation goes live; every phone sends its answers.
+            tab(panel, "Evaluation")
+            step(panel, "Open it and make it live", phones, "Before you go: your feedback", times, "13-eval-live")
+            for phone in phones:
+                score, comment = FEEDBACK[phone.name]
+                phone.page.get_by_role("link", name="Give feedback").click()
+                phone.page.get_by_role("group", name=EVALUATION[0][1]).get_by_label(score, exact=True).check()
+                phone.page.get_by_label(EVALUATION[1][1]).fill(comment)
+                phone.page.get_by_role("button", name="Send my feedback").click()
+                expect(phone.page.get_by_role("status")).to_contain_text("Thank you, your feedback is saved.")
+                phone.shoot("14-feedback-sent")
+            click(panel, "Close the evaluation")
+
+            # Afterwards: the organiser's ZIP holds exactly what the phones did.
+            organiser.get_by_role("link", name="Exports").click()
+            wait_for_streamlit(organiser)
+            with organiser.expect_download() as download:
+                organiser.get_by_role("button", name="ZIP of everything").click()
+            check_export(zipfile.ZipFile(download.value.path()))
+    finally:
+        for phone in phones:
+            phone.context.close()
+        print_follow_times(times)
+
+
+def print_follow_times(times: dict[str, dict[str, float]]) -> None:
+    print("\nFollow times (s from the facilitator's click until the phone shows the step):")
+    for name, by_phone in times.items():
+        print(f"  {name:28} " + "  ".join(f"{label}: {took:4.1f}" for label, took in by_phone.items()))
+
+
+def check_export(archive: zipfile.ZipFile) -> None:
+    votes = [r for r in _rows(archive, "votes") if r["question"] == CHOICE["question"]]
+    assert sorted((r["option_label"], r["source"], r["count"]) for r in votes) == sorted(
+        (answer, "phone", "1") for answer in CHOICES.values()
+    )
+    estimates = _rows(archive, "estimates")
+    assert sorted(float(r["value"]) for r in estimates) == sorted(ESTIMATES.values())
+    assert sorted((r["text"], r["status"], r["plus_ones"]) for r in _rows(archive, "wall_notes")) == sorted(
+        (text, "visible", "1" if name == "ann" else "0") for name, text in NOTES.items()
+    )
+    assert [(r["text"], r["table_name"], r["vignette_title"]) for r in _rows(archive, "table_notes")] == [
+        (SCRIBE_NOTE, TABLE["name"], TABLE["title"])
+    ]
+    assert sorted((r["item"], r["value"]) for r in _rows(archive, "evaluation_scores")) == sorted(
+        (EVALUATION[0][1], score) for score, _ in FEEDBACK.values()
+    )
+    assert sorted((r["item"], r["text"]) for r in _rows(archive, "evaluation_comments")) == sorted(
+        (EVALUATION[1][1], comment) for _, comment in FEEDBACK.values()
+    )
