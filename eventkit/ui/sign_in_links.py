@@ -22,7 +22,7 @@ from .live import store
 
 def section(event: Event) -> None:
     """A heading, what a link is for, and the button that makes one (then the link, once)."""
-    st.subheader("Sign-in link for a facilitator")
+    st.header("Sign-in link for a facilitator", anchor=False)  # an h2 under the page's h1 (axe heading-order)
     st.caption(
         "For a facilitator who cannot sign in with the passcode, for example while sign-in is paused "
         f"after many wrong attempts from elsewhere: a link that opens the control panel once, within "
