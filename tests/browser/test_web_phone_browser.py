@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import start_app_server
@@ -38,14 +39,35 @@ def _shoot(page, name: str) -> None:
 
 
 def _until(page, url: str, text: str, timeout: float = 10) -> None:
-    """Reload until the page shows `text` (the server's shared reads keep what is live for 1 s)."""
+    """Reload until the page shows `text` (the server's shared reads keep what is live for 1 s).
+
+    With JavaScript on, the page's follow script may reload it once more when its event
+    stream's first message is newer than the page: that reload may abort ours, and is let
+    finish before the page is looked at.
+    """
     deadline = time.monotonic() + timeout
     while True:
-        page.goto(url)
-        if text in page.content() or time.monotonic() > deadline:
+        try:
+            page.goto(url)
+            if _shows(page, text):
+                page.wait_for_timeout(1_500)  # the follow script's reload, if any, comes now
+                if _shows(page, text):
+                    break
+        except PlaywrightError:  # our navigation aborted by the page's own reload: try again
+            pass
+        if time.monotonic() > deadline:
             break
         time.sleep(0.3)
     expect(page.locator("main")).to_contain_text(text)
+
+
+def _shows(page, text: str) -> bool:
+    """Whether the page shows `text`; False while it reloads itself (its follow script saw the change)."""
+    try:
+        page.wait_for_load_state()
+        return text in page.content()
+    except PlaywrightError:  # "the page is navigating": seen once in a clean-clone run
+        return False
 
 
 def test_join_and_vote_without_javascript(html_server, browser):
