@@ -1,7 +1,7 @@
 """HTML responses: Jinja2 templates with autoescaping, the phone stylesheet inline, strict headers.
 
 Every value a template prints is escaped (autoescape on for every template;
-nothing is marked safe but the stylesheet, read from our own file), so
+nothing is marked safe but the stylesheet and follow.js, read from our own files), so
 attendee and organiser text is shown as typed, never as HTML. The stylesheet
 and the one script (follow.js) are inlined (one request on a poor signal) and
 allowed by their hashes in the Content-Security-Policy, which allows nothing
