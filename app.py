@@ -27,4 +27,10 @@ else:  # imported by the server (`streamlit run`, uvicorn app:app): the ASGI app
     from eventkit.web import asgi
 
     use_st_navigation_only()  # no "Page not found" for the first visitor after a start
-    app = st.App("app.py", routes=asgi.routes(), middleware=asgi.middleware(), lifespan=asgi.lifespan)
+    app = st.App(
+        "app.py",
+        routes=asgi.routes(),
+        middleware=asgi.middleware(),
+        exception_handlers=asgi.exception_handlers(),
+        lifespan=asgi.lifespan,
+    )

@@ -18,7 +18,7 @@ ORIGIN = "http://testserver"
 
 def web_app() -> Starlette:
     store.forget()  # this test's $EVENTKIT_DB, not the previous test's
-    return Starlette(routes=asgi.routes(), middleware=asgi.middleware())
+    return Starlette(routes=asgi.routes(), middleware=asgi.middleware(), exception_handlers=asgi.exception_handlers())
 
 
 class Phone:

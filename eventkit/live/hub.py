@@ -85,6 +85,7 @@ class StreamHub:
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self.reads = 0  # signature queries made (tests count them)
+        self._failing = False  # the last read was refused (too busy): its warning is logged already
         # False once the server stops listening: its shutdown waits for open responses to end, so the
         # hub ends the streams itself (the lifespan's shutdown comes only after every response ended).
         self.serving: Callable[[], bool] = lambda: True
@@ -135,9 +136,12 @@ class StreamHub:
             found = await asyncio.to_thread(self._signatures, ids)
         except StorageFault:  # the store logged it once; the phones keep what they show
             return 0
-        except (StoreError, OSError, ValueError) as err:
-            log.warning("event streams: cannot read the live state: %s", err)
+        except (StoreError, OSError, ValueError) as err:  # said once until a read succeeds, not every tick
+            if not self._failing:
+                log.warning("event streams: cannot read the live state: %s", err)
+            self._failing = True
             return 0
+        self._failing = False
         sent = 0
         for event_id, live in found.items():
             changed = event_id in self._last and self._last[event_id] != live

@@ -7,7 +7,9 @@ staff pages show a banner naming the cause and what to do; the projector, in
 front of the room, says only that it is retrying. The store logs the cause
 once. Three places catch it: every page run (run_page, in the router), every
 fragment (shielded) and every form or action (as any StoreError). Staff
-pages also show, at their top, a fault the server met in the last two minutes.
+pages also show, at their top, a fault the server met in the last two minutes. Any StoreError
+(a fault, or the server too busy: the pool's wait ran out) a page did not catch ends in run_page,
+said with Try again; the store logs a fault once, and nothing here logs a traceback.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def show(fault: StorageFault, audience: str, *, retry: bool = True) -> None:
             _retry_soon()
     else:
         staff_banner(fault.cause, "Cannot show this page" if retry else "Cannot show this part")
+        if retry:  # the page itself could not load: nothing else on it to press
+            st.button("Try again", type="primary", key="fault-retry")
 
 
 def show_refusal(refusal: StoreError, audience: str, *, retry: bool = True) -> None:

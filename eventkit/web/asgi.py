@@ -31,7 +31,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventkit.event.check import CODE_RE
 
-from . import feedback_pages, pages, staff_routes, stream, table_pages, wall_pages
+from ..storage import StoreError
+from . import feedback_pages, pages, staff_routes, stream, table_pages, unavailable, wall_pages
 from .frame import join_address, see_other
 from .nodelay import listening_tcp_sockets, set_nodelay_on_listeners
 
@@ -102,6 +103,12 @@ class PrintedLinks:
 
 def middleware() -> list[Middleware]:
     return [Middleware(PrintedLinks)]
+
+
+def exception_handlers() -> dict[Any, Any]:
+    """A StoreError no handler caught (the database down or too busy): a plain 503 page with
+    Try again (unavailable.py), never Starlette's "Internal Server Error"."""
+    return {StoreError: unavailable.store_error}
 
 
 @asynccontextmanager

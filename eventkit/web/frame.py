@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
@@ -15,26 +14,25 @@ from starlette.responses import RedirectResponse, Response
 from eventkit.event.check import CODE_RE
 
 from ..models import Event
-from ..storage import StorageFault
-from . import device, render
+from ..storage import StoreError
+from . import device, render, unavailable
 from .store import reads, store
 
 SEE_OTHER = 303
 Handler = Callable[[Request, FormData], Response]
-_LOG = logging.getLogger(__name__)
 
 
 def threaded(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """An endpoint that reads the form on the event loop, then does its database work in a
     worker thread: the loop also serves every Streamlit session, and a write may wait for a lock.
-    A database fault becomes a page that says so and offers Try again (503), never a crash."""
+    A StoreError it did not catch (a fault, or too busy) becomes a page that says so and offers
+    Try again (503, unavailable.py; a POST's form comes back as sent), never a crash."""
 
     def guarded(request: Request, form: FormData) -> Response:
         try:
             return handler(request, form)
-        except StorageFault as err:
-            _LOG.warning("%s %s: database fault: %s", request.method, request.url.path, err.cause)
-            return message_page(503, "Please try again", str(err), action=retry(request))
+        except StoreError as err:
+            return unavailable.page(request, err, form)
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:

@@ -23,7 +23,7 @@ from eventkit.access import security
 from eventkit.event.check import CODE_RE
 
 from ..models import Event
-from ..storage import StoreError
+from ..storage import StorageFault, StoreError
 from ..storage.participants import JoinRefused
 from . import device, now, render
 from .frame import (
@@ -74,7 +74,9 @@ def join(request: Request, form: FormData) -> Response:
     except JoinRefused as err:  # the door is closed, or far more joins this minute than a room makes
         status = 403 if err.reason == "closed" else 503
         return message_page(status, "You cannot join just now", str(err), title=event.title, action=retry(request))
-    except StoreError as err:  # too busy to take a write (a fault is threaded's)
+    except StorageFault:
+        raise  # threaded's: the page says the event's data cannot be reached
+    except StoreError as err:  # too busy to take a write
         return message_page(503, "Please try again", str(err), title=event.title, action=retry(request))
     table = _int_param(request.query_params.get("table"))
     # A table's link (its QR card: "your table's cases and notes") lands on the table's page.

@@ -31,7 +31,7 @@ from ..live import live_signatures
 from ..live.hub import StreamHub, shown_text
 from ..live.reads import SharedReads
 from ..models import Event
-from ..storage import LiveSignature, StorageFault
+from ..storage import LiveSignature, StoreError
 from .frame import event_or_response
 from .store import reads
 
@@ -83,12 +83,18 @@ async def events(request: Request) -> Response:
     """GET /e/CODE/events (text/event-stream)."""
     try:
         found = await run_in_threadpool(event_or_response, request)
-    except StorageFault:
-        return PlainTextResponse("", status_code=503, headers=HEADERS)
+    except StoreError:  # the database cannot answer now (logged once by the store): EventSource tries
+        return StreamingResponse(_try_again_soon(), media_type="text/event-stream", headers=HEADERS)
     if not isinstance(found, Event):  # no such event, closed, or a redirect to the code's spelling
         return found if found.status_code == 303 else PlainTextResponse("", status_code=204, headers=HEADERS)
     # 204 tells EventSource to stop reconnecting: the page's own reload says why.
     return StreamingResponse(follow(found.id), media_type="text/event-stream", headers=HEADERS)
+
+
+async def _try_again_soon() -> AsyncIterator[str]:
+    """A stream that ends at once, saying when to reconnect: a 503 would make EventSource give up
+    (only a dropped connection is retried), leaving the page on its slower polling."""
+    yield f"retry: {RETRY_MS}\n\n"
 
 
 async def follow(event_id: int) -> AsyncIterator[str]:

@@ -128,7 +128,11 @@ class PostgresEngine:
             try:
                 conn = pool.getconn(self._wait_s())
             except PoolTimeout as err:
-                raise self._why_no_connection() from err
+                why = self._why_no_connection()
+                if why is not None:
+                    raise why from err
+                pool = self._renewed(pool)  # back after an outage: a new pool, not the old one's backoff
+                conn = pool.getconn(self._wait_s())  # a timeout here is very busy (faults_named)
             try:
                 yield PgDb(conn)
             finally:
@@ -140,19 +144,30 @@ class PostgresEngine:
         usual = self.busy_timeout_ms() / 1000
         return min(usual, OUTAGE_WAIT_S) if current_fault(within_seconds=30) == UNREACHABLE else usual
 
-    def _why_no_connection(self) -> Exception:
+    def _why_no_connection(self) -> Exception | None:
         """After the wait for a pooled connection ran out: the database is out of reach (a fresh
-        connection fails too: StorageFault, logged once) or every connection is in use (very busy)."""
+        connection fails too: StorageFault, logged once), back from an outage (None: the pool may be
+        waiting out its reconnection backoff, up to half the outage) or every connection is in use."""
         with _probes_lock:  # one attempt at a time; threads timing out together share its answer
             when, met = _probes.get(self.url, (0.0, None))
             if time.monotonic() - when > PROBE_REUSE_S:
                 met = _connect_fails(self.url)
                 _probes[self.url] = (time.monotonic(), met)
         if met is None:
-            return StoreError(BUSY_MESSAGE)
+            return None if current_fault(within_seconds=30) == UNREACHABLE else StoreError(BUSY_MESSAGE)
         fault = StorageFault(UNREACHABLE)
         FAULTS.failed(fault, met, self.describe())
         return fault
+
+    def _renewed(self, stale: ConnectionPool) -> ConnectionPool:
+        """A new pool in place of `stale` (closed once its waiting clients gave up), which connects at once."""
+        with _pools_lock:
+            if _pools.get(self.url) is stale:
+                del _pools[self.url]
+                closing = threading.Timer(self.busy_timeout_ms() / 1000 + 1, stale.close)
+                closing.daemon = True
+                closing.start()
+        return self._pool()
 
     @contextmanager
     def faults_named(self) -> Iterator[None]:
