@@ -510,3 +510,83 @@ def test_an_organiser_page_names_the_cause_and_the_next_page_shows_it_at_the_top
     # within two minutes, with no good write since
     other = open_signed_in("pages/organiser_dashboard.py", at.session_state[roles._ORGANISER_KEY])
     assert _staff_banner(other, "database read-only")
+
+
+# --- The HTML phone pages (eventkit/web): the same plain words, 503, Try again ---------------
+
+
+def _html_phone(store, event):
+    from tests.web_client import Phone, web_app
+
+    phone = Phone(web_app(), event.code)
+    assert phone.join().status_code == 303
+    return phone
+
+
+@pytest.mark.parametrize("message", SQLITE_FAULTS)
+def test_an_html_page_that_cannot_open_the_database_says_so_and_offers_to_try_again(app_db, inject, message):
+    from eventkit.web import store as web_store
+    from eventkit.web import unavailable
+    from tests.web_client import Phone, text_of
+
+    store, event = app_db
+    phone = _html_phone(store, event)
+    newcomer = Phone(phone.client.app, event.code)
+    inject.arm(message, store, web_store.store(), at_open=True)
+    web_store.reads().expire_all()  # nothing answered from before the fault
+    base = f"/e/{event.code}"
+    paths = (base, f"{base}/wall", f"{base}/table", f"{base}/feedback", f"{base}/privacy")
+    answers = {path: phone.client.get(path) for path in paths}
+    answers["new phone: join"] = newcomer.client.get(f"{base}/join")
+    inject.disarm()
+    wrong = {
+        path: (a.status_code, text_of(a.text)[:160])
+        for path, a in answers.items()
+        if a.status_code != 503
+        or unavailable.PAGE_MESSAGE not in text_of(a.text)
+        or not re.search(r'<a class="button" href="[^"]+">Try again</a>', a.text)
+    }
+    assert not wrong, wrong
+    link = re.search(r'<a class="button" href="([^"]+)">Try again</a>', answers[f"{base}/wall"].text).group(1)
+    assert phone.client.get(link).status_code == 200  # the disk is back: Try again loads the page
+
+
+def test_an_html_write_that_meets_a_full_disk_says_nothing_was_lost_and_keeps_the_text(app_db, inject):
+    import html
+
+    from eventkit.web import store as web_store
+    from tests.web_client import text_of
+
+    store, event = app_db
+    estimate = next(p for p in store.list_polls(event.id) if p.kind == "estimate")
+    store.set_poll_state(estimate.id, "open")
+    store.set_live(event.id, "poll", estimate.id)
+    store.set_eval_open(event.id, True)
+    prompt = store.list_prompts(event.id)[0]
+    phone = _html_phone(store, event)
+    token = phone.form_token()
+    text_item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
+    writes = {  # what is sent -> (path, fields, what typed must come back)
+        "estimate": ("vote", {"poll": str(estimate.id), "estimate": "1,250"}, "1,250"),
+        "wall note": ("wall/post", {"prompt": str(prompt.id), "note": "Referrals & <data> sharing"}, "Referrals"),
+        "choose a table": ("table/seat", {"table": "2"}, None),
+        "evaluation": ("feedback", {f"item-{text_item.id}": "Long feedback typed on a phone"}, "Long feedback"),
+    }
+    before = snapshot(store)
+    inject.arm("database or disk is full", store, web_store.store())
+    answers = {
+        what: phone.client.post(
+            f"{phone.base}/{path}", data={"form_token": token, **fields}, headers={"origin": "http://testserver"}
+        )
+        for what, (path, fields, _kept) in writes.items()
+    }
+    inject.disarm()
+    wrong = {}
+    for what, answer in answers.items():
+        kept = writes[what][2]
+        if answer.status_code not in (400, 503) or FAULT_MESSAGE not in text_of(answer.text):
+            wrong[what] = (answer.status_code, text_of(answer.text)[:200])
+        elif kept and kept not in html.unescape(answer.text):  # in its box (or the box's value)
+            wrong[what] = f"the typed {kept!r} is not on the page"
+    assert not wrong, wrong
+    assert snapshot(store) == before

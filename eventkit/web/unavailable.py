@@ -55,7 +55,9 @@ def page(request: Request, err: StoreError, form: FormData | None = None) -> Res
             paragraphs=[said],
             action={"href": request.url.path + query, "label": "Try again"},
         )
-    fields = [(k, v) for k, v in (form or FormData()).multi_items() if isinstance(v, str)]
+    if form is None:  # (the exception handler: the form is not at hand) the message alone
+        return render.page("message.html", 503, page_title="Not saved: please try again", paragraphs=[str(err)])
+    fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     return render.page(
         "message.html",
         503,
