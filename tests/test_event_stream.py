@@ -309,3 +309,31 @@ def test_the_now_page_with_its_script_stays_far_under_a_30_kb_first_visit(app_db
     assert script in page.text  # inline, allowed by its hash
     assert len(script.encode()) < 2_000
     assert len(joined.content) + len(page.content) < 30_000
+
+
+def test_a_refused_read_is_logged_once_until_a_read_succeeds_not_every_tick(caplog):
+    """The database too busy (PostgreSQL's pool after an outage): the streams keep what they show,
+    and the log says so once, not four times a second; a read that succeeds ends it."""
+    from eventkit.storage import StoreError
+
+    refusing = {"now": True}
+
+    def signatures(ids):
+        if refusing["now"]:
+            raise StoreError("The server is very busy")
+        return {}
+
+    async def scenario():
+        hub = StreamHub(signatures, tick=0.02)
+        hub.open(7)
+        for _ in range(5):
+            assert await hub.step() == 0
+        refusing["now"] = False
+        await hub.step()
+        refusing["now"] = True
+        await hub.step()
+
+    caplog.set_level("INFO")
+    asyncio.run(scenario())
+    said = [r.getMessage() for r in caplog.records if "cannot read the live state" in r.getMessage()]
+    assert len(said) == 2, said  # once for the first refusals, once after the good read
