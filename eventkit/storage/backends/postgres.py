@@ -36,7 +36,7 @@ from ..db import Db, Written, busy_timeout_ms, split_statements, utc_now
 from ..errors import BUSY_MESSAGE, StorageFault, StoreError
 from ..faults import FAULTS, current_fault
 from ..locks import EventOf
-from .postgres_pool import _connect_fails
+from .postgres_pool import _connect_fails, close_later, renewal_due
 from .postgres_sql import (  # noqa: F401  (WRITE_KEY, translate: importable from here as before)
     MIGRATE_KEY,
     WRITE_KEY,
@@ -128,10 +128,10 @@ class PostgresEngine:
             try:
                 conn = pool.getconn(self._wait_s())
             except PoolTimeout as err:
-                why = self._why_no_connection()
+                why = self._why_no_connection(pool)
                 if why is not None:
                     raise why from err
-                pool = self._renewed(pool)  # back after an outage: a new pool, not the old one's backoff
+                pool = self._pool()  # back after an outage: a new pool, not the old one's backoff
                 conn = pool.getconn(self._wait_s())  # a timeout here is very busy (faults_named)
             try:
                 yield PgDb(conn)
@@ -144,30 +144,31 @@ class PostgresEngine:
         usual = self.busy_timeout_ms() / 1000
         return min(usual, OUTAGE_WAIT_S) if current_fault(within_seconds=30) == UNREACHABLE else usual
 
-    def _why_no_connection(self) -> Exception | None:
+    def _why_no_connection(self, stale: ConnectionPool) -> Exception | None:
         """After the wait for a pooled connection ran out: the database is out of reach (a fresh
-        connection fails too: StorageFault, logged once), back from an outage (None: the pool may be
-        waiting out its reconnection backoff, up to half the outage) or every connection is in use."""
+        connection fails too: StorageFault, logged once), back from an outage (None: a new pool
+        to ask, _renewed) or every connection is in use (very busy)."""
         with _probes_lock:  # one attempt at a time; threads timing out together share its answer
             when, met = _probes.get(self.url, (0.0, None))
             if time.monotonic() - when > PROBE_REUSE_S:
                 met = _connect_fails(self.url)
                 _probes[self.url] = (time.monotonic(), met)
         if met is None:
-            return None if current_fault(within_seconds=30) == UNREACHABLE else StoreError(BUSY_MESSAGE)
+            return None if self._renewed(stale) else StoreError(BUSY_MESSAGE)
         fault = StorageFault(UNREACHABLE)
         FAULTS.failed(fault, met, self.describe())
         return fault
 
-    def _renewed(self, stale: ConnectionPool) -> ConnectionPool:
-        """A new pool in place of `stale` (closed once its waiting clients gave up), which connects at once."""
+    def _renewed(self, stale: ConnectionPool) -> bool:
+        """Whether a pool other than `stale` is there to ask: after an outage (postgres_pool.renewal_due)."""
         with _pools_lock:
-            if _pools.get(self.url) is stale:
-                del _pools[self.url]
-                closing = threading.Timer(self.busy_timeout_ms() / 1000 + 1, stale.close)
-                closing.daemon = True
-                closing.start()
-        return self._pool()
+            if _pools.get(self.url) is not stale:  # another thread replaced it
+                return True
+            if current_fault(within_seconds=30) != UNREACHABLE or not renewal_due(self.url):
+                return False
+            del _pools[self.url]
+        close_later(stale, self.busy_timeout_ms() / 1000 + 1)  # once its waiting clients gave up
+        return True
 
     @contextmanager
     def faults_named(self) -> Iterator[None]:
