@@ -230,6 +230,8 @@ def test_html_phones_during_a_postgresql_outage_say_so_keep_what_was_typed_and_w
             )
             time.sleep(max(0.0, stopped + 3 - time.monotonic()))  # past the shared reads' 2 s lifetime
             stream = stream_during_outage(Phone(app, event.code))
+            web_store.forget()  # a server process started during the outage: its Store cannot connect
+            pages["a process started during the outage"] = opened(Phone(app, event.code), f"/e/{event.code}")
         finally:
             outage_log = list(caplog.records)
             cluster.start()

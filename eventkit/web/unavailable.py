@@ -40,13 +40,9 @@ def page(request: Request, err: StoreError, form: FormData | None = None) -> Res
     if not isinstance(err, StorageFault):  # a fault is logged once by the store
         _LOG.info("%s %s: %s", request.method, request.url.path, err)
     if request.method in ("GET", "HEAD"):
-        said = (
-            PAGE_MESSAGE
-            if isinstance(err, StorageFault)
-            else BUSY_PAGE_MESSAGE
-            if str(err) == BUSY_MESSAGE
-            else str(err)
-        )
+        # (a fault, or the Store of a process started during an outage: "Cannot connect to …", which
+        # names the database's address: staff read that in the log and on their pages, phones do not)
+        said = BUSY_PAGE_MESSAGE if str(err) == BUSY_MESSAGE else PAGE_MESSAGE
         query = f"?{request.url.query}" if request.url.query else ""
         return render.page(
             "message.html",
