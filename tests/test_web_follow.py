@@ -74,3 +74,7 @@ def test_away_from_now_a_banner_says_what_is_live(phone):
     _seen()
     assert "Table discussions." not in _get(p, "/table")  # not for the page's own activity
     assert f'Table discussions. <a href="/e/{event.code}/table">Open my table</a>' in _get(p, "/wall")
+    store.set_live(event.id, "poll", poll.id)
+    store.set_poll_state(poll.id, "revealed")
+    _seen()
+    assert 'class="banner"' not in _get(p, "/feedback")  # asks nothing: the form's first answer stays Tab stop 2

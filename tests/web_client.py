@@ -30,7 +30,11 @@ class Phone:
         self.base = f"/e/{code}"
 
     def join(self, table: int | None = None):
-        return self.client.get(f"{self.base}/join" + (f"?table={table}" if table else ""))
+        """Open the join link as a browser does: a first visit gets its cookie and comes back with it."""
+        answer = self.client.get(f"{self.base}/join" + (f"?table={table}" if table else ""))
+        if answer.status_code == 303 and "c=1" in answer.headers["location"]:
+            answer = self.client.get(answer.headers["location"])
+        return answer
 
     def now(self, **params: str):
         return self.client.get(self.base, params=params)

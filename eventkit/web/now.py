@@ -44,12 +44,11 @@ INVITES = {
         "/feedback",
     ),
 }
-# Away from Now, the banner for a live poll: (what it says, its link to Now).
+# Away from Now, the banner for a live poll that asks for something: (what it says, its link to Now).
+# A closed or revealed one asks nothing: no banner (it would stand before the page's own first control).
 POLL_BANNERS = {
     "draft": ("A question is about to open.", "Get ready on Now"),
     "open": ("A question is open now.", "Vote on Now"),
-    "closed": ("Voting has closed.", "See the question on Now"),
-    "revealed": ("The answer is out.", "See it on Now"),
 }
 PAGES = (("Wall", "/wall"), ("Table", "/table"), ("Feedback", "/feedback"))
 
@@ -97,11 +96,12 @@ def following(event_id: int, *, typing: bool) -> dict:
 
 
 def live_banner(attendee: Attendee, here: str) -> dict | None:
-    """On a page other than Now, what the facilitator has made live (when it is not this page's own), linked."""
+    """On a page other than Now, what the facilitator has made live that asks for something (a question
+    open or about to open, an activity other than this page's own), with its link."""
     live, poll = reads().live_poll(attendee.event.id)
     if poll is not None:
-        text, label = POLL_BANNERS.get(poll.state, POLL_BANNERS["open"])
-        return {"text": text, "label": label, "href": page_href(attendee, "")}
+        text, label = POLL_BANNERS.get(poll.state, ("", ""))
+        return {"text": text, "label": label, "href": page_href(attendee, "")} if text else None
     if live.kind in INVITES and INVITES[live.kind][3] != f"/{here}":
         heading, _text, label, page = INVITES[live.kind]
         return {"text": f"{heading}.", "label": label, "href": page_href(attendee, page)}

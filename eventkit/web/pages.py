@@ -3,7 +3,8 @@
 Every page of an event lives under /e/CODE (device.py says why):
 - GET  /join                  the event-code form; with ?event=CODE, on to that event's join
 - GET  /e/CODE/join?table=N   join (or find) this device, remember it in a cookie, 303 to Now
-                              (with a table of the event: to that table's page)
+                              (with a table of the event: to that table's page); a device with no
+                              cookie first gets one and comes back (&c=1): a link preview counts nothing
 - GET  /e/CODE                Now: what the facilitator made live, the poll and this device's answer
                               (?change=1: a saved estimate's box again)
 - POST /e/CODE/vote           save an answer: 303 to Now, which says what was saved; or the page
@@ -15,6 +16,8 @@ The Wall's are in wall_pages.py, the Table's in table_pages.py, Feedback's in fe
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -69,7 +72,9 @@ def join(request: Request, form: FormData) -> Response:
     if isinstance(found, Response):
         return found
     event = found
-    token = device.device_token(request) or _carried_over(event, request.query_params.get("p")) or security.new_token()
+    token = device.device_token(request) or _carried_over(event, request.query_params.get("p"))
+    if token is None:
+        return _cookie_first(request, event)
     try:
         store().join(event.id, token, _int_param(request.query_params.get("table")))
     except JoinRefused as err:  # the door is closed, or far more joins this minute than a room makes
@@ -82,6 +87,30 @@ def join(request: Request, form: FormData) -> Response:
     seated_here = table is not None and any(t.number == table for t in reads().tables(event.id))
     response = see_other(device.event_path(event.code) + ("/table" if seated_here else ""))
     device.remember_device(response, request, event.code, token)
+    return response
+
+
+def _cookie_first(request: Request, event: Event) -> Response:
+    """A device with no cookie: give it one and come back, and only then count it (Store.join).
+
+    A chat app fetching a pasted link for its preview (WhatsApp, Teams, Slack) fetches once and
+    keeps no cookie: it gets the cookie and this 303 and counts toward nothing (no participant,
+    no join limit, no door figure). A browser comes straight back with the cookie (one more
+    request); one that refuses cookies is told so, not counted on every try.
+    """
+    if request.query_params.get("c") == "1":
+        return message_page(
+            400,
+            "Please allow cookies for this page",
+            "This browser did not keep this event's cookie. The cookie is how a phone has one vote here, "
+            "and it holds only a random number (the privacy notice says more).",
+            "Allow cookies for this site, then open the event's link again.",
+            title=event.title,
+            action={"href": f"{device.event_path(event.code)}/privacy", "label": "Read the privacy notice"},
+        )
+    query = {k: v for k, v in request.query_params.items() if k == "table"}
+    response = see_other(f"{device.event_path(event.code)}/join?" + urlencode({**query, "c": "1"}))
+    device.remember_device(response, request, event.code, security.new_token())
     return response
 
 
