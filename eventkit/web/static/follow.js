@@ -1,45 +1,26 @@
 (function () {
-  // Follow the room: the server's event stream says what is live; when it differs from what this
-  // page shows, load the page again (data-href). Without EventSource (or a stream that never speaks),
-  // ask every 4 s. Never reload away a form being filled in (a box with focus and text in it, anything
-  // changed and not sent): say "The room has moved on" instead, and reload once the form is left as it was.
-  var root = document.documentElement, url = root.getAttribute("data-follow"), shown = root.getAttribute("data-live");
-  var behind = false, notice = null;
+  // Follow the room (docs/architecture.md): when the event stream (else /live every 4 s) differs from
+  // this page's data-live, load it again; while a form is being filled in, only say so.
+  var d = document, r = d.documentElement, url = r.getAttribute("data-follow"), shown = r.getAttribute("data-live");
+  var behind = false, told = false;
   if (!url) return;
-  function changed(box) {
-    if (/^(checkbox|radio)$/.test(box.type)) return box.checked !== box.defaultChecked;
-    if (box.tagName === "SELECT") {
-      for (var i = 0; i < box.options.length; i++) if (box.options[i].selected !== box.options[i].defaultSelected) return true;
-      return false;
-    }
-    return box.type !== "hidden" && box.value !== box.defaultValue;
-  }
   function filling() {
-    var box = document.activeElement;
-    if (box && /^(INPUT|TEXTAREA)$/.test(box.tagName) && box.type !== "hidden" && box.value) return true;
-    var boxes = document.querySelectorAll("main input, main textarea, main select");
-    for (var i = 0; i < boxes.length; i++) if (changed(boxes[i])) return true;
-    return false;
+    var b = d.activeElement;
+    return !!(b && b.form && b.value && /^(INPUT|TEXTAREA)$/.test(b.tagName)) ||
+      [].some.call(d.querySelectorAll("main input,main textarea"), function (b) {
+        return /^(radio|checkbox)$/.test(b.type) ? b.checked !== b.defaultChecked : b.value !== b.defaultValue;
+      });
   }
   function tell() {
-    if (notice) return;
-    notice = document.createElement("div");
-    notice.className = "banner";
-    notice.setAttribute("role", "status");
-    var words = document.createElement("p"), link = document.createElement("a");
-    link.href = root.getAttribute("data-now");
-    link.textContent = "See what is on now";
-    words.appendChild(document.createTextNode("The room has moved on. What you typed is kept here. "));
-    words.appendChild(link);
-    notice.appendChild(words);
-    var main = document.getElementById("main");
-    main.insertBefore(notice, main.firstChild);
+    var m = d.getElementById("main"), box = d.createElement("div");
+    told = true;
+    box.className = "banner";
+    box.setAttribute("role", "status");
+    box.innerHTML = "<p>The room has moved on. What you typed is kept here. <a href=\"" + r.getAttribute("data-now") +
+      "\">See what is on now</a></p>";
+    m.insertBefore(box, m.firstChild);
   }
-  function reload() {
-    if (!behind) return;
-    if (filling()) tell();
-    else location.replace(root.getAttribute("data-href") || location.pathname);
-  }
+  function reload() { if (behind) { if (!filling()) location.replace(r.getAttribute("data-href")); else if (!told) tell(); } }
   function seen(live) { if (live !== shown) { behind = true; reload(); } }
   setInterval(reload, 1000);
   function check() {
@@ -49,8 +30,7 @@
       .then(function (live) { seen(live); setTimeout(check, 4000); }, function () { setTimeout(check, 8000); });
   }
   if (!window.EventSource) { setTimeout(check, 4000); return; }
-  // The stream's first message is the state now: none within 10 s means a proxy holds it back.
-  var stream = new EventSource(root.getAttribute("data-stream")), heard = false;
-  stream.addEventListener("live", function (message) { heard = true; seen(JSON.parse(message.data).live); });
+  var stream = new EventSource(r.getAttribute("data-stream")), heard = false; // silent 10 s: a proxy holds it
+  stream.addEventListener("live", function (m) { heard = true; seen(JSON.parse(m.data).live); });
   setTimeout(function () { if (!heard) { stream.close(); check(); } }, 10000);
 })();
