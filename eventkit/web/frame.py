@@ -165,13 +165,14 @@ def attendee_page(
     what it needs to follow the room (now.following; `typing` when a box to fill in is on screen) and,
     away from Now, a banner for what is live."""
     path = device.event_path(attendee.event.code)
-    view.setdefault("follow_href", path if here == "now" else f"{path}/{here}")
+    page = path if here == "now" else f"{path}/{here}"
+    view.setdefault("follow_href", page)  # where the page reloads to (the Wall: its question)
     return render.page(
         template,
         status,
         here=here,
         now_href=path,
-        page_href=path if here == "now" else f"{path}/{here}",
+        page_href=page,
         privacy_href=f"{path}/privacy",
         links=now.page_links(attendee),
         form_token=device.form_token(attendee.token),
