@@ -11,15 +11,12 @@ from eventkit.models import EVAL_TEXT_MAX_CHARS, LIKERT_LABELS
 from eventkit.web import device
 from eventkit.web import store as web_store
 from tests.hostile import corpus
-from tests.web_client import ORIGIN, Phone, text_of, web_app
+from tests.web_client import ORIGIN, Phone, joined, text_of, web_app
 
 
 @pytest.fixture
 def phone(app_db):
-    store, event = app_db
-    p = Phone(web_app(), event.code)
-    p.join()
-    return store, event, p
+    return joined(app_db)
 
 
 def _kinds(store, event) -> dict[str, list]:

@@ -147,3 +147,39 @@ def test_privacy_notice_says_what_the_cookie_is(phone):
     assert "What we never store" in words and "IP address" in words
     assert f"keep the data for {event.retention_days} days" in words
     assert "cookie" in words
+
+
+def test_a_link_preview_fetch_counts_nothing(phone, monkeypatch):
+    # Chat apps fetch a pasted link once, keeping no cookie. Before: each fetch made a participant
+    # (the join limit and the door's figures counted it).
+    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
+    store, event, p = phone
+    bot = Phone(p.client.app, event.code).client
+    for link in (f"/?event={event.code}", f"/e/{event.code}/join", f"/e/{event.code}/join?table=2"):
+        hops = []
+        while link and len(hops) < 5:  # follows redirects, as unfurlers do, keeping no cookie
+            bot.cookies.clear()
+            answer = bot.get(link)
+            hops.append(answer.status_code)
+            link = answer.headers.get("location")
+        assert hops[-1] == 400, hops  # ends on "Please allow cookies", not in a loop
+    assert store.count_participants(event.id) == 0
+
+
+def test_a_first_visit_gets_its_cookie_then_counts_once_and_keeps_its_table(phone):
+    store, event, p = phone
+    first = p.client.get(f"/e/{event.code}/join", params={"table": "2"})
+    assert first.status_code == 303 and first.headers["location"] == f"/e/{event.code}/join?table=2&c=1"
+    assert first.headers["set-cookie"].startswith("ek_device=") and store.count_participants(event.id) == 0
+    back = p.client.get(first.headers["location"])
+    assert back.status_code == 303 and back.headers["location"] == f"/e/{event.code}/table"
+    assert store.count_participants(event.id) == 1
+    assert store.participant_by_token(event.id, p.client.cookies.get("ek_device")).table_no == 2
+
+
+def test_a_browser_that_keeps_no_cookie_is_told_and_not_counted(phone):
+    store, event, p = phone
+    answer = p.client.get(f"/e/{event.code}/join", params={"c": "1"})
+    assert answer.status_code == 400
+    assert "Please allow cookies for this page" in text_of(answer.text)
+    assert store.count_participants(event.id) == 0

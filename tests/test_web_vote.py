@@ -9,15 +9,12 @@ import pytest
 from eventkit.web import answers
 from eventkit.web import store as web_store
 from tests.hostile import corpus
-from tests.web_client import Phone, text_of, web_app
+from tests.web_client import joined, text_of
 
 
 @pytest.fixture
 def phone(app_db):
-    store, event = app_db
-    p = Phone(web_app(), event.code)
-    p.join()
-    return store, event, p
+    return joined(app_db)
 
 
 def _open(store, event, kind: str, *, correct: bool = True):
@@ -160,10 +157,40 @@ def test_a_page_with_a_box_to_type_in_never_reloads_itself(phone):
     _open(store, event, "estimate")
     html = p.now().text
     assert 'http-equiv="refresh"' not in html
-    # So without JavaScript it does not say it changes by itself: it says how to see what is on next.
+    # So without JavaScript it does not say it changes by itself: it says when it follows again.
     without_js = " ".join(re.findall(r"(?s)<noscript>(.*?)</noscript>", html))
-    assert "Without JavaScript this page stays as it is" in text_of(without_js), text_of(without_js)
-    assert "Check what is on now" in text_of(without_js)
+    assert "Without JavaScript this page stays as it is while the box is here" in text_of(without_js)
+    assert "Check what is on now" in text_of(html)
+
+
+def test_a_saved_estimate_is_text_and_the_page_follows_the_room_again(phone):
+    # Before: the box stayed after saving, so the page without JavaScript never reloaded and missed the reveal.
+    store, event, p = phone
+    poll = _open(store, event, "estimate")
+    assert p.estimate(poll.id, "120").status_code == 303
+    html = p.now(saved="1").text
+    words = text_of(html)
+    assert 'id="estimate"' not in html and "Send my estimate" not in words
+    assert "Saved: your estimate 120" in words and "Your estimate 120 " in words, words[:700]
+    assert f'href="/e/{event.code}?change=1">Change my estimate</a>' in html
+    assert f'http-equiv="refresh" content="10; url=/e/{event.code}"' in html
+    changing = p.now(change="1").text
+    assert 'id="estimate"' in changing and 'value="120"' in changing
+    assert 'http-equiv="refresh"' not in changing  # nothing typed is reloaded away
+    assert p.estimate(poll.id, "130").status_code == 303
+    assert store.vote_count(poll.id) == 1 and store.my_vote(poll.id, _me(store, event, p).id) == 130
+    store.set_poll_state(poll.id, "revealed")
+    _seen()
+    assert "You answered 130" in text_of(p.now().text)
+
+
+def test_a_refused_change_shows_the_box_again_with_what_was_typed(phone):
+    store, event, p = phone
+    poll = _open(store, event, "estimate")
+    p.estimate(poll.id, "120")
+    refused = p.estimate(poll.id, "lots")
+    assert refused.status_code == 400 and 'value="lots"' in refused.text
+    assert 'http-equiv="refresh"' not in refused.text
 
 
 def _tags(html: str) -> list[str]:

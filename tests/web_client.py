@@ -30,13 +30,19 @@ class Phone:
         self.base = f"/e/{code}"
 
     def join(self, table: int | None = None):
-        return self.client.get(f"{self.base}/join" + (f"?table={table}" if table else ""))
+        """Open the join link as a browser does: a first visit gets its cookie and comes back with it."""
+        answer = self.client.get(f"{self.base}/join" + (f"?table={table}" if table else ""))
+        if answer.status_code == 303 and "c=1" in answer.headers["location"]:
+            answer = self.client.get(answer.headers["location"])
+        return answer
 
     def now(self, **params: str):
         return self.client.get(self.base, params=params)
 
     def form_token(self) -> str:
-        return re.search(r'name="form_token" value="([^"]+)"', self.now().text).group(1)
+        return re.search(r'name="form_token" value="([^"]+)"', self.now(change="1").text).group(
+            1
+        )  # ?change=1: a saved estimate's box
 
     def post(self, path: str, data: dict, *, origin: str | None = ORIGIN, token: bool = True):
         fields = {"form_token": self.form_token(), **data} if token else data
@@ -56,3 +62,11 @@ def text_of(html: str) -> str:
 
     body = re.sub(r"(?s)<style>.*?</style>", " ", html)
     return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def joined(app_db) -> tuple:
+    """(store, event, a Phone that has joined the event): what most page tests start from."""
+    store, event = app_db
+    phone = Phone(web_app(), event.code)
+    phone.join()
+    return store, event, phone

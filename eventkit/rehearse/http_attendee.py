@@ -101,7 +101,7 @@ class HttpAttendee:
         return await self.fetch(what, "GET", reply.location)
 
     async def join(self) -> None:
-        """Scan the QR code: /?event=CODE&table=N, its 303s to join and Now, with the cookie set on the way."""
+        """Scan the QR code: /?event=CODE&table=N, its 303s to join (twice: the cookie first) and Now."""
         started = time.monotonic()
         first = await self.fetch("join", "GET", f"/?event={self.s.event_code}&table={self.table}")
         if first.status != 303 or not first.location.startswith("/e/"):
@@ -109,7 +109,9 @@ class HttpAttendee:
                 f"/?event= answered HTTP {first.status}, not 303 to the HTML pages: start the server with "
                 "EVENTKIT_PHONE_PAGES=html (or rehearse with --phones streamlit)"
             )
-        reply = await self.follow_redirect("join", await self.follow_redirect("join", first))
+        reply = await self.follow_redirect("join", first)
+        for _hop in range(2):  # a first visit gets its cookie and comes back with it (join?c=1), then Now
+            reply = await self.follow_redirect("join", reply)
         if reply.status != 200 or not self.token:
             raise ProtocolError(f"join ended on HTTP {reply.status} {error_messages(reply.text)[:1]}")
         self._show_now(reply.text)

@@ -53,6 +53,7 @@ def feedback_view(
         answers = typed if typed is not None else {k: str(v) for k, v in saved.items()}
         view["items"] = [_item(item, answers.get(item.id, "")) for item in items]
         view["error"] = problem
+        view["typing"] = True
         view["hint"] = (
             f"Every question is optional; written answers up to {EVAL_TEXT_MAX_CHARS:,} characters. "
             "Your answers are anonymous."

@@ -15,7 +15,7 @@ from eventkit.event.check import CODE_RE
 
 from ..models import Event
 from ..storage import StoreError
-from . import device, render, unavailable
+from . import device, now, render, unavailable
 from .store import reads, store
 
 SEE_OTHER = 303
@@ -114,6 +114,69 @@ def refused(event: Event) -> Response:
         "Nothing was saved. Open the event's page and try again from there.",
         title=event.title,
         action={"href": join_address(event.code), "label": "Open the event's page"},
+    )
+
+
+def visitor(request: Request) -> device.Attendee | Response:
+    """A GET's joined device at the event the path names; else the page saying why, or on to join."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return found
+    return attendee_of(request, found) or see_other(join_address(found.code))
+
+
+def poster(request: Request, form: FormData) -> device.Attendee | Response:
+    """A POST's device, if the POST is genuinely from its own page; else the page saying why."""
+    found = event_or_response(request)
+    if isinstance(found, Response):
+        return found
+    return posting_attendee(request, form, found) or refused(found)
+
+
+def visiting(handler: Callable[[Request, device.Attendee], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """A GET endpoint for a joined device (threaded): the handler gets it; anyone else what visitor says."""
+
+    @functools.wraps(handler)
+    def resolved(request: Request, form: FormData) -> Response:
+        attendee = visitor(request)
+        return attendee if isinstance(attendee, Response) else handler(request, attendee)
+
+    return threaded(resolved)
+
+
+def posting(handler: Callable[[device.Attendee, dict[str, str]], Response]) -> Callable[[Request], Awaitable[Response]]:
+    """A POST endpoint (threaded): the handler gets the device and the form's text fields, only for a POST
+    genuinely from the device's own page; any other gets what poster says."""
+
+    @functools.wraps(handler)
+    def resolved(request: Request, form: FormData) -> Response:
+        attendee = poster(request, form)
+        return attendee if isinstance(attendee, Response) else handler(attendee, form_fields(form))
+
+    return threaded(resolved)
+
+
+def attendee_page(
+    template: str, attendee: device.Attendee, here: str, status: int = 200, *, typing: bool = False, **view: object
+) -> Response:
+    """An attendee page: the view-model's context plus what every page has: its links, the form token,
+    what it needs to follow the room (now.following; `typing` when a box to fill in is on screen) and,
+    away from Now, a banner for what is live."""
+    path = device.event_path(attendee.event.code)
+    page = path if here == "now" else f"{path}/{here}"
+    view.setdefault("follow_href", page)  # where the page reloads to (the Wall: its question)
+    return render.page(
+        template,
+        status,
+        here=here,
+        now_href=path,
+        page_href=page,
+        privacy_href=f"{path}/privacy",
+        links=now.page_links(attendee),
+        form_token=device.form_token(attendee.token),
+        live_banner=None if here == "now" else now.live_banner(attendee, here),
+        **now.following(attendee.event.id, typing=typing or status != 200),
+        **view,
     )
 
 

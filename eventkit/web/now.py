@@ -44,6 +44,12 @@ INVITES = {
         "/feedback",
     ),
 }
+# Away from Now, the banner for a live poll that asks for something: (what it says, its link to Now).
+# A closed or revealed one asks nothing: no banner (it would stand before the page's own first control).
+POLL_BANNERS = {
+    "draft": ("A question is about to open.", "Get ready on Now"),
+    "open": ("A question is open now.", "Vote on Now"),
+}
 PAGES = (("Wall", "/wall"), ("Table", "/table"), ("Feedback", "/feedback"))
 
 
@@ -58,17 +64,16 @@ def page_links(attendee: Attendee) -> list[dict]:
     return [{"label": label, "href": page_href(attendee, page)} for label, page in pages]
 
 
-def now_view(attendee: Attendee, *, saved: bool = False, problem: Problem | None = None, typed: str = "") -> dict:
-    """Everything the Now page shows; `problem` and `typed` when a vote was refused."""
+def now_view(
+    attendee: Attendee, *, saved: bool = False, change: bool = False, problem: Problem | None = None, typed: str = ""
+) -> dict:
+    """Everything the Now page shows; `problem` and `typed` when a vote was refused; `change`
+    to show the estimate box again for an estimate already saved."""
     event = attendee.event
     live, poll = reads().live_poll(event.id)
-    view: dict = {
-        "title": event.title,
-        "errors": [problem] if problem else [],
-        "links": page_links(attendee),
-    }
+    view: dict = {"title": event.title, "errors": [problem] if problem else []}
     if poll is not None:
-        view["poll"] = poll_view(poll, attendee.participant, saved=saved, problem=problem, typed=typed)
+        view["poll"] = poll_view(poll, attendee.participant, saved=saved, change=change, problem=problem, typed=typed)
         view["page_title"] = poll.question
     elif live.kind in INVITES:
         heading, text, label, page = INVITES[live.kind]
@@ -80,10 +85,27 @@ def now_view(attendee: Attendee, *, saved: bool = False, problem: Problem | None
             "paragraphs": reflow(event.welcome or "Welcome! This screen changes as the day goes on."),
         }
         view["page_title"] = event.title
-    view["live"] = live_now(event.id)
-    typing = bool(view.get("poll", {}).get("estimate_form"))
-    view["refresh"] = 0 if typing or problem else REFRESH_SECONDS  # never reload away what is being typed
+    view["typing"] = bool(view.get("poll", {}).get("estimate_form"))
     return view
+
+
+def following(event_id: int, *, typing: bool) -> dict:
+    """What a page needs to follow the room: what is live as it shows it (follow.js compares it with the
+    event stream's) and, without JavaScript, how often it reloads: never while it has a box to fill in."""
+    return {"live": live_now(event_id), "refresh": 0 if typing else REFRESH_SECONDS}
+
+
+def live_banner(attendee: Attendee, here: str) -> dict | None:
+    """On a page other than Now, what the facilitator has made live that asks for something (a question
+    open or about to open, an activity other than this page's own), with its link."""
+    live, poll = reads().live_poll(attendee.event.id)
+    if poll is not None:
+        text, label = POLL_BANNERS.get(poll.state, ("", ""))
+        return {"text": text, "label": label, "href": page_href(attendee, "")} if text else None
+    if live.kind in INVITES and INVITES[live.kind][3] != f"/{here}":
+        heading, _text, label, page = INVITES[live.kind]
+        return {"text": f"{heading}.", "label": label, "href": page_href(attendee, page)}
+    return None
 
 
 def live_now(event_id: int) -> str:
@@ -92,7 +114,9 @@ def live_now(event_id: int) -> str:
     return "|".join(map(str, signature(*reads().live_poll(event_id))))
 
 
-def poll_view(poll: Poll, me: Participant, *, saved: bool, problem: Problem | None, typed: str) -> dict:
+def poll_view(
+    poll: Poll, me: Participant, *, saved: bool, problem: Problem | None, typed: str, change: bool = False
+) -> dict:
     """The live poll: its question, the form while open, the verdict and the room's answers."""
     mine = store().my_vote(poll.id, me.id)
     view: dict = {"id": poll.id, "question": poll.question, "state": poll.state, "kind": poll.kind}
@@ -112,7 +136,9 @@ def poll_view(poll: Poll, me: Participant, *, saved: bool, problem: Problem | No
             view["recorded"] = f"Your {word} {mine_text} is recorded. You can change it until voting closes."
             if saved:
                 view["saved"] = f"Saved: your {word} {mine_text}."
-        if poll.kind == "estimate":
+        if poll.kind == "estimate" and mine is not None and not change and problem is None:
+            view["change_estimate"] = True  # saved: shown as text, the box only on asking (nothing typed to lose)
+        elif poll.kind == "estimate":
             view["estimate_form"] = {
                 "hint": f"Your estimate: {answers.range_text(poll)}" if answers.range_text(poll) else "Your estimate",
                 "value": typed if problem is not None else (f"{mine:g}" if mine is not None else ""),

@@ -3,17 +3,21 @@
 Every page of an event lives under /e/CODE (device.py says why):
 - GET  /join                  the event-code form; with ?event=CODE, on to that event's join
 - GET  /e/CODE/join?table=N   join (or find) this device, remember it in a cookie, 303 to Now
-                              (with a table of the event: to that table's page)
+                              (with a table of the event: to that table's page); a device with no
+                              cookie first gets one and comes back (&c=1): a link preview counts nothing
 - GET  /e/CODE                Now: what the facilitator made live, the poll and this device's answer
+                              (?change=1: a saved estimate's box again)
 - POST /e/CODE/vote           save an answer: 303 to Now, which says what was saved; or the page
                               again with an error summary and the typed value kept
 - GET  /e/CODE/privacy        the privacy notice
 - GET  /e/CODE/live           what is live, as a short string (follow.js asks it where there is no event stream)
-- GET  /e/CODE/events         the event stream a Now page follows the room by (stream.py)
+- GET  /e/CODE/events         the event stream every attendee page follows the room by (stream.py)
 The Wall's are in wall_pages.py, the Table's in table_pages.py, Feedback's in feedback_pages.py.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -28,15 +32,15 @@ from ..storage.participants import JoinRefused
 from . import device, now, render
 from .frame import (
     attendee_of,
+    attendee_page,
     event_or_response,
-    form_fields,
     join_address,
     message_page,
-    posting_attendee,
-    refused,
+    posting,
     retry,
     see_other,
     threaded,
+    visiting,
 )
 from .store import reads, store
 
@@ -68,7 +72,9 @@ def join(request: Request, form: FormData) -> Response:
     if isinstance(found, Response):
         return found
     event = found
-    token = device.device_token(request) or _carried_over(event, request.query_params.get("p")) or security.new_token()
+    token = device.device_token(request) or _carried_over(event, request.query_params.get("p"))
+    if token is None:
+        return _cookie_first(request, event)
     try:
         store().join(event.id, token, _int_param(request.query_params.get("table")))
     except JoinRefused as err:  # the door is closed, or far more joins this minute than a room makes
@@ -86,6 +92,30 @@ def join(request: Request, form: FormData) -> Response:
     return response
 
 
+def _cookie_first(request: Request, event: Event) -> Response:
+    """A device with no cookie: give it one and come back, and only then count it (Store.join).
+
+    A chat app fetching a pasted link for its preview (WhatsApp, Teams, Slack) fetches once and
+    keeps no cookie: it gets the cookie and this 303 and counts toward nothing (no participant,
+    no join limit, no door figure). A browser comes straight back with the cookie (one more
+    request); one that refuses cookies is told so, not counted on every try.
+    """
+    if request.query_params.get("c") == "1":
+        return message_page(
+            400,
+            "Please allow cookies for this page",
+            "This browser did not keep this event's cookie. The cookie is how a phone has one vote here, "
+            "and it holds only a random number (the privacy notice says more).",
+            "Allow cookies for this site, then open the event's link again.",
+            title=event.title,
+            action={"href": f"{device.event_path(event.code)}/privacy", "label": "Read the privacy notice"},
+        )
+    query = {k: v for k, v in request.query_params.items() if k == "table"}
+    response = see_other(f"{device.event_path(event.code)}/join?" + urlencode({**query, "c": "1"}))
+    device.remember_device(response, request, event.code, security.new_token())
+    return response
+
+
 def _carried_over(event: Event, token: str | None) -> str | None:
     """A Streamlit page's ?p= token, taken over only if it already belongs to a participant here."""
     if token is None or not security.looks_like_token(token) or store().participant_by_token(event.id, token) is None:
@@ -93,47 +123,22 @@ def _carried_over(event: Event, token: str | None) -> str | None:
     return token
 
 
-def _now_page(attendee: device.Attendee, status: int = 200, **kwargs: object) -> Response:
-    path = device.event_path(attendee.event.code)
-    return render.page(
-        "now.html",
-        status,
-        here="now",
-        now_href=path,
-        vote_href=f"{path}/vote",
-        privacy_href=f"{path}/privacy",
-        form_token=device.form_token(attendee.token),
-        **now.now_view(attendee, **kwargs),  # type: ignore[arg-type]
-    )
+@visiting
+def now_page(request: Request, attendee: device.Attendee) -> Response:
+    """GET /e/CODE[?saved=1][&change=1]: the Now page (a device without a cookie goes to join first)."""
+    params = request.query_params
+    view = now.now_view(attendee, saved=params.get("saved") == "1", change=params.get("change") == "1")
+    return attendee_page("now.html", attendee, "now", **view)
 
 
-@threaded
-def now_page(request: Request, form: FormData) -> Response:
-    """GET /e/CODE: the Now page (a device without a cookie goes to join first)."""
-    found = event_or_response(request)
-    if isinstance(found, Response):
-        return found
-    attendee = attendee_of(request, found)
-    if attendee is None:
-        return see_other(join_address(found.code))
-    return _now_page(attendee, saved=request.query_params.get("saved") == "1")
-
-
-@threaded
-def vote(request: Request, form: FormData) -> Response:
+@posting
+def vote(attendee: device.Attendee, fields: dict[str, str]) -> Response:
     """POST /e/CODE/vote: save the answer, then 303 to Now; or Now again with the problem."""
-    found = event_or_response(request)
-    if isinstance(found, Response):
-        return found
-    attendee = posting_attendee(request, form, found)
-    if attendee is None:
-        return refused(found)
-    fields = form_fields(form)
     typed = fields.get("estimate", "")[:100]
     problem = now.vote(attendee, fields.get("poll", ""), fields.get("option"), typed)
     if problem is None:
-        return see_other(f"{device.event_path(found.code)}?saved=1")
-    return _now_page(attendee, 400, problem=problem, typed=typed)
+        return see_other(f"{device.event_path(attendee.event.code)}?saved=1")
+    return attendee_page("now.html", attendee, "now", 400, **now.now_view(attendee, problem=problem, typed=typed))
 
 
 @threaded

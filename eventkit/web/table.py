@@ -51,6 +51,7 @@ def picker_view(attendee: Attendee, problem: Problem | None = None) -> dict:
         "page_title": "Which table are you at?" if tables else "Table",
         "errors": [problem] if problem else [],
         "error": problem.message if problem else "",
+        "typing": bool(tables),  # a choice being made: not reloaded away without JavaScript
         "tables": [
             {"number": t.number, "label": t.label, "here": t.number == attendee.participant.table_no} for t in tables
         ],
@@ -85,6 +86,7 @@ def table_view(
         "typed": kept.get("note", ""),
         "error": problem.message if problem else "",
         "limit": f"Up to {TABLE_NOTE_MAX_CHARS:,} characters.",
+        "typing": True,  # the scribe's box
         "notes": [
             {"about": titles.get(n.vignette_id, "") + (f" · {n.prompt}" if n.prompt else ""), "text": n.text}
             for n in reversed(notes)

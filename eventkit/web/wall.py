@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..models import NOTE_MAX_CHARS, WallPrompt
 from ..storage import StoreError
 from ..text import TextError
-from .device import Attendee
+from .device import Attendee, event_path
 from .render import Problem
 from .store import reads, store
 
@@ -56,6 +56,8 @@ def wall_view(
     }
     if prompt is None:
         return view
+    view["typing"] = True  # the note box
+    view["follow_href"] = f"{event_path(event.code)}/wall?q={prompt.id}"  # the same question again
     view["waiting"] = [
         n.text
         for n in store().notes_by_participant(event.id, me.id)

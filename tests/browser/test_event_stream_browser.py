@@ -114,13 +114,42 @@ def test_a_phone_with_typed_text_reloads_only_once_the_box_is_empty(html_server,
         console.show_results(estimate.id, True)
         time.sleep(2.5)  # the change has reached the phone: it must not reload over the typed 42
         kept = (_shown(page), box.input_value())
+        told = page.get_by_role("status").all_inner_texts()
         box.fill("")
         acted = time.time()
         followed = _follow([page], f"poll|{estimate.id}|open|True|False", acted)
     finally:
         context.close()
     assert kept == (f"poll|{estimate.id}|open|False|False", "42")
+    assert any("The room has moved on." in t for t in told), told
     assert followed[0] < 3
+
+
+def test_the_scribe_keeps_their_note_and_is_told_and_feedback_opens_by_itself(html_server, browser):
+    # Before: the Table and Feedback pages did not follow the room at all.
+    server, store, event = html_server, html_server.store, html_server.event
+    store.set_eval_open(event.id, False)
+    store.set_live(event.id, "tables")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    scribe, waiting = context.new_page(), context.new_page()
+    try:
+        scribe.goto(f"{server.url}/e/{event.code}/join?table=1")
+        waiting.goto(f"{server.url}/e/{event.code}/feedback")
+        assert "The evaluation is not open yet." in waiting.content()
+        time.sleep(1)  # the streams open
+        scribe.get_by_label("Note", exact=True).fill("Half a thought")
+        scribe.get_by_label("Note", exact=True).blur()  # typed, then looking elsewhere: still not reloaded away
+        store.set_eval_open(event.id, True)
+        store.set_live(event.id, "evaluation")
+        waiting.get_by_role("button", name="Send my feedback").wait_for(timeout=10_000)  # the form, by itself
+        scribe.get_by_text("The room has moved on.").wait_for(timeout=10_000)
+        kept = scribe.get_by_label("Note", exact=True).input_value()
+        scribe.get_by_role("link", name="See what is on now").click()
+        scribe.get_by_role("heading", name="Before you go: your feedback").wait_for(timeout=10_000)
+    finally:
+        context.close()
+        store.set_eval_open(event.id, False)
+    assert kept == "Half a thought"
 
 
 def test_without_event_source_or_with_a_stream_held_back_phones_ask_instead(html_server, browser):

@@ -113,6 +113,8 @@ def test_join_and_vote_without_javascript(html_server, browser):
         box.fill("120")
         page.get_by_role("button", name="Send my estimate").click()
         expect(page.get_by_role("status")).to_contain_text("Saved: your estimate 120")
+        expect(box).to_have_count(0)  # saved: shown as text, so the page follows the room again
+        page.get_by_role("link", name="Change my estimate").click()
         box.fill("5000")
         page.get_by_role("button", name="Send my estimate").click()
         expect(page.get_by_role("alert")).to_contain_text("Your estimate must be a number from 0 to 1,000")
@@ -122,6 +124,10 @@ def test_join_and_vote_without_javascript(html_server, browser):
         )
         _shoot(page, "estimate-error")
         assert store.my_vote(estimate.id, me.id) == 120
+        # Without JavaScript, the page with the saved estimate reloads by itself and shows the reveal.
+        page.goto(f"{server.url}/e/{event.code}")
+        store.set_poll_state(estimate.id, "revealed")
+        expect(page.locator("main")).to_contain_text("You answered 120", timeout=25_000)
 
         store.set_poll_state(choice.id, "revealed")
         store.set_results_visible(choice.id, True)
