@@ -51,8 +51,7 @@ def retry(request: Request) -> dict:
     if request.method != "GET":
         code = request.path_params.get("code", "")
         return {"href": device.event_path(code.upper()) if code else "/join", "label": "Try again"}
-    query = f"?{request.url.query}" if request.url.query else ""
-    return {"href": request.url.path + query, "label": "Try again"}
+    return {"href": unavailable.same_address(request), "label": "Try again"}
 
 
 def join_address(code: str, table: str | None = None, token: str | None = None) -> str:

@@ -14,6 +14,7 @@ logs a fault once (eventkit/storage/faults.py); this logs no line per page.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -43,13 +44,12 @@ def page(request: Request, err: StoreError, form: FormData | None = None) -> Res
         # (a fault, or the Store of a process started during an outage: "Cannot connect to …", which
         # names the database's address: staff read that in the log and on their pages, phones do not)
         said = BUSY_PAGE_MESSAGE if str(err) == BUSY_MESSAGE else PAGE_MESSAGE
-        query = f"?{request.url.query}" if request.url.query else ""
         return render.page(
             "message.html",
             503,
             page_title="Please try again",
             paragraphs=[said],
-            action={"href": request.url.path + query, "label": "Try again"},
+            action={"href": same_address(request), "label": "Try again"},
         )
     if form is None:  # (the exception handler: the form is not at hand) the message alone
         return render.page("message.html", 503, page_title="Not saved: please try again", paragraphs=[str(err)])
@@ -65,6 +65,13 @@ def page(request: Request, err: StoreError, form: FormData | None = None) -> Res
             "hidden": [(k, v) for k, v in fields if not _typed(k, v)],
         },
     )
+
+
+def same_address(request: Request) -> str:
+    """The address asked for, to ask again; not the join's cookie check (c=1), so a Try again
+    link opened in another browser starts the join over instead of saying cookies are off."""
+    kept = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "c"])
+    return request.url.path + (f"?{kept}" if kept else "")
 
 
 def _typed(name: str, value: str) -> bool:
