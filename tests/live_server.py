@@ -40,8 +40,10 @@ REPO = Path(__file__).resolve().parents[1]
 class Server:
     """`streamlit run app.py` on 127.0.0.1 and a free port, with EVENTKIT_DB set; can be killed and restarted."""
 
-    def __init__(self, db: Path, log: Path, phone_pages: str = "streamlit") -> None:
-        self.db, self.log, self.phone_pages = db, log, phone_pages
+    def __init__(self, db: Path, log: Path, phone_pages: str = "html") -> None:
+        # phone_pages is ignored: the HTML pages are the only attendee pages now (callers that
+        # still pass phone_pages="html" need no change; the lead may drop it after the merge).
+        self.db, self.log = db, log
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -51,9 +53,7 @@ class Server:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "EVENTKIT_ADMIN_PASSWORD"}
-        # EVENTKIT_PHONE_PAGES: `/?event=` opens the Streamlit attendee pages most tests drive until
-        # they are retired, or with phone_pages="html" the HTML pages (eventkit/web/asgi.py).
-        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1", EVENTKIT_PHONE_PAGES=self.phone_pages)
+        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1")
         cmd = [
             sys.executable,
             "-m",
