@@ -7,10 +7,10 @@ live_server
     for the whole run and stopped at its end. Tests that use it may change what
     is live, open polls and join phones; none may delete the event.
 rehearsal
-    A Rehearsal: the rehearsal tool's small run (30 simulated phones, about
-    50 s) against live_server, done once and read by every test that needs one
+    A Rehearsal: the rehearsal tool's small run (30 simulated phones on the
+    HTML pages, about 50 s) against live_server, done once and read by every test that needs one
     (tests/test_rehearse.py checks its result, tests/test_privacy_scan.py scans
-    what it left behind), with every participant token its phones used.
+    what it left behind), with every participant token its phones were given (their cookies).
 
 Server is also used on its own by tests/test_kill_restart.py, which kills and
 restarts a private one.
@@ -125,20 +125,20 @@ def live_server(tmp_path_factory) -> Server:
 
 @pytest.fixture(scope="session")
 def rehearsal(live_server: Server) -> Rehearsal:
-    import eventkit.rehearse.attendee as attendee
+    from eventkit.rehearse.http_attendee import HttpAttendee
     from eventkit.rehearse.runner import rehearse
     from eventkit.rehearse.scenario import Settings
 
     store = Store(live_server.db)
     event = store.event_by_code("FIFE16")
     used: list[str] = []
-    original = attendee.new_token
+    original = HttpAttendee.join
 
-    def recording_token() -> str:
-        used.append(original())
-        return used[-1]
+    async def recording_join(self: HttpAttendee) -> None:
+        await original(self)
+        used.append(self.token)  # the device cookie the server gave: the participant token
 
-    attendee.new_token = recording_token
+    HttpAttendee.join = recording_join  # type: ignore[method-assign]
     try:
         result = rehearse(
             Settings(
@@ -150,8 +150,9 @@ def rehearsal(live_server: Server) -> Rehearsal:
                 db=str(live_server.db),
                 server_pid=live_server.proc.pid,
                 seed=7,
+                phones="html",  # the attendee pages: HTML (eventkit/web)
             )
         )
     finally:
-        attendee.new_token = original
+        HttpAttendee.join = original  # type: ignore[method-assign]
     return Rehearsal(live_server, store, event, result, used)

@@ -25,7 +25,7 @@ ATTENDEE = "attendee"
 STAFF = "staff"
 ROOM = "room"  # the projector: seen by everyone
 QUIET = "quiet"  # a timer that draws nothing: the visible parts of the page say it
-ATTENDEE_PATHS = {"", "wall", "table", "feedback", "privacy"}  # url paths of the attendee pages (ui/routes)
+ATTENDEE_PATHS = {""}  # the index (ui/routes): anyone who types the bare address, attendees included
 PHONE_PAGE_MESSAGE = (
     "This page cannot load just now: the server cannot reach the event's data. "
     "Nothing you sent before was lost — please try again in a moment."
