@@ -95,7 +95,11 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
             for _ in range(30):
                 try:
                     await self.join()
-                    await self.take_part()
+                    follower = asyncio.create_task(self._follow())  # its follow script, as the page's
+                    try:
+                        await self.take_part()
+                    finally:
+                        follower.cancel()
                     break
                 except Exception as err:  # connection lost, refused, or timed out: the server died
                     self.crowd.recorder.count("reconnects")
@@ -397,10 +401,14 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
             raise killer.error
 
         # Every activity had the server killed under it (the second kill in the poll is a bonus).
-        assert {"welcome", "poll", "wall", "tables", "evaluation"} <= set(killer.killed_in), killer.killed_in
+        recorder = result["recorder"]
+        assert {"welcome", "poll", "wall", "tables", "evaluation"} <= set(killer.killed_in), (
+            killer.killed_in,
+            dict(recorder.counts),
+            recorder.errors[-5:],
+        )
         assert store.integrity_ok()
         figures = _check_exactly_once(store, event, result)
-        recorder = result["recorder"]
         assert all(figures.values()), (
             f"every kind of write was acknowledged at least once: {figures}; "
             f"counts {dict(recorder.counts)}; errors {recorder.errors}; "
