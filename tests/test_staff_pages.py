@@ -316,3 +316,17 @@ def test_plain_leaves_ordinary_punctuation_alone():
     # A label's accessible name is the string given: an escape would be read aloud ("today\?").
     for text in ("What did you find most useful today?", "Rate it (1-5): good, bad!", "It's 84% - really."):
         assert ui.plain(text) == text
+
+
+# --- The index at `/` ---------------------------------------------------------------------------
+
+
+def test_the_index_leads_to_the_phones_join_form_and_the_staff_areas(db):
+    """`/` without ?event= is Streamlit's index (printed `/?event=` links never reach it: they are
+    sent to the HTML pages first, tests/test_web_join.py)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Join an event"]
+    assert [(b.proto.label, b.proto.url) for b in at.get("link_button")] == [("Type the event code", "/join")]
+    assert [link.label for link in at.get("page_link")] == ["Facilitator control panel", "Organiser area"]
+    assert not at.text_input  # nothing typed here: the HTML join form asks for the code
