@@ -149,13 +149,13 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
             if "I agree to recording" in page:
                 reply = await self.fetch("table", "POST", f"{self.base}/table/consent", self._form(page, agree="yes"))
                 page = (await self.follow_redirect("table", reply)).text
-            about = re.search(r'<select id="about" name="about">\s*<option value="([^"]+)"', page)
+            about = re.search(r'<select id="about" name="about">.*?<option value="([^"]+)"', page, re.S)
             text = f"Kill-test table note {self.n} {self.token[:8]}"
             form = self._form(page, about=about.group(1) if about else "", note=text)
             reply = await self.follow_redirect(
                 "table", await self.fetch("table", "POST", f"{self.base}/table/note", form)
             )
-            if "Note added to your table's notes." in reply.text:
+            if "Note added to your table" in reply.text:  # (its apostrophe is escaped in the page)
                 self.crowd.ledger.table_notes.setdefault(self.token, []).append(text)
                 self.crowd.recorder.count("table_notes")
             else:
@@ -404,8 +404,8 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
         recorder = result["recorder"]
         assert {"welcome", "poll", "wall", "tables", "evaluation"} <= set(killer.killed_in), (
             killer.killed_in,
-            dict(recorder.counts),
-            recorder.errors[-5:],
+            {k: v for k, v in recorder.counts.items() if not k.startswith("bytes")},
+            [e for e in recorder.errors if "table" in e][-3:],
         )
         assert store.integrity_ok()
         figures = _check_exactly_once(store, event, result)
