@@ -7,10 +7,10 @@ live_server
     for the whole run and stopped at its end. Tests that use it may change what
     is live, open polls and join phones; none may delete the event.
 rehearsal
-    A Rehearsal: the rehearsal tool's small run (30 simulated phones, about
-    50 s) against live_server, done once and read by every test that needs one
+    A Rehearsal: the rehearsal tool's small run (30 simulated phones on the
+    HTML pages, about 50 s) against live_server, done once and read by every test that needs one
     (tests/test_rehearse.py checks its result, tests/test_privacy_scan.py scans
-    what it left behind), with every participant token its phones used.
+    what it left behind), with every participant token its phones were given (their cookies).
 
 Server is also used on its own by tests/test_kill_restart.py, which kills and
 restarts a private one.
@@ -40,8 +40,10 @@ REPO = Path(__file__).resolve().parents[1]
 class Server:
     """`streamlit run app.py` on 127.0.0.1 and a free port, with EVENTKIT_DB set; can be killed and restarted."""
 
-    def __init__(self, db: Path, log: Path, phone_pages: str = "streamlit") -> None:
-        self.db, self.log, self.phone_pages = db, log, phone_pages
+    def __init__(self, db: Path, log: Path, phone_pages: str = "html") -> None:
+        # phone_pages is ignored: the HTML pages are the only attendee pages now (callers that
+        # still pass phone_pages="html" need no change; the lead may drop it after the merge).
+        self.db, self.log = db, log
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -51,9 +53,7 @@ class Server:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "EVENTKIT_ADMIN_PASSWORD"}
-        # EVENTKIT_PHONE_PAGES: `/?event=` opens the Streamlit attendee pages most tests drive until
-        # they are retired, or with phone_pages="html" the HTML pages (eventkit/web/asgi.py).
-        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1", EVENTKIT_PHONE_PAGES=self.phone_pages)
+        env.update(EVENTKIT_DB=str(self.db), PYTHONUNBUFFERED="1")
         cmd = [
             sys.executable,
             "-m",
@@ -125,20 +125,20 @@ def live_server(tmp_path_factory) -> Server:
 
 @pytest.fixture(scope="session")
 def rehearsal(live_server: Server) -> Rehearsal:
-    import eventkit.rehearse.attendee as attendee
+    from eventkit.rehearse.http_attendee import HttpAttendee
     from eventkit.rehearse.runner import rehearse
     from eventkit.rehearse.scenario import Settings
 
     store = Store(live_server.db)
     event = store.event_by_code("FIFE16")
     used: list[str] = []
-    original = attendee.new_token
+    original = HttpAttendee.join
 
-    def recording_token() -> str:
-        used.append(original())
-        return used[-1]
+    async def recording_join(self: HttpAttendee) -> None:
+        await original(self)
+        used.append(self.token)  # the device cookie the server gave: the participant token
 
-    attendee.new_token = recording_token
+    HttpAttendee.join = recording_join  # type: ignore[method-assign]
     try:
         result = rehearse(
             Settings(
@@ -150,8 +150,9 @@ def rehearsal(live_server: Server) -> Rehearsal:
                 db=str(live_server.db),
                 server_pid=live_server.proc.pid,
                 seed=7,
+                phones="html",  # the attendee pages: HTML (eventkit/web)
             )
         )
     finally:
-        attendee.new_token = original
+        HttpAttendee.join = original  # type: ignore[method-assign]
     return Rehearsal(live_server, store, event, result, used)

@@ -2,11 +2,12 @@
 
 Storage-level tests use threads released together, so the checks inside the
 join's single guarded INSERT meet real concurrent writers; page tests drive
-the control panel's door and the attendee's closed-door message.
+the control panel's door (AppTest) and the HTML phone's closed-door message.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -31,9 +32,11 @@ from eventkit.storage.participants import (
     JoinRefused,
     join_limit,
 )
+from eventkit.web import store as web_store
 from tests.app_pages import open_page
+from tests.web_client import Phone, text_of, web_app
 
-NOW_PAGE, PANEL = "pages/attendee_now.py", "pages/facilitator.py"
+PANEL = "pages/facilitator.py"
 
 
 def expect(store, event, people: int):
@@ -222,33 +225,29 @@ def test_panel_alerts_when_more_devices_joined_than_expected(app_db):
 
 def test_a_new_phone_at_a_closed_door_is_told_to_ask_a_facilitator(app_db):
     store, event = app_db
-    inside = new_token()
-    store.join(event.id, inside)
+    app = web_app()
+    inside = Phone(app, event.code)
+    inside.join()
     store.set_joining_open(event.id, False)
-    at = open_page(NOW_PAGE, event=event.code)
-    assert not at.exception and not at.error
-    assert [i.value for i in at.info] == [CLOSED_MESSAGE]
-    assert [b.label for b in at.button] == ["Try again"]
+    web_store.reads().expire_all()  # as the panel in another process would have changed it
+    newcomer = Phone(app, event.code)
+    refused = newcomer.join()
+    assert refused.status_code == 403
+    assert CLOSED_MESSAGE in text_of(refused.text)
+    again = re.search(r'<a[^>]*href="([^"]+)"[^>]*>Try again</a>', refused.text)
+    assert again and again.group(1) == f"/e/{event.code}/join"
     assert store.count_participants(event.id) == 1
-    # Already in: the same link, and a table QR in the same tab, carry on.
-    inside_at = open_page(NOW_PAGE, event=event.code, p=inside, table=2)
-    assert not inside_at.exception and CLOSED_MESSAGE not in [i.value for i in inside_at.info]
-    assert any(link.label == "Wall" for link in inside_at.get("page_link"))
-    assert store.participant_by_token(event.id, inside).table_no == 2
-    # Reopened: the waiting phone's Try again lets it in, as the same new device.
+    # Already in: the same link, and a table QR in the same browser, carry on.
+    assert inside.join(table=2).headers["location"] == f"/e/{event.code}/table"
+    assert "Wall" in text_of(inside.client.get(f"/e/{event.code}/table").text)
+    assert store.participant_by_token(event.id, inside.client.cookies.get("ek_device")).table_no == 2
+    # Reopened: the waiting phone's Try again lets it in, as one new device.
     store.set_joining_open(event.id, True)
-    at.button[0].click().run()
-    assert not at.exception and CLOSED_MESSAGE not in [i.value for i in at.info]
+    web_store.reads().expire_all()
+    assert newcomer.client.get(again.group(1)).status_code == 303
     assert store.count_participants(event.id) == 2
-    assert store.participant_by_token(event.id, at.query_params["p"]) is not None
+    assert store.participant_by_token(event.id, newcomer.client.cookies.get("ek_device")) is not None
 
 
-def test_a_phone_past_the_join_limit_is_asked_to_wait_a_few_seconds(app_db):
-    store, event = app_db
-    expect(store, event, 1)
-    for _ in range(join_limit(1)):
-        store.join(event.id, new_token())
-    at = open_page(NOW_PAGE, event=event.code)
-    assert not at.exception and not at.error
-    assert [i.value for i in at.info] == [BUSY_JOIN_MESSAGE]
-    assert store.count_participants(event.id) == join_limit(1)
+# The join limit's page (503 and BUSY_JOIN_MESSAGE, nothing stored): tests/test_web_join.py,
+# test_the_join_limit_holds.

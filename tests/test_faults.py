@@ -25,7 +25,10 @@ from eventkit.storage import StorageFault, Store, base
 from eventkit.storage.backends.sqlite import SqliteEngine, storage_fault
 from eventkit.storage.base import FAULT_MESSAGE
 from eventkit.ui import faults, roles
-from tests.app_pages import APP, open_page, open_signed_in
+from eventkit.web import device
+from eventkit.web import store as web_store
+from tests.app_pages import open_page, open_signed_in
+from tests.web_client import ORIGIN, Phone, text_of, web_app
 
 # SQLite's errors, injected into SQLite's connections (PostgreSQL's: tests/test_postgres_leg.py).
 pytestmark = pytest.mark.sqlite_only
@@ -281,67 +284,70 @@ def test_a_really_full_disk_and_a_read_only_one(small_disk, demo_spec):
 
 
 # --- Pages: phones keep what was typed, staff are told the cause -------------------------------
+# Phones: the HTML pages (eventkit/web), through Starlette's TestClient; staff: Streamlit's AppTest.
 
 
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
-def _vote(at, store, event):
-    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
-    button(at, poll.options[0].label).click()
-    return None
+def _post(p: Phone, path: str, data: dict):
+    token = device.form_token(p.client.cookies.get("ek_device"))
+    return p.client.post(f"{p.base}/{path}", data={"form_token": token, **data}, headers={"origin": ORIGIN})
 
 
-def _estimate(at, store, event):
-    at.number_input[0].set_value(123.0)
-    button(at, "Send my estimate").click()
-    return lambda: at.number_input[0].value == 123.0
+def _vote(p, store, event):
+    poll = next(x for x in store.list_polls(event.id) if x.kind == "choice")
+    return _post(p, "vote", {"poll": str(poll.id), "option": str(poll.options[0].id)}), None
 
 
-def _wall_note(at, store, event):
-    at.text_area(key="wall-note").input("A note the full disk must not eat")
-    button(at, "Post note").click()
-    return lambda: at.text_area(key="wall-note").value == "A note the full disk must not eat"
+def _estimate(p, store, event):
+    poll = next(x for x in store.list_polls(event.id) if x.kind == "estimate")
+    return _post(p, "vote", {"poll": str(poll.id), "estimate": "123"}), 'value="123"'
 
 
-def _plus_one(at, store, event):
-    button(at, "+1 (0)").click()
-    return None
+def _wall_note(p, store, event):
+    prompt = store.list_prompts(event.id)[0]
+    answer = _post(p, "wall/post", {"prompt": str(prompt.id), "note": "A note the full disk must not eat"})
+    return answer, ">A note the full disk must not eat</textarea>"
 
 
-def _choose_table(at, store, event):
-    at.selectbox[0].set_value(store.table_by_number(event.id, 3))
-    return None
+def _plus_one(p, store, event):
+    prompt = store.list_prompts(event.id)[0]
+    note = store.list_notes(event.id)[0]
+    return _post(p, "wall/agree", {"prompt": str(prompt.id), "note": str(note.id)}), None
 
 
-def _consent(at, store, event):
-    at.checkbox[0].check()
-    return None
+def _choose_table(p, store, event):
+    return _post(p, "table/seat", {"table": "3"}), None
 
 
-def _scribe_note(at, store, event):
-    next(t for t in at.text_area if t.label == "Note").input("What our table said")
-    button(at, "Add note").click()
-    return lambda: next(t for t in at.text_area if t.label == "Note").value == "What our table said"
+def _consent(p, store, event):
+    return _post(p, "table/consent", {"agree": "yes"}), None
 
 
-def _evaluation(at, store, event):
+def _scribe_note(p, store, event):
+    vignette = store.table_by_number(event.id, 2).vignettes[0]
+    answer = _post(p, "table/note", {"about": f"{vignette.id}-0", "note": "What our table said"})
+    return answer, ">What our table said</textarea>"
+
+
+def _evaluation(p, store, event):
     text = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
-    at.text_area(key=f"eval-{text.id}").input("Long feedback typed on a phone")
-    button(at, "Send my feedback").click()
-    return lambda: at.text_area(key=f"eval-{text.id}").value == "Long feedback typed on a phone"
+    return _post(p, "feedback", {f"item-{text.id}": "Long feedback typed on a phone"}), (
+        ">Long feedback typed on a phone</textarea>"
+    )
 
 
-PHONE_WRITES = {  # what is tapped or typed -> (page, its query, the tap; returns a check that the text is kept)
-    "vote": ("pages/attendee_now.py", {}, _vote),
-    "estimate": ("pages/attendee_now.py", {}, _estimate),
-    "wall note": ("pages/attendee_wall.py", {}, _wall_note),
-    "+1": ("pages/attendee_wall.py", {}, _plus_one),
-    "choose a table": ("pages/attendee_table.py", {}, _choose_table),
-    "consent": ("pages/attendee_table.py", {"table": 2}, _consent),
-    "scribe note": ("pages/attendee_table.py", {"table": 2}, _scribe_note),
-    "evaluation": ("pages/attendee_evaluation.py", {}, _evaluation),
+PHONE_WRITES = {  # what is tapped or typed -> (the table the phone joins, the POST; returns it and the text kept)
+    "vote": (None, _vote),
+    "estimate": (None, _estimate),
+    "wall note": (None, _wall_note),
+    "+1": (None, _plus_one),
+    "choose a table": (None, _choose_table),
+    "consent": (2, _consent),
+    "scribe note": (2, _scribe_note),
+    "evaluation": (None, _evaluation),
 }
 
 
@@ -355,34 +361,35 @@ def test_a_phone_whose_write_meets_a_full_disk_says_nothing_was_lost_and_keeps_t
     store.set_eval_open(event.id, True)
     author = store.join(event.id, new_token())
     store.add_note(store.list_prompts(event.id)[0].id, author.id, "A note to agree with")
-    page, params, tap = PHONE_WRITES[what]
-    at = open_page(page, event=event.code, **params)
-    assert not at.exception
+    table, post = PHONE_WRITES[what]
+    p = Phone(web_app(), event.code)
+    p.join(table)
+    if what == "scribe note":  # consent first: the note is refused for want of it before it meets the disk
+        _consent(p, store, event)
     before = snapshot(store)
-    inject.arm("database or disk is full", store)
-    kept = tap(at, store, event)
-    at.run()
+    inject.arm("database or disk is full", store, web_store.store())
+    answer, kept = post(p, store, event)
     inject.disarm()
-    assert not at.exception, [e.value for e in at.exception]
-    assert FAULT_MESSAGE in [e.value for e in at.error], [e.value for e in at.error]
-    assert kept is None or kept(), "the typed text is still in the box"
+    assert answer.status_code < 500 or answer.status_code == 503, answer.status_code
+    assert FAULT_MESSAGE in text_of(answer.text), text_of(answer.text)[:400]
+    assert kept is None or kept in answer.text, "the typed text is still in the box"
     assert snapshot(store) == before
 
 
 @pytest.mark.parametrize("message", SQLITE_FAULTS)
 def test_a_phone_that_cannot_load_the_event_says_so_and_offers_to_try_again(app_db, inject, message):
     store, event = app_db
-    inject.arm(message, store, at_open=True)  # app_db started the app's shared reads afresh
-    at = AppTest.from_file(APP, default_timeout=60)  # through the router, as the QR code's address is
-    at.query_params["event"] = event.code
-    at.run()
+    p = Phone(web_app(), event.code)
+    p.join()
+    web_store.reads().expire_all()
+    inject.arm(message, store, web_store.store(), at_open=True)
+    answer = p.now()
     inject.disarm()
-    assert not at.exception
-    assert [e.value for e in at.error] == [faults.PHONE_PAGE_MESSAGE]
-    assert [b.label for b in at.button] == ["Try again"]
-    button(at, "Try again").click().run()  # the disk is back: the page loads
-    assert not at.exception and not at.error
-    assert any(link.label == "Wall" for link in at.get("page_link"))
+    assert answer.status_code == 503
+    assert "Please try again" in text_of(answer.text)
+    again = re.search(r'<a[^>]*href="([^"]+)"[^>]*>Try again</a>', answer.text)
+    assert again and again.group(1) == f"/e/{event.code}"
+    assert p.client.get(again.group(1)).status_code == 200  # the disk is back: the page loads
 
 
 def _page_that_faults(url_path: str, cause: str) -> None:
@@ -406,9 +413,7 @@ def _page_that_faults(url_path: str, cause: str) -> None:
 @pytest.mark.parametrize(
     "url_path, shows",
     [
-        ("", "phone"),
-        ("wall", "phone"),
-        ("feedback", "phone"),
+        ("", "phone"),  # the index: anyone who types the bare address
         ("projector", "room"),
         ("facilitator", "staff"),
         ("organiser", "staff"),

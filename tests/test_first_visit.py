@@ -1,10 +1,12 @@
 """A phone's first visit downloads no font file (issue #5: at most 700 KB).
 
-Three things keep the fonts away, each checked here: attendee screens ask
-for no Material icon (emoji instead; Streamlit's own expander chevron on the
-Table page still uses the icon font), the theme uses the device's own fonts,
-and `python -m eventkit serve` takes the font preloads out of what nginx serves.
-The bytes themselves are measured in Chromium by bench/first_visit.py.
+Attendee screens are plain HTML (eventkit/web): their policy lets the browser
+fetch no font at all, and each page is under 30 KB (issue 20). For the
+Streamlit pages (staff, and the index at `/`) three things keep the fonts
+away, each checked here: the index asks for no Material icon (emoji instead),
+the theme uses the device's own fonts, and `python -m eventkit serve` takes
+the font preloads out of what nginx serves. The bytes themselves are measured
+in Chromium by bench/first_visit.py.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import re
 import tomllib
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from eventkit.cli.serve import nginx_config, without_font_downloads
+from eventkit.web import store as web_store
+from tests.every import assert_every
+from tests.web_client import Phone, web_app
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static" / "static"
@@ -78,7 +82,9 @@ def test_theme_uses_the_devices_fonts():
     assert "headingFont" not in theme or theme["headingFont"] == theme["font"]
 
 
-# --- Attendee screens draw no Material icon ----------------------------------------
+# --- Attendee screens (HTML) load no font; the index draws no Material icon -----------------
+
+FIRST_VISIT_BYTES = 30_000  # issue 20: a phone's first visit, all in
 
 
 def protos(node):
@@ -89,41 +95,46 @@ def protos(node):
         yield from protos(child)
 
 
-def material_icons(page: str, **params) -> list[str]:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = str(value)
-    at.switch_page(page).run()
+def test_the_index_draws_no_material_icon(app_db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # `/`: the index
     assert not at.exception
-    return [m for proto in protos(at._tree) for m in re.findall(r":material/\w+:", str(proto))]
+    assert [m for proto in protos(at._tree) for m in re.findall(r":material/\w+:", str(proto))] == []
 
 
-SCREENS = [  # (what is live, page, table)
-    ("welcome", "pages/attendee_now.py", "1"),
-    ("poll", "pages/attendee_now.py", "1"),
-    ("wall", "pages/attendee_now.py", "1"),
-    ("tables", "pages/attendee_now.py", "1"),
-    ("evaluation", "pages/attendee_now.py", "1"),
-    ("poll", "pages/attendee_wall.py", "1"),  # with the "a question is open" banner
-    ("welcome", "pages/attendee_table.py", "1"),
-    ("evaluation", "pages/attendee_evaluation.py", "1"),
-    ("welcome", "pages/privacy.py", ""),
+SCREENS = [  # (what is live, the page under /e/CODE, the table joined)
+    ("welcome", "", None),
+    ("poll", "", None),
+    ("wall", "", None),
+    ("tables", "", None),
+    ("evaluation", "", None),
+    ("poll", "/wall", None),
+    ("tables", "/table", 1),
+    ("evaluation", "/feedback", None),
+    ("welcome", "/privacy", None),
 ]
 
 
-@pytest.mark.parametrize(("live", "page", "table"), SCREENS)
-def test_attendee_screens_draw_no_material_icon(app_db, live, page, table):
+def test_attendee_screens_load_no_font_and_fit_a_first_visit(app_db):
     store, event = app_db
     poll = store.list_polls(event.id)[0]
     store.set_poll_state(poll.id, "open")
     store.set_eval_open(event.id, True)
-    store.set_live(event.id, live, poll.id if live == "poll" else None)
-    params = {"event": event.code, **({"table": table} if table else {})}
-    assert material_icons(page, **params) == []
 
+    def check(screen) -> None:
+        live, page, table = screen
+        store.set_live(event.id, live, poll.id if live == "poll" else None)
+        web_store.reads().expire_all()
+        p = Phone(web_app(), event.code)
+        p.join(table)
+        answer = p.client.get(f"{p.base}{page}")
+        assert answer.status_code == 200
+        policy = answer.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "font-src" not in policy  # the browser may fetch no font
+        assert "@font-face" not in answer.text and "url(" not in answer.text and "<link" not in answer.text
+        assert len(answer.content) <= FIRST_VISIT_BYTES, len(answer.content)
 
-def test_join_screen_draws_no_material_icon(app_db):
-    assert material_icons("pages/attendee_now.py") == []
+    assert_every([(f"{live} on /e/CODE{page}", (live, page, table)) for live, page, table in SCREENS], check)
+    assert Phone(web_app(), event.code).client.get("/join").status_code == 200
 
 
 def test_browser_tab_icon_is_an_emoji():

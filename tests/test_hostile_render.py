@@ -1,123 +1,76 @@
-"""Nothing injected on screen: hostile attendee text is rendered with st.text only.
+"""Nothing injected on a phone: hostile attendee text on the HTML pages is shown as typed, and inert.
 
-The pages are driven with Streamlit's AppTest. Every accepted corpus entry
-is posted (wall note, table note, pending note, evaluation answer); the
-pages must show each exactly, in a text element, and no Markdown-rendering
-element (markdown, caption, title, alerts...) may carry attendee text. The
-query-string parameters take the corpus too, without an exception.
+The pages are driven over HTTP (Starlette's TestClient). The whole accepted
+corpus is shown on each page that lists attendee text: the Wall
+(tests/test_web_wall.py, test_hostile_notes_are_inert), the Table's notes
+(tests/test_web_table.py), the evaluation's answers (tests/test_web_feedback.py)
+and polls (tests/test_web_vote.py). Here: a phone's own notes waiting for
+approval, text refused for its length (kept as typed, the limit named), and
+hostile values in the address (code, table, token, question), never a crash.
 """
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 import pytest
-from streamlit.testing.v1 import AppTest
+from markupsafe import escape
 
-from eventkit import ui
-from eventkit.access import security
 from eventkit.models import EVAL_TEXT_MAX_CHARS, NOTE_MAX_CHARS, TABLE_NOTE_MAX_CHARS
-from eventkit.storage import Store
-from tests.app_pages import app_database, demo_in, open_page, shown_texts
+from eventkit.web import device
+from eventkit.web import store as web_store
+from tests.every import assert_every
 from tests.hostile import corpus
-
-# Element kinds whose body Streamlit renders as Markdown (or LaTeX/HTML).
-MARKDOWN_KINDS = (
-    "markdown",
-    "caption",
-    "title",
-    "header",
-    "subheader",
-    "info",
-    "success",
-    "warning",
-    "error",
-    "exception",
-    "latex",
-    "toast",
-)
-
+from tests.web_client import ORIGIN, Phone, text_of, web_app
 
 NOTES = corpus.accepted(NOTE_MAX_CHARS)
-TABLE_NOTES = corpus.accepted(TABLE_NOTE_MAX_CHARS)
+# Tags a page may carry; attendee text must add none.
+TAG = re.compile(r"<\s*([a-zA-Z][\w-]*)")
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_spec):
-    """A fresh demo database that the app (and the test) both use."""
-    with app_database(tmp_path / "eventkit.db", monkeypatch) as path:
-        yield demo_in(path, demo_spec)
-
-
-def _markdown_bodies(at: AppTest) -> list[str]:
-    bodies = []
-    for kind in MARKDOWN_KINDS:
-        bodies.extend(str(getattr(e, "value", "") or getattr(e, "body", "")) for e in getattr(at, kind, []))
-    bodies.extend(str(getattr(b, "label", "")) for b in at.button)
-    return bodies
-
-
-def _assert_only_as_text(at: AppTest, texts: list[str]) -> None:
-    assert not at.exception, at.exception
-    shown = shown_texts(at)
-    missing = [t for t in texts if t not in shown]
-    assert not missing, f"{len(missing)} notes not shown literally, e.g. {missing[:3]!r}"
-    bodies = "\n".join(_markdown_bodies(at))
-    # Short texts ("-", "?", "NULL") occur in ordinary copy; distinctive ones must not.
-    leaked = [t for t in texts if len(t) >= 6 and t in bodies]
-    assert not leaked, f"attendee text in a Markdown element: {leaked[:3]!r}"
-
-
-def _post_all(store: Store, event, texts: list[str], post) -> None:
-    """Post each text as a different participant (the posting limit is per participant)."""
-    for text in texts:
-        me = store.join(event.id, security.new_token(), table_no=1)
-        post(me, text)
-
-
-def test_wall_shows_every_hostile_note_as_plain_text(app_db):
+def phone(app_db):
     store, event = app_db
-    prompt = store.list_prompts(event.id)[0]
-    _post_all(store, event, NOTES, lambda me, t: store.add_note(prompt.id, me.id, t))
-    at = open_page("pages/attendee_wall.py", event="FIFE16")
-    assert len(at.text) < 2 * ui.PHONE_WALL_NOTES  # a phone lists the latest few by default
-    at.toggle(key="wall-all").set_value(True).run()
-    _assert_only_as_text(at, NOTES)
-    assert at.subheader[0].value == f"{len(NOTES)} notes so far"
-    assert len(NOTES) >= 150
+    p = Phone(web_app(), event.code)
+    p.join(table=1)
+    return store, event, p
 
 
-def test_own_pending_notes_are_plain_text_too(app_db):
-    store, event = app_db
+def _post(p: Phone, path: str, data: dict):
+    token = device.form_token(p.client.cookies.get("ek_device"))
+    return p.client.post(f"{p.base}/{path}", data={"form_token": token, **data}, headers={"origin": ORIGIN})
+
+
+def _tags(html: str) -> list[str]:
+    return TAG.findall(re.sub(r"(?s)<style>.*?</style>|<script>.*?</script>", "", html))
+
+
+def test_own_pending_notes_are_shown_as_typed_and_inert(phone):
+    store, event, p = phone
     store.set_moderation(event.id, premoderate=True, word_filter=[])
-    token = security.new_token()
-    me = store.join(event.id, token)
+    web_store.reads().expire_all()
     prompt = store.list_prompts(event.id)[0]
+    plain = _tags(p.client.get(f"{p.base}/wall").text)
     mine = [t for t in NOTES if "<" in t or "[" in t or ":" in t][:5]  # the posting limit allows five
     for text in mine:
-        store.add_note(prompt.id, me.id, text)
-    at = open_page("pages/attendee_wall.py", event="FIFE16", p=token)
-    _assert_only_as_text(at, mine)
+        assert _post(p, "wall/post", {"prompt": str(prompt.id), "note": text}).status_code == 303
+    html = p.client.get(f"{p.base}/wall").text
+    words = text_of(html)
+    assert [t for t in mine if " ".join(t.split()) not in words] == []
+    assert _tags(html).count("div") == plain.count("div") + len(mine)  # one box per waiting note, nothing else
+    assert [t for t in _tags(html) if t not in ("div", "p")] == [t for t in plain if t not in ("div", "p")]
 
 
-def test_table_notes_are_plain_text(app_db):
-    store, event = app_db
-    table = store.table_by_number(event.id, 1)
-    vignette = table.vignettes[0]
-    store.give_consent(table.id, store.join(event.id, security.new_token(), table_no=1).id)
-    _post_all(store, event, TABLE_NOTES, lambda me, t: store.add_table_note(vignette.id, me.id, "", t))
-    token = security.new_token()
-    store.join(event.id, token, table_no=1)
-    at = open_page("pages/attendee_table.py", event="FIFE16", p=token, table="1")
-    _assert_only_as_text(at, TABLE_NOTES)
-
-
-def test_submitting_a_hostile_note_through_the_page(app_db):
-    store, event = app_db
-    at = open_page("pages/attendee_wall.py", event="FIFE16")
-    at.text_area[0].input("<script>alert(1)</script> [x](javascript:alert(1)) :red[x]")
-    at.button[0].click().run()
-    assert not at.exception
-    assert [s.value for s in at.success] == ["Thanks! Your note is on the wall."]
-    assert "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]" in shown_texts(at)
+def test_a_hostile_note_posted_through_the_page_is_shown_as_typed(phone):
+    store, event, p = phone
+    prompt = store.list_prompts(event.id)[0]
+    text = "<script>alert(1)</script> [x](javascript:alert(1)) :red[x]"
+    answer = _post(p, "wall/post", {"prompt": str(prompt.id), "note": text})
+    assert answer.status_code == 303
+    html = p.client.get(answer.headers["location"]).text
+    assert str(escape(text)) in html and "<script>alert(1)" not in html
+    assert "Thanks! Your note is on the wall." in text_of(html)
 
 
 REFUSALS = [
@@ -128,86 +81,63 @@ REFUSALS = [
 ]
 
 
-def _scribe(at: AppTest) -> tuple:
-    return next(t for t in at.text_area if t.label == "Note"), next(b for b in at.button if b.label == "Add note")
-
-
 @pytest.mark.parametrize(("text", "message"), REFUSALS, ids=["blank", "zero-width", "1MB", "2001"])
-def test_refused_note_gets_a_clear_message_and_keeps_the_text(app_db, text, message):
+def test_refused_note_gets_a_clear_message_and_keeps_the_text(phone, text, message):
     """Nothing cut short, nothing lost: the box takes any length, an over-long note is refused
     with the limit named, nothing is stored, and the text stays in the box to be shortened."""
-    store, event = app_db
-    at = open_page("pages/attendee_wall.py", event="FIFE16")
-    assert not at.text_area[0].max_chars, "Streamlit would silently cut the note to max_chars"
-    at.text_area[0].input(text)
-    at.button[0].click().run()
-    assert not at.exception
-    assert [e.value for e in at.error] == [message.format(limit=NOTE_MAX_CHARS)]
-    assert at.text_area[0].value == text
+    store, event, p = phone
+    prompt = store.list_prompts(event.id)[0]
+    page = p.client.get(f"{p.base}/wall").text
+    assert "maxlength" not in page.split('name="note"', 1)[1].split(">", 1)[0], "the browser would cut the note"
+    answer = _post(p, "wall/post", {"prompt": str(prompt.id), "note": text})
+    assert answer.status_code == 400
+    assert message.format(limit=NOTE_MAX_CHARS) in text_of(answer.text)
+    assert f">{text}</textarea>" in answer.text
     assert store.list_notes(event.id, ("visible", "pending", "hidden")) == []
-    at.text_area[0].input("Shorter now.")
-    at.button[0].click().run()
-    assert [s.value for s in at.success] == ["Thanks! Your note is on the wall."] and not at.error
-    assert at.text_area[0].value == "", "a posted note leaves the box empty for the next one"
+    answer = _post(p, "wall/post", {"prompt": str(prompt.id), "note": "Shorter now."})
+    assert answer.status_code == 303
+    assert "></textarea>" in p.client.get(answer.headers["location"]).text  # empty for the next note
     assert [n.text for n in store.list_notes(event.id)] == ["Shorter now."]
 
 
 @pytest.mark.parametrize(
     ("size", "refused"), [(TABLE_NOTE_MAX_CHARS, False), (TABLE_NOTE_MAX_CHARS + 1, True), (1_000_000, True)]
 )
-def test_long_table_note_is_stored_whole_or_refused_and_kept(app_db, size, refused):
-    store, event = app_db
-    token = security.new_token()
-    store.give_consent(store.table_by_number(event.id, 1).id, store.join(event.id, token, table_no=1).id)
-    at = open_page("pages/attendee_table.py", event="FIFE16", p=token, table="1")
-    box, add = _scribe(at)
-    assert not box.max_chars
-    box.input("n" * size)
-    add.click().run()
-    assert not at.exception
-    box, _ = _scribe(at)
-    notes = store.list_table_notes(store.table_by_number(event.id, 1).id)
+def test_long_table_note_is_stored_whole_or_refused_and_kept(phone, size, refused):
+    store, event, p = phone
+    _post(p, "table/consent", {"agree": "yes"})
+    table = store.table_by_number(event.id, 1)
+    answer = _post(p, "table/note", {"about": f"{table.vignettes[0].id}-0", "note": "n" * size})
+    notes = store.list_table_notes(table.id)
     if refused:
-        assert [e.value for e in at.error] == [
-            f"That is {size:,} characters; the limit is {TABLE_NOTE_MAX_CHARS:,}. Please shorten it."
-        ]
-        assert box.value == "n" * size and notes == []
+        assert answer.status_code == 400
+        assert f"That is {size:,} characters; the limit is {TABLE_NOTE_MAX_CHARS:,}. Please shorten it." in text_of(
+            answer.text
+        )
+        assert f">{'n' * size}</textarea>" in answer.text and notes == []
     else:
-        assert [s.value for s in at.success] == ["Note added."] and box.value == ""
+        assert answer.status_code == 303
         assert [n.text for n in notes] == ["n" * size]
 
 
-def test_long_evaluation_answer_is_refused_and_kept(app_db):
-    store, event = app_db
+def test_long_evaluation_answer_is_refused_and_kept(phone):
+    store, event, p = phone
     store.set_eval_open(event.id, True)
-    token = security.new_token()
-    me = store.join(event.id, token)
+    web_store.reads().expire_all()
     item = next(i for i in store.list_eval_items(event.id) if i.kind == "text")
-    at = open_page("pages/attendee_evaluation.py", event="FIFE16", p=token)
-    box = at.text_area(key=f"eval-{item.id}")
-    assert not box.max_chars
-    box.input("e" * 1_000_000)
-    next(b for b in at.button if b.label == "Send my feedback").click().run()
-    assert not at.exception
-    assert [e.value for e in at.error] == [
-        f"“{item.text}”: That is 1,000,000 characters; the limit is {EVAL_TEXT_MAX_CHARS:,}. Please shorten it."
-    ]
-    assert at.text_area(key=f"eval-{item.id}").value == "e" * 1_000_000
+    answer = _post(p, "feedback", {f"item-{item.id}": "e" * 1_000_000})
+    assert answer.status_code == 400
+    assert f"That is 1,000,000 characters; the limit is {EVAL_TEXT_MAX_CHARS:,}." in text_of(answer.text)
+    assert f">{'e' * 1_000_000}</textarea>" in answer.text
+    me = store.participant_by_token(event.id, p.client.cookies.get("ek_device"))
     assert store.my_evaluation(event.id, me.id) == {}
 
 
-def test_every_attendee_text_box_says_its_limit(app_db):
-    store, event = app_db
-    store.set_eval_open(event.id, True)
-    token = security.new_token()
-    store.join(event.id, token, table_no=1)
-    for page, limit in [
-        ("pages/attendee_wall.py", NOTE_MAX_CHARS),
-        ("pages/attendee_table.py", TABLE_NOTE_MAX_CHARS),
-        ("pages/attendee_evaluation.py", EVAL_TEXT_MAX_CHARS),
-    ]:
-        at = open_page(page, event="FIFE16", p=token)
-        assert any(f"up to {limit:,} characters" in c.value.lower() for c in at.caption), page
+def test_the_wall_and_table_text_boxes_say_their_limit(phone):
+    store, event, p = phone
+    _post(p, "table/consent", {"agree": "yes"})
+    for page, limit in [("wall", NOTE_MAX_CHARS), ("table", TABLE_NOTE_MAX_CHARS)]:
+        assert f"Up to {limit:,} characters." in text_of(p.client.get(f"{p.base}/{page}").text), page
 
 
 # Text that cannot travel in a URL at all (lone surrogates) is left out: it never reaches a page.
@@ -223,21 +153,32 @@ DIGITS = [
 ]
 
 
-@pytest.mark.slow  # about 150 page runs each
-@pytest.mark.parametrize("page", ["pages/attendee_table.py", "pages/attendee_wall.py", "pages/privacy.py"])
-def test_query_parameters_never_crash_a_page(app_db, page):
-    """Hostile event=, table= and p= values: a clear message or a normal page, never an exception."""
-    at = open_page(page)
-    tried = 0
-    for name, text in SAMPLE + DIGITS:
-        for params in ({"event": text}, {"event": "FIFE16", "table": text}, {"event": "FIFE16", "p": text}):
-            at.query_params.clear()
-            at.query_params.update(params)
-            at.run()
-            tried += 1
-            assert not at.exception, (name, params, at.exception)
-            if "event" in params and params["event"] == "FIFE16":
-                assert at.title, (name, params, "the page should still render for the demo event")
-            p = at.query_params.get("p")
-            assert p is None or p == text or security.looks_like_token(p), (name, params)
-    assert tried >= 150
+@pytest.mark.slow  # about 1,000 requests
+def test_hostile_values_in_the_address_never_crash_a_page(phone):
+    """Hostile event codes, table=, p=, q= and paths: a clear page or a redirect, never a crash,
+    never the raw value in the page, never a participant for a made-up token."""
+    store, event, p = phone
+    joined = store.count_participants(event.id)
+
+    def check(text: str) -> None:
+        quoted = quote(text, safe="")
+        for path, params in [
+            ("/", {"event": text}),
+            ("/", {"event": event.code, "table": text}),
+            ("/join", {"event": text}),
+            (f"/e/{quoted}", {}),
+            (f"/e/{quoted}/wall", {}),
+            (f"{p.base}/join", {"table": text}),
+            (f"{p.base}/join", {"p": text}),
+            (f"{p.base}/wall", {"q": text}),
+            (f"{p.base}/table", {"choose": text}),
+            (f"{p.base}/privacy", {}),
+        ]:
+            answer = p.client.get(path, params=params)
+            assert answer.status_code in (200, 303, 400, 404), (path, params, answer.status_code)
+            if len(text) >= 6 and "<" in text:
+                assert text not in answer.text, (path, params)
+
+    assert_every([(name, text) for name, text in SAMPLE + DIGITS], check)
+    assert store.count_participants(event.id) == joined  # this phone's cookie: no new device, no token taken
+    assert len(SAMPLE + DIGITS) >= 15

@@ -1,9 +1,9 @@
 """Nobody identified: no IP address, user agent or participant token is kept anywhere.
 
-A real server is rehearsed with eventkit.rehearse (simulated phones; the
-websocket client announces itself as Python/websockets: the run's shared
-rehearsal, tests/live_server.py) and visited by a real Chromium phone
-(Mozilla/… Chrome/…). Then the database file and its WAL,
+A real server is rehearsed with eventkit.rehearse (simulated phones on the
+HTML pages: the run's shared rehearsal, tests/live_server.py) and visited by
+a real Chromium phone (Mozilla/… Chrome/…), each identified by its device
+cookie (eventkit/web/device.py). Then the database file and its WAL,
 every export (CSVs, long CSV, ZIP with its database copy, backup, event file,
 HTML report) and the server log are scanned: no IP address, no user agent,
 no participant token (and no token hash in any export). Deleting the event
@@ -21,16 +21,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from eventkit.access import security
-from eventkit.event.demo import ensure_demo
 from eventkit.outputs import exports, report
 from eventkit.storage import Store, StoreError
 from tests.browser.conftest import CHROMIUM, missing
 from tests.engines import db_bytes
 from tests.live_server import Server
+from tests.web_client import Phone, text_of, web_app
 
 REPO = Path(__file__).resolve().parents[1]
 IPV4 = re.compile(rb"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")
@@ -111,22 +109,21 @@ def _copy_database_files(db: Path, folder: Path) -> Path:
 
 
 def _browser_visit(server: Server, event) -> str:
-    """A real Chromium phone posts a note; returns the token in its link."""
+    """A real Chromium phone scans the printed link and posts a note; returns its device token (cookie)."""
     if not Path(CHROMIUM).exists():
         missing("needs /usr/bin/chromium")
     from playwright.sync_api import expect, sync_playwright
 
-    token = security.new_token()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.goto(f"{server.url}/wall?event={event.code}&p={token}")
-        page.get_by_role("textbox").wait_for()
-        if page.get_by_role("dialog").count():  # Streamlit's first-visit "Page not found" (streamlit#9992)
-            page.keyboard.press("Escape")
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(f"{server.url}/?event={event.code}")
+        page.goto(f"{server.url}/e/{event.code}/wall")
         page.get_by_role("textbox").fill("Chromium was here")
         page.get_by_role("button", name="Post note").click()
         expect(page.get_by_text("Thanks! Your note is on the wall.")).to_be_visible(timeout=20_000)
+        token = next(c["value"] for c in context.cookies() if c["name"] == "ek_device")
         browser.close()
     return token
 
@@ -265,23 +262,16 @@ def test_purge_expired_command_line(tmp_path):
     assert run("list").stdout == "no events\n"
 
 
-def test_privacy_notice_shows_the_events_retention(tmp_path, monkeypatch):
-    path = tmp_path / "eventkit.db"
-    monkeypatch.setenv("EVENTKIT_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    store = Store(path)
-    ensure_demo(store)
-    store.set_retention_days(store.event_by_code("FIFE16").id, 45)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["event"] = "FIFE16"
-    at.switch_page("pages/privacy.py").run()
-    assert not at.exception
-    body = " ".join(m.value for m in at.markdown)
-    assert "45 days" in body
-    assert "IP address" in body
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def test_privacy_notice_shows_the_events_retention(app_db):
+    store, event = app_db
+    store.set_retention_days(event.id, 45)
+    phone = Phone(web_app(), event.code)
+    phone.join()
+    words = text_of(phone.client.get(f"{phone.base}/privacy").text)
+    assert "45 days" in words
+    assert "IP address" in words
+    # The retired Streamlit notice's address reaches this one.
+    assert phone.client.get("/privacy", params={"event": event.code}).headers["location"] == f"{phone.base}/privacy"
 
 
 # --- Streamlit's size limits -----------------------------------------------------------------------

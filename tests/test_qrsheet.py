@@ -41,6 +41,11 @@ def test_join_url(table, expected):
     assert links.join_url(BASE + "/", "FIFE16", table) == expected
 
 
+def test_a_page_link_opens_that_html_page():
+    # The projector's feedback QR code: the HTML feedback page (a phone not yet joined goes through the join).
+    assert links.join_url(BASE + "/", "FIFE16", page="feedback") == f"{BASE}/e/FIFE16/feedback"
+
+
 @pytest.mark.parametrize(
     "typed,expected",
     [

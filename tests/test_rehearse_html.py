@@ -3,7 +3,7 @@
 The page readers are checked on hand-written inputs (table-driven) and on the
 pages the real templates render (so a template change that blinds the phone
 fails here, not in a capacity run); the phone itself in a small rehearsal
-against a real `streamlit run` server with EVENTKIT_PHONE_PAGES=html.
+against a real `streamlit run` server, whose printed links reach the HTML pages.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Pages: no stray "True" after organiser actions; Sign out; organiser text is never Markdown on phones.
+"""Pages: no stray "True" after organiser actions; Sign out; organiser text is never Markdown or HTML on a screen.
 
 Issue 13: `ui.organiser_unlocked() or st.stop()` was an expression statement,
 which Streamlit "magic" printed as a monospaced True after organiser actions.
 Issue 12 §5: the event title and a poll's "Source:" caption rendered as
-Markdown on phones. Organiser text in a title, caption, alert, label or
-option goes through ui.plain (every Markdown character escaped, addresses
-not linked); prose goes through st.text.
+Markdown on phones. On the Streamlit screens organiser text in a title,
+caption, alert, label or option goes through ui.plain (every Markdown
+character escaped, addresses not linked); prose goes through st.text. The
+phones' HTML pages escape it (Jinja2 autoescape) and render no Markdown.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from eventkit.event.demo import DEMO_PASSCODE, ensure_demo
 from eventkit.event.sample import populate_sample
 from eventkit.storage import Store
 from eventkit.ui import routes
+from eventkit.web import store as web_store
 from tests.app_pages import app_database, open_page
+from tests.web_client import Phone, text_of, web_app
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "test-organiser-pw-staff"
@@ -197,47 +200,61 @@ def _leaks(at: AppTest) -> list[str]:
     return leaks
 
 
-def _screens(store: Store, event_id: int, poll) -> list[tuple[str, AppTest]]:
-    token = {"event": "FIFE16", "p": "hostile-title-token-01", "table": "1"}
-    screens = [("welcome", _open("pages/attendee_now.py", False, **token))]
-    store.set_live(event_id, "poll", poll.id)
-    store.set_poll_state(poll.id, "open")
-    ui.reads().expire_all()
-    voting = _open("pages/attendee_now.py", False, **token)
-    first_option = f"vote-{poll.id}-{poll.options[0].id}"
-    next(b for b in voting.button if b.key == first_option).click().run()
-    screens.append(("voted", voting))
-    store.set_poll_state(poll.id, "revealed")
-    ui.reads().expire_all()
-    screens.append(("revealed", _open("pages/attendee_now.py", False, **token)))
-    store.set_eval_open(event_id, True)
-    ui.reads().expire_all()
-    table = _open("pages/attendee_table.py", False, **token)
-    scribe = store.participant_by_token(event_id, token["p"]).id
-    store.give_consent(store.table_by_number(event_id, 1).id, scribe)  # table notes are recorded only with consent
-    store.add_table_note(store.table_by_number(event_id, 1).vignettes[0].id, scribe, HOSTILE["prompt"], "a note")
-    table.run()
-    screens += [
-        ("table", table),
-        ("wall", _open("pages/attendee_wall.py", False, **token)),
-        ("feedback", _open("pages/attendee_evaluation.py", False, **token)),
+def _staff_screens() -> list[tuple[str, AppTest]]:
+    return [
         ("sign-in", _open("pages/facilitator.py", False, event="FIFE16")),
         ("projector", _open("pages/projector.py", False, event="FIFE16")),
     ]
+
+
+def test_hostile_organiser_text_is_never_markdown_on_the_projector(hostile):
+    store, event_id, poll = hostile
+    store.set_live(event_id, "poll", poll.id)
+    store.set_poll_state(poll.id, "revealed")
+    problems = {}
+    for name, at in _staff_screens():
+        if at.exception or _leaks(at):
+            problems[name] = (list(at.exception), _leaks(at))
+    assert not problems
+
+
+def _phone_screens(store: Store, event_id: int, poll) -> list[tuple[str, str]]:
+    """(name, HTML) of every phone screen that shows organiser text, through the HTML pages."""
+    phone = Phone(web_app(), "FIFE16")
+    phone.join(table=1)
+    screens = [("welcome", phone.now().text)]
+    store.set_live(event_id, "poll", poll.id)
+    store.set_poll_state(poll.id, "open")
+    web_store.reads().expire_all()
+    phone.vote(poll.id, poll.options[0].id)
+    screens.append(("voted", phone.now().text))
+    store.set_poll_state(poll.id, "revealed")
+    web_store.reads().expire_all()
+    screens.append(("revealed", phone.now().text))
+    store.set_eval_open(event_id, True)
+    web_store.reads().expire_all()
+    scribe = store.participant_by_token(event_id, phone.client.cookies.get("ek_device")).id
+    store.give_consent(store.table_by_number(event_id, 1).id, scribe)  # table notes are recorded only with consent
+    store.add_table_note(store.table_by_number(event_id, 1).vignettes[0].id, scribe, HOSTILE["prompt"], "a note")
+    for page in ("table", "wall", "feedback"):
+        screens.append((page, phone.client.get(f"{phone.base}/{page}").text))
     return screens
 
 
-def test_hostile_organiser_text_is_never_markdown_on_phones_or_the_projector(hostile):
+def test_hostile_organiser_text_is_shown_as_typed_and_inert_on_phones(hostile):
+    """The HTML pages escape every organiser text (Jinja2 autoescape) and never render Markdown:
+    it all shows as typed, and none of it becomes a tag or a link."""
     store, event_id, poll = hostile
-    problems = {}
-    shown = ""
-    for name, at in _screens(store, event_id, poll):
-        if at.exception or _leaks(at):
-            problems[name] = (list(at.exception), _leaks(at))
-        shown += "\n".join(_markdown_strings(at) + [t.value for t in at.text])
+    problems, shown = {}, ""
+    for name, html in _phone_screens(store, event_id, poll):
+        injected = [
+            piece for piece in ("<b>", 'href="javascript', 'href="https://evil', "<script>alert") if piece in html
+        ]
+        if injected:
+            problems[name] = injected
+        shown += " " + text_of(html)
     assert not problems
-    # ... and it is all still there, shown as typed (escaped for Markdown elements).
-    missing = [k for k, text in HOSTILE.items() if ui.plain(text) not in shown and text not in shown]
+    missing = [k for k, text in HOSTILE.items() if " ".join(text.split()) not in shown]
     assert not missing
 
 
@@ -299,3 +316,17 @@ def test_plain_leaves_ordinary_punctuation_alone():
     # A label's accessible name is the string given: an escape would be read aloud ("today\?").
     for text in ("What did you find most useful today?", "Rate it (1-5): good, bad!", "It's 84% - really."):
         assert ui.plain(text) == text
+
+
+# --- The index at `/` ---------------------------------------------------------------------------
+
+
+def test_the_index_leads_to_the_phones_join_form_and_the_staff_areas(db):
+    """`/` without ?event= is Streamlit's index (printed `/?event=` links never reach it: they are
+    sent to the HTML pages first, tests/test_web_join.py)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Join an event"]
+    assert [(b.proto.label, b.proto.url) for b in at.get("link_button")] == [("Type the event code", "/join")]
+    assert [link.label for link in at.get("page_link")] == ["Facilitator control panel", "Organiser area"]
+    assert not at.text_input  # nothing typed here: the HTML join form asks for the code

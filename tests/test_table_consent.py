@@ -3,7 +3,7 @@
 The rule: a scribe's note is saved only at a table where at least one person
 has ticked the recording consent; otherwise it is refused with a clear
 message and the text stays in the box. The scribe form says how many at the
-table have consented.
+table have consented: the HTML Table page shows it (tests/test_web_table.py, the consent tests).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import pytest
 
 from eventkit.storage import StoreError
 from eventkit.storage.tables import NO_CONSENT
-from tests.test_pages_attendee import ATTENDEE_PAGES, button, open_page
 
 # Each row: who consents (at which table), whether they then withdraw, and whether a note at table 1 is kept.
 CASES = [
@@ -48,31 +47,3 @@ def test_a_table_note_is_recorded_only_where_someone_at_the_table_consented(demo
         assert store.list_table_notes(tables[1].id) == []
     expected = sum(1 for _, t in consents if t == 1) * (not withdrawn)
     assert store.table_consent_count(tables[1].id) == (expected, 2)
-
-
-def _scribe_note(at):
-    return next(t for t in at.text_area if t.label == "Note")
-
-
-def test_the_scribe_form_says_how_many_consented_and_refuses_without_consent(app_db):
-    store, event = app_db
-    table = store.table_by_number(event.id, 1)
-    store.join(event.id, "consent-test-seated-01", 1)
-    at = open_page(ATTENDEE_PAGES["table"], event=event.code, table=1)
-    assert not at.exception
-    assert "0 of 2 people at this table have agreed to recording" in at.warning[0].value
-    _scribe_note(at).input("Referral pathways are unclear")
-    button(at, "Add note").click()
-    at.run()
-    assert [e.value for e in at.error] == [NO_CONSENT]
-    assert _scribe_note(at).value == "Referral pathways are unclear"  # kept, to save once someone consents
-    assert store.list_table_notes(table.id) == []
-
-    at.checkbox[0].check()
-    at.run()
-    assert not at.warning
-    assert any("1 of 2 people at this table has agreed to recording" in c.value for c in at.caption)
-    button(at, "Add note").click()
-    at.run()
-    assert "Note added." in [s.value for s in at.success]
-    assert [n.text for n in store.list_table_notes(table.id)] == ["Referral pathways are unclear"]

@@ -14,33 +14,41 @@ def phone(app_db):
     return store, event, Phone(web_app(), event.code)
 
 
-def test_printed_link_reaches_the_html_join_and_keeps_the_table(phone, monkeypatch):
-    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
+def test_printed_link_reaches_the_html_join_and_keeps_the_table(phone):
     _, event, p = phone
     answer = p.client.get("/", params={"event": event.code.lower(), "table": "3"})
     assert answer.status_code == 303
     assert answer.headers["location"] == f"/e/{event.code}/join?table=3"
+    assert p.client.head("/", params={"event": event.code}).headers["location"] == f"/e/{event.code}/join"
 
 
 def test_slash_without_an_event_is_left_to_streamlit(phone):
-    # Streamlit's index is not in this test app: a 404 here means the middleware let it through.
+    # Streamlit's index (the staff pages' router) is not in this test app: a 404 here means the
+    # middleware let it through.
     assert phone[2].client.get("/").status_code == 404
     assert phone[2].client.get("/", params={"event": ""}).status_code == 404
+    assert phone[2].client.post("/", params={"event": phone[1].code}).status_code == 404
 
 
-def test_printed_links_stay_on_the_streamlit_pages_unless_html_is_chosen(phone, monkeypatch):
+def test_staff_pages_naming_an_event_are_left_to_streamlit(phone):
     _, event, p = phone
-    for setting in (None, "streamlit"):
-        if setting is None:
-            monkeypatch.delenv("EVENTKIT_PHONE_PAGES", raising=False)
-        else:
-            monkeypatch.setenv("EVENTKIT_PHONE_PAGES", setting)
-        # Streamlit's index is not in this test app: a 404 means the middleware let it through.
-        assert p.client.get("/", params={"event": event.code}).status_code == 404, setting
+    for page in ("/facilitator", "/projector", "/organiser", "/organiser-qr"):
+        assert p.client.get(page, params={"event": event.code}).status_code == 404, page
 
 
-def test_a_made_up_code_reaches_the_join_form_saying_so(phone, monkeypatch):
-    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
+def test_the_retired_streamlit_attendee_addresses_reach_the_html_pages(phone):
+    _, event, p = phone
+    for page in ("wall", "table", "feedback", "privacy"):
+        answer = p.client.get(f"/{page}", params={"event": event.code.lower()})
+        assert answer.status_code == 303 and answer.headers["location"] == f"/e/{event.code}/{page}", page
+    # An unjoined phone on one of them is sent through the join, then has its page.
+    assert p.client.get(f"/e/{event.code}/wall").headers["location"] == f"/e/{event.code}/join"
+    # With an old page's token, through the join, so a phone moving over keeps its votes.
+    answer = p.client.get("/wall", params={"event": event.code, "p": "x" * 8})
+    assert answer.headers["location"] == f"/e/{event.code}/join?p=xxxxxxxx"
+
+
+def test_a_made_up_code_reaches_the_join_form_saying_so(phone):
     p = phone[2]
     answer = p.client.get("/", params={"event": "<script>x"})
     assert answer.status_code == 303

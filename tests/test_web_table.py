@@ -36,8 +36,7 @@ def _me(store, event, p):
     return store.participant_by_token(event.id, p.client.cookies.get("ek_device"))
 
 
-def test_the_table_link_lands_on_the_table_page_not_now(phone, monkeypatch):
-    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
+def test_the_table_link_lands_on_the_table_page_not_now(phone):
     store, event, p = phone
     printed = p.client.get("/", params={"event": event.code, "table": "2"})
     cookie_first = p.client.get(printed.headers["location"])  # a first visit gets its cookie and comes back

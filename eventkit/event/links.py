@@ -16,7 +16,7 @@ import logging
 import os
 import re
 import socket
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -196,9 +196,13 @@ def public_base(saved: str, port: int | None = None) -> tuple[str, str]:
 
 
 def join_url(base_url: str, code: str, table_no: int | None = None, page: str = "") -> str:
-    """The link a QR code opens: the event (on a page, e.g. feedback), and the table when given."""
+    """The link a QR code opens: `/?event=CODE[&table=N]`, which the server sends to the event's
+    HTML join (eventkit/web/asgi.py), or with a page (e.g. feedback) that HTML page, `/e/CODE/feedback`
+    (a phone that has not joined yet is sent through the join)."""
+    if page:
+        return f"{base_url.rstrip('/')}/e/{quote(code)}/{quote(page)}"
     params = {"event": code} if table_no is None else {"event": code, "table": table_no}
-    return f"{base_url.rstrip('/')}/{page}?{urlencode(params)}"
+    return f"{base_url.rstrip('/')}/?{urlencode(params)}"
 
 
 def qr_code(url: str, *, box_size: int = BOX_SIZE, border: int = BORDER) -> qrcode.QRCode:

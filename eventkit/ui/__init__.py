@@ -9,21 +9,16 @@ never this file, so imports flow one way):
   screen shares and push: eventkit/live adapted to Streamlit; runtime.py holds
   every private Streamlit call
 - cookies, roles: staff passes and role checks; faults: database faults on screen
-- identity: the attendee behind a page's URL
-- live/following.py: the parts of attendee screens that keep up with the room
-- attendee: the frame of every attendee screen (join form, links, footer)
-- voting, entry, names, organiser, facilitator, panel, projector, table,
-  export_downloads: screens' parts
+- names, organiser, facilitator, panel, projector, export_downloads: screens' parts
+
+Staff screens only: attendees' pages are plain HTML (eventkit/web), which never imports this package.
 
 This file only re-exports what pages call as `ui.x`.
 """
 
 from __future__ import annotations
 
-from .attendee import PHONE_WALL_NOTES, attendee_footer, attendee_page, join_form
-from .identity import Attendee, current_attendee, remember_participant
 from .live import configured_admin_password, reads, store
-from .live.following import follow_live, keep_in_step, live_banner, live_part, stop_following_live
 from .roles import (
     check_organiser,
     choose_organiser_event,
@@ -36,32 +31,20 @@ from .routes import link
 from .widgets import flash, has_flash, plain, show_flash, show_literal, show_prose, url_code, use_css
 
 __all__ = [
-    "PHONE_WALL_NOTES",
-    "Attendee",
-    "attendee_footer",
-    "attendee_page",
     "check_organiser",
     "choose_organiser_event",
     "configured_admin_password",
-    "current_attendee",
     "flash",
-    "follow_live",
     "has_flash",
-    "join_form",
-    "keep_in_step",
     "link",
-    "live_banner",
-    "live_part",
     "organiser_event",
     "organiser_unlocked",
     "plain",
     "reads",
-    "remember_participant",
     "require_organiser",
     "show_flash",
     "show_literal",
     "show_prose",
-    "stop_following_live",
     "store",
     "unlock_organiser",
     "url_code",

@@ -1,9 +1,9 @@
 """When the database cannot be used: a clear message instead of Streamlit's generic error page.
 
 A full disk, a read-only or unopenable database file or a disk error reaches
-the pages as StorageFault. Phones say that nothing was lost and to try again
-(forms keep what was typed: they catch it as a StoreError and empty nothing);
-staff pages show a banner naming the cause and what to do; the projector, in
+the pages as StorageFault. The index (`/`, which anyone may open) says that
+nothing was lost and to try again (phones' HTML pages do the same in
+eventkit/web/frame.py, forms keeping what was typed); staff pages show a banner naming the cause and what to do; the projector, in
 front of the room, says only that it is retrying. The store logs the cause
 once. Three places catch it: every page run (run_page, in the router), every
 fragment (shielded) and every form or action (as any StoreError). Staff
@@ -27,7 +27,7 @@ ATTENDEE = "attendee"
 STAFF = "staff"
 ROOM = "room"  # the projector: seen by everyone
 QUIET = "quiet"  # a timer that draws nothing: the visible parts of the page say it
-ATTENDEE_PATHS = {"", "wall", "table", "feedback", "privacy"}  # url paths of the attendee pages (ui/routes)
+ATTENDEE_PATHS = {""}  # the index (ui/routes): anyone who types the bare address, attendees included
 PHONE_PAGE_MESSAGE = (
     "This page cannot load just now: the server cannot reach the event's data. "
     "Nothing you sent before was lost — please try again in a moment."

@@ -16,11 +16,7 @@ import streamlit as st
 # Every page of the app, by name. Everything else refers to a page through
 # these names (st.Page and st.page_link take the file; tests/test_layering.py
 # checks that no other product file spells out a "pages/" path).
-NOW = "pages/attendee_now.py"
-WALL = "pages/attendee_wall.py"
-TABLE = "pages/attendee_table.py"
-FEEDBACK = "pages/attendee_evaluation.py"
-PRIVACY = "pages/privacy.py"
+HOME = "pages/home.py"
 PROJECTOR = "pages/projector.py"
 CONTROL_PANEL = "pages/facilitator.py"
 ORGANISER = "pages/organiser.py"
@@ -32,15 +28,10 @@ EXPORTS = "pages/organiser_exports.py"
 SEATING = "pages/organiser_seating.py"
 QR_CODES = "pages/organiser_qr.py"
 
-# (file, title, url path). Attendees' QR codes open /?event=CODE&table=N:
-# the first page is the default one, served at "/".
+# (file, title, url path). The first page is the default one, served at "/" (the index). Attendees'
+# pages are HTML (eventkit/web): their QR codes' /?event=CODE never reaches Streamlit (eventkit/web/asgi.py).
 PAGES = (
-    # Attendees (phones)
-    (NOW, "Now", ""),
-    (WALL, "Wall", "wall"),
-    (TABLE, "Table", "table"),
-    (FEEDBACK, "Feedback", "feedback"),
-    (PRIVACY, "Privacy", "privacy"),
+    (HOME, "eventkit", ""),
     # Facilitators: the projector and the control panel
     (PROJECTOR, "Projector", "projector"),
     (CONTROL_PANEL, "Control panel", "facilitator"),

@@ -1,7 +1,6 @@
 """A poll's answers in words: what a phone says about its vote, the reveal and the room.
 
-The same sentences as the Streamlit Now screen (eventkit/ui/voting.py, whose
-pure helpers these mirror until that screen is retired), as plain strings:
+The sentences the retired Streamlit Now screen used, as plain strings:
 templates escape them.
 """
 

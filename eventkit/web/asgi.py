@@ -1,25 +1,23 @@
 """What app.py hands to `st.App`: the attendee routes, the middleware for printed links, the lifespan.
 
-Printed QR codes and cards open `/?event=CODE[&table=N]`. `/` is also
-Streamlit's index (the staff pages' router), so a Starlette route there would
-take it from the staff. Instead PrintedLinks, a small ASGI middleware, looks at
-a GET or HEAD of `/` only: when it carries `event=`, it answers 303 to the
-event's HTML join (`/e/CODE/join?table=N`, and a Streamlit page's `p=` so a
-phone moving over keeps its votes); everything else, `/` without `event=`
-included, goes on to Streamlit untouched. Staff links never put `event=` on
-`/` (the control panel is /facilitator?event=CODE).
+The HTML pages are the only attendee interface. Printed QR codes and cards
+open `/?event=CODE[&table=N]`, and `/` is also Streamlit's index (the staff
+pages' router), so a Starlette route there would take it from the staff.
+Instead PrintedLinks, a small ASGI middleware, looks at a GET or HEAD of `/`
+only: when it carries `event=`, it answers 303 to the event's HTML join
+(`/e/CODE/join?table=N`, and an old Streamlit page's `p=` so a phone moving
+over keeps its votes); everything else, `/` without `event=` included, goes on
+to Streamlit untouched. Staff links never put `event=` on `/` (the control
+panel is /facilitator?event=CODE). A printed table link (`&table=N`) joins,
+seats the phone and lands on the table's page (/e/CODE/table), not on Now.
 
-The HTML pages now cover the attendee day (Now, Wall, Table, Feedback), but
-until the Streamlit attendee pages are retired the redirect stays opt-in:
-$EVENTKIT_PHONE_PAGES=html turns it on; unset (or =streamlit), `/?event=` opens
-the Streamlit attendee pages as before, and the HTML pages are reached at /join
-and /e/CODE. A printed table link (`&table=N`) joins, seats the phone and lands
-on the table's page (/e/CODE/table), not on Now.
+The retired Streamlit attendee pages' addresses (`/wall?event=CODE`, /table,
+/feedback, /privacy), kept in bookmarks and open tabs, go to the same page of
+the HTML event (or through its join when they carry a `p=` token).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,7 +34,8 @@ from . import feedback_pages, pages, staff_routes, stream, table_pages, unavaila
 from .frame import join_address, see_other
 from .nodelay import listening_tcp_sockets, set_nodelay_on_listeners
 
-PHONE_PAGES_ENV = "EVENTKIT_PHONE_PAGES"
+# The retired Streamlit attendee pages, by path: each now lives under /e/CODE.
+RETIRED_PAGES = {"/wall": "/wall", "/table": "/table", "/feedback": "/feedback", "/privacy": "/privacy"}
 
 
 def routes() -> list[Route]:
@@ -68,8 +67,9 @@ def routes() -> list[Route]:
 
 
 def printed_link_target(path: str, query_string: bytes) -> str | None:
-    """Where a printed link `/?event=CODE&table=N` goes now; None for every other request."""
-    if path != "/" or b"event=" not in query_string:
+    """Where a printed link `/?event=CODE&table=N` (or a retired page's `/wall?event=CODE`) goes now;
+    None for every other request."""
+    if (path != "/" and path not in RETIRED_PAGES) or b"event=" not in query_string:
         return None
     query = parse_qs(query_string.decode("latin-1"))
     typed = (query.get("event") or [""])[0].strip()
@@ -78,7 +78,10 @@ def printed_link_target(path: str, query_string: bytes) -> str | None:
         return None
     if not CODE_RE.fullmatch(code):  # the join form says there is no such event
         return "/join?" + urlencode({"event": typed[:20]})
-    return join_address(code, _first(query, "table"), _first(query, "p"))
+    token = _first(query, "p")
+    if path in RETIRED_PAGES and not token:  # the page itself; it sends a phone that has not joined to the join
+        return f"/e/{code}{RETIRED_PAGES[path]}"
+    return join_address(code, _first(query, "table"), token)
 
 
 def _first(query: dict[str, list[str]], name: str) -> str | None:
@@ -93,7 +96,7 @@ class PrintedLinks:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and os.environ.get(PHONE_PAGES_ENV) == "html":
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             target = printed_link_target(scope["path"], scope.get("query_string", b""))
             if target is not None:
                 await see_other(target)(scope, receive, send)

@@ -1,7 +1,6 @@
 """The Feedback page's view-model: the evaluation form, what was sent, and the closed states.
 
-The Store calls and rules are the Streamlit Feedback screen's
-(pages/attendee_evaluation.py): Store.list_eval_items, Store.my_evaluation,
+The Store calls and rules (those of the retired Streamlit Feedback screen): Store.list_eval_items, Store.my_evaluation,
 Store.submit_evaluation (one response per participant, replaced while the
 evaluation is open; scores and agree-scale answers 1-5; text cleaned and
 limited; at least one answer). While it is closed, a phone that has answered
@@ -73,8 +72,9 @@ def _item(item: EvalItem, value: str) -> dict:
 
 
 def typed_answers(items: list[EvalItem], fields: dict[str, str]) -> dict[int, str]:
-    """What the form sent, by item id (kept to show again when nothing was saved)."""
-    return {item.id: fields.get(f"item-{item.id}", "")[: EVAL_TEXT_MAX_CHARS * 2] for item in items}
+    """What the form sent, by item id, whole (kept to show again when nothing was saved: an answer
+    over the limit comes back as typed, with its true length, to be shortened, as on the Wall)."""
+    return {item.id: fields.get(f"item-{item.id}", "") for item in items}
 
 
 def submit(attendee: Attendee, typed: dict[int, str]) -> Problem | None:

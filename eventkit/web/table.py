@@ -1,6 +1,6 @@
 """The Table page's view-model: this phone's table, recording consent, the vignettes, the scribe's notes.
 
-The Store calls and rules are the Streamlit Table screen's (pages/attendee_table.py):
+The Store calls and rules (those of the retired Streamlit Table screen):
 Store.set_participant_table seats the phone, Store.give_consent and
 Store.withdraw_consent, Store.add_table_note (text cleaned and limited, the
 posting limit, saved only where someone at the table has consented),

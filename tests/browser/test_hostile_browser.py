@@ -24,8 +24,8 @@ from eventkit.access import security
 from eventkit.rehearse.client import StreamlitSession
 from eventkit.rehearse.screen import ERROR, SUCCESS
 from eventkit.text import TextError, clean_text
-from eventkit.ui import PHONE_WALL_NOTES
 from eventkit.ui.projector import WALL_NOTES_PER_PROMPT
+from eventkit.web.wall import PHONE_WALL_NOTES
 from tests.browser.conftest import ADMIN_PASSWORD, wait_for_streamlit
 from tests.hostile import corpus
 
