@@ -3,7 +3,7 @@
 The page readers are checked on hand-written inputs (table-driven) and on the
 pages the real templates render (so a template change that blinds the phone
 fails here, not in a capacity run); the phone itself in a small rehearsal
-against a real `streamlit run` server with EVENTKIT_PHONE_PAGES=html.
+against a real `streamlit run` server.
 """
 
 from __future__ import annotations
@@ -112,13 +112,24 @@ def test_live_value_is_the_html_elements(page, expected):
 @pytest.mark.parametrize(
     "page, expected",
     [
-        ("<script>setTimeout(check, 8000); setTimeout(check, 4000);</script>", 8.0),
-        ("<script>setTimeout(check, 2500)</script>", 2.5),
-        ("<p>no script</p>", 4.0),
+        ('<html lang="en" dir="ltr" data-follow="/e/X/live" data-stream="/e/X/events" data-live="w">', "/e/X/events"),
+        ('<html lang="en" dir="ltr">', None),
     ],
 )
-def test_follow_interval_is_the_scripts(page, expected):
-    assert read.follow_interval(page) == expected
+def test_stream_path_is_the_html_elements(page, expected):
+    assert read.stream_path(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        ('<noscript><meta http-equiv="refresh" content="10; url=/e/X"></noscript>', 10),
+        ('<meta http-equiv="refresh" content="10; url=/e/X">', None),  # only the one for pages without script
+        ("<p>no refresh</p>", None),
+    ],
+)
+def test_refresh_seconds_is_the_noscript_refresh(page, expected):
+    assert read.refresh_seconds(page) == expected
 
 
 def test_the_readers_understand_the_real_pages(app_db):
@@ -145,7 +156,8 @@ def test_the_readers_understand_the_real_pages(app_db):
         "chosen after the vote": (read.choice_form(after) or read.ChoiceForm(0, (), None)).chosen == poll.options[1].id,
         "saved banner": (read.saved_message(after) or "").startswith("Saved: your answer"),
         "live value": read.live_value(before) == phone.client.get(f"/e/{event.code}/live").text,
-        "follow interval from follow.js": read.follow_interval(before) == 4.0 and "setTimeout(check, 4000)" in before,
+        "event stream": read.stream_path(before) == f"/e/{event.code}/events",
+        "noscript refresh on Now": read.refresh_seconds(phone.now().text) == 10,
         "wall question shown": read.shown_prompt(wall) == prompt.id and prompt.id in read.wall_prompts(wall),
         "wall banner": read.saved_message(wall) == "Thanks! Your note is on the wall.",
         "+1 forms": len(read.agreeable_notes(wall)) == 1,
@@ -168,25 +180,27 @@ def html_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.mark.slow  # a real server, about 55 s
+@pytest.mark.slow  # a real server, about 60 s
 def test_html_phones_join_vote_post_and_the_database_holds_exactly_that(html_server):
-    from eventkit.rehearse.runner import phones_served, rehearse
+    from eventkit.rehearse.runner import rehearse
     from eventkit.rehearse.scenario import Settings
 
-    assert phones_served(html_server.url, "FIFE16") == "html"
     result = rehearse(
         Settings(
             url=html_server.url,
             event_code="FIFE16",
             attendees=10,
-            duration=40,  # the wall is live 6.8 s: time to follow (4 s script) before it moves on
+            duration=34,
             join_window=6,
             db=str(html_server.db),
             server_pid=html_server.proc.pid,
             seed=3,
-            phones="html",
             vote_share=1.0,
             wall_share=1.0,
+            noscript_share=0.0,  # every phone follows by the event stream (the JavaScript-off ones: below)
+            # A phone on the wall reads (1-4 s) and types (3-10 s) after following it: 20 s give every
+            # phone its turn on a loaded machine (a 6.8 s wall once left one phone without a note).
+            wall_seconds=20,
         )
     )
     latency, counts = result["latency"], result["counts"]
@@ -195,6 +209,7 @@ def test_html_phones_join_vote_post_and_the_database_holds_exactly_that(html_ser
         "every phone joined": latency["join"]["n"] == 10,
         "every phone voted": counts.get("votes") == 10 and latency["vote_ack"]["n"] >= 10,
         "every phone followed": latency["follow"]["n"] >= 10,
+        "followed by the event stream": counts.get("stream_messages", 0) >= 10 and not counts.get("live_checks"),
         "every phone posted": counts.get("wall_notes") == 10 and latency["submit_ack"]["n"] == 10,
         "bytes counted": all(counts.get(f"bytes_{w}", 0) > 0 for w in ("join", "follow", "vote", "wall")),
         "database exact": result["database_matches"],

@@ -1,16 +1,18 @@
 """One simulated attendee on the HTML pages (eventkit/web): a phone that scans, follows and takes part.
 
-Like the Streamlit phone (attendee.py) it reads only its own pages to decide
-what to do and to know what was saved, and records the same measures (join,
-follow, vote_ack, submit_ack, errors) and the same ledger, so the report and
-the database check are the same. The Stage says what the facilitator made
-live and when; the phone learns it as a browser with JavaScript does: it asks
-/e/CODE/live at the follow script's interval and loads Now again when the
-answer changes (`_live_changes`: the seam where an event stream replaces the
-polling). A vote or note counts as acknowledged only when the page after the
-POST's 303 says it was saved.
+It reads only its own pages to decide what to do and to know what was saved,
+and records the measures (join, follow, vote_ack, submit_ack, errors) and the
+ledger the report and the database check read. The Stage says what the
+facilitator made live and when; the phone learns it as its page does. Each
+Now page it loads follows the room until the phone leaves it, as follow.js
+does (`_follow_page`): an event stream on a second connection
+(http_stream.py), and Now loaded again when a message says the room moved; a
+silent or refused stream falls back to asking /e/CODE/live every 4 s. A share
+of phones (`Settings.noscript_share`) have JavaScript off: their Now page
+reloads itself at its <noscript> refresh (10 s). A vote or note counts as
+acknowledged only when the page after the POST's 303 says it was saved.
 
-Tables and Feedback are still Streamlit pages (Now links to them), so this
+The table and feedback pages are not driven yet (HTML pages since issue 20), so this
 phone follows those activities and times it, but takes part only in polls
 and the wall.
 """
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from typing import Any
 
 from .client import ProtocolError
@@ -32,16 +35,20 @@ from .http_phone import (
     agreeable_notes,
     choice_form,
     error_messages,
-    follow_interval,
     form_token,
     headings,
     live_value,
+    refresh_seconds,
     saved_message,
     shown_prompt,
+    stream_path,
     wall_prompts,
 )
+from .http_stream import EventStream, StreamRefused
 
 REFUSED_AFTER_CLOSING = ("closed", "no longer on")
+STREAM_SILENT_S = 10.0  # follow.js: no message within this, and it asks /live instead
+POLL_S = 4.0  # follow.js's interval when it asks /live
 
 
 class HttpAttendee:
@@ -53,7 +60,8 @@ class HttpAttendee:
         self.base = f"/e/{self.s.event_code}"
         self.page, self.live = "", ""  # Now as last loaded, and what it showed as live
         self.on_now = False
-        self.interval, self._next_check = 4.0, 0.0  # the follow script's
+        self.script = rng.random() >= self.s.noscript_share  # JavaScript on: follows by the event stream
+        self._page_task: asyncio.Task | None = None  # what the Now page on screen does to follow
         self._changed = asyncio.Event()  # set each time Now is shown anew
         self.done: set = set()
         self._on_now_since = float("inf")
@@ -69,21 +77,19 @@ class HttpAttendee:
         await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
         try:
             await self.join()
-            follower = asyncio.create_task(self._follow())
-            try:
-                await self.take_part()
-            finally:
-                follower.cancel()
+            await self.take_part()
         except (ProtocolError, TimeoutError, OSError) as err:
             rec.error(f"attendee {self.n}, {self.doing}: {type(err).__name__}: {err}"[:200])
         except Exception as err:  # a bug in the simulation must not look like success
             rec.error(f"attendee {self.n}: unexpected {type(err).__name__}: {err}"[:200])
         finally:
+            self._leave_page()
             await self.browser.close()
 
     async def warm_up(self) -> None:
         """Open the page once and leave (each server process loads the app before measuring)."""
         await self.join()
+        self._leave_page()
         await self.browser.close()
 
     async def fetch(self, what: str, method: str, target: str, form: dict[str, str] | None = None) -> Reply:
@@ -101,29 +107,38 @@ class HttpAttendee:
         return await self.fetch(what, "GET", reply.location)
 
     async def join(self) -> None:
-        """Scan the QR code: /?event=CODE&table=N, its 303s to join and Now, with the cookie set on the way."""
+        """Scan the table's QR card: /?event=CODE&table=N, its 303s to join and the table's page (the cookie
+        is set on the way), then Now."""
         started = time.monotonic()
         first = await self.fetch("join", "GET", f"/?event={self.s.event_code}&table={self.table}")
         if first.status != 303 or not first.location.startswith("/e/"):
             raise ProtocolError(
                 f"/?event= answered HTTP {first.status}, not 303 to the HTML pages: start the server with "
-                "EVENTKIT_PHONE_PAGES=html (or rehearse with --phones streamlit)"
+                "a version of eventkit that serves the HTML attendee pages"
             )
         reply = await self.follow_redirect("join", await self.follow_redirect("join", first))
         if reply.status != 200 or not self.token:
             raise ProtocolError(f"join ended on HTTP {reply.status} {error_messages(reply.text)[:1]}")
+        if live_value(reply.text) is None:  # a table card lands on the table's page: then tap Now
+            reply = await self.fetch("join", "GET", self.base)
         self._show_now(reply.text)
         self._on_now_since = time.monotonic()
         self.crowd.recorder.timing("join", self._on_now_since - started)
         self.crowd.ledger.joined.add(self.token)
 
     def _show_now(self, page: str) -> None:
-        """Now is on screen (loaded, or the page a POST's 303 led to): its follow script starts again."""
+        """Now is on screen (loaded, or the page a POST's 303 led to): the old page's following ends
+        (a browser closes its EventSource when it leaves a page) and the new page's starts."""
         self.page, self.live, self.on_now = page, live_value(page) or "", True
-        self.interval = follow_interval(page, self.interval)
-        self._next_check = time.monotonic() + self.interval
+        self._leave_page()
+        self._page_task = asyncio.create_task(self._follow_page(page))
         self._changed.set()
         self._changed = asyncio.Event()
+
+    def _leave_page(self) -> None:
+        task, self._page_task = self._page_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
 
     async def load_now(self, what: str = "follow") -> None:
         reply = await self.fetch(what, "GET", self.base)
@@ -131,28 +146,63 @@ class HttpAttendee:
             raise ProtocolError(f"Now answered HTTP {reply.status}")
         self._show_now(reply.text)
 
-    async def _live_checks(self) -> AsyncGenerator[str, None]:
-        """What is live, at each check of the follow script while Now is open: /live at the page's interval.
-        The seam for an event stream (/e/CODE/events, on a second connection): yield each message's value."""
-        while True:
-            await asyncio.sleep(max(self._next_check - time.monotonic(), 0))
-            self._next_check = time.monotonic() + self.interval
-            if self.on_now:  # other pages carry no follow script
-                reply = await self.fetch("follow", "GET", f"{self.base}/live")
-                self.crowd.recorder.count("live_checks")
-                if reply.status == 200:
-                    yield reply.text
+    async def _follow_page(self, page: str) -> None:
+        """What the Now page on screen does until it is left: follow.js (the event stream, or asking
+        /live every 4 s when the stream is refused or silent), or without JavaScript its <noscript>
+        refresh. A page without either (the estimate box, kept while it is there) just stays."""
+        try:
+            if not self.script:
+                if refresh := refresh_seconds(page):
+                    await asyncio.sleep(refresh)
+                    await self.load_now()
+            elif stream_target := stream_path(page):
+                await self._follow_stream(stream_target)
+        except asyncio.CancelledError:
+            raise
+        except (ProtocolError, TimeoutError, OSError) as err:
+            self.crowd.recorder.error(f"attendee {self.n}, following: {type(err).__name__}: {err}"[:200])
 
-    async def _follow(self) -> None:
-        """The follow script, in the background from join to leaving: when what is live changes, load Now."""
+    async def _follow_stream(self, target: str) -> None:
+        """follow.js: an EventSource on the page's stream; a message whose `live` differs from the
+        page's loads Now again. No message within 10 s (or a refused stream): ask /live instead."""
+        rec = self.crowd.recorder
+        stream = EventStream(self.s.url, target, dict(self.browser.cookies), self.s.timeout)
+        rec.count("streams_opened")
+        try:
+            async with asyncio.timeout(STREAM_SILENT_S) as silence:
+                async for message in stream.messages():
+                    if message.event != "live":
+                        continue
+                    silence.reschedule(None)  # heard: no fallback
+                    rec.count("stream_messages")
+                    if json.loads(message.data).get("live") != self.live:
+                        rec.count("follows")
+                        await self.load_now()
+                        return
+        except TimeoutError:
+            rec.count("streams_silent")
+        except StreamRefused:
+            rec.count("streams_refused")
+        finally:
+            await stream.close()
+            rec.count("bytes_follow", stream.wire_bytes)
+            rec.count("stream_reconnects", max(stream.connects - 1, 0))
+        await self._poll_live()
+
+    async def _poll_live(self) -> None:
+        """follow.js without a working stream: ask /live every 4 s (8 s after a failure) until it changes."""
         while True:
             try:
-                async for live in self._live_checks():
-                    if self.on_now and live != self.live:
-                        await self.load_now()
-            except (ProtocolError, TimeoutError, OSError) as err:
-                self.crowd.recorder.error(f"attendee {self.n}, following: {type(err).__name__}: {err}"[:200])
-                self._next_check = time.monotonic() + 2 * self.interval  # the script waits longer after a failure
+                reply = await self.fetch("follow", "GET", f"{self.base}/live")
+            except (ProtocolError, TimeoutError, OSError):
+                await asyncio.sleep(2 * POLL_S)
+                continue
+            self.crowd.recorder.count("live_checks")
+            if reply.status == 200 and reply.text != self.live:
+                self.crowd.recorder.count("follows")
+                await self.load_now()
+                return
+            await asyncio.sleep(POLL_S)
 
     async def wait_for(self, shown: Callable[[str], Any], moved_on: Callable[[], bool]) -> Any:
         """Until Now shows what `shown` finds (returned), or None once `moved_on()`."""
@@ -257,6 +307,7 @@ class HttpAttendee:
         """Open the wall, write a note on one of its questions, then perhaps +1 someone's; back to Now."""
         await asyncio.sleep(self.rng.uniform(1, 4))  # reading, then tapping the link
         self._on_now_since, self.on_now = float("inf"), False  # away from Now: its follow times would not be fair
+        self._leave_page()
         self.doing = "posting on the wall"
         wall = await self.fetch("wall", "GET", f"{self.base}/wall")
         prompts = wall_prompts(wall.text)
