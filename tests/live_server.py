@@ -7,7 +7,7 @@ live_server
     for the whole run and stopped at its end. Tests that use it may change what
     is live, open polls and join phones; none may delete the event.
 rehearsal
-    A Rehearsal: the rehearsal tool's small run (30 simulated phones, about
+    A Rehearsal: the rehearsal tool's small run (30 simulated HTTP phones, about
     50 s) against live_server, done once and read by every test that needs one
     (tests/test_rehearse.py checks its result, tests/test_privacy_scan.py scans
     what it left behind), with every participant token its phones used.
@@ -117,7 +117,7 @@ class Rehearsal:
 def live_server(tmp_path_factory) -> Server:
     workdir = tmp_path_factory.mktemp("live-server")
     ensure_demo(Store(workdir / "eventkit.db"))
-    server = Server(workdir / "eventkit.db", workdir / "server.log")
+    server = Server(workdir / "eventkit.db", workdir / "server.log", phone_pages="html")  # the rehearsal's phones
     server.start()
     yield server
     server.stop()
@@ -125,20 +125,23 @@ def live_server(tmp_path_factory) -> Server:
 
 @pytest.fixture(scope="session")
 def rehearsal(live_server: Server) -> Rehearsal:
-    import eventkit.rehearse.attendee as attendee
+    from eventkit.rehearse.http_attendee import HttpAttendee
     from eventkit.rehearse.runner import rehearse
     from eventkit.rehearse.scenario import Settings
 
     store = Store(live_server.db)
     event = store.event_by_code("FIFE16")
     used: list[str] = []
-    original = attendee.new_token
+    original = HttpAttendee.join
 
-    def recording_token() -> str:
-        used.append(original())
-        return used[-1]
+    async def recording_join(phone: HttpAttendee) -> None:
+        try:
+            await original(phone)
+        finally:
+            if phone.token:  # the device cookie the server set: the participant token
+                used.append(phone.token)
 
-    attendee.new_token = recording_token
+    HttpAttendee.join = recording_join  # type: ignore[method-assign]
     try:
         result = rehearse(
             Settings(
@@ -153,5 +156,5 @@ def rehearsal(live_server: Server) -> Rehearsal:
             )
         )
     finally:
-        attendee.new_token = original
+        HttpAttendee.join = original  # type: ignore[method-assign]
     return Rehearsal(live_server, store, event, result, used)

@@ -21,7 +21,6 @@ from eventkit.rehearse.metrics import ProcessTree, Recorder, percentile
 from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
 from eventkit.rehearse.verify import check, take_counts
-from eventkit.storage import Store
 from eventkit.web import stream
 
 
@@ -117,9 +116,14 @@ def test_nginx_config_passes_event_streams_on_and_has_connections_for_them(tmp_p
     assert _stream_rules(_block(conf, EVENTS_LOCATION)) == []
     assert re.fullmatch(EVENTS_LOCATION.split(" ")[-1], "/e/FIFE16/events")
     connections = int(re.search(r"worker_connections (\d+);", conf).group(1))
+    workers = int(re.search(r"worker_processes (\d+);", conf).group(1))
     open_files = int(re.search(r"worker_rlimit_nofile (\d+);", conf).group(1))
-    assert connections >= 2 * 2 * 5000  # two connections a phone, each proxied, for 5,000 phones
+    assert workers * connections >= 2 * 2 * 5000  # two connections a phone, each proxied, for 5,000 phones
     assert open_files >= connections
+    # nginx started by a user (not root) cannot raise its open files above the hard limit, often
+    # 20,000 or less (this machine's): 40,960 asked for in one process was refused, leaving 20,000
+    # for 20,480 connections. Each process's share fits, and the listener shares connections out.
+    assert open_files <= 16384 and "reuseport;" in conf
     assert conf.index(EVENTS_LOCATION) < conf.index("location / {")
 
 
@@ -183,94 +187,15 @@ def test_check_flags_any_difference(demo, what):
 
 @pytest.mark.slow  # a real server
 def test_small_rehearsal_stores_exactly_what_screens_acknowledged(rehearsal):
-    # The run's shared rehearsal (tests/live_server.py): 30 phones, seed 7, server CPU measured.
+    # The run's shared rehearsal (tests/live_server.py): 30 HTTP phones following by the event
+    # stream, seed 7, server CPU measured.
     result = rehearsal.result
     report = format_summary(result)
     assert result["database_matches"], report
     assert result["errors"] == 0, report
-    assert result["counts"].get("votes", 0) > 0 and result["counts"].get("evaluations", 0) > 0, report
+    assert result["counts"].get("votes", 0) > 0 and result["counts"].get("stream_messages", 0) >= 30, report
     assert result["database_check"][0]["acknowledged"] >= 30, report
     assert "server: CPU" in report
-
-
-@pytest.mark.slow  # a real server
-def test_push_redraws_only_the_live_part_of_an_open_phone(live_server):
-    # A change of activity, and a vote, redraw the Now screen's live fragment,
-    # not the whole page (which costs the server nearly twice as much: bench/run_cost.py).
-    import asyncio
-
-    from eventkit.access.security import new_token
-    from eventkit.rehearse.client import StreamlitSession
-
-    url, store = live_server.url, Store(live_server.db)
-    event = store.event_by_code("FIFE16")
-    poll = next(p for p in store.list_polls(event.id) if p.kind == "choice")
-    store.set_live(event.id, "welcome")
-
-    async def phone() -> tuple[int, int]:
-        session = StreamlitSession(url, "", f"event=FIFE16&table=1&p={new_token()}")
-        await session.open()
-        await session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Wall"), 30)
-        full = session.runs_finished
-        store.set_live(event.id, "wall")
-        await session.wait_for(lambda s: s.find("heading", contains="The wall is open"), 30)
-        store.set_poll_state(poll.id, "open")
-        store.set_live(event.id, "poll", poll.id)
-        button = (
-            await session.wait_for(
-                lambda s: [b for b in s.find("button") if "-vote-" in b.element_id and not b.proto.disabled], 30
-            )
-        )[0]
-        # Tap once that redraw has finished, as a person reading the question would:
-        # a tap during it would cut it short, and it would not count as finished.
-        await session.wait_for(lambda s: s.fragment_runs >= 2, 30)
-        await session.click(button.element_id)
-        await session.wait_for(lambda s: any(b.proto.label.startswith("✓") for b in s.find("button")), 30)
-        await session.close()
-        return session.runs_finished - full, session.fragment_runs
-
-    full_runs, fragment_runs = asyncio.run(phone())
-    assert full_runs == 0
-    assert fragment_runs >= 3  # the wall, the poll, the vote
-
-
-@pytest.mark.slow  # a real server
-@pytest.mark.parametrize("made_live", [True, False], ids=["open-and-make-live", "open-only"])
-def test_an_open_feedback_page_opens_its_form_when_the_evaluation_goes_live(live_server, made_live):
-    # The Feedback page depends on what is live, so push redraws the whole page there;
-    # opening the form without making it live changes the signature push compares too.
-    import asyncio
-
-    from eventkit.access.security import new_token
-    from eventkit.rehearse.client import StreamlitSession
-
-    url, store = live_server.url, Store(live_server.db)
-    event = store.event_by_code("FIFE16")
-    store.set_eval_open(event.id, False)
-    store.set_live(event.id, "welcome")
-    # Written behind the app's back (the rehearsal before may have opened the
-    # evaluation): let its shared event read, at most 2 s old, expire.
-    time.sleep(2.5)
-
-    async def phone() -> bool:
-        token = new_token()
-        session = StreamlitSession(url, "", f"event=FIFE16&table=1&p={token}")
-        await session.open()
-        await session.wait_for(lambda s: s.runs_finished and s.find("page_link", label="Feedback"), 30)
-        runs = session.runs_finished
-        await session.go_to("feedback", f"event=FIFE16&p={token}")
-        await session.wait_run_after(runs, 30)
-        assert all(b.proto.disabled for b in session.find("button", label="Send my feedback"))
-        store.set_eval_open(event.id, True)  # what "Open it and make it live" does, or "Open the evaluation"
-        if made_live:
-            store.set_live(event.id, "evaluation")
-        await session.wait_for(
-            lambda s: [b for b in s.find("button", label="Send my feedback") if not b.proto.disabled], 30
-        )
-        await session.close()
-        return True
-
-    assert asyncio.run(phone())
 
 
 @pytest.mark.slow  # a real server
