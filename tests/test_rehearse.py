@@ -297,3 +297,18 @@ def test_a_click_reruns_the_fragment_the_button_is_in(button, fragment):
     asyncio.run(session.click(f"$$ID-abc-{button}"))
     assert sent[0].rerun_script.fragment_id == fragment
     assert [w.id for w in sent[0].rerun_script.widget_states.widgets if w.trigger_value] == [f"$$ID-abc-{button}"]
+
+
+@pytest.mark.parametrize("nagle, expected", [("1", 0), ("", 1), ("0", 1)])
+def test_nagle_is_left_on_only_for_the_benchmarks_before_figure(monkeypatch, nagle, expected):
+    # bench/nodelay.sh's "before" server: EVENTKIT_BENCH_NAGLE=1, and only then, leaves TCP_NODELAY off.
+    import socket
+
+    from eventkit.web import nodelay
+
+    monkeypatch.setenv(nodelay.BENCH_NAGLE_ENV, nagle)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        assert nodelay.set_nodelay_on_listeners([listener]) == expected
+        assert listener.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == expected
