@@ -215,3 +215,42 @@ def test_html_phones_join_vote_post_and_the_database_holds_exactly_that(html_ser
         "database exact": result["database_matches"],
     }
     assert_every([(what, ok, result) for what, ok in checks.items()], _holds)
+
+
+@pytest.mark.slow  # a real server, about 15 s
+@pytest.mark.parametrize("noscript", [False, True], ids=["event stream", "javascript off"])
+def test_a_phone_follows_by_its_stream_or_without_javascript_by_its_refresh(html_server, noscript):
+    import asyncio
+    import random
+    import time
+
+    from eventkit.rehearse.crowd import Crowd
+    from eventkit.rehearse.http_attendee import HttpAttendee
+    from eventkit.rehearse.metrics import Recorder
+    from eventkit.rehearse.scenario import Ledger, Settings, Stage
+
+    store = Store(html_server.db)
+    event = store.event_by_code("FIFE16")
+    store.set_live(event.id, "welcome")
+    settings = Settings(url=html_server.url, event_code="FIFE16", noscript_share=1.0 if noscript else 0.0)
+    crowd = Crowd(settings, Stage(), Ledger(), Recorder(), 4)
+
+    async def follow() -> tuple[float, HttpAttendee]:
+        phone = HttpAttendee(crowd, 1, random.Random(1))
+        await phone.join()
+        await asyncio.sleep(1)
+        made = time.monotonic()
+        await asyncio.to_thread(store.set_live, event.id, "tables")
+        await phone.wait_for(lambda page: "Table discussions" in page, lambda: False)
+        took = time.monotonic() - made
+        phone._leave_page()
+        await phone.browser.close()
+        return took, phone
+
+    took, phone = asyncio.run(follow())
+    counts = crowd.recorder.counts
+    assert phone.script is not noscript
+    if noscript:  # the <noscript> refresh: every 10 s, no stream, no /live
+        assert took <= 10 + 3 and not counts["streams_opened"] and not counts["live_checks"], (took, counts)
+    else:
+        assert took <= 3 and counts["streams_opened"] >= 1 and counts["stream_messages"] >= 2, (took, counts)

@@ -245,7 +245,8 @@ class HttpAttendee:
 
     def _record_follow(self, changed_at: float) -> None:
         if changed_at > self._on_now_since:  # only phones that were on Now when it changed
-            self.crowd.recorder.timing("follow", time.monotonic() - changed_at)
+            what = "follow" if self.script else "follow_noscript"  # by the stream, or by the page's refresh
+            self.crowd.recorder.timing(what, time.monotonic() - changed_at)
 
     def _passed(self, kind: str, changed_at: float) -> None:
         if changed_at > self._on_now_since:

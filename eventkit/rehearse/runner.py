@@ -26,6 +26,7 @@ LATENCIES = (
     ("vote_ack", "vote → acknowledged"),
     ("vote_visible", "vote → projector"),
     ("follow", "screen follows live change"),
+    ("follow_noscript", "  without JavaScript (10 s refresh)"),
     ("join", "join (page + first screen)"),
     ("submit_ack", "note/feedback → acknowledged"),
 )
