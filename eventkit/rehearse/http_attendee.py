@@ -5,7 +5,7 @@ and records the measures (join, follow, vote_ack, submit_ack, errors) and the
 ledger the report and the database check read. The Stage says what the
 facilitator made live and when; the phone learns it as its page does. Each
 Now page it loads follows the room until the phone leaves it, as follow.js
-does (`_follow_page`): an event stream on a second connection
+does (http_follow.py): an event stream on a second connection
 (http_stream.py), and Now loaded again when a message says the room moved; a
 silent or refused stream falls back to asking /e/CODE/live every 4 s. A share
 of phones (`Settings.noscript_share`) have JavaScript off: their Now page
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import random
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from typing import Any
 
 from .client import ProtocolError
 from .crowd import FOLLOW_MARKERS, Crowd
+from .http_follow import NowFollower
 from .http_phone import (
     Browser,
     Reply,
@@ -38,17 +38,12 @@ from .http_phone import (
     form_token,
     headings,
     live_value,
-    refresh_seconds,
     saved_message,
     shown_prompt,
-    stream_path,
     wall_prompts,
 )
-from .http_stream import EventStream, StreamRefused
 
 REFUSED_AFTER_CLOSING = ("closed", "no longer on")
-STREAM_SILENT_S = 10.0  # follow.js: no message within this, and it asks /live instead
-POLL_S = 4.0  # follow.js's interval when it asks /live
 
 
 class HttpAttendee:
@@ -61,7 +56,7 @@ class HttpAttendee:
         self.page, self.live = "", ""  # Now as last loaded, and what it showed as live
         self.on_now = False
         self.script = rng.random() >= self.s.noscript_share  # JavaScript on: follows by the event stream
-        self._page_task: asyncio.Task | None = None  # what the Now page on screen does to follow
+        self.following = NowFollower(self)  # what the Now page on screen does to follow the room
         self._changed = asyncio.Event()  # set each time Now is shown anew
         self.done: set = set()
         self._on_now_since = float("inf")
@@ -130,79 +125,19 @@ class HttpAttendee:
         """Now is on screen (loaded, or the page a POST's 303 led to): the old page's following ends
         (a browser closes its EventSource when it leaves a page) and the new page's starts."""
         self.page, self.live, self.on_now = page, live_value(page) or "", True
-        self._leave_page()
-        self._page_task = asyncio.create_task(self._follow_page(page))
+        self.following.start(page)
         self._changed.set()
         self._changed = asyncio.Event()
 
     def _leave_page(self) -> None:
-        task, self._page_task = self._page_task, None
-        if task is not None and task is not asyncio.current_task():
-            task.cancel()
+        """The phone leaves the page on screen: its following ends (its event stream closes)."""
+        self.following.stop()
 
     async def load_now(self, what: str = "follow") -> None:
         reply = await self.fetch(what, "GET", self.base)
         if reply.status != 200:
             raise ProtocolError(f"Now answered HTTP {reply.status}")
         self._show_now(reply.text)
-
-    async def _follow_page(self, page: str) -> None:
-        """What the Now page on screen does until it is left: follow.js (the event stream, or asking
-        /live every 4 s when the stream is refused or silent), or without JavaScript its <noscript>
-        refresh. A page without either (the estimate box, kept while it is there) just stays."""
-        try:
-            if not self.script:
-                if refresh := refresh_seconds(page):
-                    await asyncio.sleep(refresh)
-                    await self.load_now()
-            elif stream_target := stream_path(page):
-                await self._follow_stream(stream_target)
-        except asyncio.CancelledError:
-            raise
-        except (ProtocolError, TimeoutError, OSError) as err:
-            self.crowd.recorder.error(f"attendee {self.n}, following: {type(err).__name__}: {err}"[:200])
-
-    async def _follow_stream(self, target: str) -> None:
-        """follow.js: an EventSource on the page's stream; a message whose `live` differs from the
-        page's loads Now again. No message within 10 s (or a refused stream): ask /live instead."""
-        rec = self.crowd.recorder
-        stream = EventStream(self.s.url, target, dict(self.browser.cookies), self.s.timeout)
-        rec.count("streams_opened")
-        try:
-            async with asyncio.timeout(STREAM_SILENT_S) as silence:
-                async for message in stream.messages():
-                    if message.event != "live":
-                        continue
-                    silence.reschedule(None)  # heard: no fallback
-                    rec.count("stream_messages")
-                    if json.loads(message.data).get("live") != self.live:
-                        rec.count("follows")
-                        await self.load_now()
-                        return
-        except TimeoutError:
-            rec.count("streams_silent")
-        except StreamRefused:
-            rec.count("streams_refused")
-        finally:
-            await stream.close()
-            rec.count("bytes_follow", stream.wire_bytes)
-            rec.count("stream_reconnects", max(stream.connects - 1, 0))
-        await self._poll_live()
-
-    async def _poll_live(self) -> None:
-        """follow.js without a working stream: ask /live every 4 s (8 s after a failure) until it changes."""
-        while True:
-            try:
-                reply = await self.fetch("follow", "GET", f"{self.base}/live")
-            except (ProtocolError, TimeoutError, OSError):
-                await asyncio.sleep(2 * POLL_S)
-                continue
-            self.crowd.recorder.count("live_checks")
-            if reply.status == 200 and reply.text != self.live:
-                self.crowd.recorder.count("follows")
-                await self.load_now()
-                return
-            await asyncio.sleep(POLL_S)
 
     async def wait_for(self, shown: Callable[[str], Any], moved_on: Callable[[], bool]) -> Any:
         """Until Now shows what `shown` finds (returned), or None once `moved_on()`."""
