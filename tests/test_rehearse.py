@@ -193,7 +193,10 @@ def test_small_rehearsal_stores_exactly_what_screens_acknowledged(rehearsal):
     report = format_summary(result)
     assert result["database_matches"], report
     assert result["errors"] == 0, report
-    assert result["counts"].get("votes", 0) > 0 and result["counts"].get("stream_messages", 0) >= 30, report
+    counts = result["counts"]
+    assert counts.get("votes", 0) > 0 and counts.get("evaluations", 0) > 0 and counts.get("stream_messages", 0) >= 30, (
+        report
+    )
     assert result["database_check"][0]["acknowledged"] >= 30, report
     assert "server: CPU" in report
 

@@ -12,9 +12,8 @@ of phones (`Settings.noscript_share`) have JavaScript off: their Now page
 reloads itself at its <noscript> refresh (10 s). A vote or note counts as
 acknowledged only when the page after the POST's 303 says it was saved.
 
-The table and feedback pages are not driven yet (HTML pages since issue 20), so this
-phone follows those activities and times it, but takes part only in polls
-and the wall.
+It takes part in every activity: polls, the wall (http_attendee.py), a note
+at its table and the evaluation (http_tables.py).
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .client import ProtocolError
@@ -42,6 +41,8 @@ from .http_phone import (
     shown_prompt,
     wall_prompts,
 )
+from .http_tables import send_feedback, write_table_note
+from .scenario import Settings
 
 REFUSED_AFTER_CLOSING = ("closed", "no longer on")
 
@@ -162,8 +163,8 @@ class HttpAttendee:
             elif kind in FOLLOW_MARKERS and kind not in self.done:
                 self.done.add(kind)
                 followed = await self.follow(kind, stage.changed_at, version)
-                if followed and kind == "wall" and self.rng.random() < self.s.wall_share:
-                    await self.post_note()
+                if followed and self.rng.random() < SHARES[kind](self.s):
+                    await self.away_from_now(kind, TAKING_PART[kind])
             await stage.next_change(version)
 
     async def follow(self, kind: str, changed_at: float, version: int) -> bool:
@@ -239,12 +240,19 @@ class HttpAttendee:
 
     # --- wall --------------------------------------------------------------------
 
-    async def post_note(self) -> None:
-        """Open the wall, write a note on one of its questions, then perhaps +1 someone's; back to Now."""
+    async def away_from_now(self, kind: str, activity: Callable[[HttpAttendee], Awaitable[None]]) -> None:
+        """Tap the invitation to the activity, take part (the wall, the table's page, the feedback), back to Now."""
         await asyncio.sleep(self.rng.uniform(1, 4))  # reading, then tapping the link
         self._on_now_since, self.on_now = float("inf"), False  # away from Now: its follow times would not be fair
         self._leave_page()
-        self.doing = "posting on the wall"
+        self.doing = f"taking part: {kind}"
+        await activity(self)
+        self.doing = f"going back to Now after {kind}"
+        await self.load_now(kind)
+        self._on_now_since = time.monotonic()
+
+    async def post_note(self) -> None:
+        """On the wall: write a note on one of its questions, then perhaps +1 someone's."""
         wall = await self.fetch("wall", "GET", f"{self.base}/wall")
         prompts = wall_prompts(wall.text)
         if wall.status != 200 or not prompts:
@@ -261,9 +269,6 @@ class HttpAttendee:
             await self.agree(reply.text)
         else:
             self._not_saved(f"wall note {self.n}", reply)
-        self.doing = "going back to Now after the wall"
-        await self.load_now("wall")
-        self._on_now_since = time.monotonic()
 
     async def agree(self, wall_page: str) -> None:
         """+1 one of the listed notes, as about half the people do."""
@@ -278,3 +283,16 @@ class HttpAttendee:
             self.crowd.recorder.count("plus_ones")
         else:
             self._not_saved(f"+1 {self.n} on note {note}", reply)
+
+
+# Which share of people take part in each activity once it is live, and how.
+SHARES: dict[str, Callable[[Settings], float]] = {
+    "wall": lambda s: s.wall_share,
+    "tables": lambda s: s.scribe_share,
+    "evaluation": lambda s: s.eval_share,
+}
+TAKING_PART: dict[str, Callable[[HttpAttendee], Awaitable[None]]] = {
+    "wall": HttpAttendee.post_note,
+    "tables": write_table_note,
+    "evaluation": send_feedback,
+}
