@@ -1,11 +1,11 @@
 """Nothing lost: SIGKILL the server during a rehearsal, restart it, lose nothing acknowledged.
 
 A real `streamlit run` server is rehearsed with eventkit.rehearse (simulated
-phones speaking Streamlit's websocket protocol: they join, vote, change
-votes, post wall notes, write table notes, send feedback). Meanwhile the
-server is SIGKILLed at least five times, in every activity, and restarted on
-the same database and port; the simulated phones reconnect with the same
-link (p= token), as a phone's browser does.
+HTTP phones on the HTML pages: they join, vote, change votes, post wall notes,
+write table notes, send feedback). Meanwhile the server is SIGKILLed at least
+five times, in every activity, and restarted on the same database and port;
+the simulated phones reconnect with the same device cookie, as a phone's
+browser does.
 
 Afterwards every acknowledged vote, note, table note and evaluation is in
 the database exactly once, PRAGMA integrity_check is ok, no phone became a
@@ -69,8 +69,9 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
 
     watched is (stage, ledger, recorder), made by the caller so the killer can follow them.
     """
-    from eventkit.rehearse.attendee import Attendee, Crowd
+    from eventkit.rehearse.crowd import Crowd
     from eventkit.rehearse.facilitator import drive
+    from eventkit.rehearse.http_attendee import HttpAttendee
     from eventkit.rehearse.metrics import ResourceLog
 
     attendees = settings.attendees
@@ -82,8 +83,8 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
         def uniform(self, a: float, b: float) -> float:
             return super().uniform(a, b) / 4
 
-    class Rejoining(Attendee):
-        """A phone whose browser reconnects after the server went away, with the same link."""
+    class Rejoining(HttpAttendee):
+        """A phone whose browser reconnects after the server went away, keeping its cookie (its identity)."""
 
         async def run(self) -> None:
             await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
@@ -98,12 +99,11 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
                     # A retried note gets a new text, so an unacknowledged first try that did
                     # commit can never be mistaken for the acknowledged one (or a duplicate).
                     self.n += 1000
-                    if self.session is not None:
-                        await _quietly(self.session.close())
-                        self.session = None
+                    self._leave_page()
+                    await _quietly(self.browser.close())
                     await asyncio.sleep(0.5)
-            if self.session is not None:
-                await _quietly(self.session.close())
+            self._leave_page()
+            await _quietly(self.browser.close())
 
         async def follow(self, kind: str, changed_at: float, version: int) -> bool:
             try:
@@ -112,16 +112,16 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
                 self.done.discard(kind)  # interrupted: try again if it is still live after reconnecting
                 raise
 
-        async def act(self, kind: str) -> None:
+        async def away_from_now(self, kind, activity) -> None:
             try:
-                await super().act(kind)
+                await super().away_from_now(kind, activity)
             except Exception:
                 self.done.discard(kind)
                 raise
 
-        async def vote(self, poll_id: int, changed_at: float) -> None:
+        async def vote(self, poll_id: int, changed_at: float, version: int) -> None:
             try:
-                await super().vote(poll_id, changed_at)
+                await super().vote(poll_id, changed_at, version)
             except Exception:
                 self.done.discard(("poll", poll_id))
                 raise
@@ -264,7 +264,7 @@ def _check_exactly_once(store: Store, event, result: dict) -> dict:
 def server(tmp_path):
     store = Store(tmp_path / "eventkit.db")
     ensure_demo(store)
-    srv = Server(tmp_path / "eventkit.db", tmp_path / "server.log")
+    srv = Server(tmp_path / "eventkit.db", tmp_path / "server.log", phone_pages="html")
     srv.start()
     yield srv, store, store.event_by_code("FIFE16")
     srv.stop()
@@ -289,12 +289,12 @@ def _open_browser_pages(server: Server, store: Store, event, playwright):
     poll = [p for p in store.list_polls(event.id) if p.kind == "choice"][1]
     store.set_poll_state(poll.id, "open")
     store.set_live(event.id, "poll", poll.id)
-    token = "kill-test-phone-0001"
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    phone.goto(f"{server.url}/?event={event.code}&p={token}")
+    phone.goto(f"{server.url}/?event={event.code}")
     choice = poll.options[2]
     phone.get_by_role("button", name=choice.label).click()
     expect(phone.get_by_role("button", name=f"✓ {choice.label}")).to_be_visible(timeout=20_000)
+    token = next(c["value"] for c in phone.context.cookies() if c["name"] == "ek_device")  # its identity
     projector = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     projector.goto(f"{server.url}/projector?event={event.code}")
     expect(projector.get_by_text("1 vote", exact=False).first).to_be_visible(timeout=20_000)
@@ -338,6 +338,7 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
     with sync_playwright() as playwright:
         browser, phone, projector, poll, token, choice = _open_browser_pages(srv, store, event, playwright)
         me = store.participant_by_token(event.id, token)
+        assert me is not None, "the Chromium phone joined"
         joined_before = store.count_participants(event.id)
         killer = Killer(srv, watched, SEED)
         killer.start()
