@@ -254,3 +254,70 @@ def test_a_phone_follows_by_its_stream_or_without_javascript_by_its_refresh(html
         assert took <= 10 + 3 and not counts["streams_opened"] and not counts["live_checks"], (took, counts)
     else:
         assert took <= 3 and counts["streams_opened"] >= 1 and counts["stream_messages"] >= 2, (took, counts)
+
+
+def _serve_once(answers: list[bytes]):
+    """A local server answering each connection with the next of `answers`, then closing it."""
+    import asyncio
+
+    async def start():
+        async def answer(reader, writer):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answers.pop(0) if answers else b"HTTP/1.1 204 No Content\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        return await asyncio.start_server(answer, "127.0.0.1", 0)
+
+    return start
+
+
+def _chunked(body: bytes, size: int = 7) -> bytes:
+    parts = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+STREAM_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+STREAM_BODY = (
+    b'retry: 10\n\n: still here\n\nevent: live\ndata: {"live": "a"}\n\n'
+    b'data: one\ndata: two\n\nevent: live\ndata: {"live": "b"}\n\n'
+)
+
+
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        (  # plain body: retry taken, the heartbeat skipped, a two-line message joined
+            [STREAM_HEAD + b"\r\n" + STREAM_BODY],
+            [("live", '{"live": "a"}'), ("message", "one\ntwo"), ("live", '{"live": "b"}'), "refused"],
+        ),
+        (  # chunked (uvicorn, nginx), cut mid-line by the chunks; then it reconnects after `retry`
+            [STREAM_HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + _chunked(STREAM_BODY)] * 2,
+            [("live", '{"live": "a"}'), ("message", "one\ntwo"), ("live", '{"live": "b"}')] * 2 + ["refused"],
+        ),
+        ([b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\n"], ["refused"]),
+    ],
+    ids=["plain", "chunked, reconnecting", "error status"],
+)
+def test_the_event_stream_reads_messages_as_eventsource_does(answers, expected):
+    import asyncio
+
+    from eventkit.rehearse.http_stream import EventStream, StreamRefused
+
+    async def read() -> tuple[list, EventStream]:
+        server = await _serve_once(list(answers))()
+        port = server.sockets[0].getsockname()[1]
+        stream = EventStream(f"http://127.0.0.1:{port}", "/e/X/events", {"ek_device": "t"}, timeout=5)
+        got: list = []
+        try:
+            async with asyncio.timeout(10):
+                async for message in stream.messages():
+                    got.append((message.event, message.data))
+        except StreamRefused:  # the server's last answer: 204, stop
+            got.append("refused")
+        server.close()
+        return got, stream
+
+    got, stream = asyncio.run(read())
+    assert got == expected
+    assert stream.wire_bytes > 0 and (stream.retry == 0.01 or expected == ["refused"])
