@@ -12,9 +12,9 @@
 # DB_PID=<postmaster pid> (head -1 $PGDATA/postmaster.pid) to count PostgreSQL's CPU
 # and memory with the server's. EXPECTED=N gives the demo event an expected attendance of
 # N (its join limit is then 2N + 20 a minute instead of 2,000: set it for rooms of 2,000).
-# PHONES=html: the server sends /?event= to the HTML attendee pages (EVENTKIT_PHONE_PAGES=html)
-# and the rehearsal drives them with HTTP phones (--phones html), results in
-# $OUT/<mode>-html-<size>.*; PHONES=streamlit (the default) keeps the websocket phones.
+# The phones are HTTP phones on the HTML attendee pages, following by the event stream
+# (NOSCRIPT=0.02: the share with JavaScript off, following by the page's refresh); results in
+# $OUT/<mode>-html-<size>.* (the Streamlit attendee pages' runs, retired, were $OUT/<mode>-<size>.*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,13 +25,10 @@ PORT=${PORT:-8701}
 WORKERS=${WORKERS:-2}
 DURATION=${DURATION:-120}
 OUT=${OUT:-bench/out}
-PHONES=${PHONES:-streamlit}
-case "$PHONES" in
-    html) export EVENTKIT_PHONE_PAGES=html; LABEL="$MODE-html" ;;
-    streamlit) export EVENTKIT_PHONE_PAGES=streamlit; LABEL="$MODE" ;;
-    *) echo "PHONES must be html or streamlit" >&2; exit 2 ;;
-esac
+NOSCRIPT=${NOSCRIPT:-0.02}
+LABEL="$MODE-html"
 mkdir -p "$OUT"
+ulimit -n "$(ulimit -Hn)"  # each phone holds two connections: 5,000 phones need over 10,000 open files
 WORK=$(mktemp -d)
 DB=${DB:-$WORK/eventkit.db}
 DB_PID=${DB_PID:-}
@@ -63,15 +60,15 @@ for _ in $(seq 120); do
     curl -sf "http://127.0.0.1:$PORT/_stcore/health" >/dev/null && break
     sleep 0.5
 done
-echo "server ($MODE, $PHONES phones) pid $SERVER on port $PORT; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server ($MODE) pid $SERVER on port $PORT; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for N in $SIZES; do
-    echo "=== $MODE, $N $PHONES attendees ==="
-    python -m eventkit --db "$DB" rehearse --url "http://127.0.0.1:$PORT" --attendees "$N" --phones "$PHONES" \
+    echo "=== $MODE, $N attendees; open files: $(ulimit -n) ==="
+    python -m eventkit --db "$DB" rehearse --url "http://127.0.0.1:$PORT" --attendees "$N" --noscript-share "$NOSCRIPT" \
         --duration "$DURATION" --join-window 60 --server-pid "$SERVER" "${DATABASE_PID[@]}" \
         --json-out "$OUT/$LABEL-$N.json" | tee "$OUT/$LABEL-$N.txt" || true
     sleep 5
 done
 
-echo "=== first visit of a phone ($MODE, $PHONES) ==="
+echo "=== first visit of a phone ($MODE) ==="
 python bench/first_visit.py "http://127.0.0.1:$PORT/?event=FIFE16&table=1" | tee "$OUT/$LABEL-first-visit.txt"

@@ -7,8 +7,8 @@ live_server
     for the whole run and stopped at its end. Tests that use it may change what
     is live, open polls and join phones; none may delete the event.
 rehearsal
-    A Rehearsal: the rehearsal tool's small run (30 simulated phones on the
-    HTML pages, about 50 s) against live_server, done once and read by every test that needs one
+    A Rehearsal: the rehearsal tool's small run (30 simulated HTTP phones, about
+    50 s) against live_server, done once and read by every test that needs one
     (tests/test_rehearse.py checks its result, tests/test_privacy_scan.py scans
     what it left behind), with every participant token its phones were given (their cookies).
 
@@ -40,9 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 class Server:
     """`streamlit run app.py` on 127.0.0.1 and a free port, with EVENTKIT_DB set; can be killed and restarted."""
 
-    def __init__(self, db: Path, log: Path, phone_pages: str = "html") -> None:
-        # phone_pages is ignored: the HTML pages are the only attendee pages now (callers that
-        # still pass phone_pages="html" need no change; the lead may drop it after the merge).
+    def __init__(self, db: Path, log: Path) -> None:
         self.db, self.log = db, log
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -117,7 +115,7 @@ class Rehearsal:
 def live_server(tmp_path_factory) -> Server:
     workdir = tmp_path_factory.mktemp("live-server")
     ensure_demo(Store(workdir / "eventkit.db"))
-    server = Server(workdir / "eventkit.db", workdir / "server.log")
+    server = Server(workdir / "eventkit.db", workdir / "server.log")  # the rehearsal's phones
     server.start()
     yield server
     server.stop()
@@ -134,9 +132,12 @@ def rehearsal(live_server: Server) -> Rehearsal:
     used: list[str] = []
     original = HttpAttendee.join
 
-    async def recording_join(self: HttpAttendee) -> None:
-        await original(self)
-        used.append(self.token)  # the device cookie the server gave: the participant token
+    async def recording_join(phone: HttpAttendee) -> None:
+        try:
+            await original(phone)
+        finally:
+            if phone.token:  # the device cookie the server set: the participant token
+                used.append(phone.token)
 
     HttpAttendee.join = recording_join  # type: ignore[method-assign]
     try:

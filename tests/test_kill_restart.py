@@ -1,7 +1,7 @@
 """Nothing lost: SIGKILL the server during a rehearsal, restart it, lose nothing acknowledged.
 
 A real `streamlit run` server is rehearsed with eventkit.rehearse (simulated
-phones on the HTML pages: they join, vote, change votes, post wall notes,
+HTTP phones on the HTML pages: they join, vote, change votes, post wall notes,
 write table notes, send feedback). Meanwhile the server is SIGKILLed at least
 five times, in every activity, and restarted on the same database and port;
 the simulated phones reconnect with the same device cookie, as a phone's
@@ -11,7 +11,7 @@ Afterwards every acknowledged vote, note, table note and evaluation is in
 the database exactly once, PRAGMA integrity_check is ok, no phone became a
 second participant, and a real Chromium phone page and projector page that
 stayed open across the kills reconnected by themselves: the phone kept its
-identity (its cookie: its earlier vote is still ticked) and the projector shows new votes.
+identity (its earlier vote is still ticked) and the projector shows new votes.
 
 Why this holds: every write is one transaction (one statement, or BEGIN
 IMMEDIATE … COMMIT), acknowledged on screen only after its commit; the
@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import os
 import random
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -66,12 +65,11 @@ def _settings(server: Server, event, attendees: int, duration: float):
 
 
 def _rehearse_through_kills(server: Server, store: Store, event, settings, watched: tuple) -> dict:
-    """Run eventkit.rehearse's HTML phones (with table notes and feedback) and facilitator; returns the
-    ledger and more.
+    """Run eventkit.rehearse's attendees and facilitator; returns the ledger and more.
 
     watched is (stage, ledger, recorder), made by the caller so the killer can follow them.
     """
-    from eventkit.rehearse.crowd import FOLLOW_MARKERS, Crowd
+    from eventkit.rehearse.crowd import Crowd
     from eventkit.rehearse.facilitator import drive
     from eventkit.rehearse.http_attendee import HttpAttendee
     from eventkit.rehearse.metrics import ResourceLog
@@ -86,20 +84,14 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
             return super().uniform(a, b) / 4
 
     class Rejoining(HttpAttendee):
-        """A phone whose browser reconnects after the server went away: the same cookie, so the same
-        device. It also writes its table's note and sends the evaluation (the HTTP rehearsal's
-        phones only vote and post on the wall)."""
+        """A phone whose browser reconnects after the server went away, keeping its cookie (its identity)."""
 
         async def run(self) -> None:
             await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
             for _ in range(30):
                 try:
                     await self.join()
-                    follower = asyncio.create_task(self._follow())  # its follow script, as the page's
-                    try:
-                        await self.take_part()
-                    finally:
-                        follower.cancel()
+                    await self.take_part()
                     break
                 except Exception as err:  # connection lost, refused, or timed out: the server died
                     self.crowd.recorder.count("reconnects")
@@ -107,78 +99,36 @@ def _rehearse_through_kills(server: Server, store: Store, event, settings, watch
                     # A retried note gets a new text, so an unacknowledged first try that did
                     # commit can never be mistaken for the acknowledged one (or a duplicate).
                     self.n += 1000
+                    self._leave_page()
                     await _quietly(self.browser.close())
                     await asyncio.sleep(0.5)
+            self._leave_page()
             await _quietly(self.browser.close())
 
-        async def take_part(self) -> None:
-            stage = self.crowd.stage
-            while not stage.over:
-                version, kind, poll_id = stage.version, stage.kind, stage.poll_id
-                if kind == "poll" and poll_id is not None and ("poll", poll_id) not in self.done:
-                    self.done.add(("poll", poll_id))
-                    await self.guarded(("poll", poll_id), self.vote(poll_id, stage.changed_at, version))
-                elif kind in FOLLOW_MARKERS and kind not in self.done:
-                    self.done.add(kind)
-                    await self.guarded(kind, self.follow_then_act(kind, stage.changed_at, version))
-                await stage.next_change(version)
-
-        async def guarded(self, done: object, action) -> None:
+        async def follow(self, kind: str, changed_at: float, version: int) -> bool:
             try:
-                await action
+                return await super().follow(kind, changed_at, version)
             except Exception:
-                self.done.discard(done)  # interrupted: try again if it is still live after reconnecting
+                self.done.discard(kind)  # interrupted: try again if it is still live after reconnecting
                 raise
 
-        async def follow_then_act(self, kind: str, changed_at: float, version: int) -> None:
-            if not await self.follow(kind, changed_at, version):
-                return  # the facilitator moved on before this phone saw it
-            if kind == "wall" and self.rng.random() < self.s.wall_share:
-                await self.post_note()
-            elif kind == "tables" and self.rng.random() < self.s.scribe_share:
-                await self.write_table_note()
-            elif kind == "evaluation":
-                await self.give_feedback()
+        async def away_from_now(self, kind, activity) -> None:
+            try:
+                await super().away_from_now(kind, activity)
+            except Exception:
+                self.done.discard(kind)
+                raise
+
+        async def vote(self, poll_id: int, changed_at: float, version: int) -> None:
+            try:
+                await super().vote(poll_id, changed_at, version)
+            except Exception:
+                self.done.discard(("poll", poll_id))
+                raise
 
         async def cast(self, poll_id: int, option_id: int, changed: bool = False) -> None:
             tried.setdefault((self.token, poll_id), set()).add(option_id)
             await super().cast(poll_id, option_id, changed)
-
-        async def write_table_note(self) -> None:
-            page = (await self.fetch("table", "GET", f"{self.base}/table")).text
-            if "I agree to recording" in page:
-                reply = await self.fetch("table", "POST", f"{self.base}/table/consent", self._form(page, agree="yes"))
-                page = (await self.follow_redirect("table", reply)).text
-            about = re.search(r'<select id="about" name="about">.*?<option value="([^"]+)"', page, re.S)
-            text = f"Kill-test table note {self.n} {self.token[:8]}"
-            form = self._form(page, about=about.group(1) if about else "", note=text)
-            reply = await self.follow_redirect(
-                "table", await self.fetch("table", "POST", f"{self.base}/table/note", form)
-            )
-            if "Note added to your table" in reply.text:  # (its apostrophe is escaped in the page)
-                self.crowd.ledger.table_notes.setdefault(self.token, []).append(text)
-                self.crowd.recorder.count("table_notes")
-            else:
-                self._not_saved(f"table note {self.n}", reply)
-
-        async def give_feedback(self) -> None:
-            page = (await self.fetch("feedback", "GET", f"{self.base}/feedback")).text
-            answers: dict[int, int | str] = {}
-            for name in dict.fromkeys(re.findall(r'name="item-(\d+)"', page)):
-                is_text = re.search(rf'<textarea[^>]*name="item-{name}"', page) is not None
-                answers[int(name)] = f"Rehearsal feedback {self.n}" if is_text else 4
-            form = self._form(page, **{f"item-{k}": str(v) for k, v in answers.items()})
-            reply = await self.fetch("feedback", "POST", f"{self.base}/feedback", form)
-            if reply.status == 303:
-                self.crowd.ledger.evaluations[self.token] = answers
-                self.crowd.recorder.count("evaluations")
-            else:
-                self._not_saved(f"evaluation {self.n}", reply)
-
-        @staticmethod
-        def _form(page: str, **fields: str) -> dict[str, str]:
-            token = re.search(r'name="form_token" value="([^"]+)"', page)
-            return {"form_token": token.group(1) if token else "", **fields}
 
     async def main() -> tuple:
         stage, ledger, recorder = watched
@@ -339,13 +289,12 @@ def _open_browser_pages(server: Server, store: Store, event, playwright):
     poll = [p for p in store.list_polls(event.id) if p.kind == "choice"][1]
     store.set_poll_state(poll.id, "open")
     store.set_live(event.id, "poll", poll.id)
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    phone = context.new_page()
-    phone.goto(f"{server.url}/?event={event.code}")  # the printed link: the HTML pages
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{server.url}/?event={event.code}")
     choice = poll.options[2]
     phone.get_by_role("button", name=choice.label).click()
     expect(phone.get_by_role("button", name=f"✓ {choice.label}")).to_be_visible(timeout=20_000)
-    token = next(c["value"] for c in context.cookies() if c["name"] == "ek_device")
+    token = next(c["value"] for c in phone.context.cookies() if c["name"] == "ek_device")  # its identity
     projector = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     projector.goto(f"{server.url}/projector?event={event.code}")
     expect(projector.get_by_text("1 vote", exact=False).first).to_be_visible(timeout=20_000)
@@ -389,6 +338,7 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
     with sync_playwright() as playwright:
         browser, phone, projector, poll, token, choice = _open_browser_pages(srv, store, event, playwright)
         me = store.participant_by_token(event.id, token)
+        assert me is not None, "the Chromium phone joined"
         joined_before = store.count_participants(event.id)
         killer = Killer(srv, watched, SEED)
         killer.start()
@@ -401,14 +351,10 @@ def test_sigkill_during_a_rehearsal_loses_nothing(server):
             raise killer.error
 
         # Every activity had the server killed under it (the second kill in the poll is a bonus).
-        recorder = result["recorder"]
-        assert {"welcome", "poll", "wall", "tables", "evaluation"} <= set(killer.killed_in), (
-            killer.killed_in,
-            {k: v for k, v in recorder.counts.items() if not k.startswith("bytes")},
-            [e for e in recorder.errors if "table" in e][-3:],
-        )
+        assert {"welcome", "poll", "wall", "tables", "evaluation"} <= set(killer.killed_in), killer.killed_in
         assert store.integrity_ok()
         figures = _check_exactly_once(store, event, result)
+        recorder = result["recorder"]
         assert all(figures.values()), (
             f"every kind of write was acknowledged at least once: {figures}; "
             f"counts {dict(recorder.counts)}; errors {recorder.errors}; "

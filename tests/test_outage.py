@@ -34,8 +34,8 @@ from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.storage import db as storage_db
 from eventkit.storage.errors import BUSY_MESSAGE, FAULT_MESSAGE
 from eventkit.storage.faults import FAULTS
-from eventkit.web import asgi, unavailable
 from eventkit.web import store as web_store
+from eventkit.web import unavailable
 from tests.app_pages import app_database, demo_in, open_page
 from tests.web_client import Phone, text_of, web_app
 
@@ -95,7 +95,6 @@ def pg_app(own_postgres, monkeypatch, demo_spec):
     """(cluster, store, event): the demo event in the throwaway cluster, which the app uses; the
     pool waits 1 s for a connection (10 s in use), and no fault is remembered before or after."""
     monkeypatch.setattr(storage_db, "BUSY_TIMEOUT_MS", 1000)
-    monkeypatch.setenv(asgi.PHONE_PAGES_ENV, "html")  # /?event= reaches the HTML pages (the default once retired)
     FAULTS.current = None
     with app_database(own_postgres.url, monkeypatch):
         store, event = demo_in(own_postgres.url, demo_spec)

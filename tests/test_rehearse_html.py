@@ -112,13 +112,24 @@ def test_live_value_is_the_html_elements(page, expected):
 @pytest.mark.parametrize(
     "page, expected",
     [
-        ("<script>setTimeout(check, 8000); setTimeout(check, 4000);</script>", 8.0),
-        ("<script>setTimeout(check, 2500)</script>", 2.5),
-        ("<p>no script</p>", 4.0),
+        ('<html lang="en" dir="ltr" data-follow="/e/X/live" data-stream="/e/X/events" data-live="w">', "/e/X/events"),
+        ('<html lang="en" dir="ltr">', None),
     ],
 )
-def test_follow_interval_is_the_scripts(page, expected):
-    assert read.follow_interval(page) == expected
+def test_stream_path_is_the_html_elements(page, expected):
+    assert read.stream_path(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        ('<noscript><meta http-equiv="refresh" content="10; url=/e/X"></noscript>', 10),
+        ('<meta http-equiv="refresh" content="10; url=/e/X">', None),  # only the one for pages without script
+        ("<p>no refresh</p>", None),
+    ],
+)
+def test_refresh_seconds_is_the_noscript_refresh(page, expected):
+    assert read.refresh_seconds(page) == expected
 
 
 def test_the_readers_understand_the_real_pages(app_db):
@@ -145,7 +156,8 @@ def test_the_readers_understand_the_real_pages(app_db):
         "chosen after the vote": (read.choice_form(after) or read.ChoiceForm(0, (), None)).chosen == poll.options[1].id,
         "saved banner": (read.saved_message(after) or "").startswith("Saved: your answer"),
         "live value": read.live_value(before) == phone.client.get(f"/e/{event.code}/live").text,
-        "follow interval from follow.js": read.follow_interval(before) == 4.0 and "setTimeout(check, 4000)" in before,
+        "event stream": read.stream_path(before) == f"/e/{event.code}/events",
+        "noscript refresh on Now": read.refresh_seconds(phone.now().text) == 10,
         "wall question shown": read.shown_prompt(wall) == prompt.id and prompt.id in read.wall_prompts(wall),
         "wall banner": read.saved_message(wall) == "Thanks! Your note is on the wall.",
         "+1 forms": len(read.agreeable_notes(wall)) == 1,
@@ -162,31 +174,33 @@ def _holds(ok: bool, context: object = None) -> None:
 def html_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("html-server")
     ensure_demo(Store(workdir / "eventkit.db"))
-    server = Server(workdir / "eventkit.db", workdir / "server.log", phone_pages="html")
+    server = Server(workdir / "eventkit.db", workdir / "server.log")
     server.start()
     yield server
     server.stop()
 
 
-@pytest.mark.slow  # a real server, about 55 s
+@pytest.mark.slow  # a real server, about 60 s
 def test_html_phones_join_vote_post_and_the_database_holds_exactly_that(html_server):
-    from eventkit.rehearse.runner import phones_served, rehearse
+    from eventkit.rehearse.runner import rehearse
     from eventkit.rehearse.scenario import Settings
 
-    assert phones_served(html_server.url, "FIFE16") == "html"
     result = rehearse(
         Settings(
             url=html_server.url,
             event_code="FIFE16",
             attendees=10,
-            duration=40,  # the wall is live 6.8 s: time to follow (4 s script) before it moves on
+            duration=34,
             join_window=6,
             db=str(html_server.db),
             server_pid=html_server.proc.pid,
             seed=3,
-            phones="html",
             vote_share=1.0,
             wall_share=1.0,
+            noscript_share=0.0,  # every phone follows by the event stream (the JavaScript-off ones: below)
+            # A phone on the wall reads (1-4 s) and types (3-10 s) after following it: 20 s give every
+            # phone its turn on a loaded machine (a 6.8 s wall once left one phone without a note).
+            wall_seconds=20,
         )
     )
     latency, counts = result["latency"], result["counts"]
@@ -195,8 +209,115 @@ def test_html_phones_join_vote_post_and_the_database_holds_exactly_that(html_ser
         "every phone joined": latency["join"]["n"] == 10,
         "every phone voted": counts.get("votes") == 10 and latency["vote_ack"]["n"] >= 10,
         "every phone followed": latency["follow"]["n"] >= 10,
+        "followed by the event stream": counts.get("stream_messages", 0) >= 10 and not counts.get("live_checks"),
         "every phone posted": counts.get("wall_notes") == 10 and latency["submit_ack"]["n"] == 10,
         "bytes counted": all(counts.get(f"bytes_{w}", 0) > 0 for w in ("join", "follow", "vote", "wall")),
         "database exact": result["database_matches"],
     }
     assert_every([(what, ok, result) for what, ok in checks.items()], _holds)
+
+
+@pytest.mark.slow  # a real server, about 15 s
+@pytest.mark.parametrize("noscript", [False, True], ids=["event stream", "javascript off"])
+def test_a_phone_follows_by_its_stream_or_without_javascript_by_its_refresh(html_server, noscript):
+    import asyncio
+    import random
+    import time
+
+    from eventkit.rehearse.crowd import Crowd
+    from eventkit.rehearse.http_attendee import HttpAttendee
+    from eventkit.rehearse.metrics import Recorder
+    from eventkit.rehearse.scenario import Ledger, Settings, Stage
+
+    store = Store(html_server.db)
+    event = store.event_by_code("FIFE16")
+    store.set_live(event.id, "welcome")
+    settings = Settings(url=html_server.url, event_code="FIFE16", noscript_share=1.0 if noscript else 0.0)
+    crowd = Crowd(settings, Stage(), Ledger(), Recorder(), 4)
+
+    async def follow() -> tuple[float, HttpAttendee]:
+        phone = HttpAttendee(crowd, 1, random.Random(1))
+        await phone.join()
+        await asyncio.sleep(1)
+        made = time.monotonic()
+        await asyncio.to_thread(store.set_live, event.id, "tables")
+        await phone.wait_for(lambda page: "Table discussions" in page, lambda: False)
+        took = time.monotonic() - made
+        phone._leave_page()
+        await phone.browser.close()
+        return took, phone
+
+    took, phone = asyncio.run(follow())
+    counts = crowd.recorder.counts
+    assert phone.script is not noscript
+    if noscript:  # the <noscript> refresh: every 10 s, no stream, no /live
+        assert took <= 10 + 3 and not counts["streams_opened"] and not counts["live_checks"], (took, counts)
+    else:
+        assert took <= 3 and counts["streams_opened"] >= 1 and counts["stream_messages"] >= 2, (took, counts)
+
+
+def _serve_once(answers: list[bytes]):
+    """A local server answering each connection with the next of `answers`, then closing it."""
+    import asyncio
+
+    async def start():
+        async def answer(reader, writer):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answers.pop(0) if answers else b"HTTP/1.1 204 No Content\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        return await asyncio.start_server(answer, "127.0.0.1", 0)
+
+    return start
+
+
+def _chunked(body: bytes, size: int = 7) -> bytes:
+    parts = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+STREAM_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+STREAM_BODY = (
+    b'retry: 10\n\n: still here\n\nevent: live\ndata: {"live": "a"}\n\n'
+    b'data: one\ndata: two\n\nevent: live\ndata: {"live": "b"}\n\n'
+)
+
+
+@pytest.mark.parametrize(
+    "answers, expected",
+    [
+        (  # plain body: retry taken, the heartbeat skipped, a two-line message joined
+            [STREAM_HEAD + b"\r\n" + STREAM_BODY],
+            [("live", '{"live": "a"}'), ("message", "one\ntwo"), ("live", '{"live": "b"}'), "refused"],
+        ),
+        (  # chunked (uvicorn, nginx), cut mid-line by the chunks; then it reconnects after `retry`
+            [STREAM_HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + _chunked(STREAM_BODY)] * 2,
+            [("live", '{"live": "a"}'), ("message", "one\ntwo"), ("live", '{"live": "b"}')] * 2 + ["refused"],
+        ),
+        ([b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\n"], ["refused"]),
+    ],
+    ids=["plain", "chunked, reconnecting", "error status"],
+)
+def test_the_event_stream_reads_messages_as_eventsource_does(answers, expected):
+    import asyncio
+
+    from eventkit.rehearse.http_stream import EventStream, StreamRefused
+
+    async def read() -> tuple[list, EventStream]:
+        server = await _serve_once(list(answers))()
+        port = server.sockets[0].getsockname()[1]
+        stream = EventStream(f"http://127.0.0.1:{port}", "/e/X/events", {"ek_device": "t"}, timeout=5)
+        got: list = []
+        try:
+            async with asyncio.timeout(10):
+                async for message in stream.messages():
+                    got.append((message.event, message.data))
+        except StreamRefused:  # the server's last answer: 204, stop
+            got.append("refused")
+        server.close()
+        return got, stream
+
+    got, stream = asyncio.run(read())
+    assert got == expected
+    assert stream.wire_bytes > 0 and (stream.retry == 0.01 or expected == ["refused"])

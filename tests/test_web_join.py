@@ -160,7 +160,6 @@ def test_privacy_notice_says_what_the_cookie_is(phone):
 def test_a_link_preview_fetch_counts_nothing(phone, monkeypatch):
     # Chat apps fetch a pasted link once, keeping no cookie. Before: each fetch made a participant
     # (the join limit and the door's figures counted it).
-    monkeypatch.setenv("EVENTKIT_PHONE_PAGES", "html")
     store, event, p = phone
     bot = Phone(p.client.app, event.code).client
     for link in (f"/?event={event.code}", f"/e/{event.code}/join", f"/e/{event.code}/join?table=2"):

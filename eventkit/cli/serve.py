@@ -47,7 +47,7 @@ from eventkit.event.demo import ensure_demo
 from eventkit.event.links import PUBLIC_PORT_ENV
 from eventkit.storage import Store
 
-from .nginx import nginx_config
+from .nginx import nginx_config, open_files_problem
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 COMPRESSIBLE = {".js", ".css", ".html", ".json", ".svg", ".txt", ".ttf", ".otf", ".map", ".wasm"}
@@ -193,6 +193,8 @@ def serve(db: str, *, workers: int = 2, port: int = 8501, host: str = "0.0.0.0")
         conf = tmp / "nginx.conf"
         conf.write_text(nginx_config(tmp, f"{host}:{port}", ports, precompressed_static()))
         procs.append(subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")]))
+        if problem := open_files_problem():
+            print(problem, file=sys.stderr)
         print(
             f"eventkit: {len(ports)} worker(s) on {', '.join(map(str, ports))} behind nginx on "
             f"http://{host}:{port}  (database {store.describe()}; nginx config {conf}; pid {os.getpid()})",

@@ -41,11 +41,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "PostgreSQL's postmaster (head -1 $PGDATA/postmaster.pid)",
     )
     r.add_argument(
-        "--phones",
-        choices=("auto", "html", "streamlit"),
-        default="auto",
-        help="the attendee pages to drive: html (HTTP phones on eventkit/web's pages) or streamlit "
-        "(websocket phones); auto (default): html when the server sends /?event= to the HTML pages",
+        "--noscript-share",
+        type=float,
+        default=0.02,
+        help="share of phones with JavaScript off, following by their page's refresh (default %(default)s)",
     )
     r.add_argument("--no-projector", action="store_true", help="do not open a simulated projector")
     r.add_argument("--seed", type=int, default=1)
@@ -61,7 +60,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_rehearse(store: Store, args: argparse.Namespace) -> int:
-    from .runner import format_summary, phones_served, rehearse
+    from .runner import format_summary, rehearse
     from .scenario import Settings
 
     settings = Settings(
@@ -75,7 +74,7 @@ def cmd_rehearse(store: Store, args: argparse.Namespace) -> int:
         database_pid=args.database_pid,
         projector=not args.no_projector,
         seed=args.seed,
-        phones=phones_served(args.url, args.event.upper()) if args.phones == "auto" else args.phones,
+        noscript_share=args.noscript_share,
     )
     result = rehearse(settings)
     print(json.dumps(result, indent=2) if args.json else format_summary(result))

@@ -1,4 +1,4 @@
-"""What every simulated attendee of one rehearsal shares, whichever pages (Streamlit or HTML) it rehearses."""
+"""What every simulated attendee of one rehearsal shares: its settings, the stage, the ledger and the recorder."""
 
 from __future__ import annotations
 

@@ -1,18 +1,19 @@
 """One simulated attendee on the HTML pages (eventkit/web): a phone that scans, follows and takes part.
 
-Like the Streamlit phone (attendee.py) it reads only its own pages to decide
-what to do and to know what was saved, and records the same measures (join,
-follow, vote_ack, submit_ack, errors) and the same ledger, so the report and
-the database check are the same. The Stage says what the facilitator made
-live and when; the phone learns it as a browser with JavaScript does: it asks
-/e/CODE/live at the follow script's interval and loads Now again when the
-answer changes (`_live_changes`: the seam where an event stream replaces the
-polling). A vote or note counts as acknowledged only when the page after the
-POST's 303 says it was saved.
+It reads only its own pages to decide what to do and to know what was saved,
+and records the measures (join, follow, vote_ack, submit_ack, errors) and the
+ledger the report and the database check read. The Stage says what the
+facilitator made live and when; the phone learns it as its page does. Each
+Now page it loads follows the room until the phone leaves it, as follow.js
+does (http_follow.py): an event stream on a second connection
+(http_stream.py), and Now loaded again when a message says the room moved; a
+silent or refused stream falls back to asking /e/CODE/live every 4 s. A share
+of phones (`Settings.noscript_share`) have JavaScript off: their Now page
+reloads itself at its <noscript> refresh (10 s). A vote or note counts as
+acknowledged only when the page after the POST's 303 says it was saved.
 
-Tables and Feedback are still Streamlit pages (Now links to them), so this
-phone follows those activities and times it, but takes part only in polls
-and the wall.
+It takes part in every activity: polls, the wall (http_attendee.py), a note
+at its table and the evaluation (http_tables.py).
 """
 
 from __future__ import annotations
@@ -21,18 +22,18 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .client import ProtocolError
 from .crowd import FOLLOW_MARKERS, Crowd
+from .http_follow import NowFollower
 from .http_phone import (
     Browser,
     Reply,
     agreeable_notes,
     choice_form,
     error_messages,
-    follow_interval,
     form_token,
     headings,
     live_value,
@@ -40,6 +41,8 @@ from .http_phone import (
     shown_prompt,
     wall_prompts,
 )
+from .http_tables import send_feedback, write_table_note
+from .scenario import Settings
 
 REFUSED_AFTER_CLOSING = ("closed", "no longer on")
 
@@ -53,7 +56,8 @@ class HttpAttendee:
         self.base = f"/e/{self.s.event_code}"
         self.page, self.live = "", ""  # Now as last loaded, and what it showed as live
         self.on_now = False
-        self.interval, self._next_check = 4.0, 0.0  # the follow script's
+        self.script = rng.random() >= self.s.noscript_share  # JavaScript on: follows by the event stream
+        self.following = NowFollower(self)  # what the Now page on screen does to follow the room
         self._changed = asyncio.Event()  # set each time Now is shown anew
         self.done: set = set()
         self._on_now_since = float("inf")
@@ -69,21 +73,19 @@ class HttpAttendee:
         await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
         try:
             await self.join()
-            follower = asyncio.create_task(self._follow())
-            try:
-                await self.take_part()
-            finally:
-                follower.cancel()
+            await self.take_part()
         except (ProtocolError, TimeoutError, OSError) as err:
             rec.error(f"attendee {self.n}, {self.doing}: {type(err).__name__}: {err}"[:200])
         except Exception as err:  # a bug in the simulation must not look like success
             rec.error(f"attendee {self.n}: unexpected {type(err).__name__}: {err}"[:200])
         finally:
+            self._leave_page()
             await self.browser.close()
 
     async def warm_up(self) -> None:
         """Open the page once and leave (each server process loads the app before measuring)."""
         await self.join()
+        self._leave_page()
         await self.browser.close()
 
     async def fetch(self, what: str, method: str, target: str, form: dict[str, str] | None = None) -> Reply:
@@ -101,60 +103,44 @@ class HttpAttendee:
         return await self.fetch(what, "GET", reply.location)
 
     async def join(self) -> None:
-        """Scan the QR code: /?event=CODE&table=N, its 303s to join (twice: the cookie first) and Now."""
+        """Scan the table's QR card: /?event=CODE&table=N, its 303s to join (twice: the cookie first) and the
+        table's page, then Now."""
         started = time.monotonic()
         first = await self.fetch("join", "GET", f"/?event={self.s.event_code}&table={self.table}")
         if first.status != 303 or not first.location.startswith("/e/"):
             raise ProtocolError(
                 f"/?event= answered HTTP {first.status}, not 303 to the HTML pages: start the server with "
-                "EVENTKIT_PHONE_PAGES=html (or rehearse with --phones streamlit)"
+                "a version of eventkit that serves the HTML attendee pages"
             )
         reply = await self.follow_redirect("join", first)
         for _hop in range(2):  # a first visit gets its cookie and comes back with it (join?c=1), then Now
             reply = await self.follow_redirect("join", reply)
         if reply.status != 200 or not self.token:
             raise ProtocolError(f"join ended on HTTP {reply.status} {error_messages(reply.text)[:1]}")
+        if live_value(reply.text) is None:  # a table card lands on the table's page: then tap Now
+            reply = await self.fetch("join", "GET", self.base)
         self._show_now(reply.text)
         self._on_now_since = time.monotonic()
         self.crowd.recorder.timing("join", self._on_now_since - started)
         self.crowd.ledger.joined.add(self.token)
 
     def _show_now(self, page: str) -> None:
-        """Now is on screen (loaded, or the page a POST's 303 led to): its follow script starts again."""
+        """Now is on screen (loaded, or the page a POST's 303 led to): the old page's following ends
+        (a browser closes its EventSource when it leaves a page) and the new page's starts."""
         self.page, self.live, self.on_now = page, live_value(page) or "", True
-        self.interval = follow_interval(page, self.interval)
-        self._next_check = time.monotonic() + self.interval
+        self.following.start(page)
         self._changed.set()
         self._changed = asyncio.Event()
+
+    def _leave_page(self) -> None:
+        """The phone leaves the page on screen: its following ends (its event stream closes)."""
+        self.following.stop()
 
     async def load_now(self, what: str = "follow") -> None:
         reply = await self.fetch(what, "GET", self.base)
         if reply.status != 200:
             raise ProtocolError(f"Now answered HTTP {reply.status}")
         self._show_now(reply.text)
-
-    async def _live_checks(self) -> AsyncGenerator[str, None]:
-        """What is live, at each check of the follow script while Now is open: /live at the page's interval.
-        The seam for an event stream (/e/CODE/events, on a second connection): yield each message's value."""
-        while True:
-            await asyncio.sleep(max(self._next_check - time.monotonic(), 0))
-            self._next_check = time.monotonic() + self.interval
-            if self.on_now:  # other pages carry no follow script
-                reply = await self.fetch("follow", "GET", f"{self.base}/live")
-                self.crowd.recorder.count("live_checks")
-                if reply.status == 200:
-                    yield reply.text
-
-    async def _follow(self) -> None:
-        """The follow script, in the background from join to leaving: when what is live changes, load Now."""
-        while True:
-            try:
-                async for live in self._live_checks():
-                    if self.on_now and live != self.live:
-                        await self.load_now()
-            except (ProtocolError, TimeoutError, OSError) as err:
-                self.crowd.recorder.error(f"attendee {self.n}, following: {type(err).__name__}: {err}"[:200])
-                self._next_check = time.monotonic() + 2 * self.interval  # the script waits longer after a failure
 
     async def wait_for(self, shown: Callable[[str], Any], moved_on: Callable[[], bool]) -> Any:
         """Until Now shows what `shown` finds (returned), or None once `moved_on()`."""
@@ -179,8 +165,8 @@ class HttpAttendee:
             elif kind in FOLLOW_MARKERS and kind not in self.done:
                 self.done.add(kind)
                 followed = await self.follow(kind, stage.changed_at, version)
-                if followed and kind == "wall" and self.rng.random() < self.s.wall_share:
-                    await self.post_note()
+                if followed and self.rng.random() < SHARES[kind](self.s):
+                    await self.away_from_now(kind, TAKING_PART[kind])
             await stage.next_change(version)
 
     async def follow(self, kind: str, changed_at: float, version: int) -> bool:
@@ -197,7 +183,8 @@ class HttpAttendee:
 
     def _record_follow(self, changed_at: float) -> None:
         if changed_at > self._on_now_since:  # only phones that were on Now when it changed
-            self.crowd.recorder.timing("follow", time.monotonic() - changed_at)
+            what = "follow" if self.script else "follow_noscript"  # by the stream, or by the page's refresh
+            self.crowd.recorder.timing(what, time.monotonic() - changed_at)
 
     def _passed(self, kind: str, changed_at: float) -> None:
         if changed_at > self._on_now_since:
@@ -255,11 +242,19 @@ class HttpAttendee:
 
     # --- wall --------------------------------------------------------------------
 
-    async def post_note(self) -> None:
-        """Open the wall, write a note on one of its questions, then perhaps +1 someone's; back to Now."""
+    async def away_from_now(self, kind: str, activity: Callable[[HttpAttendee], Awaitable[None]]) -> None:
+        """Tap the invitation to the activity, take part (the wall, the table's page, the feedback), back to Now."""
         await asyncio.sleep(self.rng.uniform(1, 4))  # reading, then tapping the link
         self._on_now_since, self.on_now = float("inf"), False  # away from Now: its follow times would not be fair
-        self.doing = "posting on the wall"
+        self._leave_page()
+        self.doing = f"taking part: {kind}"
+        await activity(self)
+        self.doing = f"going back to Now after {kind}"
+        await self.load_now(kind)
+        self._on_now_since = time.monotonic()
+
+    async def post_note(self) -> None:
+        """On the wall: write a note on one of its questions, then perhaps +1 someone's."""
         wall = await self.fetch("wall", "GET", f"{self.base}/wall")
         prompts = wall_prompts(wall.text)
         if wall.status != 200 or not prompts:
@@ -276,9 +271,6 @@ class HttpAttendee:
             await self.agree(reply.text)
         else:
             self._not_saved(f"wall note {self.n}", reply)
-        self.doing = "going back to Now after the wall"
-        await self.load_now("wall")
-        self._on_now_since = time.monotonic()
 
     async def agree(self, wall_page: str) -> None:
         """+1 one of the listed notes, as about half the people do."""
@@ -293,3 +285,16 @@ class HttpAttendee:
             self.crowd.recorder.count("plus_ones")
         else:
             self._not_saved(f"+1 {self.n} on note {note}", reply)
+
+
+# Which share of people take part in each activity once it is live, and how.
+SHARES: dict[str, Callable[[Settings], float]] = {
+    "wall": lambda s: s.wall_share,
+    "tables": lambda s: s.scribe_share,
+    "evaluation": lambda s: s.eval_share,
+}
+TAKING_PART: dict[str, Callable[[HttpAttendee], Awaitable[None]]] = {
+    "wall": HttpAttendee.post_note,
+    "tables": write_table_note,
+    "evaluation": send_feedback,
+}

@@ -9,8 +9,9 @@ GET and form POSTs on one connection, cookies, gzip and redirects by hand.
 
 The reading helpers find what a person reads on a page (eventkit/web/templates):
 the form token every form carries, the green "saved" banner, the error
-summary, the vote buttons, the wall's questions and +1 forms, and what is
-live (the <html> element's data-live, which the follow script compares).
+summary, the vote buttons, the wall's questions and +1 forms, what is live
+(the <html> element's data-live, which the follow script compares), the event
+stream it follows (data-stream) and the <noscript> refresh.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ HEADING = re.compile(r"<h1>(.*?)</h1>", re.S)
 PROMPT_LINK = re.compile(r'<a href="[^"?]*/wall\?q=(\d+)">')
 PROMPT_FIELD = re.compile(r'<input type="hidden" name="prompt" value="(\d+)">')
 AGREE_NOTE = re.compile(r'<input type="hidden" name="note" value="(\d+)">')
-FOLLOW_INTERVAL = re.compile(r"setTimeout\(check, (\d+)\)")
+STREAM = re.compile(r'<html [^>]*data-stream="([^"]*)"')
+REFRESH = re.compile(r'<noscript><meta http-equiv="refresh" content="(\d+)')
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -110,10 +112,16 @@ def agreeable_notes(page: str) -> list[int]:
     return [int(n) for n in AGREE_NOTE.findall(page)]
 
 
-def follow_interval(page: str, default: float = 4.0) -> float:
-    """Seconds between the follow script's checks, read from the page's own script."""
-    found = FOLLOW_INTERVAL.search(page)
-    return int(found[1]) / 1000 if found else default
+def stream_path(page: str) -> str | None:
+    """The event stream the page's follow script opens (the <html> element's data-stream), if any."""
+    found = STREAM.search(page)
+    return html.unescape(found[1]) if found else None
+
+
+def refresh_seconds(page: str) -> int | None:
+    """Seconds after which the page reloads itself without JavaScript (its <noscript> refresh), if it does."""
+    found = REFRESH.search(page)
+    return int(found[1]) if found else None
 
 
 @dataclass

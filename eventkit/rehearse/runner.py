@@ -9,8 +9,7 @@ import time
 from ..models import Event
 from ..storage import Store, StoreError
 from ..storage.participants import join_limit
-from .attendee import Attendee, Crowd
-from .client import http_get
+from .crowd import Crowd
 from .facilitator import Projector, choice_polls, drive
 from .http_attendee import HttpAttendee
 from .metrics import ProcessTree, Recorder, ResourceLog, machine_load, own_cpu_seconds
@@ -27,6 +26,7 @@ LATENCIES = (
     ("vote_ack", "vote → acknowledged"),
     ("vote_visible", "vote → projector"),
     ("follow", "screen follows live change"),
+    ("follow_noscript", "  without JavaScript (10 s refresh)"),
     ("join", "join (page + first screen)"),
     ("submit_ack", "note/feedback → acknowledged"),
 )
@@ -35,18 +35,6 @@ LATENCIES = (
 def rehearse(settings: Settings) -> dict:
     """Run one rehearsal against a running server; returns the results as plain data."""
     return asyncio.run(_rehearse(settings))
-
-
-def phones_served(url: str, event_code: str) -> str:
-    """Which attendee pages the server gives a scanned QR code: "html" when /?event= redirects
-    to /e/CODE (EVENTKIT_PHONE_PAGES=html), else "streamlit"."""
-    status, headers, _ = asyncio.run(http_get(url, f"/?event={event_code}"))
-    return "html" if status == 303 and headers.get("location", "").startswith("/e/") else "streamlit"
-
-
-def phone_class(settings: Settings) -> type[Attendee] | type[HttpAttendee]:
-    """The simulated phone for the pages rehearsed: HTTP for the HTML pages, websocket for Streamlit's."""
-    return HttpAttendee if settings.phones == "html" else Attendee
 
 
 async def _rehearse(settings: Settings) -> dict:
@@ -70,8 +58,7 @@ async def _rehearse(settings: Settings) -> dict:
     await _warm_up(crowd, WARM_UP_SESSIONS)
     resources.take("before_join")
     rng = random.Random(settings.seed)
-    phone = phone_class(settings)
-    people = [phone(crowd, n, random.Random(rng.random())) for n in range(settings.attendees)]
+    people = [HttpAttendee(crowd, n, random.Random(rng.random())) for n in range(settings.attendees)]
     started, cpu_started = time.monotonic(), own_cpu_seconds()
     sampler = asyncio.create_task(_sample(resources, stage))
     watcher = asyncio.create_task(projector.watch(stage))
@@ -93,7 +80,7 @@ async def _rehearse(settings: Settings) -> dict:
         "settings": {
             "url": settings.url,
             "event": settings.event_code,
-            "phones": settings.phones,
+            "noscript_share": settings.noscript_share,
             "attendees": settings.attendees,
             "duration_s": settings.duration,
             "join_window_s": settings.effective_join_window(),
@@ -116,12 +103,14 @@ async def _rehearse(settings: Settings) -> dict:
 
 
 def traffic_kb(recorder: Recorder) -> dict:
-    """KB a phone received per join, vote and follow check (HTTP phones count their bytes; {} otherwise)."""
+    """KB a phone received per first visit (join), vote and follow of a change of what is live."""
     counts = recorder.counts
     per = {
         "join": (counts["bytes_join"], len(recorder.latencies.get("join", []))),  # QR link, its 303s and Now
         "vote": (counts["bytes_vote"], counts["votes"] + counts["votes_changed"]),  # the POST's 303 and Now
-        "live_check": (counts["bytes_follow"], counts["live_checks"]),  # /live, and Now when it changed
+        # the event streams (first message, heartbeats, changes), /live asked by phones without a stream,
+        # <noscript> refreshes and Now loaded again, per change a phone followed
+        "follow": (counts["bytes_follow"], counts["follows"]),
     }
     return {name: round(total / n / 1024, 2) for name, (total, n) in per.items() if total and n}
 
@@ -146,8 +135,7 @@ def door_problem(event: Event, phones: int) -> str:
 async def _warm_up(crowd: Crowd, sessions: int) -> None:
     """A few throwaway visits, so every server process has imported the app before the baseline."""
     scratch = Crowd(crowd.settings, crowd.stage, Ledger(), Recorder(), crowd.tables)
-    phone = phone_class(crowd.settings)
-    visitors = [phone(scratch, -n, random.Random(n)) for n in range(1, sessions + 1)]
+    visitors = [HttpAttendee(scratch, -n, random.Random(n)) for n in range(1, sessions + 1)]
     await asyncio.gather(*(v.warm_up() for v in visitors), return_exceptions=True)
     crowd.ledger.warm_up = set(scratch.ledger.joined)  # they joined too: the check counts them
     await asyncio.sleep(1)
@@ -163,7 +151,7 @@ def format_summary(result: dict) -> str:
     """A readable report of one rehearsal."""
     s = result["settings"]
     lines = [
-        f"Rehearsal: {s['attendees']} {s.get('phones', 'streamlit')} phones on {s['url']} (event {s['event']}), "
+        f"Rehearsal: {s['attendees']} phones on {s['url']} (event {s['event']}), "
         f"joining within {s['join_window_s']:g} s, {result['elapsed_s']:g} s in all",
         "",
     ]

@@ -32,7 +32,8 @@ class Settings:
     projector: bool = True
     seed: int = 1
     timeout: float = 30.0  # how long a person waits for a screen before calling it an error
-    phones: str = "streamlit"  # "html": the HTML attendee pages (eventkit/web); "streamlit": the websocket pages
+    noscript_share: float = 0.02  # phones with JavaScript off: they follow by their page's <noscript> refresh
+    wall_seconds: float = 0.0  # at least this long on the wall (a short run's phones all get their turn)
 
     def phases(self) -> list[tuple[str, float]]:
         """The facilitator's running order: (live activity, seconds it stays live)."""
@@ -41,7 +42,7 @@ class Settings:
         return [
             ("welcome", join + 3),
             ("poll", rest * 0.35),
-            ("wall", rest * 0.2),
+            ("wall", max(rest * 0.2, self.wall_seconds)),
             ("tables", rest * 0.15),
             ("evaluation", rest * 0.3),
         ]

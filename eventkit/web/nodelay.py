@@ -12,15 +12,21 @@ listening socket, so setting it once on the listener covers every connection.
 The listener is found among the process's live socket objects: no private
 Streamlit or uvicorn call, so an upgrade that binds differently only makes this
 find nothing (and the start-up log says so).
+
+EVENTKIT_BENCH_NAGLE=1 leaves Nagle's algorithm on, for one purpose only: the
+"before" figure of bench/nodelay.sh (the staff screens' round trips with and
+without it). Never set it for an event.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 import socket
 
 _LOG = logging.getLogger(__name__)
+BENCH_NAGLE_ENV = "EVENTKIT_BENCH_NAGLE"
 
 
 def listening_tcp_sockets() -> list[socket.socket]:
@@ -38,6 +44,9 @@ def listening_tcp_sockets() -> list[socket.socket]:
 
 def set_nodelay_on_listeners(listeners: list[socket.socket] | None = None) -> int:
     """Turn Nagle's algorithm off on every listening TCP socket (or these); returns how many."""
+    if os.environ.get(BENCH_NAGLE_ENV) == "1":
+        _LOG.warning("%s=1: Nagle's algorithm left on (a benchmark's 'before' figure)", BENCH_NAGLE_ENV)
+        return 0
     listeners = listening_tcp_sockets() if listeners is None else listeners
     for sock in listeners:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
