@@ -161,7 +161,10 @@ def test_the_join_form_takes_a_typed_code(app_db, typed):
     assert "Event code" in text_of(p.client.get("/join").text)
     answer = p.client.get("/join", params={"event": typed})
     assert answer.status_code == 303 and answer.headers["location"] == f"/e/{event.code}/join"
-    assert p.client.get(answer.headers["location"]).headers["location"] == f"/e/{event.code}"
+    cookie_check = p.client.get(answer.headers["location"])  # a first visit: the cookie, then back
+    assert cookie_check.headers["location"] == f"/e/{event.code}/join?c=1"
+    assert store.count_participants(event.id) == 0
+    assert p.client.get(cookie_check.headers["location"]).headers["location"] == f"/e/{event.code}"
     assert store.count_participants(event.id) == 1
 
 
