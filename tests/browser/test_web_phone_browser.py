@@ -23,7 +23,7 @@ SIZES = {"390x844": {"width": 390, "height": 844}, "320x640": {"width": 320, "he
 
 @pytest.fixture(scope="module")
 def html_server(tmp_path_factory):
-    with start_app_server(tmp_path_factory.mktemp("web_server"), phone_pages="html") as server:
+    with start_app_server(tmp_path_factory.mktemp("web_server")) as server:
         yield server
 
 
