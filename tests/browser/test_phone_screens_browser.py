@@ -2,8 +2,8 @@
 
 - A tour of every attendee screen (join and its error, welcome, a choice poll, the
   answer saved, an estimate poll, an estimate refused with the error summary, the
-  estimate sent, the reveal with "you were right", an opinion poll's reveal, the
-  Wall with notes and a +1 and its error, the Table with consent, vignettes and
+  estimate sent, the reveal with "you were right", an opinion poll's reveal, Now
+  inviting to the wall, the Wall with notes and a +1 and its error, the Table with consent, vignettes and
   the scribe's notes, Feedback not open yet, the form, its error, sent, the
   privacy notice, the closed door, a set-aside phone's refusal), with JavaScript
   on and off. On each, at 390×844, at 320×640 and at 195×422 (a 390 px phone at
@@ -36,7 +36,8 @@ ZOOM_200 = {"width": 195, "height": 422}  # a 390x844 phone at 200 % zoom, in CS
 SMALLEST_TARGET_PX = 24  # WCAG 2.5.8 target size (minimum) for buttons and form controls
 
 # Sideways scrolling; anything laid out outside the width; controls too small to tap; the top of the
-# page's answer to a POST (role status or alert) below the first screen.
+# page's answer to a POST (role status or alert) below the first screen; a link drawn as a button but
+# underlined; a 1-5 score split over two rows at 320 px or wider (a lone "5" on its own row).
 LAYOUT = """(smallest) => {
   const width = document.documentElement.clientWidth, height = window.innerHeight;
   const name = (e) => (e.tagName + ' ' + (e.innerText || e.value || e.name || e.id || '').trim()).slice(0, 40);
@@ -45,7 +46,10 @@ LAYOUT = """(smallest) => {
   const outside = all.filter(e => { const r = e.getBoundingClientRect(); return r.left < -0.5 || r.right > width + 0.5; });
   const controls = [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, .button')];
   const answer = document.querySelector('[role=status], [role=alert]');
+  const rows = (group) => new Set([...group.querySelectorAll('input')].map(i => Math.round(i.getBoundingClientRect().top)));
   return {
+    underlined: [...document.querySelectorAll('a.button')].filter(e => getComputedStyle(e).textDecorationLine !== 'none').map(name),
+    splitScales: width < 320 ? [] : [...document.querySelectorAll('.radios.inline')].filter(g => rows(g).size > 1).map(name),
     sideways: document.documentElement.scrollWidth > width,
     outside: outside.map(name),
     unseen: controls.filter(e => !shown(e)).map(name),
@@ -96,8 +100,8 @@ class Tour:
         for size, viewport in [*SIZES.items(), ("200%", ZOOM_200)]:
             self.page.set_viewport_size(viewport)
             layout = self.page.evaluate(LAYOUT, SMALLEST_TARGET_PX)
-            if layout["sideways"] or any(layout[k] for k in ("outside", "unseen", "small", "answerBelow")):
-                self.found[f"{screen} {size} {self.mode}"] = layout
+            if wrong := {what: v for what, v in layout.items() if v}:
+                self.found[f"{screen} {size} {self.mode}"] = wrong
             if self.folder and size in SIZES:
                 Path(self.folder).mkdir(parents=True, exist_ok=True)
                 self.page.screenshot(path=f"{self.folder}/{screen}-{size}-{self.mode}.png", full_page=True)
@@ -162,7 +166,10 @@ def walk_every_screen(server, browser, javascript: bool) -> Tour:
         expect(page.locator("main")).not_to_contain_text("you were right")
         tour.look("opinion-reveal")
 
-        page.goto(f"{base}/wall")
+        store.set_live(event.id, "wall")
+        until_shown(page, now, "The wall is open")
+        tour.look("now-wall-invite")
+        page.get_by_role("link", name="Go to the wall").click()
         page.get_by_role("button", name="Post note").click()
         expect(page.get_by_role("alert")).to_be_visible()
         tour.look("wall-error")
@@ -238,7 +245,7 @@ def walk_every_screen(server, browser, javascript: bool) -> Tour:
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_every_attendee_screen_fits_320_px_and_200_percent_zoom(app_server, browser, javascript):
     tour = walk_every_screen(app_server, browser, javascript)
-    assert len(tour.seen) == 20, tour.seen
+    assert len(tour.seen) == 21, tour.seen
     assert tour.found == {}
 
 
