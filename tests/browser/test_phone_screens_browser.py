@@ -15,7 +15,7 @@
   estimate poll, the feedback form), with a visible focus ring at every stop.
 
 With $EVENTKIT_SCREENSHOTS set to a folder, every screen is saved there at
-390×844 and 320×640 as <screen>-<size>-js-on|off.png (for looking at, not compared).
+390×844, 320×640 and 195×422 ("zoom200") as <screen>-<size>-js-on|off.png (for looking at, not compared).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ SMALLEST_TARGET_PX = 24  # WCAG 2.5.8 target size (minimum) for buttons and form
 
 # Sideways scrolling; anything laid out outside the width; controls too small to tap; the top of the
 # page's answer to a POST (role status or alert) below the first screen; a link drawn as a button but
-# underlined; a 1-5 score split over two rows at 320 px or wider (a lone "5" on its own row).
+# underlined; a 1-5 score split over two rows at 320 px or wider (a lone "5" on its own row), or with
+# a number not clearly nearer its own circle than the next.
 LAYOUT = """(smallest) => {
   const width = document.documentElement.clientWidth, height = window.innerHeight;
   const name = (e) => (e.tagName + ' ' + (e.innerText || e.value || e.name || e.id || '').trim()).slice(0, 40);
@@ -51,6 +52,12 @@ LAYOUT = """(smallest) => {
   const rows = (group) => new Set([...group.querySelectorAll('input')].map(i => Math.round(i.getBoundingClientRect().top)));
   return {
     underlined: [...document.querySelectorAll('a.button')].filter(e => getComputedStyle(e).textDecorationLine !== 'none').map(name),
+    // A score's number must sit clearly nearer its own circle than the next one (at least twice as near).
+    ambiguousScales: [...document.querySelectorAll('.radios.inline .radio')].filter(r => {
+      const own = r.querySelector('input').getBoundingClientRect(), label = r.querySelector('label').getBoundingClientRect();
+      const next = r.nextElementSibling && r.nextElementSibling.querySelector('input').getBoundingClientRect();
+      return next && Math.abs(next.top - own.top) < 1 && next.left - label.right < 2 * (label.left - own.right);
+    }).map(name),
     splitScales: width < 320 ? [] : [...document.querySelectorAll('.radios.inline')].filter(g => rows(g).size > 1).map(name),
     sideways: document.documentElement.scrollWidth > width,
     outside: outside.map(name),
@@ -105,9 +112,10 @@ class Tour:
             layout = self.page.evaluate(LAYOUT, SMALLEST_TARGET_PX)
             if wrong := {what: v for what, v in layout.items() if v}:
                 self.found[f"{screen} {size} {self.mode}"] = wrong
-            if self.folder and size in SIZES:
+            if self.folder:
                 Path(self.folder).mkdir(parents=True, exist_ok=True)
-                self.page.screenshot(path=f"{self.folder}/{screen}-{size}-{self.mode}.png", full_page=True)
+                label = size if size in SIZES else "zoom200"  # 195x422: the 390 px phone at 200 % zoom
+                self.page.screenshot(path=f"{self.folder}/{screen}-{label}-{self.mode}.png", full_page=True)
         self.page.set_viewport_size(SIZES["390x844"])
         if self.axe is not None and (violations := self.axe_violations()):
             self.found[f"{screen} axe"] = violations
