@@ -40,7 +40,7 @@ SMALLEST_TARGET_PX = 24  # WCAG 2.5.8 target size (minimum) for buttons and form
 # Sideways scrolling; anything laid out outside the width; controls too small to tap; the top of the
 # page's answer to a POST (role status or alert) below the first screen; a link drawn as a button but
 # underlined; a 1-5 score split over two rows at 320 px or wider (a lone "5" on its own row), or with
-# a number not clearly nearer its own circle than the next.
+# a number not clearly nearer its own circle than the next; a column of text under 5em wide.
 LAYOUT = """(smallest) => {
   const width = document.documentElement.clientWidth, height = window.innerHeight;
   const name = (e) => (e.tagName + ' ' + (e.innerText || e.value || e.name || e.id || '').trim()).slice(0, 40);
@@ -58,6 +58,10 @@ LAYOUT = """(smallest) => {
       const next = r.nextElementSibling && r.nextElementSibling.querySelector('input').getBoundingClientRect();
       return next && Math.abs(next.top - own.top) < 1 && next.left - label.right < 2 * (label.left - own.right);
     }).map(name),
+    // A column of words too narrow to read (under 5em): words broken letter by letter at 200 % zoom.
+    narrowText: [...document.querySelectorAll('main p, main li, main h1, main h2, main h3')].filter(e =>
+      shown(e) && e.textContent.trim().split(/\\s+/).length > 1
+      && e.clientWidth < 5 * parseFloat(getComputedStyle(e).fontSize)).map(name),
     splitScales: width < 320 ? [] : [...document.querySelectorAll('.radios.inline')].filter(g => rows(g).size > 1).map(name),
     sideways: document.documentElement.scrollWidth > width,
     outside: outside.map(name),
