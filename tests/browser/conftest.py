@@ -30,8 +30,8 @@ browser  (session scope)
     own download) launched headless with the project's standard flags.
 phone / projector  (function scope)
     Page factories: `phone()` opens a new browser context of 390x844 and
-    returns a fresh page in it; `phone(url)` also navigates there and waits
-    for Streamlit. Extra keyword arguments go to `browser.new_context`
+    returns a fresh page in it; `phone(url)` also navigates there and, on a
+    Streamlit (staff) page, waits for Streamlit. Extra keyword arguments go to `browser.new_context`
     (e.g. `phone(viewport={"width": 195, "height": 422})`). `projector` is
     the same at 1920x1080. Contexts are closed after the test.
 
@@ -47,6 +47,10 @@ wait_for_streamlit(page, timeout=20_000)
     no running-man status widget). Use Playwright's `expect(...)` for the
     content a test is actually waiting for: right after a click the app may
     not have started the rerun yet.
+
+until_shown(page, url, text)
+    Opens an HTML attendee page until it shows `text` (what is live is read
+    through a 1 s shared cache), letting the page's own follow reload finish.
 
 close_page_not_found(page)
     Closes Streamlit's first-visit "Page not found" notice if it appears within 3 s.
@@ -167,10 +171,10 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def start_app_server(workdir: Path, phone_pages: str = "streamlit", **options: str | int):
+def start_app_server(workdir: Path, **options: str | int):
     """Run a fresh app server with its own demo database in `workdir`; yields an AppServer.
 
-    phone_pages="html" lets `/?event=` reach the HTML attendee pages (eventkit/web/asgi.py).
+    `/?event=CODE` reaches the HTML attendee pages (eventkit/web), the only attendee interface.
 
     The `app_server` fixture uses this; call it directly for a private server
     (e.g. to be the very first visitor after a start). `options` are extra
@@ -188,8 +192,6 @@ def start_app_server(workdir: Path, phone_pages: str = "streamlit", **options: s
         EVENTKIT_ADMIN_PASSWORD=ADMIN_PASSWORD,
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",
-        # These tests play the Streamlit attendee pages until they are retired (eventkit/web/asgi.py).
-        EVENTKIT_PHONE_PAGES=phone_pages,
     )
     cmd = [
         sys.executable,
@@ -268,7 +270,8 @@ def _page_factory(browser, viewport: dict):
         page = context.new_page()
         if url is not None:
             page.goto(url)
-            wait_for_streamlit(page)
+            if is_streamlit(page):  # a staff page; the HTML attendee pages are ready once loaded
+                wait_for_streamlit(page)
         return page
 
     return open_page, contexts
@@ -292,6 +295,11 @@ def projector(browser):
         context.close()
 
 
+def is_streamlit(page) -> bool:
+    """Whether the page is a Streamlit page (its shell's #root), not one of the HTML attendee pages."""
+    return page.locator("#root").count() > 0
+
+
 def close_page_not_found(page, timeout: float = 3_000) -> None:
     """Close Streamlit's "Page not found" notice, shown over the right page on the first
     direct visit to a page other than / after a server start (README, Known limits)."""
@@ -313,3 +321,41 @@ def wait_for_streamlit(page, timeout: float = 20_000) -> None:
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stStatusWidgetRunningIcon"]', state="detached", timeout=timeout)
+
+
+def until_shown(page, url: str, text: str, timeout: float = 10) -> None:
+    """Open an HTML attendee page `url` until it shows `text` (the server's shared reads keep what is
+    live for about 1 s after the test's store changes it).
+
+    With JavaScript on, the page's follow script may reload it once more when its event
+    stream's first message is newer than the page: that reload may abort ours, and is let
+    finish before the page is looked at.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            page.goto(url)
+            if _shows(page, text):
+                page.wait_for_timeout(1_500)  # the follow script's reload, if any, comes now
+                if _shows(page, text):
+                    break
+        except PlaywrightError:  # our navigation aborted by the page's own reload: try again
+            pass
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    expect(page.locator("main")).to_contain_text(text)
+
+
+def _shows(page, text: str) -> bool:
+    """Whether the page shows `text`; False while it reloads itself (its follow script saw the change)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.wait_for_load_state()
+        return text in page.content()
+    except PlaywrightError:  # "the page is navigating"
+        return False

@@ -25,7 +25,7 @@ TARGET_SECONDS = 2.0
 
 @pytest.fixture(scope="module")
 def html_server(tmp_path_factory):
-    with start_app_server(tmp_path_factory.mktemp("stream_server"), phone_pages="html") as server:
+    with start_app_server(tmp_path_factory.mktemp("stream_server")) as server:
         yield server
 
 

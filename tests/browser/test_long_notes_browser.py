@@ -4,8 +4,9 @@ A 499-letter word (no spaces, the longest note allowed is 500) and a long URL
 are posted to every wall question, after a short note. On the projector at
 1920x1080 each card stays inside its column, no text runs out of its box,
 a long note is cut to a few lines so the short one below it is still on the
-screen, and the whole text is still in the page. On a 390x844 phone every
-note wraps inside its card (no sideways scrolling) and is shown whole.
+screen, and the whole text is still in the page. On a phone every
+note wraps inside its card (no sideways scrolling) and is shown whole on the HTML
+wall, at 390 and 320 px wide.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import pytest
 
 from eventkit.access import security
-from tests.browser.conftest import wait_for_streamlit
 
 WORD = "W" * 499  # W is the widest letter
 URL = "https://example.org/" + "a-very-long-path-segment/" * 16 + "?q=" + "x" * 60
@@ -72,14 +72,23 @@ def test_projector_keeps_long_notes_in_their_cards_and_short(app_server, long_no
     page.screenshot(path=str(app_server.log_path.parent / "projector_long_notes.png"))
 
 
-def test_phone_wall_wraps_long_notes_inside_their_cards(app_server, long_notes, phone):
-    page = phone(app_server.page_url("/wall", event="FIFE16"))
-    if page.get_by_role("dialog").count():  # Streamlit's first-visit "Page not found" (streamlit#9992)
-        page.keyboard.press("Escape")
-    wait_for_streamlit(page)
-    notes = _notes(page, [WORD, URL, SHORT])
-    _assert_inside(notes)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390, "the phone scrolls sideways"
-    word = next(n for n in notes if n["text"] == WORD)
-    assert word["self"]["height"] > 300, "the phone shows the whole note, not a clipped one"
-    page.screenshot(path=str(app_server.log_path.parent / "phone_long_notes.png"))
+# The HTML wall: each note a <p class="note"> in its card (<li>), in the list.
+_PHONE_NOTES_JS = """() => [...document.querySelectorAll('main .notes .note')].map(t => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, height: r.height}; };
+  return {text: t.textContent, wrap: getComputedStyle(t).overflowWrap, scroll: t.scrollWidth, client: t.clientWidth,
+          self: box(t), card: box(t.closest('li'))};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_phone_wall_wraps_long_notes_inside_their_cards(app_server, long_notes, phone, width):
+    page = phone(app_server.page_url("/", event="FIFE16"), viewport={"width": width, "height": 800})
+    for prompt in long_notes:
+        page.goto(app_server.page_url("/e/FIFE16/wall", q=prompt.id, all=1))
+        notes = [n for n in page.evaluate(_PHONE_NOTES_JS) if n["text"] in (WORD, URL, SHORT)]
+        assert sorted(n["text"] for n in notes) == sorted([WORD, URL, SHORT]), "every note is in the page, whole"
+        _assert_inside(notes)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the phone scrolls sideways"
+        word = next(n for n in notes if n["text"] == WORD)
+        assert word["self"]["height"] > 300, "the phone shows the whole note, not a clipped one"
+    page.screenshot(path=str(app_server.log_path.parent / f"phone_long_notes_{width}.png"), full_page=True)

@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.browser.conftest import start_app_server
+from tests.browser.conftest import start_app_server, until_shown
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SIZES = {"390x844": {"width": 390, "height": 844}, "320x640": {"width": 320, "height": 640}}
@@ -23,7 +22,7 @@ SIZES = {"390x844": {"width": 390, "height": 844}, "320x640": {"width": 320, "he
 
 @pytest.fixture(scope="module")
 def html_server(tmp_path_factory):
-    with start_app_server(tmp_path_factory.mktemp("web_server"), phone_pages="html") as server:
+    with start_app_server(tmp_path_factory.mktemp("web_server")) as server:
         yield server
 
 
@@ -36,38 +35,6 @@ def _shoot(page, name: str) -> None:
         page.set_viewport_size(viewport)
         page.screenshot(path=f"{folder}/{name}-{size}.png", full_page=True)
     page.set_viewport_size(SIZES["390x844"])
-
-
-def _until(page, url: str, text: str, timeout: float = 10) -> None:
-    """Reload until the page shows `text` (the server's shared reads keep what is live for 1 s).
-
-    With JavaScript on, the page's follow script may reload it once more when its event
-    stream's first message is newer than the page: that reload may abort ours, and is let
-    finish before the page is looked at.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            page.goto(url)
-            if _shows(page, text):
-                page.wait_for_timeout(1_500)  # the follow script's reload, if any, comes now
-                if _shows(page, text):
-                    break
-        except PlaywrightError:  # our navigation aborted by the page's own reload: try again
-            pass
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
-    expect(page.locator("main")).to_contain_text(text)
-
-
-def _shows(page, text: str) -> bool:
-    """Whether the page shows `text`; False while it reloads itself (its follow script saw the change)."""
-    try:
-        page.wait_for_load_state()
-        return text in page.content()
-    except PlaywrightError:  # "the page is navigating": seen once in a clean-clone run
-        return False
 
 
 def test_join_and_vote_without_javascript(html_server, browser):
@@ -96,7 +63,7 @@ def test_join_and_vote_without_javascript(html_server, browser):
         choice = next(p for p in store.list_polls(event.id) if p.kind == "choice" and p.correct_option)
         store.set_poll_state(choice.id, "open")
         store.set_live(event.id, "poll", choice.id)
-        _until(page, f"{server.url}/e/{event.code}", choice.question)
+        until_shown(page, f"{server.url}/e/{event.code}", choice.question)
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent").strip() == choice.options[0].label
@@ -108,7 +75,7 @@ def test_join_and_vote_without_javascript(html_server, browser):
         estimate = next(p for p in store.list_polls(event.id) if p.kind == "estimate")
         store.set_poll_state(estimate.id, "open")
         store.set_live(event.id, "poll", estimate.id)
-        _until(page, f"{server.url}/e/{event.code}", estimate.question)
+        until_shown(page, f"{server.url}/e/{event.code}", estimate.question)
         box = page.get_by_label(estimate.question)
         box.fill("120")
         page.get_by_role("button", name="Send my estimate").click()
@@ -132,7 +99,7 @@ def test_join_and_vote_without_javascript(html_server, browser):
         store.set_poll_state(choice.id, "revealed")
         store.set_results_visible(choice.id, True)
         store.set_live(event.id, "poll", choice.id)
-        _until(page, f"{server.url}/e/{event.code}", "you were right")
+        until_shown(page, f"{server.url}/e/{event.code}", "you were right")
         _shoot(page, "revealed")
 
         page.get_by_role("link", name="Wall").click()
@@ -200,7 +167,7 @@ def test_table_and_feedback_without_javascript(html_server, browser):
         expect(page.locator("main")).to_contain_text("The evaluation is not open yet.")
         _shoot(page, "feedback-not-open")
         store.set_eval_open(event.id, True)
-        _until(page, f"{base}/feedback", "Send my feedback")
+        until_shown(page, f"{base}/feedback", "Send my feedback")
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.name").startswith("item-")  # the first answer: Tab stop 2
@@ -221,7 +188,7 @@ def test_table_and_feedback_without_javascript(html_server, browser):
         )
         assert store.my_evaluation(event.id, me.id) == {items[0].id: 4, text.id: "More time at the tables"}
         store.set_eval_open(event.id, False)
-        _until(page, f"{base}/feedback", "Thanks, your answers are in.")
+        until_shown(page, f"{base}/feedback", "Thanks, your answers are in.")
         expect(page.locator("main")).not_to_contain_text("opens at the end of the day")
         _shoot(page, "feedback-closed-answered")
     finally:
@@ -250,16 +217,16 @@ def test_axe_finds_nothing_on_any_html_page(html_server, browser):
         found["join-error"] = _axe(page)
         page.goto(f"{server.url}/e/{event.code}/join")
         store.set_live(event.id, "welcome")
-        _until(page, f"{server.url}/e/{event.code}", "Keep this page open")
+        until_shown(page, f"{server.url}/e/{event.code}", "Keep this page open")
         found["welcome"] = _axe(page)
         for poll in store.list_polls(event.id)[:2]:
             store.set_poll_state(poll.id, "open")
             store.set_results_visible(poll.id, True)
             store.set_live(event.id, "poll", poll.id)
-            _until(page, f"{server.url}/e/{event.code}", poll.question)
+            until_shown(page, f"{server.url}/e/{event.code}", poll.question)
             found[f"{poll.kind}-open"] = _axe(page)
             store.set_poll_state(poll.id, "revealed")
-            _until(page, f"{server.url}/e/{event.code}", "How the room answered")
+            until_shown(page, f"{server.url}/e/{event.code}", "How the room answered")
             found[f"{poll.kind}-revealed"] = _axe(page)
         page.goto(f"{server.url}/e/{event.code}/wall")
         page.get_by_label("Your note (anonymous)").fill("")
@@ -284,10 +251,10 @@ def test_axe_finds_nothing_on_any_html_page(html_server, browser):
         page.get_by_role("button", name="Add note").click()
         found["table-consented"] = _axe(page)
         store.set_eval_open(event.id, False)
-        _until(page, f"{server.url}/e/{event.code}/feedback", "Your feedback")
+        until_shown(page, f"{server.url}/e/{event.code}/feedback", "Your feedback")
         found["feedback-closed"] = _axe(page)
         store.set_eval_open(event.id, True)
-        _until(page, f"{server.url}/e/{event.code}/feedback", "Send my feedback")
+        until_shown(page, f"{server.url}/e/{event.code}/feedback", "Send my feedback")
         found["feedback-form"] = _axe(page)
         page.get_by_role("button", name="Send my feedback").click()
         found["feedback-error"] = _axe(page)
@@ -325,7 +292,7 @@ def test_with_javascript_now_follows_the_room_by_itself(html_server, browser):
     try:
         store.set_live(event.id, "welcome")
         page.goto(f"{server.url}/e/{event.code}/join")
-        _until(page, f"{server.url}/e/{event.code}", "Keep this page open")
+        until_shown(page, f"{server.url}/e/{event.code}", "Keep this page open")
         poll = store.list_polls(event.id)[2]
         store.set_poll_state(poll.id, "open")
         store.set_live(event.id, "poll", poll.id)
