@@ -18,7 +18,7 @@ from ..models import Event
 from . import facilitator as fx
 
 Footer = Literal["rail", "band", ""]
-WALL_QUIET_NOTES = 4  # up to this many notes on the wall, its QR code is the rail's big one
+WALL_QUIET_NOTES = 2  # up to this many notes on the wall (people still joining), its QR code is the rail's big one
 QR_BOX, QR_BORDER = 14, 2  # image pixels a module; quiet zone in modules (the rail's white margin adds more)
 LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 CLOSED = "Joining is closed. Already in? Keep using the page you joined with."

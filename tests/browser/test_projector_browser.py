@@ -76,7 +76,7 @@ BODY = [
 ]  # long-form text: 3.5%
 QR_SHARE = 0.2  # the footer band: a QR code a fifth of the height or more
 # The reveals (chart beside answer), the tables, a wall of more than WALL_QUIET_NOTES notes: a band.
-BAND_SCREENS = ("poll-revealed", "estimate-revealed", "tables", "wall-6", "wall-many")
+BAND_SCREENS = ("poll-revealed", "estimate-revealed", "tables", "wall-4", "wall-6", "wall-many")
 MODULE_SHARE = 1 / 62.5  # beside a poll or the wall, a QR module this share of the height: mid-room
 ROUNDING = 0.5  # px: a size computed from the viewport (28 = 3.5 % of 800) may come out a hair under
 FILL_SHARE = 0.7  # a full screen's content reaches 70% of the height above the footer
