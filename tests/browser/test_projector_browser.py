@@ -5,10 +5,11 @@ $EVENTKIT_SHOTS or beside the server's log): no text under the footer or cut off
 edge, body text (notes, options, questions, answers, the join address) at least 1/20 of the height
 and long-form text (prompt headings, case stories, facts, sources) at least 3.5 %, the wall fading
 only when it overflows, fewer notes in bigger type and four short notes under one prompt fitting.
-The footer's QR code beside a poll or the wall scans from the middle of the room: at least
-1/62.5 of the screen's height a module (docs/running-the-day.md: a phone reads a module of 1/250
-of its view, about 4 screen heights away); last round's 21 % code (227 px of 33 modules, 6.9 px a
-module at 1080 lines) fails it. At the tables the band's code stays a fifth of the height.
+The footer's QR code beside an open poll, its results and a quiet wall (a rail down the right
+edge) scans from the middle of the room: at least 1/62.5 of the screen's height a module
+(docs/running-the-day.md: a phone reads a module of 1/250 of its view, about 4 screen heights
+away); last round's 21 % code (227 px of 33 modules, 6.9 px a module at 1080 lines) fails it.
+At a reveal, a busier wall and the tables the band's code stays a fifth of the height.
 """
 
 from __future__ import annotations
