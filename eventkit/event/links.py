@@ -19,7 +19,8 @@ import socket
 from urllib.parse import quote, urlencode, urlsplit
 
 import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
+from qrcode.exceptions import DataOverflowError
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 8501
@@ -205,16 +206,38 @@ def join_url(base_url: str, code: str, table_no: int | None = None, page: str = 
     return f"{base_url.rstrip('/')}/?{urlencode(params)}"
 
 
-def qr_code(url: str, *, box_size: int = BOX_SIZE, border: int = BORDER) -> qrcode.QRCode:
-    """The QR symbol for a URL (medium error correction: survives a smudge)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+def qr_code(url: str, *, box_size: int = BOX_SIZE, border: int = BORDER, level: int = ERROR_CORRECT_M) -> qrcode.QRCode:
+    """The QR symbol for a URL (by default medium error correction: a printed card survives a smudge)."""
+    code = qrcode.QRCode(error_correction=level, box_size=box_size, border=border)
     code.add_data(url)
     code.make(fit=True)
     return code
 
 
-def qr_png(url: str, *, box_size: int = BOX_SIZE, border: int = BORDER) -> bytes:
-    """A black-on-white PNG of the QR code for a URL."""
+def coarsest_qr_code(url: str, *, box_size: int = BOX_SIZE, border: int = BORDER) -> qrcode.QRCode:
+    """The QR symbol with the fewest modules for a URL and, at that size, the most error correction that fits.
+
+    For a screen read from across a room: at a given width fewer modules are
+    bigger ones, so the code scans from further away. A join address of up to
+    42 letters (http://192.168.1.20:8501/?event=FIFE16 has 38) is version 3,
+    29 modules a side, at medium correction; up to 53 letters, low correction
+    keeps it at 29 where medium would take 33.
+    """
+    fewest = qr_code(url, box_size=box_size, border=border, level=ERROR_CORRECT_L)
+    for level in (ERROR_CORRECT_H, ERROR_CORRECT_Q, ERROR_CORRECT_M):
+        code = qrcode.QRCode(version=fewest.version, error_correction=level, box_size=box_size, border=border)
+        code.add_data(url)
+        try:
+            code.make(fit=False)
+        except DataOverflowError:
+            continue
+        return code
+    return fewest
+
+
+def qr_png(url: str, *, box_size: int = BOX_SIZE, border: int = BORDER, coarsest: bool = False) -> bytes:
+    """A black-on-white PNG of the QR code for a URL (coarsest: fewest modules, see coarsest_qr_code)."""
+    build = coarsest_qr_code if coarsest else qr_code
     buffer = io.BytesIO()
-    qr_code(url, box_size=box_size, border=border).make_image(fill_color="black", back_color="white").save(buffer)
+    build(url, box_size=box_size, border=border).make_image(fill_color="black", back_color="white").save(buffer)
     return buffer.getvalue()

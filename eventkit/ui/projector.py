@@ -9,14 +9,11 @@ are visible, because a chart costs several times a text update.
 
 from __future__ import annotations
 
-import functools
 import string
 from collections.abc import Iterable
-from typing import Literal
 
 import streamlit as st
 
-from eventkit.event import links
 from eventkit.results import charts
 
 from ..live import PROJECTOR_REFRESH_SECONDS
@@ -25,6 +22,7 @@ from . import facilitator as fx
 from . import faults
 from .live import reads
 from .names import counted
+from .projector_join import CLOSED, big_text, footer_qr, join_footer, join_url, qr_image
 
 WALL_NOTES_PER_PROMPT = 5  # newest first; any that do not fit the screen fade out above the footer
 # The wall's type by how much its fullest column shows, in lines of about 40 letters (a note
@@ -33,7 +31,6 @@ WALL_NOTES_PER_PROMPT = 5  # newest first; any that do not fit the screen fade o
 # most 3 lines so that two long notes leave room for a third.
 WALL_DENSITY_STEPS = ((2, "few"), (3, "some"))
 LETTERS_A_LINE = 40
-LOCAL_ONLY = "This code only works on this computer. Facilitator: see the control panel."
 
 
 @st.fragment(run_every=PROJECTOR_REFRESH_SECONDS)
@@ -57,43 +54,8 @@ def live_screen(event: Event) -> None:
         evaluation_screen(event)
     else:
         welcome_screen(event)
-    # Welcome and evaluation already show a big QR code: there the footer is words only.
-    join_footer(event, with_qr=now.kind not in ("welcome", "evaluation") or current is not None)
-
-
-CLOSED = "Joining is closed. Already in? Keep using the page you joined with."
-
-
-def _qr(event: Event, page: str = "", width: int | Literal["stretch"] = 520, warn: bool = True) -> str:
-    url = join_url(event, page)
-    st.image(qr_png(url), width=width, alt=f"QR code: scan it to open {url}")
-    if warn and links.is_local(url):  # useless to the room anyway: a small pointer for staff (the panel says more)
-        st.caption(LOCAL_ONLY)
-    return url
-
-
-def join_footer(event: Event, *, with_qr: bool) -> None:
-    """The join address and event code along the bottom of every screen (projector.css fixes it there):
-    with a QR code a band across the width (the code at its left end), without one a slim line."""
-    url = join_url(event)
-    with_qr = with_qr and event.joining_open
-    with st.container(key="ek-footer", horizontal=True, vertical_alignment="center", gap="large"):
-        if not with_qr:
-            with st.container(key="ek-footline-join", width="stretch"):
-                st.text(f"Join on your phone:  {url}" if event.joining_open else CLOSED)
-            with st.container(key="ek-footline-code", width="content"):
-                st.text(f"Code  {event.code}")
-            return
-        with st.container(key="ek-footer-qr", width="content"):
-            _qr(event, width=400, warn=False)  # drawn at 21/100 of the screen's height (projector.css)
-        with st.container(key="ek-footjoin", width="stretch", gap="small"):
-            big_text("Join on your phone: scan the code, or go to", "footurl", "join")
-            big_text(url, "footaddr", "join")
-            if links.is_local(url):  # the screen's only QR code: the same pointer as beside a big one
-                st.caption(LOCAL_ONLY)
-        with st.container(key="ek-footcodebox", width="content", gap="small"):
-            big_text("Event code", "footcode", "join")
-            big_text(event.code, "footevent", "join")
+    on_wall = len(reads().visible_notes(event.id)) if now.kind == "wall" else 0
+    join_footer(event, qr=footer_qr(now.kind, current.state if current else "", on_wall))
 
 
 def welcome_screen(event: Event) -> None:
@@ -110,7 +72,7 @@ def welcome_screen(event: Event) -> None:
         big_text(f"Event code  {event.code}", "code", "join")
         big_text("Anonymous: no name, no account, nothing to install.", "label", "anon")
     with code, st.container(key="ek-bigqr-welcome"):
-        _qr(event, width="stretch")
+        qr_image(event, width="stretch")
 
 
 def poll_screen(event: Event, poll: Poll) -> None:
@@ -268,23 +230,4 @@ def evaluation_screen(event: Event) -> None:
             st.progress(min(1.0, responses / joined))
     if event.joining_open:  # closed: a scan opens a new tab, a new device, and is refused
         with code, st.container(key="ek-bigqr-eval"):
-            _qr(event, "feedback", width="stretch")
-
-
-# --- Helpers of the projector's screens -----------------------------------------------
-
-
-def join_url(event: Event, page: str = "") -> str:
-    """The attendees' join address (on a page, e.g. feedback), as the printed cards encode it."""
-    return links.join_url(fx.join_base(event)[0], event.code, page=page)
-
-
-@functools.lru_cache(maxsize=32)  # not a database read: the image depends on the address alone
-def qr_png(url: str) -> bytes:
-    return links.qr_png(url, box_size=14, border=2)
-
-
-def big_text(text: str, style: str, ident: object = "") -> None:
-    """Text shown literally (st.text), sized by projector.css through its key (style: question, fact…)."""
-    with st.container(key=f"ek-{style}-{ident}"):
-        st.text(text)
+            qr_image(event, "feedback", width="stretch")

@@ -1,12 +1,15 @@
 """The projector follows a phone's vote by itself, within 2 seconds, without a reload.
 
-And it fits the room (issue 21), measured on 10 screens at 1920x1080 and 1280x800 (screenshots in
-$EVENTKIT_SHOTS or beside the server's log): every text above the footer band and its QR code,
-body text (notes, options, questions, answers, the join address) at least 1/20 of the height and
-long-form text (prompt headings, case stories, facts, sources) at least 3.5 %, the footer's QR code
-at least a fifth of the height, its words on one line, the wall fading only when it overflows,
-fewer notes in bigger type and four short notes under one prompt fitting. Main's old layout fails
-it: wall notes of 26/17 px (2.4 % of the height) and a footer QR code of 131/87 px.
+And it fits the room (issue 21), measured on 12 screens at 1920x1080 and 1280x800 (screenshots in
+$EVENTKIT_SHOTS or beside the server's log): no text under the footer or cut off at the screen's
+edge, body text (notes, options, questions, answers, the join address) at least 1/20 of the height
+and long-form text (prompt headings, case stories, facts, sources) at least 3.5 %, the wall fading
+only when it overflows, fewer notes in bigger type and four short notes under one prompt fitting.
+The footer's QR code beside an open poll, its results and a quiet wall (a rail down the right
+edge) scans from the middle of the room: at least 1/62.5 of the screen's height a module
+(docs/running-the-day.md: a phone reads a module of 1/250 of its view, about 4 screen heights
+away); last round's 21 % code (227 px of 33 modules, 6.9 px a module at 1080 lines) fails it.
+At a reveal, a busier wall and the tables the band's code stays a fifth of the height.
 """
 
 from __future__ import annotations
@@ -72,7 +75,10 @@ BODY = [
     "footaddr",
     "discuss",
 ]  # long-form text: 3.5%
-QR_SHARE = 0.2  # the footer band's QR code, a fifth of the height or more: ~10 times its width away
+QR_SHARE = 0.2  # the footer band: a QR code a fifth of the height or more
+# The reveals (chart beside answer), the tables, a wall of more than WALL_QUIET_NOTES notes: a band.
+BAND_SCREENS = ("poll-revealed", "estimate-revealed", "tables", "wall-4", "wall-6", "wall-many")
+MODULE_SHARE = 1 / 62.5  # beside a poll or the wall, a QR module this share of the height: mid-room
 ROUNDING = 0.5  # px: a size computed from the viewport (28 = 3.5 % of 800) may come out a hair under
 FILL_SHARE = 0.7  # a full screen's content reaches 70% of the height above the footer
 
@@ -82,6 +88,9 @@ MEASURE = """() => {
   const footer = document.querySelector('.st-key-ek-footer');
   const fr = footer ? footer.getBoundingClientRect() : null;
   const texts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stText"], [data-testid="stMain"] [data-testid="stCaptionContainer"]')].filter(vis);
+  // Overlaps the footer's box (a band along the bottom or a rail down the right edge).
+  const covered = (t, b) => { const r = t.getBoundingClientRect();
+    return r.right > b.left + 1 && r.left < b.right - 1 && shownBottom(t) > b.top + 1 && r.top < b.bottom - 1; };
   const lines = (t) => Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight));
   const body = texts.filter(t => !footer || !footer.contains(t));
   const qr = document.querySelector('.st-key-ek-footer-qr img');
@@ -90,6 +99,7 @@ MEASURE = """() => {
   // A text in a box that clips it (the wall's columns) shows only down to the box's bottom.
   const shownBottom = (t) => { const box = t.closest('.st-key-ek-wall-columns');
     return Math.min(t.getBoundingClientRect().bottom, box ? box.getBoundingClientRect().bottom : Infinity); };
+  const rail = fr && fr.top < 1;
   const kind = (t) => { const k = [...t.closest('[class*="st-key-ek-"]')?.classList || []].find(c => c.startsWith('st-key-ek-')) || '';
     return k.replace('st-key-ek-', '').split('-')[0]; };
   return {
@@ -99,13 +109,19 @@ MEASURE = """() => {
     small_body: body.filter(t => %s.includes(kind(t))).map(t => [px(t), kind(t), t.innerText.slice(0, 30)]),
     notes: [...document.querySelectorAll('[class*="st-key-ek-note-"] [data-testid="stText"]')].filter(vis).map(px),
     lowest: Math.max(0, ...body.map(shownBottom)),
-    under_footer: fr ? body.filter(t => shownBottom(t) > fr.top + 1).map(t => t.innerText.slice(0, 30)) : [],
+    under_footer: fr ? body.filter(t => covered(t, fr)).map(t => t.innerText.slice(0, 30)) : [],
+    cut_off: body.filter(t => shownBottom(t) > innerHeight + 1 || t.getBoundingClientRect().right > innerWidth + 1)
+      .map(t => t.innerText.slice(0, 30)),
+    rail, area_bottom: fr && !rail ? fr.top : innerHeight,
+    footer_clipped: footer ? footer.scrollHeight > footer.clientHeight + 1 || texts.filter(t => footer.contains(t))
+      .some(t => { const r = t.getBoundingClientRect(); return r.bottom > fr.bottom + 1 || r.right > fr.right + 1; }) : false,
     under_qr: qrr ? body.filter(t => { const r = t.getBoundingClientRect();
       return r.right > qrr.left + 1 && shownBottom(t) > qrr.top + 1 && r.top < qrr.bottom; }).map(t => t.innerText.slice(0, 30)) : [],
     footer_lines: footer ? texts.filter(t => footer.contains(t)).map(t => [lines(t), t.innerText.slice(0, 40)]) : [],
     columns: [...document.querySelectorAll('.st-key-ek-wall-columns [data-testid="stColumn"]')].map(c => c.innerText.slice(0, 20)),
     no_alt: [...document.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).length,
     qr: qrr && Math.min(qrr.width, qrr.height),
+    qr_image: qr && {natural: qr.naturalWidth, alt: qr.getAttribute('alt')},
     wall: wall && {overflows: wall.scrollHeight > wall.clientHeight + 1,
       faded: (getComputedStyle(wall).maskImage || getComputedStyle(wall).webkitMaskImage || 'none') !== 'none'},
   };
@@ -115,7 +131,7 @@ MEASURE = """() => {
 def _arrange_poll(store, event, state: str, number: int = 0):
     poll = store.list_polls(event.id)[number]
     store.set_poll_state(poll.id, "open")
-    store.set_results_visible(poll.id, state == "revealed")
+    store.set_results_visible(poll.id, state in ("shown", "revealed"))
     if state == "revealed":
         store.set_poll_state(poll.id, "revealed")
     store.set_live(event.id, "poll", poll.id)
@@ -142,21 +158,49 @@ LONG = "A longer note that runs over three or four lines on the projector, to se
 LAYOUT_SCREENS = [  # name, arrange, text that shows it is drawn, must it fill the screen
     ("welcome", lambda s, e: s.set_live(e.id, "welcome"), "Anonymous: no name", True),
     ("poll-open", lambda s, e: _arrange_poll(s, e, "open"), "so far", True),
+    ("poll-shown", lambda s, e: _arrange_poll(s, e, "shown"), "answer", False),
     ("poll-revealed", lambda s, e: _arrange_poll(s, e, "revealed"), "of the room got it right", False),
     ("estimate-open", lambda s, e: _arrange_poll(s, e, "open", 1), "Type a number", False),
     ("estimate-revealed", lambda s, e: _arrange_poll(s, e, "revealed", 1), "The answer:", False),
     ("wall-2", _wall_of([2], "Open data for advocates"), "Open data for advocates 2", False),
     ("wall-4", _wall_of([4], "More local data"), "More local data 4", False),
+    ("wall-6", _wall_of([3, 2, 1], "Who funds advocacy here"), "Who funds advocacy here 3", False),
     ("wall-many", _wall_of([6, 6, 6, 6], LONG.strip()), ("Newest 5 of 6", 4), True),
     ("tables", lambda s, e: s.set_live(e.id, "tables"), "1. How might case workers", True),
     ("evaluation", lambda s, e: s.set_live(e.id, "evaluation"), "have answered", False),
 ]
 
 
+def _footer_qr_failures(name: str, m: dict, height: int) -> list[str]:
+    """Beside an open poll, its results or a quiet wall, a rail whose QR code scans from mid-room: each module at least
+    MODULE_SHARE of the height (counted in the drawn image: its width over the pixels a module);
+    at a reveal, the tables and a busy wall a band whose code is a fifth of the height; welcome and evaluation none."""
+    from eventkit.event import links
+    from eventkit.ui import projector_join as projector
+
+    if name in ("welcome", "evaluation"):
+        return [f"{name}: a QR code in the footer beside the big one"] if m["qr"] else []
+    if not m["qr"]:
+        return [f"{name}: no QR code in the footer"]
+    if name in BAND_SCREENS:
+        small = m["qr"] < QR_SHARE * height or m["rail"]
+        return [f"{name}: the band's QR code is {m['qr']}px, under a fifth of {height}px"] if small else []
+    modules = m["qr_image"]["natural"] / projector.QR_BOX
+    url = m["qr_image"]["alt"].rpartition(" ")[2]
+    expected = links.coarsest_qr_code(url).modules_count + 2 * projector.QR_BORDER
+    per_module = m["qr"] / modules
+    if not m["rail"] or modules != expected or per_module < MODULE_SHARE * height - ROUNDING:
+        return [
+            f"{name}: the footer's QR code ({'rail' if m['rail'] else 'band'}) is {m['qr']:.0f}px for {modules:g} modules"
+            f" ({expected} expected for {url}): {per_module:.1f}px a module, under 1/62.5 of {height}px"
+        ]
+    return []
+
+
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)], ids=["1920x1080", "1280x800"])
 def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, browser, size):
-    """Type at least 1/20 of the height, a QR code a quarter of it, the wall fades only what
-    does not fit and fewer notes get bigger type, screens that fill the room (issue 21)."""
+    """Type at least 1/20 of the height, a footer QR code scannable from mid-room, the wall fades
+    only what does not fit and fewer notes get bigger type, screens that fill the room (issue 21)."""
     from eventkit.access import security
 
     store, event = app_server.store, app_server.event
@@ -186,7 +230,7 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
             page.wait_for_timeout(1_500)  # the next timed redraw has settled
             m = page.evaluate(MEASURE)
             page.screenshot(path=str(shots / f"projector-{name}-{width}x{height}.png"))
-            print(name, {k: m[k] for k in ("smallest", "notes", "lowest", "qr", "wall", "footer_lines")})
+            print(name, {k: m[k] for k in ("smallest", "notes", "lowest", "qr", "rail", "wall", "footer_lines")})
             footer = m["footer"]
             if (
                 not footer
@@ -203,22 +247,22 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
             small = [t for t in m["small_body"] if t[0] < BODY_SHARE * height - ROUNDING]
             if small:
                 failures.append(f"{name}: body text under 1/20 of the height ({height / 20:.0f}px): {small[:3]}")
-            if m["under_footer"] or m["under_qr"]:
-                failures.append(
-                    f"{name}: text hidden under the footer or its QR code: {m['under_footer'] + m['under_qr']}"
-                )
+            if m["under_footer"] or m["under_qr"] or m["cut_off"]:
+                hidden = m["under_footer"] + m["under_qr"] + m["cut_off"]
+                failures.append(f"{name}: text under the footer or its QR code, or off the screen: {hidden}")
             wrapped = [t for t in m["footer_lines"] if t[0] > 1]
-            if wrapped:
+            if wrapped and not m["rail"]:  # the rail is narrow: its address takes two lines
                 failures.append(f"{name}: the footer's words wrap: {wrapped}")
+            if m["footer_clipped"]:
+                failures.append(f"{name}: the footer's words run out of it")
             if m["scrollWidth"] > width:
                 failures.append(f"{name}: wider than the screen ({m['scrollWidth']}px)")
             if m["no_alt"]:
                 failures.append(f"{name}: {m['no_alt']} image(s) without alt text")
-            if name not in ("welcome", "evaluation") and (m["qr"] or 0) < QR_SHARE * height:
-                failures.append(f"{name}: the footer's QR code is {m['qr']}px, under a quarter of {height}px")
-            if fills and m["lowest"] < FILL_SHARE * footer["top"]:
+            failures += _footer_qr_failures(name, m, height)
+            if fills and m["lowest"] < FILL_SHARE * m["area_bottom"]:
                 failures.append(
-                    f"{name}: content ends at {m['lowest']:.0f}px of {footer['top']:.0f}px: the screen is mostly empty"
+                    f"{name}: content ends at {m['lowest']:.0f}px of {m['area_bottom']:.0f}px: the screen is mostly empty"
                 )
             if m["wall"] and m["wall"]["faded"] != m["wall"]["overflows"]:
                 failures.append(
