@@ -72,11 +72,12 @@ LAYOUT = """(smallest) => {
 }"""
 
 # What has focus: its name, whether it shows a ring (an outline of 2 px or more, or a box-shadow)
-# and whether its centre is on screen and not covered.
+# and whether its centre (its first line's, for a link that wraps) is on screen and not covered.
 FOCUSED = """() => {
   const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
   const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
-  const x = r.left + r.width / 2, y = r.top + Math.min(r.height / 2, 20);
+  const box = e.getClientRects()[0] || r;  // a link that wraps: its first line's box, not the paragraph's width
+  const x = box.left + box.width / 2, y = box.top + Math.min(box.height / 2, 20);
   const top = document.elementFromPoint(x, y);
   return {what: (e.tagName + ' ' + (e.innerText || e.name || e.id || '').trim()).slice(0, 40),
           id: e.id, name: e.name || '', ring: ring, unobscured: !!top && (e === top || e.contains(top))};
