@@ -128,20 +128,15 @@ def _estimate_domain(poll: Poll, values: list[float], reveal: bool = False) -> l
     return [low, high if high > low else low + 1]
 
 
-# A bold label's width per character, as a share of its font size (Source Sans Pro, digits
-# included, with a margin): Vega cannot measure text in an expression, so labels are sized by it.
-CHAR_WIDTH = 0.52
+CHAR_WIDTH = 0.52  # a bold label's width a character, per font size (Vega cannot measure text)
 
 
 def _marker(
     value: float, colour: str, label: str, dy: int, domain: list[float], away_from: float | None = None
 ) -> Layered:
     """A vertical rule and its label, which runs away from the other marker's rule
-    (`away_from`) unless that would reach the chart's edge (over the axis).
-
-    The label never leaves the plot (a projector chart is as narrow as half a 1280-pixel
-    screen): it is slid back inside, and its text made smaller only if it is wider than the plot.
-    """
+    (`away_from`) unless that would reach the chart's edge (over the axis). It never leaves the plot
+    (as narrow as half a 1280-pixel screen): it slides back inside, smaller only if wider than the plot."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
     share = (value - domain[0]) / (domain[1] - domain[0])
     if 0.3 <= share <= 0.7 and away_from is not None and value != away_from:
