@@ -263,3 +263,24 @@ def app_db(fresh_location, monkeypatch, demo_spec):
     """(store, event): the demo event in a fresh database that the app uses too."""
     with app_database(fresh_location, monkeypatch) as path:
         yield demo_in(path, demo_spec)
+
+
+@pytest.fixture
+def through_the_router(monkeypatch):
+    """AppTest runs pages as the server does: through app.py's router (st.navigation, faults.run_page).
+
+    AppTest forgets, before every run, that the app uses st.navigation, and a `pages/`
+    folder beside app.py then makes Streamlit run a page whose address is its file name
+    (pages/facilitator.py, /facilitator) straight from the folder, bypassing the router;
+    the server never does (app.py's use_st_navigation_only, at import)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    real = PagesManager.__init__
+
+    def navigation_only(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", navigation_only)
+    yield
+    PagesManager.uses_pages_directory = None

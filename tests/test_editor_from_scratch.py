@@ -14,6 +14,9 @@ from eventkit.access.console import Console
 from eventkit.storage import Store
 from tests.app_pages import app_database, open_page
 
+# Pages run as the server runs them: through app.py's router (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("through_the_router")
+
 PASSWORD = "test-organiser-pw-scratch"
 EDITOR = "pages/organiser_editor.py"
 

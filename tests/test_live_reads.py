@@ -151,7 +151,7 @@ def test_a_read_that_began_before_a_change_is_not_kept(shared):
     slow.start()
     started.wait(5)
     store.state["live"] = "wall"
-    reads.changed({LIVE})  # what the facilitator's write (or push) does
+    reads.changed({LIVE})  # what the facilitator's write (or the stream hub) does
     release.set()
     slow.join(5)
     store.get_live = CountingStore.get_live.__get__(store)

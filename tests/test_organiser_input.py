@@ -399,6 +399,7 @@ def test_importing_deep_yaml_on_the_command_line_says_where(store, tmp_path, cap
     assert store.list_events() == []
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_importing_deep_yaml_in_the_organiser_area_lists_the_problem(app_db):
     at = open_signed_in("pages/organiser.py")
     upload = MINIMAL.replace("ABC1", "DEEP1") + "polls: " + "[" * 5000 + "]" * 5000 + "\n"

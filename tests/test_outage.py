@@ -265,27 +265,6 @@ def test_html_phones_during_a_postgresql_outage_say_so_keep_what_was_typed_and_w
     assert [n.text for n in store.list_notes(event.id, ("visible", "pending", "hidden"))] == [typed]
 
 
-@pytest.fixture
-def through_the_router(monkeypatch):
-    """AppTest runs pages as the server does: through app.py's router (st.navigation, faults.run_page).
-
-    AppTest forgets, before every run, that the app uses st.navigation, and a `pages/`
-    folder beside app.py then makes Streamlit run a page whose address is its file name
-    (pages/facilitator.py, /facilitator) straight from the folder, bypassing the router;
-    the server never does (app.py's use_st_navigation_only, at import)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    real = PagesManager.__init__
-
-    def navigation_only(self, *args, **kwargs):
-        real(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", navigation_only)
-    yield
-    PagesManager.uses_pages_directory = None
-
-
 def test_the_control_panel_during_a_postgresql_outage_says_so_and_recovers(pg_app, through_the_router, caplog):
     cluster, store, event = pg_app
     at = open_page("pages/facilitator.py", password=DEMO_PASSCODE, event=event.code)

@@ -15,6 +15,9 @@ from eventkit.event.demo import DEMO_PASSCODE
 from eventkit.ui import projector
 from tests.app_pages import app_database, demo_in, open_page, shown_texts
 
+# Pages run as the server runs them: through app.py's router (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("through_the_router")
+
 PROJECTOR, PANEL = "pages/projector.py", "pages/facilitator.py"
 
 

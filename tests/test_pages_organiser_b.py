@@ -70,6 +70,7 @@ def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_create_duplicate_and_delete_event(db):
     at = _open("pages/organiser.py")
     inputs = {t.label: t for t in at.text_input}
@@ -100,6 +101,7 @@ def test_create_duplicate_and_delete_event(db):
     assert store.event_by_code("NEW26") is None and not at.exception
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_events_page_confirms_create_duplicate_and_delete_with_a_toast(db):
     """Each change on the Events page is confirmed once, by a toast in the run after its st.rerun().
 

@@ -98,6 +98,7 @@ def test_problems_are_said_in_words_with_the_field_path(error, said):
     assert plain_problem(error) == said
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_creating_an_event_empties_the_form_and_points_to_the_editor(db):
     at = _open("pages/organiser.py")
     inputs = {t.label: t for t in at.text_input}
@@ -114,6 +115,7 @@ def test_creating_an_event_empties_the_form_and_points_to_the_editor(db):
     assert any("NEW26 is created" in s.value for s in at.success)
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_a_refused_create_keeps_what_was_typed(db):
     at = _open("pages/organiser.py")
     inputs = {t.label: t for t in at.text_input}

@@ -24,6 +24,9 @@ from eventkit.storage.set_aside import SET_ASIDE_MESSAGE, SetAsideError
 from tests.app_pages import open_page
 from tests.every import assert_every
 
+# Pages run as the server runs them: through app.py's router (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("through_the_router")
+
 START = datetime(2026, 5, 18, 9, 0, tzinfo=UTC)
 
 

@@ -189,6 +189,7 @@ def test_a_signed_out_organiser_pressing_make_gets_no_link(app_db):
 # --- During a storm --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_during_a_storm_a_facilitator_with_a_link_gets_in_and_the_guessers_get_no_more(app_db):
     """A guesser at ~5 wrong passcodes a second, a new session each; once the storm pauses
     everyone, the passcode form keeps the facilitator out but the organiser's link lets them in

@@ -207,6 +207,7 @@ def _staff_screens() -> list[tuple[str, AppTest]]:
     ]
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_hostile_organiser_text_is_never_markdown_on_the_projector(hostile):
     store, event_id, poll = hostile
     store.set_live(event_id, "poll", poll.id)
@@ -241,6 +242,7 @@ def _phone_screens(store: Store, event_id: int, poll) -> list[tuple[str, str]]:
     return screens
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_hostile_organiser_text_is_shown_as_typed_and_inert_on_phones(hostile):
     """The HTML pages escape every organiser text (Jinja2 autoescape) and never render Markdown:
     it all shows as typed, and none of it becomes a tag or a link."""
@@ -321,6 +323,7 @@ def test_plain_leaves_ordinary_punctuation_alone():
 # --- The index at `/` ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("through_the_router")  # through app.py's router, as the server runs it (tests/conftest.py)
 def test_the_index_leads_to_the_phones_join_form_and_the_staff_areas(db):
     """`/` without ?event= is Streamlit's index (printed `/?event=` links never reach it: they are
     sent to the HTML pages first, tests/test_web_join.py)."""

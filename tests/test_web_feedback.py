@@ -156,3 +156,18 @@ def test_hostile_answers_are_kept_as_typed_and_inert(phone):
         if "<script" in inside or f">{escape(saved)}</textarea>" not in inside:
             failures.append(typed[:60])
     assert failures == []
+
+
+def test_each_written_answer_says_its_character_limit_tied_to_its_box(phone):
+    # As the Wall and Table do: the hint sits under the label and the box names it (aria-describedby),
+    # and with an error the box names both.
+    store, event, p = phone
+    _open(store, event)
+    texts = _kinds(store, event)["text"]
+    limit = f"Up to {EVAL_TEXT_MAX_CHARS:,} characters."
+    html = _feedback(p).text
+    for item in texts:
+        assert f'<p class="hint" id="item-{item.id}-hint">{limit}</p>' in html
+        assert re.search(rf'<textarea id="item-{item.id}"[^>]* aria-describedby="item-{item.id}-hint"', html)
+    refused = _send(p, {texts[0].id: "x" * (EVAL_TEXT_MAX_CHARS + 1)}).text
+    assert f'aria-describedby="item-{texts[0].id}-hint item-{texts[0].id}-error"' in refused

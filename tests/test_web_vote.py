@@ -238,3 +238,18 @@ def test_what_is_live_changes_with_every_kind_of_change(phone):
         seen.append(p.client.get(f"/e/{event.code}/live").text)
     assert len(set(seen)) == len(seen), seen
     assert f'data-live="{seen[-1]}"' in p.now().text
+
+
+def test_the_welcome_names_the_event_once_as_its_one_heading_and_a_question_under_the_event_line(phone):
+    store, event, p = phone
+
+    def main_of(html: str) -> str:
+        return re.search(r"(?s)<main[^>]*>(.*)</main>", html).group(1)
+
+    welcome = main_of(p.now().text)
+    assert 'class="event"' not in welcome  # the title is the heading: not also the small event line above it
+    assert re.findall(r"(?s)<h1>(.*?)</h1>", welcome) == [event.title]
+    poll = _open(store, event, "choice")
+    question = main_of(p.now().text)
+    assert f'<p class="event">{event.title}</p>' in question and question.count("<h1>") == 1
+    assert poll.question in text_of(question)

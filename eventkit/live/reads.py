@@ -7,8 +7,8 @@ redraw meanwhile. A write made through this process's Store drops, at once, the
 answers it makes stale: each Store method declares what it changes or shows
 (eventkit/storage/stale.py), and SharedReads subscribes to its Store's changes.
 A change made by another process reaches these answers when
-their lifetime ends, or when the push thread sees the live activity change
-(eventkit/live/push.py): it then drops them all.
+their lifetime ends, or when the stream hub sees the live activity change
+(eventkit/live/hub.py): it then drops them all.
 
 Plain Python, tested without Streamlit: eventkit/ui/live keeps one SharedReads
 per database for the server. The whole model is in eventkit/live/README.md.

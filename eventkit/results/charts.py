@@ -128,11 +128,15 @@ def _estimate_domain(poll: Poll, values: list[float], reveal: bool = False) -> l
     return [low, high if high > low else low + 1]
 
 
+CHAR_WIDTH = 0.52  # a bold label's width a character, per font size (Vega cannot measure text)
+
+
 def _marker(
     value: float, colour: str, label: str, dy: int, domain: list[float], away_from: float | None = None
 ) -> Layered:
     """A vertical rule and its label, which runs away from the other marker's rule
-    (`away_from`) unless that would reach the chart's edge (over the axis)."""
+    (`away_from`) unless that would reach the chart's edge (over the axis). It never leaves the plot
+    (as narrow as half a 1280-pixel screen): it slides back inside, smaller only if wider than the plot."""
     frame = pd.DataFrame({"value": [value], "label": [label]})
     share = (value - domain[0]) / (domain[1] - domain[0])
     if 0.3 <= share <= 0.7 and away_from is not None and value != away_from:
@@ -140,18 +144,25 @@ def _marker(
     else:
         rightwards = share <= 0.5
     rule = alt.Chart(frame).mark_rule(color=colour, strokeWidth=6).encode(x="value:Q")
+    size = f"min({TEXT_SIZE}, width / ({CHAR_WIDTH} * {len(label)}))"
+    wide = f"({CHAR_WIDTH} * {len(label)} * {size})"  # the label's width in pixels, about
+    # Its anchor: beside the rule on its side, then slid so the whole label lies between 0 and the plot's width.
+    if rightwards:
+        anchor = f"max(0, min(scale('x', datum.value) + 10, width - {wide}))"
+    else:
+        anchor = f"min(width, max(scale('x', datum.value) - 10, {wide}))"
     text = (
         alt.Chart(frame)
         .mark_text(
             color=colour,
-            fontSize=TEXT_SIZE,
+            fontSize=alt.ExprRef(size),
             fontWeight="bold",
             align="left" if rightwards else "right",
-            dx=10 if rightwards else -10,
             dy=dy,
             baseline="top",
+            x=alt.ExprRef(anchor),
         )
-        .encode(x="value:Q", y=alt.value(0), text="label:N")
+        .encode(y=alt.value(0), text="label:N")
     )
     return alt.layer(rule, text)
 

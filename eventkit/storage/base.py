@@ -152,7 +152,7 @@ class StoreBase(Announcer):
 
     @plumbing
     def release_connection(self) -> None:
-        """Let go of this thread's kept connection, if any (for long-lived threads such as live push)."""
+        """Let go of this thread's kept connection, if any (for long-lived threads)."""
         self.engine.release()
 
     @plumbing

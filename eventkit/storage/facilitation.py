@@ -16,7 +16,7 @@ _MODERATION_ORDER = {"pending": 0, "visible": 1, "hidden": 2}
 class LiveSignature(NamedTuple):
     """What an attendee screen shows of the live activity: when it changes, the screen is redrawn.
 
-    Read for many events at once by `live_signatures` (push's view, from the
+    Read for many events at once by `live_signatures` (the stream hub's view, from the
     database) and made from the shared reads by eventkit.live.signature (what a
     screen drew): both build this one type.
     """

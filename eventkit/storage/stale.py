@@ -6,7 +6,7 @@ Every public Store method carries exactly one of these declarations:
   share its answers (eventkit/live/reads.py keeps those named in its LIFETIMES);
 - `@changes(*topics)`: a write that makes these topics stale. When it returns
   (or fails: a refused write may have seen newer state) the Store tells every
-  subscriber (`Announcer.subscribe`), so they drop or push what it changed;
+  subscriber (`Announcer.subscribe`), so they drop or announce what it changed;
 - `@left_to_lifetime(*topics)`: a write that changes these topics but tells
   nobody: a storm of votes must not drop the results at every vote;
 - `@unshared`: a write or read that no shared read shows (one person's own,
@@ -14,7 +14,7 @@ Every public Store method carries exactly one of these declarations:
 - `@plumbing`: connections and other machinery that hold no data.
 
 Plain Python, no other eventkit import: the Store (eventkit/storage) declares,
-and eventkit/live (the shared reads, push) and any later consumer read the
+and eventkit/live (the shared reads, the stream hub) and any later consumer read the
 declarations (`declarations`, `writes_of`, `reads_of`; for the Store itself
 eventkit.live.reads.declared_writes() and declared_reads()) or subscribe.
 """

@@ -6,7 +6,7 @@ never this file, so imports flow one way):
 - routes: the table of pages, and links to them by name
 - widgets: stylesheets, a callback's error, literal and prose text
 - live (live/adapter.py, live/runtime.py): the app's Store, the reads every
-  screen shares and push: eventkit/live adapted to Streamlit; runtime.py holds
+  screen shares: eventkit/live adapted to Streamlit; runtime.py holds
   every private Streamlit call
 - cookies, roles: staff passes and role checks; faults: database faults on screen
 - names, organiser, facilitator, panel, projector, export_downloads: screens' parts

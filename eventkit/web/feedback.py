@@ -53,10 +53,7 @@ def feedback_view(
         view["items"] = [_item(item, answers.get(item.id, "")) for item in items]
         view["error"] = problem
         view["typing"] = True
-        view["hint"] = (
-            f"Every question is optional; written answers up to {EVAL_TEXT_MAX_CHARS:,} characters. "
-            "Your answers are anonymous."
-        )
+        view["hint"] = "Every question is optional. Your answers are anonymous."
     return view
 
 
@@ -68,6 +65,8 @@ def _item(item: EvalItem, value: str) -> dict:
     elif item.kind == "score":
         view["choices"] = [{"value": str(n), "label": str(n)} for n in range(low, high + 1)]
         view["hint"] = f"{low} = poor, {high} = excellent"
+    elif item.kind == "text":
+        view["hint"] = f"Up to {EVAL_TEXT_MAX_CHARS:,} characters."  # as the Wall and Table say theirs
     return view
 
 

@@ -110,7 +110,7 @@ def live_banner(attendee: Attendee, here: str) -> dict | None:
 
 def live_now(event_id: int) -> str:
     """What a Now page shows of the live activity, as a short string: a change means load Now again
-    (the same signature push uses for the Streamlit screens, eventkit/live/push.py)."""
+    (eventkit/live/signature.py; the stream hub reads the same from the database)."""
     return "|".join(map(str, signature(*reads().live_poll(event_id))))
 
 

@@ -118,6 +118,12 @@ MEASURE = """() => {
     under_qr: qrr ? body.filter(t => { const r = t.getBoundingClientRect();
       return r.right > qrr.left + 1 && shownBottom(t) > qrr.top + 1 && r.top < qrr.bottom; }).map(t => t.innerText.slice(0, 30)) : [],
     footer_lines: footer ? texts.filter(t => footer.contains(t)).map(t => [lines(t), t.innerText.slice(0, 40)]) : [],
+    markers: [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')].flatMap(svg => {
+      const b = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('text')].filter(t => /^(Median guess|True value)/.test(t.textContent)).map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, inside: r.width > 0 && r.left >= b.left - 1 && r.right <= b.right + 1}; });
+    }),
     columns: [...document.querySelectorAll('.st-key-ek-wall-columns [data-testid="stColumn"]')].map(c => c.innerText.slice(0, 20)),
     no_alt: [...document.querySelectorAll('img')].filter(i => !(i.getAttribute('alt') || '').trim()).length,
     qr: qrr && Math.min(qrr.width, qrr.height),
@@ -260,6 +266,9 @@ def test_every_projector_screen_is_legible_and_says_how_to_join(app_server, brow
             if m["no_alt"]:
                 failures.append(f"{name}: {m['no_alt']} image(s) without alt text")
             failures += _footer_qr_failures(name, m, height)
+            cut = [t["text"] for t in m["markers"] if not t["inside"]]
+            if cut or (name == "estimate-revealed" and len(m["markers"]) != 2):
+                failures.append(f"{name}: the chart's marker labels are cut off at its edge: {cut or m['markers']}")
             if fills and m["lowest"] < FILL_SHARE * m["area_bottom"]:
                 failures.append(
                     f"{name}: content ends at {m['lowest']:.0f}px of {m['area_bottom']:.0f}px: the screen is mostly empty"

@@ -152,7 +152,7 @@ class SqliteEngine:
     def release(self) -> None:
         """Close this thread's kept connection, if any.
 
-        For long-lived threads (live push): with no connection open, SQLite
+        For long-lived threads: with no connection open, SQLite
         checkpoints and deletes the -wal file, and with it old copies of
         edited or deleted attendee text, as it did when connections were
         opened per operation.
