@@ -40,6 +40,7 @@ PROMPT_LINK = re.compile(r'<a href="[^"?]*/wall\?q=(\d+)">')
 PROMPT_FIELD = re.compile(r'<input type="hidden" name="prompt" value="(\d+)">')
 AGREE_NOTE = re.compile(r'<input type="hidden" name="note" value="(\d+)">')
 STREAM = re.compile(r'<html [^>]*data-stream="([^"]*)"')
+NOW_PAGE = re.compile(r'<html [^>]*data-href="([^"]*)" data-now="\1"')
 REFRESH = re.compile(r'<noscript><meta http-equiv="refresh" content="(\d+)')
 TAG = re.compile(r"<[^>]+>")
 
@@ -116,6 +117,11 @@ def stream_path(page: str) -> str | None:
     """The event stream the page's follow script opens (the <html> element's data-stream), if any."""
     found = STREAM.search(page)
     return html.unescape(found[1]) if found else None
+
+
+def is_now(page: str) -> bool:
+    """The page is Now itself (it follows back to itself), not another page that follows the room (the table's)."""
+    return NOW_PAGE.search(page) is not None
 
 
 def refresh_seconds(page: str) -> int | None:
