@@ -321,3 +321,39 @@ def test_the_event_stream_reads_messages_as_eventsource_does(answers, expected):
     got, stream = asyncio.run(read())
     assert got == expected
     assert stream.wire_bytes > 0 and (stream.retry == 0.01 or expected == ["refused"])
+
+
+def test_a_request_cancelled_mid_reply_does_not_answer_the_next_one():
+    """A follow task's reload cancelled as the phone leaves Now (to its table) left the request's reply
+    unread on the keep-alive connection, and the next request (the table's page) read it: the Now page,
+    "table page N: HTTP 200 no confirmation" in capacity runs. The connection must go with the request."""
+    import asyncio
+
+    from eventkit.rehearse.http_phone import Browser
+
+    async def answer(reader, writer):
+        while line := await reader.readline():
+            path = line.split()[1].decode()
+            while await reader.readline() not in (b"\r\n", b""):
+                pass
+            if path == "/slow":
+                await asyncio.sleep(0.3)
+            body = f"page {path}".encode()
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+
+    async def run() -> list[str]:
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        browser = Browser(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", timeout=5)
+        try:
+            slow = asyncio.create_task(browser.get("/slow"))
+            await asyncio.sleep(0.1)  # sent, not answered yet
+            slow.cancel()
+            await asyncio.wait([slow])
+            await asyncio.sleep(0.4)  # its late reply has arrived by now
+            return [(await browser.get("/table")).text, (await browser.get("/feedback")).text]
+        finally:
+            await browser.close()
+            server.close()
+
+    assert asyncio.run(run()) == ["page /table", "page /feedback"]

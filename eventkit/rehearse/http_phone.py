@@ -176,6 +176,9 @@ class Browser:
             except TimeoutError:
                 await self.close()  # a reply half read: the connection cannot carry another
                 raise
+            except asyncio.CancelledError:  # the page left mid-request (a reload cancelled): as a browser
+                self._drop()  # aborts it, the connection goes; kept, its late reply would answer the next request
+                raise
             except (ConnectionError, asyncio.IncompleteReadError, EOFError) as err:
                 await self.close()
                 if not reused or attempt == 2:
@@ -242,8 +245,14 @@ class Browser:
             self.cookies[name.strip()] = value.strip().strip('"')
 
     async def close(self) -> None:
+        writer = self._drop()
+        if writer is not None:
+            with contextlib.suppress(ConnectionError, OSError):
+                await writer.wait_closed()
+
+    def _drop(self) -> asyncio.StreamWriter | None:
+        """Close the connection now (no waiting): the next request opens a new one."""
         writer, self._reader, self._writer = self._writer, None, None
         if writer is not None:
             writer.close()
-            with contextlib.suppress(ConnectionError, OSError):
-                await writer.wait_closed()
+        return writer
