@@ -71,6 +71,8 @@ class HttpAttendee:
 
     async def run(self) -> None:
         rec = self.crowd.recorder
+        if not self.script:
+            rec.count("phones_without_javascript")
         await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
         try:
             await self.join()
