@@ -370,3 +370,40 @@ def test_a_request_cancelled_mid_reply_does_not_answer_the_next_one():
             server.close()
 
     assert asyncio.run(run()) == ["page /table", "page /feedback"]
+
+
+def test_a_phone_put_away_leaves_no_task_of_its_following_pending():
+    """At the end of a run, a phone's page following (its stream's reader and de-chunking) must be ended
+    and awaited, or the loop's close prints "Task was destroyed but it is pending!" by the hundred."""
+    import asyncio
+    import random
+
+    from eventkit.rehearse.crowd import Crowd
+    from eventkit.rehearse.http_attendee import HttpAttendee
+    from eventkit.rehearse.metrics import Recorder
+    from eventkit.rehearse.scenario import Ledger, Settings, Stage
+
+    serving: set = set()
+
+    async def stream(reader, writer):  # a chunked event stream that says one thing and stays open
+        serving.add(asyncio.current_task())
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(STREAM_HEAD + b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n%s\r\n" % (10, b": still\n\n"))
+        await writer.drain()
+        await asyncio.sleep(30)
+
+    async def run() -> tuple[int, set]:
+        server = await asyncio.start_server(stream, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        crowd = Crowd(Settings(url=url, event_code="X", noscript_share=0.0), Stage(), Ledger(), Recorder(), 1)
+        phone = HttpAttendee(crowd, 1, random.Random(1))
+        phone.following.start('<html lang="en" data-stream="/e/X/events" data-live="w">')
+        await asyncio.sleep(0.3)  # the stream is open and its chunk read
+        opened = crowd.recorder.counts["streams_opened"]
+        await phone.leave()
+        left = {t for t in asyncio.all_tasks() if t is not asyncio.current_task() and t not in serving}
+        server.close()
+        return opened, left
+
+    opened, left = asyncio.run(run())
+    assert opened == 1 and left == set(), left
