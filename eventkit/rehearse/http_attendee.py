@@ -12,7 +12,7 @@ of phones (`Settings.noscript_share`) have JavaScript off: their Now page
 reloads itself at its <noscript> refresh (10 s). A vote or note counts as
 acknowledged only when the page after the POST's 303 says it was saved.
 
-It takes part in every activity: polls, the wall (http_attendee.py), a note
+It takes part in every activity: polls (here), the wall (http_wall.py), a note
 at its table and the evaluation (http_tables.py).
 """
 
@@ -31,7 +31,6 @@ from .http_follow import NowFollower
 from .http_phone import (
     Browser,
     Reply,
-    agreeable_notes,
     choice_form,
     error_messages,
     form_token,
@@ -39,10 +38,9 @@ from .http_phone import (
     is_now,
     live_value,
     saved_message,
-    shown_prompt,
-    wall_prompts,
 )
 from .http_tables import send_feedback, write_table_note
+from .http_wall import post_note
 from .scenario import Settings
 
 REFUSED_AFTER_CLOSING = ("closed", "no longer on")
@@ -266,41 +264,6 @@ class HttpAttendee:
         await self.load_now(kind)
         self._on_now_since = time.monotonic()
 
-    async def post_note(self) -> None:
-        """On the wall: write a note on one of its questions, then perhaps +1 someone's."""
-        wall = await self.fetch("wall", "GET", f"{self.base}/wall")
-        prompts = wall_prompts(wall.text)
-        if wall.status != 200 or not prompts:
-            raise ProtocolError(f"the wall answered HTTP {wall.status} with {len(prompts)} questions")
-        await asyncio.sleep(self.rng.uniform(3, 10))  # typing
-        text = f"Rehearsal note {self.n} {self.token[:8]}: more shared data, fewer forms"
-        form = {"form_token": form_token(wall.text) or "", "prompt": str(self.rng.choice(prompts)), "note": text}
-        started = time.monotonic()
-        self.crowd.ledger.sent(("wall note", self.token, text))
-        reply = await self.follow_redirect("wall", await self.fetch("wall", "POST", f"{self.base}/wall/post", form))
-        if reply.status == 200 and (saved_message(reply.text) or "").startswith("Thanks!"):
-            self.crowd.recorder.timing("submit_ack", time.monotonic() - started)
-            self.crowd.ledger.notes.setdefault(self.token, []).append(text)
-            self.crowd.ledger.acknowledged(("wall note", self.token, text))
-            self.crowd.recorder.count("wall_notes")
-            await self.agree(reply.text)
-        else:
-            self._not_saved(f"wall note {self.n}", reply)
-
-    async def agree(self, wall_page: str) -> None:
-        """+1 one of the listed notes, as about half the people do."""
-        notes = agreeable_notes(wall_page)
-        if not notes or self.rng.random() < 0.5:
-            return
-        await asyncio.sleep(self.rng.uniform(1, 3))
-        note = self.rng.choice(notes)
-        form = {"form_token": form_token(wall_page) or "", "prompt": str(shown_prompt(wall_page)), "note": str(note)}
-        reply = await self.follow_redirect("wall", await self.fetch("wall", "POST", f"{self.base}/wall/agree", form))
-        if reply.status == 200 and "+1 is counted" in (saved_message(reply.text) or ""):
-            self.crowd.recorder.count("plus_ones")
-        else:
-            self._not_saved(f"+1 {self.n} on note {note}", reply)
-
 
 # Which share of people take part in each activity once it is live, and how.
 SHARES: dict[str, Callable[[Settings], float]] = {
@@ -309,7 +272,7 @@ SHARES: dict[str, Callable[[Settings], float]] = {
     "evaluation": lambda s: s.eval_share,
 }
 TAKING_PART: dict[str, Callable[[HttpAttendee], Awaitable[None]]] = {
-    "wall": HttpAttendee.post_note,
+    "wall": post_note,
     "tables": write_table_note,
     "evaluation": send_feedback,
 }
