@@ -195,7 +195,7 @@ def format_summary(result: dict) -> str:
     lines.append("database check (acknowledged on screens vs stored rows):")
     for row in result["database_check"]:
         mark = "ok " if row["ok"] else "MISMATCH"
-        lines.append(f"  {mark:8} {row['what']:34} acknowledged {row['acknowledged']:>5}  stored {row['stored']:>5}")
+        lines.append(f"  {mark:8} {row['what']:52} acknowledged {row['acknowledged']:>5}  stored {row['stored']:>5}")
     for name, items in result.get("database_samples", {}).items():
         lines.append(f"  {name}, for instance: " + "; ".join(items))
     verdict = (
