@@ -151,7 +151,6 @@ def rehearsal(live_server: Server) -> Rehearsal:
                 db=str(live_server.db),
                 server_pid=live_server.proc.pid,
                 seed=7,
-                phones="html",  # the attendee pages: HTML (eventkit/web)
             )
         )
     finally:

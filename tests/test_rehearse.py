@@ -20,7 +20,7 @@ from eventkit.cli.serve import nginx_config, port_is_free
 from eventkit.rehearse.metrics import ProcessTree, Recorder, percentile
 from eventkit.rehearse.runner import format_summary
 from eventkit.rehearse.scenario import Ledger, Settings
-from eventkit.rehearse.verify import check, take_counts
+from eventkit.rehearse.verify import check, classify, take_counts
 from eventkit.web import stream
 
 
@@ -152,8 +152,8 @@ def test_check_passes_when_the_database_holds_exactly_the_acknowledged(demo):
     store, event = demo
     before = take_counts(store, event)
     _poll, ledger = _votes_for(store, event, 3)
-    rows = check(store, event, before, ledger)
-    assert all(ok for *_, ok in rows)
+    rows, samples = check(store, event, before, ledger)
+    assert all(ok for *_, ok in rows) and samples == {}, (rows, samples)
     assert ("votes on poll", 3, 3) in [(w[:13], a, s) for w, a, s, _ in rows]
 
 
@@ -179,7 +179,68 @@ def test_check_flags_any_difference(demo, what):
             ledger.notes[ghost] = ["A note the database never had"]
         else:
             ledger.evaluations[ghost] = {1: 5}
-    assert not all(ok for *_, ok in check(store, event, before, ledger))
+    rows, _samples = check(store, event, before, ledger)
+    assert not all(ok for *_, ok in rows)
+
+
+@pytest.mark.parametrize(
+    "what, expected",
+    [
+        ("a vote sent, never acknowledged, stored", "unacknowledged_stored"),
+        ("a vote change sent, never acknowledged, stored", "unacknowledged_stored"),
+        ("an acknowledged vote stored differently", "lost"),
+        ("a vote stored that nobody sent", "unexplained"),
+    ],
+)
+def test_check_tells_stored_but_not_acknowledged_from_lost(demo, what, expected):
+    store, event = demo
+    before = take_counts(store, event)
+    poll, ledger = _votes_for(store, event, 3)
+    token = sorted(ledger.joined)[0]
+    who = store.participant_by_token(event.id, token)
+    other = next(o.id for o in poll.options if o.id != ledger.votes[(token, poll.id)])
+    if what.startswith("a vote sent"):  # a fourth phone's POST stored; its answer never reached it
+        late = "rehearsal-token-late-abcdef"
+        store.cast_vote(poll.id, store.join(event.id, late, 1).id, other)
+        ledger.joined.add(late)
+        ledger.sent(("vote", late, poll.id), other)
+    elif what.startswith("a vote change"):
+        ledger.sent(("vote", token, poll.id), other)
+        store.cast_vote(poll.id, who.id, other)
+    elif what.startswith("an acknowledged"):
+        store.cast_vote(poll.id, who.id, other)
+    else:
+        stray = "rehearsal-token-stray-abcdef"
+        store.cast_vote(poll.id, store.join(event.id, stray, 1).id, other)
+        ledger.join_tries.add(stray)
+    rows, samples = check(store, event, before, ledger)
+    assert list(samples) == [expected], (rows, samples)
+    assert all(ok for *_, ok in rows) is (expected == "unacknowledged_stored"), rows
+
+
+V, W, N, E = ("vote", "t1", 1), ("wall note", "t1", "hello"), ("table note", "hi"), ("evaluation", "t1")
+
+
+@pytest.mark.parametrize(
+    "acked, tries, stored, expected",
+    [
+        ({V: 2}, {}, {V: 2}, ([], [], [])),  # stored as shown
+        ({V: 2}, {V: [3]}, {V: 3}, ([], [V], [])),  # changed by a POST whose answer was lost
+        ({V: 2}, {V: [3]}, {V: 2}, ([], [], [])),  # that POST was not stored: fine
+        ({V: 2}, {V: [3]}, {V: 4}, ([V], [], [])),  # neither shown nor sent: lost
+        ({V: 2}, {}, {}, ([V], [], [])),  # acknowledged, missing
+        ({}, {V: [3]}, {V: 3}, ([], [V], [])),  # first vote never acknowledged, stored
+        ({}, {V: [3]}, {}, ([], [], [])),  # never acknowledged, not stored
+        ({}, {}, {V: 3}, ([], [], [V])),  # nobody sent it
+        ({W: True, N: True}, {}, {W: True}, ([N], [], [])),  # a table note lost
+        ({}, {W: [True], N: [True]}, {W: True, N: True}, ([], [N, W], [])),
+        ({E: {1: 5}}, {E: [{1: 4}]}, {E: {1: 4}}, ([], [E], [])),
+        ({E: {1: 5}}, {}, {E: {1: 4}}, ([E], [], [])),
+    ],
+)
+def test_classify_items_as_lost_stored_unacknowledged_or_unexplained(acked, tries, stored, expected):
+    found = classify(acked, tries, stored)
+    assert (found.lost, found.unacknowledged_stored, found.unexplained) == expected
 
 
 # --- A small rehearsal against a real server ---------------------------------------

@@ -12,7 +12,7 @@ of phones (`Settings.noscript_share`) have JavaScript off: their Now page
 reloads itself at its <noscript> refresh (10 s). A vote or note counts as
 acknowledged only when the page after the POST's 303 says it was saved.
 
-It takes part in every activity: polls, the wall (http_attendee.py), a note
+It takes part in every activity: polls (here), the wall (http_wall.py), a note
 at its table and the evaluation (http_tables.py).
 """
 
@@ -31,17 +31,16 @@ from .http_follow import NowFollower
 from .http_phone import (
     Browser,
     Reply,
-    agreeable_notes,
     choice_form,
     error_messages,
     form_token,
     headings,
+    is_now,
     live_value,
     saved_message,
-    shown_prompt,
-    wall_prompts,
 )
 from .http_tables import send_feedback, write_table_note
+from .http_wall import post_note
 from .scenario import Settings
 
 REFUSED_AFTER_CLOSING = ("closed", "no longer on")
@@ -70,6 +69,8 @@ class HttpAttendee:
 
     async def run(self) -> None:
         rec = self.crowd.recorder
+        if not self.script:
+            rec.count("phones_without_javascript")
         await asyncio.sleep(self.rng.uniform(0, self.s.effective_join_window()))
         try:
             await self.join()
@@ -79,13 +80,20 @@ class HttpAttendee:
         except Exception as err:  # a bug in the simulation must not look like success
             rec.error(f"attendee {self.n}: unexpected {type(err).__name__}: {err}"[:200])
         finally:
-            self._leave_page()
-            await self.browser.close()
+            if self.token and self.token not in self.crowd.ledger.joined:
+                self.crowd.ledger.join_tries.add(self.token)  # its join may be stored though never acknowledged
+            await self.leave()
 
     async def warm_up(self) -> None:
         """Open the page once and leave (each server process loads the app before measuring)."""
-        await self.join()
-        self._leave_page()
+        try:
+            await self.join()
+        finally:
+            await self.leave()
+
+    async def leave(self) -> None:
+        """Put the phone away: its page's following ended (awaited, its stream closed), its connection closed."""
+        await self.following.close()
         await self.browser.close()
 
     async def fetch(self, what: str, method: str, target: str, form: dict[str, str] | None = None) -> Reply:
@@ -117,7 +125,7 @@ class HttpAttendee:
             reply = await self.follow_redirect("join", reply)
         if reply.status != 200 or not self.token:
             raise ProtocolError(f"join ended on HTTP {reply.status} {error_messages(reply.text)[:1]}")
-        if live_value(reply.text) is None:  # a table card lands on the table's page: then tap Now
+        if not is_now(reply.text):  # a table card lands on the table's page (which follows too): then tap Now
             reply = await self.fetch("join", "GET", self.base)
         self._show_now(reply.text)
         self._on_now_since = time.monotonic()
@@ -219,6 +227,7 @@ class HttpAttendee:
         what = f"vote {self.n} poll {poll_id} option {option_id}"
         form = {"form_token": form_token(self.page) or "", "poll": str(poll_id), "option": str(option_id)}
         tapped = time.monotonic()
+        self.crowd.ledger.sent(("vote", self.token, poll_id), option_id)
         reply = await self.follow_redirect("vote", await self.fetch("vote", "POST", f"{self.base}/vote", form))
         if reply.status == 200 and reply.text:
             self._show_now(reply.text)
@@ -228,6 +237,7 @@ class HttpAttendee:
             self.crowd.recorder.timing("vote_ack", acked - tapped)
             self.crowd.recorder.count("votes_changed" if changed else "votes")
             self.crowd.ledger.vote(self.token, poll_id, option_id, tapped, acked)
+            self.crowd.ledger.acknowledged(("vote", self.token, poll_id))
         else:
             self._not_saved(what, reply)
 
@@ -238,7 +248,8 @@ class HttpAttendee:
             self.crowd.recorder.count("refused_after_closing")
             return
         self.crowd.ledger.unacknowledged.append(what)
-        self.crowd.recorder.error(f"{what}: HTTP {reply.status} {problems[:1] or 'no confirmation'}"[:200])
+        shown = problems[:1] or [f"no confirmation; the page: {(headings(reply.text) or ['no heading'])[0]}"]
+        self.crowd.recorder.error(f"{what}: HTTP {reply.status} {shown}"[:200])
 
     # --- wall --------------------------------------------------------------------
 
@@ -253,39 +264,6 @@ class HttpAttendee:
         await self.load_now(kind)
         self._on_now_since = time.monotonic()
 
-    async def post_note(self) -> None:
-        """On the wall: write a note on one of its questions, then perhaps +1 someone's."""
-        wall = await self.fetch("wall", "GET", f"{self.base}/wall")
-        prompts = wall_prompts(wall.text)
-        if wall.status != 200 or not prompts:
-            raise ProtocolError(f"the wall answered HTTP {wall.status} with {len(prompts)} questions")
-        await asyncio.sleep(self.rng.uniform(3, 10))  # typing
-        text = f"Rehearsal note {self.n} {self.token[:8]}: more shared data, fewer forms"
-        form = {"form_token": form_token(wall.text) or "", "prompt": str(self.rng.choice(prompts)), "note": text}
-        started = time.monotonic()
-        reply = await self.follow_redirect("wall", await self.fetch("wall", "POST", f"{self.base}/wall/post", form))
-        if reply.status == 200 and (saved_message(reply.text) or "").startswith("Thanks!"):
-            self.crowd.recorder.timing("submit_ack", time.monotonic() - started)
-            self.crowd.ledger.notes.setdefault(self.token, []).append(text)
-            self.crowd.recorder.count("wall_notes")
-            await self.agree(reply.text)
-        else:
-            self._not_saved(f"wall note {self.n}", reply)
-
-    async def agree(self, wall_page: str) -> None:
-        """+1 one of the listed notes, as about half the people do."""
-        notes = agreeable_notes(wall_page)
-        if not notes or self.rng.random() < 0.5:
-            return
-        await asyncio.sleep(self.rng.uniform(1, 3))
-        note = self.rng.choice(notes)
-        form = {"form_token": form_token(wall_page) or "", "prompt": str(shown_prompt(wall_page)), "note": str(note)}
-        reply = await self.follow_redirect("wall", await self.fetch("wall", "POST", f"{self.base}/wall/agree", form))
-        if reply.status == 200 and "+1 is counted" in (saved_message(reply.text) or ""):
-            self.crowd.recorder.count("plus_ones")
-        else:
-            self._not_saved(f"+1 {self.n} on note {note}", reply)
-
 
 # Which share of people take part in each activity once it is live, and how.
 SHARES: dict[str, Callable[[Settings], float]] = {
@@ -294,7 +272,7 @@ SHARES: dict[str, Callable[[Settings], float]] = {
     "evaluation": lambda s: s.eval_share,
 }
 TAKING_PART: dict[str, Callable[[HttpAttendee], Awaitable[None]]] = {
-    "wall": HttpAttendee.post_note,
+    "wall": post_note,
     "tables": write_table_note,
     "evaluation": send_feedback,
 }

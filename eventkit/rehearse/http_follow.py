@@ -12,6 +12,7 @@ browser closes a page's EventSource.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Protocol
 
@@ -48,6 +49,7 @@ class NowFollower:
     def __init__(self, phone: Phone) -> None:
         self.phone = phone
         self._task: asyncio.Task | None = None
+        self._ending: set[asyncio.Task] = set()  # pages left, their following cancelled, not yet finished
 
     def start(self, page: str) -> None:
         """A Now page is on screen: the previous page's following ends and this one's starts."""
@@ -58,6 +60,16 @@ class NowFollower:
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task():
             task.cancel()
+            self._ending.add(task)
+            task.add_done_callback(self._ending.discard)
+
+    async def close(self) -> None:
+        """The phone is put away: end the page's following and wait until every one has ended (its
+        stream closed), so nothing is left pending when the rehearsal's loop closes."""
+        self.stop()
+        ending = [t for t in self._ending if t is not asyncio.current_task()]
+        if ending:
+            await asyncio.wait(ending)
 
     async def _follow_page(self, page: str) -> None:
         """What the Now page on screen does until it is left: follow.js (the event stream, or asking
@@ -82,8 +94,8 @@ class NowFollower:
         stream = EventStream(self.phone.s.url, target, dict(self.phone.browser.cookies), self.phone.s.timeout)
         rec.count("streams_opened")
         try:
-            async with asyncio.timeout(STREAM_SILENT_S) as silence:
-                async for message in stream.messages():
+            async with asyncio.timeout(STREAM_SILENT_S) as silence, contextlib.aclosing(stream.messages()) as read:
+                async for message in read:
                     if message.event != "live":
                         continue
                     silence.reschedule(None)  # heard: no fallback

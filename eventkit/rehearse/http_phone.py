@@ -40,6 +40,7 @@ PROMPT_LINK = re.compile(r'<a href="[^"?]*/wall\?q=(\d+)">')
 PROMPT_FIELD = re.compile(r'<input type="hidden" name="prompt" value="(\d+)">')
 AGREE_NOTE = re.compile(r'<input type="hidden" name="note" value="(\d+)">')
 STREAM = re.compile(r'<html [^>]*data-stream="([^"]*)"')
+NOW_PAGE = re.compile(r'<html [^>]*data-href="([^"]*)" data-now="\1"')
 REFRESH = re.compile(r'<noscript><meta http-equiv="refresh" content="(\d+)')
 TAG = re.compile(r"<[^>]+>")
 
@@ -118,6 +119,11 @@ def stream_path(page: str) -> str | None:
     return html.unescape(found[1]) if found else None
 
 
+def is_now(page: str) -> bool:
+    """The page is Now itself (it follows back to itself), not another page that follows the room (the table's)."""
+    return NOW_PAGE.search(page) is not None
+
+
 def refresh_seconds(page: str) -> int | None:
     """Seconds after which the page reloads itself without JavaScript (its <noscript> refresh), if it does."""
     found = REFRESH.search(page)
@@ -169,6 +175,9 @@ class Browser:
                     return await asyncio.wait_for(self._exchange(method, target, body), self.timeout)
             except TimeoutError:
                 await self.close()  # a reply half read: the connection cannot carry another
+                raise
+            except asyncio.CancelledError:  # the page left mid-request (a reload cancelled): as a browser
+                self._drop()  # aborts it, the connection goes; kept, its late reply would answer the next request
                 raise
             except (ConnectionError, asyncio.IncompleteReadError, EOFError) as err:
                 await self.close()
@@ -236,8 +245,14 @@ class Browser:
             self.cookies[name.strip()] = value.strip().strip('"')
 
     async def close(self) -> None:
+        writer = self._drop()
+        if writer is not None:
+            with contextlib.suppress(ConnectionError, OSError):
+                await writer.wait_closed()
+
+    def _drop(self) -> asyncio.StreamWriter | None:
+        """Close the connection now (no waiting): the next request opens a new one."""
         writer, self._reader, self._writer = self._writer, None, None
         if writer is not None:
             writer.close()
-            with contextlib.suppress(ConnectionError, OSError):
-                await writer.wait_closed()
+        return writer

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -46,14 +46,16 @@ class EventStream:
     wire_bytes: int = 0
     connects: int = 0
     _writer: asyncio.StreamWriter | None = field(default=None, repr=False)
+    _pump: asyncio.Task | None = field(default=None, repr=False)  # a chunked body's de-chunking
 
-    async def messages(self) -> AsyncIterator[Message]:
+    async def messages(self) -> AsyncGenerator[Message, None]:
         """Every message, reconnecting after the stream ends or breaks (not after a refusal)."""
         while True:
             try:
                 reader = await asyncio.wait_for(self._open(), self.timeout)
-                async for message in self._read(reader):
-                    yield message
+                async with contextlib.aclosing(self._read(reader)) as read:
+                    async for message in read:
+                        yield message
             except (ConnectionError, OSError, TimeoutError, asyncio.IncompleteReadError):
                 pass  # a dropped or refused connection: EventSource tries again after `retry`
             finally:
@@ -91,7 +93,7 @@ class EventStream:
             return _dechunked(reader, self)
         return reader
 
-    async def _read(self, reader: asyncio.StreamReader) -> AsyncIterator[Message]:
+    async def _read(self, reader: asyncio.StreamReader) -> AsyncGenerator[Message, None]:
         event, data = "", list[str]()
         while line := await reader.readline():
             self.wire_bytes += len(line) if not isinstance(reader, _Dechunked) else 0
@@ -112,6 +114,11 @@ class EventStream:
             # a line starting with ":" is a comment (the heartbeat); other fields are ignored
 
     async def close(self) -> None:
+        """Close the connection and end its de-chunking task (awaited: nothing left pending)."""
+        pump, self._pump = self._pump, None
+        if pump is not None:
+            pump.cancel()
+            await asyncio.wait([pump])
         writer, self._writer = self._writer, None
         if writer is not None:
             writer.close()
@@ -143,5 +150,5 @@ def _dechunked(raw: asyncio.StreamReader, stream: EventStream) -> asyncio.Stream
             body.feed_eof()
 
     task = asyncio.get_running_loop().create_task(pump())
-    body._pump = task  # type: ignore[attr-defined]  # kept alive with the reader
+    stream._pump = task  # kept by the stream, ended by its close()
     return body

@@ -62,10 +62,12 @@ async def write_table_note(phone: Phone) -> None:
     text = f"Rehearsal table note {phone.n} {phone.token[:8]}: referrals get lost between services"
     form = {"form_token": form_token(page.text) or "", "about": about[1], "note": text}
     started = time.monotonic()
+    phone.crowd.ledger.sent(("table note", text))
     reply = await phone.follow_redirect("table", await phone.fetch("table", "POST", f"{phone.base}/table/note", form))
     if reply.status == 200 and saved_message(reply.text) == NOTE_SAVED:
         phone.crowd.recorder.timing("submit_ack", time.monotonic() - started)
         phone.crowd.ledger.table_notes.setdefault(phone.token, []).append(text)
+        phone.crowd.ledger.acknowledged(("table note", text))
         phone.crowd.recorder.count("table_notes")
     else:
         phone._not_saved(f"table note {phone.n}", reply)
@@ -86,13 +88,15 @@ async def send_feedback(phone: Phone) -> None:
     answers |= {name: f"Rehearsal feedback {phone.n}: the table discussions" for name in written}
     form = {"form_token": form_token(page.text) or "", **answers}
     started = time.monotonic()
+    stored = {int(k.removeprefix("item-")): int(v) if v.isdigit() else v for k, v in answers.items()}
+    phone.crowd.ledger.sent(("evaluation", phone.token), stored)
     reply = await phone.follow_redirect(
         "feedback", await phone.fetch("feedback", "POST", f"{phone.base}/feedback", form)
     )
     if reply.status == 200 and (saved_message(reply.text) or "").startswith(FEEDBACK_SAVED):
         phone.crowd.recorder.timing("submit_ack", time.monotonic() - started)
-        stored = {int(k.removeprefix("item-")): int(v) if v.isdigit() else v for k, v in answers.items()}
         phone.crowd.ledger.evaluations[phone.token] = stored
+        phone.crowd.ledger.acknowledged(("evaluation", phone.token))
         phone.crowd.recorder.count("evaluations")
     else:
         phone._not_saved(f"evaluation {phone.n}", reply)

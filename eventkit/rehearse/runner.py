@@ -75,7 +75,7 @@ async def _rehearse(settings: Settings) -> dict:
     await projector.close()
     elapsed, tool_cpu = time.monotonic() - started, own_cpu_seconds() - cpu_started
     projector.visible_latencies(ledger)
-    verification = check(store, event, before, ledger)
+    verification, samples = check(store, event, before, ledger)
     return {
         "settings": {
             "url": settings.url,
@@ -98,6 +98,7 @@ async def _rehearse(settings: Settings) -> dict:
         "machine": {"before": load_before, "after": machine_load()},
         "database_check": [{"what": w, "acknowledged": a, "stored": s, "ok": ok} for w, a, s, ok in verification],
         "database_matches": all(ok for *_, ok in verification),
+        "database_samples": samples,
         "elapsed_s": round(elapsed, 1),
     }
 
@@ -194,7 +195,9 @@ def format_summary(result: dict) -> str:
     lines.append("database check (acknowledged on screens vs stored rows):")
     for row in result["database_check"]:
         mark = "ok " if row["ok"] else "MISMATCH"
-        lines.append(f"  {mark:8} {row['what']:34} acknowledged {row['acknowledged']:>5}  stored {row['stored']:>5}")
+        lines.append(f"  {mark:8} {row['what']:52} acknowledged {row['acknowledged']:>5}  stored {row['stored']:>5}")
+    for name, items in result.get("database_samples", {}).items():
+        lines.append(f"  {name}, for instance: " + "; ".join(items))
     verdict = (
         "the database holds exactly the acknowledged submissions"
         if result["database_matches"]

@@ -90,6 +90,19 @@ class Ledger:
     evaluations: dict[str, dict[int, int | str]] = field(default_factory=dict)
     unacknowledged: list[str] = field(default_factory=list)
     first_votes: list[tuple[float, float]] = field(default_factory=list)  # (clicked, acknowledged)
+    # Sent but not acknowledged since the item's last acknowledgement: item -> the values sent, in order.
+    # An item: ("vote", token, poll), ("wall note", token, text), ("table note", text), ("evaluation", token).
+    # A POST whose answer never reached the phone (a reset connection) may still be stored: not a loss.
+    tries: dict[tuple, list] = field(default_factory=dict)
+    join_tries: set[str] = field(default_factory=set)  # devices given a cookie whose join was not acknowledged
+
+    def sent(self, item: tuple, value: object = True) -> None:
+        """A submission is about to be sent: unacknowledged until `acknowledged(item)`."""
+        self.tries.setdefault(item, []).append(value)
+
+    def acknowledged(self, item: tuple) -> None:
+        """The page said the item was saved: what was sent before for it is settled."""
+        self.tries.pop(item, None)
 
     def vote(self, token: str, poll_id: int, option_id: int, clicked: float, acked: float) -> None:
         if (token, poll_id) not in self.votes:
