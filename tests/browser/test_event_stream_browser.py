@@ -15,6 +15,7 @@ import statistics
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from eventkit.access.console import Console
 from tests.browser.conftest import start_app_server
@@ -135,7 +136,8 @@ def test_the_scribe_keeps_their_note_and_is_told_and_feedback_opens_by_itself(ht
     try:
         scribe.goto(f"{server.url}/e/{event.code}/join?table=1")
         waiting.goto(f"{server.url}/e/{event.code}/feedback")
-        assert "The evaluation is not open yet." in waiting.content()
+        # (read with a retrying check: the page may reload once as its stream's first message arrives)
+        expect(waiting.locator("main")).to_contain_text("The evaluation is not open yet.")
         time.sleep(1)  # the streams open
         scribe.get_by_label("Note", exact=True).fill("Half a thought")
         scribe.get_by_label("Note", exact=True).blur()  # typed, then looking elsewhere: still not reloaded away
