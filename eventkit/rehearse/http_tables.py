@@ -28,7 +28,7 @@ FEEDBACK_SAVED = "Thank you, your feedback is saved."
 
 
 class Phone(Protocol):
-    """What these activities need of the phone (http_attendee.HttpAttendee)."""
+    """What the activities off Now (table, feedback, wall) need of the phone (http_attendee.HttpAttendee)."""
 
     n: int
     s: Settings

@@ -8,33 +8,11 @@ says "Thanks! …"; then, as about half the people do, +1 on a listed note.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
-from typing import Protocol
 
 from .client import ProtocolError
-from .crowd import Crowd
-from .http_phone import Reply, agreeable_notes, form_token, saved_message, shown_prompt, wall_prompts
-from .scenario import Settings
-
-
-class Phone(Protocol):
-    """What the wall needs of the phone (http_attendee.HttpAttendee)."""
-
-    n: int
-    s: Settings
-    crowd: Crowd
-    rng: random.Random
-    base: str
-
-    @property
-    def token(self) -> str: ...
-
-    async def fetch(self, what: str, method: str, target: str, form: dict[str, str] | None = None) -> Reply: ...
-
-    async def follow_redirect(self, what: str, reply: Reply) -> Reply: ...
-
-    def _not_saved(self, what: str, reply: Reply) -> None: ...
+from .http_phone import agreeable_notes, form_token, saved_message, shown_prompt, wall_prompts
+from .http_tables import Phone  # what these activities need of the phone
 
 
 async def post_note(phone: Phone) -> None:
